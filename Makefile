@@ -1,0 +1,73 @@
+# Everything a newcomer or CI runs. Each target builds its own virtual environment; nothing needs
+# to be installed by hand first. See README.md.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := $(sort $(notdir $(wildcard packages/*)))
+
+.PHONY: test demo serve dev lint format migrations suites suites-sqlite suites-postgresql layers \
+        docs build bench clean
+
+## make test: everything CI checks.
+test: install lint migrations layers suites docs
+
+$(VENV)/.deps: requirements/dev.txt requirements/docs.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements/dev.txt -r requirements/docs.txt
+	touch $@
+
+# The packages are installed the way users install them: built and copied into site-packages,
+# never imported from src/ (the suites refuse to run otherwise, see tools/testkit).
+install: $(VENV)/.deps
+	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall \
+		./tools/testkit $(addprefix ./packages/,$(PACKAGES))
+
+lint: $(VENV)/.deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations: install
+	scripts/check-migrations $(BIN)
+
+suites: suites-sqlite suites-postgresql
+
+suites-sqlite: install
+	scripts/run-suites $(BIN) sqlite
+
+suites-postgresql: install
+	scripts/run-suites $(BIN) postgresql
+
+layers: install
+	@if [ -x $(BIN)/django-layers ]; then $(BIN)/django-layers check --config layers.yaml; \
+	else echo "django-layers is not installed yet: layer check skipped"; fi
+
+docs: $(VENV)/.deps
+	$(BIN)/mkdocs build --strict --site-dir site
+
+build: $(VENV)/.deps
+	rm -rf dist && mkdir -p dist
+	for pkg in $(PACKAGES); do $(BIN)/python -m build --outdir dist packages/$$pkg || exit 1; done
+	$(BIN)/twine check dist/*
+
+## make dev: an editable environment (.venv-dev) for working on the packages.
+dev:
+	$(PYTHON) -m venv .venv-dev
+	.venv-dev/bin/pip install -q -r requirements/dev.txt -e ./tools/testkit \
+		$(addprefix -e ./packages/,$(PACKAGES))
+
+## make demo: the example host project, end to end, from built wheels.
+demo:
+	example/run-demo
+
+serve:
+	example/run-demo --serve
+
+clean:
+	rm -rf $(VENV) .venv-dev .venv-demo dist site .tox

@@ -1,0 +1,38 @@
+"""Abstract base models: time-ordered UUID keys, timestamps and soft delete.
+
+Models are re-exported lazily so that importing the package never touches the app registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BaseModel",
+    "SoftDeleteModel",
+    "SoftDeleteQuerySet",
+    "TimeStampedModel",
+    "UUIDModel",
+    "new_uuid",
+    "uuid7",
+]
+
+_LAZY = {
+    "BaseModel": "django_basemodels.models",
+    "SoftDeleteModel": "django_basemodels.models",
+    "TimeStampedModel": "django_basemodels.models",
+    "UUIDModel": "django_basemodels.models",
+    "SoftDeleteQuerySet": "django_basemodels.query",
+    "new_uuid": "django_basemodels.ids",
+    "uuid7": "django_basemodels.ids",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(_LAZY[name]), name)

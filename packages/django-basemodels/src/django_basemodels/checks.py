@@ -1,0 +1,1 @@
+"""System checks of django-basemodels (ids ``basemodels.W001`` ...)."""

@@ -1,0 +1,24 @@
+"""Database selection for every suite: one mechanism, documented in the root README."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import dj_database_url
+
+ENV_VAR = "DATABASE_URL"
+
+
+def database_from_env(name: str) -> dict[str, dict[str, Any]]:
+    """Return ``DATABASES`` for the suite called ``name``.
+
+    Without ``DATABASE_URL`` the suite runs on SQLite in memory. With it, the URL names the server
+    and the test database becomes ``test_<name>``, so two suites never fight over one database.
+    """
+    url = os.environ.get(ENV_VAR, "").strip()
+    if not url:
+        return {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    default = dj_database_url.parse(url, conn_max_age=0)
+    default["TEST"] = {"NAME": f"test_{name}"}
+    return {"default": default}
