@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := $(sort $(notdir $(wildcard packages/*)))
+PACKAGES := $(sort $(patsubst packages/%/pyproject.toml,%,$(wildcard packages/*/pyproject.toml)))
 
 .PHONY: test demo serve dev lint format migrations suites suites-sqlite suites-postgresql layers \
         docs build bench clean

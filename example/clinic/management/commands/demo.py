@@ -1,0 +1,51 @@
+"""`manage.py demo`: walk through every package of django-primitives and say what happens."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from demo_steps import STEPS
+
+
+@dataclass
+class DemoContext:
+    """What every step receives: a way to speak, two users, and the objects of earlier steps."""
+
+    command: BaseCommand
+    admin: Any
+    user: Any
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        self.command.stdout.write(f"  {text}")
+
+
+class Command(BaseCommand):
+    help = "Walk through every package of django-primitives, narrating what happens."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ctx = DemoContext(command=self, admin=self._user("admin", True), user=self._user("sam"))
+        for number, name in enumerate(STEPS, start=1):
+            self.stdout.write(self.style.MIGRATE_HEADING(f"\n{number}. {name}"))
+            step = importlib.import_module(f"demo_steps.{name}")
+            step.run(ctx)
+        self.stdout.write(self.style.SUCCESS("\nDemo finished."))
+
+    @staticmethod
+    @transaction.atomic
+    def _user(username: str, superuser: bool = False) -> Any:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=username,
+            defaults={"is_staff": True, "is_superuser": superuser, "email": f"{username}@example.com"},
+        )
+        if created:
+            user.set_password(username)
+            user.save()
+        return user
