@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SingletonConfig(AppConfig):
+    name = "django_singleton"
+    label = "django_singleton"
+    verbose_name = "Singletons"
+
+    def ready(self) -> None:
+        from django_singleton import checks  # noqa: F401  (registers the system checks)
