@@ -1,0 +1,52 @@
+"""Admin: modules with their organization overrides inline; overrides searchable by organization."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+
+from django_modules.models import Module, OrgModuleState
+
+# Fields of the organization model that admin search looks in, when the model has them.
+ORG_SEARCH_CANDIDATES = ("name", "display_name", "legal_name", "title", "slug", "code")
+
+
+def org_search_fields() -> list[str]:
+    org_model = OrgModuleState._meta.get_field("org").related_model
+    found = []
+    for name in ORG_SEARCH_CANDIDATES:
+        try:
+            field = org_model._meta.get_field(name)
+        except (FieldDoesNotExist, AttributeError):
+            continue
+        if field.get_internal_type() in {"CharField", "SlugField", "TextField"}:
+            found.append(f"org__{name}")
+    return found
+
+
+class OrgModuleStateInline(admin.TabularInline):
+    model = OrgModuleState
+    fields = ("org", "enabled")
+    raw_id_fields = ("org",)
+    extra = 0
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ("key", "name", "active", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("key", "name", "description")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [OrgModuleStateInline]
+
+
+@admin.register(OrgModuleState)
+class OrgModuleStateAdmin(admin.ModelAdmin):
+    list_display = ("module", "org", "enabled", "updated_at")
+    list_filter = ("enabled", "module")
+    list_select_related = ("module", "org")
+    raw_id_fields = ("org",)
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_search_fields(self, request):
+        return ["module__key", "module__name", *org_search_fields()]

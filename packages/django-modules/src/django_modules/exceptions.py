@@ -1,0 +1,98 @@
+"""Errors raised by django-modules. Every one is a ``ModulesError``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+
+class ModulesError(Exception):
+    """Base class of every error raised by django-modules."""
+
+
+class ModuleNotFound(ModulesError):
+    """No live ``Module`` has this key: a typo must never silently mean "off"."""
+
+    def __init__(self, key: object) -> None:
+        self.key = key
+        super().__init__(
+            f"unknown module key {key!r}: expected the key of a live Module "
+            "(create it in the admin or declare it in the manifest read by sync_modules)"
+        )
+
+
+class ModuleDisabled(ModulesError, PermissionDenied):
+    """The module is off for this organization.
+
+    It is also a ``PermissionDenied``, so a view that lets it escape answers 403: the check fails
+    closed even when nobody catches it.
+    """
+
+    def __init__(self, key: str, org: Any) -> None:
+        self.key = key
+        self.org = org
+        super().__init__(f"module {key!r} is disabled for organization {org!s} (pk={org.pk!r})")
+
+
+class InvalidOrganization(ModulesError):
+    """The value given as the organization is not a saved instance of ``MODULES_ORG_MODEL``."""
+
+    def __init__(self, value: object, expected: str) -> None:
+        self.value = value
+        self.expected = expected
+        super().__init__(
+            f"organization {value!r} is not usable: expected a saved {expected} instance "
+            "(the model named by MODULES_ORG_MODEL)"
+        )
+
+
+class DuplicateModuleKey(ModulesError):
+    """A live module with this key exists already."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"a live module with key {key!r} exists already: expected a key no other module uses"
+        )
+
+
+class DuplicateOverride(ModulesError):
+    """A live override for this organization and module exists already."""
+
+    def __init__(self, org: Any, module: Any) -> None:
+        self.org = org
+        self.module = module
+        super().__init__(
+            f"organization {org!s} already has a live override for module {module!s}: "
+            "expected at most one (change it with enable_module/disable_module instead)"
+        )
+
+
+class UnsupportedBulkOperation(ModulesError):
+    """A bulk ORM path that could not keep the signals and the cache correct."""
+
+    def __init__(self, operation: str, reason: str) -> None:
+        self.operation = operation
+        super().__init__(f"{operation} is not supported here: {reason}")
+
+
+class ManifestError(ModulesError):
+    """A module manifest has problems; ``problems`` lists every one as ``(line, message)``."""
+
+    def __init__(self, source: str, problems: Sequence[tuple[int, str]]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        listing = "\n".join(f"{source}:{line}: {message}" for line, message in self.problems)
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in {source}:\n{listing}")
+
+
+class InvalidFlag(ModulesError):
+    """An on/off value that is not a ``bool``."""
+
+    def __init__(self, name: str, value: object) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(f"{name} is {value!r}; expected True or False")

@@ -1,0 +1,168 @@
+"""``Module`` (a switchable part of the application) and ``OrgModuleState`` (one org's override)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import Q
+
+from django_basemodels.models import BaseModel
+from django_modules import conf, tracking
+from django_modules.exceptions import DuplicateModuleKey, DuplicateOverride
+from django_modules.query import TrackedQuerySet
+
+
+class ModuleQuerySet(TrackedQuerySet):
+    pass
+
+
+class OrgModuleStateQuerySet(TrackedQuerySet):
+    pass
+
+
+def _managers(queryset_class):
+    base = models.Manager.from_queryset(queryset_class)
+
+    class LiveManager(base):
+        def get_queryset(self):
+            return super().get_queryset().filter(deleted_at__isnull=True)
+
+    class DeletedManager(base):
+        def get_queryset(self):
+            return super().get_queryset().filter(deleted_at__isnull=False)
+
+    return LiveManager(), base(), DeletedManager()
+
+
+class TrackedModel(BaseModel):
+    """Saves that keep the toggle signals, the request cache and uniqueness in step.
+
+    Subclasses name ``TOGGLE_FIELDS`` (identity fields, then the flag) and ``WATCHED_FIELDS`` (the
+    fields whose change can toggle something).
+    """
+
+    TOGGLE_FIELDS: tuple[str, ...] = ()
+    WATCHED_FIELDS: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def toggle_values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.TOGGLE_FIELDS)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        model = type(self)
+        using = kwargs.get("using") or router.db_for_write(model, instance=self)
+        with transaction.atomic(using=using):
+            before = {}
+            if not self._state.adding:
+                rows = model.all_objects.using(using).filter(pk=self.pk)
+                before = tracking.locked_snapshot(rows)
+            try:
+                with transaction.atomic(using=using):
+                    super().save(*args, **kwargs)
+            except IntegrityError as integrity_error:
+                identity = self.toggle_values()[:-1]
+                error = model.live_duplicate(using, [identity], exclude=[self.pk])
+                if error is None or self.deleted_at is not None:
+                    raise
+                raise error from integrity_error
+            after = {self.pk: self.toggle_values()} if self.deleted_at is None else {}
+            tracking.emit(model, before, after, using, known={self.pk: self})
+
+    save.alters_data = True
+
+
+class Module(TrackedModel):
+    """A part of the application that can be switched on or off.
+
+    ``active`` is the global default: it applies to every organization without an override.
+    """
+
+    key = models.SlugField(max_length=100, help_text="Stable identifier used in code.")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    active = models.BooleanField(default=True, help_text="On for organizations without override.")
+
+    objects, all_objects, deleted_objects = _managers(ModuleQuerySet)
+
+    TOGGLE_FIELDS = ("key", "active")
+    WATCHED_FIELDS = frozenset({"key", "active", "deleted_at"})
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(deleted_at__isnull=True),
+                name="django_modules_module_live_key_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def in_batch_duplicate(cls, identities, objs) -> DuplicateModuleKey | None:
+        seen = set()
+        for (key,) in identities:
+            if key in seen:
+                return DuplicateModuleKey(key)
+            seen.add(key)
+        return None
+
+    @classmethod
+    def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateModuleKey | None:
+        keys = [identity[0] for identity in identities]
+        taken = cls.objects.using(using).filter(key__in=keys).exclude(pk__in=list(exclude))
+        taken = taken.values_list("key", flat=True)
+        key = next(iter(taken), None)
+        return None if key is None else DuplicateModuleKey(key)
+
+
+class OrgModuleState(TrackedModel):
+    """One organization's override of a module's default: ``enabled`` wins over ``active``."""
+
+    org = models.ForeignKey(
+        conf.org_model_reference(), on_delete=models.CASCADE, related_name="module_states"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="org_states")
+    enabled = models.BooleanField()
+
+    objects, all_objects, deleted_objects = _managers(OrgModuleStateQuerySet)
+
+    TOGGLE_FIELDS = ("org_id", "module_id", "enabled")
+    WATCHED_FIELDS = frozenset({"org", "org_id", "module", "module_id", "enabled", "deleted_at"})
+
+    class Meta:
+        verbose_name = "organization module state"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "module"],
+                condition=Q(deleted_at__isnull=True),
+                name="django_modules_orgmodulestate_live_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.key} for {self.org}: {'on' if self.enabled else 'off'}"
+
+    @classmethod
+    def in_batch_duplicate(cls, identities, objs) -> DuplicateOverride | None:
+        seen = set()
+        for identity, obj in zip(identities, objs, strict=True):
+            if identity in seen:
+                return DuplicateOverride(obj.org, obj.module)
+            seen.add(identity)
+        return None
+
+    @classmethod
+    def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateOverride | None:
+        for org_id, module_id in identities:
+            taken = cls.objects.using(using).filter(org_id=org_id, module_id=module_id)
+            taken = taken.exclude(pk__in=list(exclude))
+            state = taken.select_related("org", "module").first()
+            if state is not None:
+                return DuplicateOverride(state.org, state.module)
+        return None

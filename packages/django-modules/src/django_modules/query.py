@@ -1,0 +1,103 @@
+"""Querysets whose bulk paths keep the toggle signals and the request cache correct.
+
+``update()`` (and so soft ``delete()``/``restore()``), ``bulk_create()`` and ``bulk_update()`` take
+database snapshots around the write and hand them to ``tracking.emit``. Hard deletes go through
+Django's collector, which sends ``post_delete`` for every row (see ``apps.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+
+from django_basemodels.query import SoftDeleteQuerySet
+from django_modules import tracking
+from django_modules.exceptions import UnsupportedBulkOperation
+
+
+class TrackedQuerySet(SoftDeleteQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        if not kwargs.keys() & self.model.WATCHED_FIELDS:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            fields = self.model.TOGGLE_FIELDS
+            rows = list(self.select_for_update().values_list("pk", "deleted_at", *fields))
+            before = {row[0]: row[2:] for row in rows if row[1] is None}
+            identities = [row[2:-1] for row in rows]
+            pks = [row[0] for row in rows]
+            count = _write_or_explain(
+                self.model,
+                self.db,
+                identities,
+                pks,
+                lambda: super(TrackedQuerySet, self).update(**kwargs),
+            )
+            after = tracking.snapshot(self.model, pks, self.db)
+            tracking.emit(self.model, before, after, self.db)
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list:
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise UnsupportedBulkOperation(
+                f"{self.model.__name__}.objects.bulk_create(ignore_conflicts/update_conflicts)",
+                "rows skipped by the database could not be told apart from rows written; "
+                "use the services (enable_module, disable_module, set_module_default)",
+            )
+        objs = list(objs)
+        live = [obj for obj in objs if obj.deleted_at is None]
+        identities = [obj.toggle_values()[:-1] for obj in live]
+        error = self.model.in_batch_duplicate(identities, live)
+        if error is not None:
+            raise error
+        with transaction.atomic(using=self.db):
+            created = _write_or_explain(
+                self.model,
+                self.db,
+                identities,
+                (),
+                lambda: super(TrackedQuerySet, self).bulk_create(objs, *args, **kwargs),
+            )
+            after = {obj.pk: obj.toggle_values() for obj in live}
+            tracking.emit(self.model, {}, after, self.db, known={obj.pk: obj for obj in live})
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs: Iterable[models.Model], fields: Sequence[str], **kwargs) -> int:
+        objs = list(objs)
+        if not set(fields) & self.model.WATCHED_FIELDS:
+            return super().bulk_update(objs, fields, **kwargs)
+        with transaction.atomic(using=self.db):
+            pks = [obj.pk for obj in objs]
+            before = tracking.locked_snapshot(
+                self.model.all_objects.using(self.db).filter(pk__in=pks)
+            )
+            identities = [obj.toggle_values()[:-1] for obj in objs if obj.deleted_at is None]
+            count = _write_or_explain(
+                self.model,
+                self.db,
+                identities,
+                pks,
+                lambda: super(TrackedQuerySet, self).bulk_update(objs, fields, **kwargs),
+            )
+            after = tracking.snapshot(self.model, pks, self.db)
+            tracking.emit(self.model, before, after, self.db)
+        return count
+
+    bulk_update.alters_data = True
+
+
+def _write_or_explain(model, using: str, identities: list[tuple], exclude, write) -> Any:
+    """Run ``write`` in a savepoint; turn a uniqueness violation into the package's error."""
+    try:
+        with transaction.atomic(using=using):
+            return write()
+    except IntegrityError as integrity_error:
+        error = model.live_duplicate(using, identities, exclude=exclude)
+        if error is None:
+            raise
+        raise error from integrity_error

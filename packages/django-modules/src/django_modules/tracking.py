@@ -1,0 +1,115 @@
+"""Turn writes into toggle signals and cache invalidation, whatever ORM path made them.
+
+Every write path takes a snapshot of the rows it touches before and after writing, then
+``emit()`` compares the two: a row that became live, stopped being live or changed its flag is a
+toggle. Comparing database snapshots (not in-memory instances) keeps ``previous`` truthful even
+when the caller's instance is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from django_modules import cache, signals
+
+# A snapshot maps pk -> the row's toggle-relevant values, for live rows only.
+Snapshot = dict[Any, tuple]
+
+
+def snapshot(model: type[models.Model], pks: Iterable[Any], using: str) -> Snapshot:
+    pks = list(pks)
+    if not pks:
+        return {}
+    rows = model.all_objects.using(using).filter(pk__in=pks, deleted_at__isnull=True)
+    return {row[0]: row[1:] for row in rows.values_list("pk", *model.TOGGLE_FIELDS)}
+
+
+def locked_snapshot(queryset: models.QuerySet) -> Snapshot:
+    """Snapshot the rows of ``queryset``, locking them (PostgreSQL) until the transaction ends."""
+    fields = queryset.model.TOGGLE_FIELDS
+    rows = queryset.select_for_update().values_list("pk", "deleted_at", *fields)
+    return {row[0]: row[2:] for row in rows if row[1] is None}
+
+
+def emit(
+    model: type[models.Model],
+    before: Snapshot,
+    after: Snapshot,
+    using: str,
+    known: dict[Any, models.Model] | None = None,
+) -> None:
+    """Invalidate the cache when anything changed and send a signal for each toggle."""
+    changes = _toggles(before, after)
+    if before != after:
+        cache.invalidate(using)
+    if not changes:
+        return
+    if model.__name__ == "Module":
+        _emit_modules(model, changes, using, known or {})
+    else:
+        _emit_overrides(model, changes, using, known or {})
+
+
+def _toggles(before: Snapshot, after: Snapshot) -> list[tuple[Any, tuple, Any, Any]]:
+    """``(pk, identity, new flag, old flag)`` for each row whose flag appeared, went or flipped.
+
+    The identity is every toggle field but the last (the flag): the module key, or the
+    organization and module ids. A row whose identity changed counts as one removal plus one
+    addition.
+    """
+    changes = []
+    for pk in {**before, **after}:
+        old, new = before.get(pk), after.get(pk)
+        if old == new:
+            continue
+        if old is not None and new is not None and old[:-1] == new[:-1]:
+            changes.append((pk, new[:-1], new[-1], old[-1]))
+            continue
+        if old is not None:
+            changes.append((pk, old[:-1], None, old[-1]))
+        if new is not None:
+            changes.append((pk, new[:-1], new[-1], None))
+    return changes
+
+
+def _emit_modules(model, changes, using, known) -> None:
+    missing = [pk for pk, *_ in changes if pk not in known]
+    modules = {**model.all_objects.using(using).in_bulk(missing), **known} if missing else known
+    for pk, _identity, active, previous in changes:
+        signals.module_toggled.send(
+            sender=model, module=modules[pk], active=active, previous=previous
+        )
+
+
+def _emit_overrides(model, changes, using, known) -> None:
+    from django_modules.models import Module
+
+    org_model = model._meta.get_field("org").related_model
+    org_ids = {identity[0] for _, identity, *_ in changes}
+    module_ids = {identity[1] for _, identity, *_ in changes}
+    # Only relations already loaded on the instances are reused: never a query per row.
+    org_field, module_field = model._meta.get_field("org"), model._meta.get_field("module")
+    orgs = {s.org_id: s.org for s in known.values() if org_field.is_cached(s)}
+    modules = {s.module_id: s.module for s in known.values() if module_field.is_cached(s)}
+    if org_ids - orgs.keys():
+        orgs.update(org_model._base_manager.using(using).in_bulk(list(org_ids - orgs.keys())))
+    if module_ids - modules.keys():
+        fetched = Module.all_objects.using(using).in_bulk(list(module_ids - modules.keys()))
+        modules.update(fetched)
+    for _pk, (org_id, module_id), enabled, previous in changes:
+        signals.org_module_toggled.send(
+            sender=model,
+            org=orgs.get(org_id),
+            module=modules[module_id],
+            enabled=enabled,
+            previous=previous,
+        )
+
+
+def on_hard_delete(sender, instance, using, **kwargs) -> None:
+    """``post_delete`` receiver: a live row removed from the database is a toggle too."""
+    before = {} if instance.deleted_at is not None else {instance.pk: instance.toggle_values()}
+    emit(sender, before, {}, using, known={instance.pk: instance})

@@ -1,0 +1,97 @@
+"""Guards for views: ``requires_module`` (function views) and ``ModuleRequiredMixin`` (CBVs).
+
+Both find the request's organization with ``org_from``: a callable ``(request, *args, **kwargs)``
+or a dotted attribute path on the request (default: the ``MODULES_REQUEST_ORG_ATTRIBUTE`` setting,
+``"organization"``). They fail closed: no organization, an unknown module or a disabled one all
+answer 403 (``PermissionDenied``), and an unknown module is logged as an error because it is a
+bug, not a decision.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.core.exceptions import PermissionDenied
+
+from django_modules import conf
+from django_modules.exceptions import ModuleDisabled, ModulesError
+
+logger = logging.getLogger("django_modules")
+
+OrgFrom = Callable[..., Any] | str | None
+
+
+def organization_for(request, org_from: OrgFrom = None, *args: Any, **kwargs: Any) -> Any:
+    """The organization of ``request`` found through ``org_from``; ``None`` when there is none."""
+    if org_from is None:
+        org_from = conf.get("MODULES_REQUEST_ORG_ATTRIBUTE")
+    if callable(org_from):
+        return org_from(request, *args, **kwargs)
+    value = request
+    for name in org_from.split("."):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def enforce(request, key: str, org_from: OrgFrom = None, *args: Any, **kwargs: Any) -> None:
+    """Raise ``PermissionDenied`` unless module ``key`` is on for the request's organization."""
+    from django_modules.services import require_module
+
+    org = organization_for(request, org_from, *args, **kwargs)
+    if org is None:
+        raise PermissionDenied(f"module {key!r} needs an organization and the request has none")
+    try:
+        require_module(org, key)
+    except ModuleDisabled:
+        raise
+    except ModulesError as error:
+        logger.error("module guard denied access: %s", error)
+        raise PermissionDenied(str(error)) from error
+
+
+def requires_module(key: str, org_from: OrgFrom = None):
+    """Decorate a view (sync or async) so that it only runs when module ``key`` is on."""
+
+    def decorator(view):
+        if iscoroutinefunction(view):
+
+            async def async_wrapper(request, *args, **kwargs):
+                await sync_to_async(enforce)(request, key, org_from, *args, **kwargs)
+                return await view(request, *args, **kwargs)
+
+            wrapper = functools.wraps(view)(async_wrapper)
+            return markcoroutinefunction(wrapper)
+
+        @functools.wraps(view)
+        def sync_wrapper(request, *args, **kwargs):
+            enforce(request, key, org_from, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        return sync_wrapper
+
+    return decorator
+
+
+class ModuleRequiredMixin:
+    """Class-based views: set ``required_module`` (and ``module_org_from`` if needed).
+
+    Override ``get_module_org()`` to find the organization some other way.
+    """
+
+    required_module: str | None = None
+    module_org_from: OrgFrom = None
+
+    def get_module_org(self) -> Any:
+        return organization_for(self.request, self.module_org_from, *self.args, **self.kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.required_module:
+            raise PermissionDenied(f"{type(self).__name__}.required_module is not set")
+        enforce(request, self.required_module, lambda *_a, **_k: self.get_module_org())
+        return super().dispatch(request, *args, **kwargs)
