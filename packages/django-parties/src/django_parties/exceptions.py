@@ -1,0 +1,90 @@
+"""Errors raised by django-parties; every one is a ``PartiesError``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PartiesError(Exception):
+    """Base class of every error raised by django-parties."""
+
+
+class PartyEndpointError(PartiesError, ValueError):
+    """A relationship side or a contact point does not name exactly one party."""
+
+    def __init__(self, obj: Any, side: str, set_fields: list[str]) -> None:
+        self.obj = obj
+        self.side = side
+        self.set_fields = set_fields
+        given = ", ".join(set_fields) if set_fields else "none"
+        super().__init__(
+            f"{type(obj).__name__} {side} names {len(set_fields)} parties ({given}); "
+            f"expected exactly one of {side}_person, {side}_organization, {side}_group"
+            if side in ("from", "to")
+            else f"{type(obj).__name__} is attached to {len(set_fields)} parties ({given}); "
+            "expected exactly one of person, organization, group"
+        )
+
+
+class UnknownRelationshipTypeError(PartiesError, ValueError):
+    """``relationship_type`` is neither a built-in kind nor one the host declared."""
+
+    def __init__(self, value: object, known: list[str]) -> None:
+        self.value = value
+        self.known = known
+        super().__init__(
+            f"relationship_type {value!r} is unknown; expected one of {', '.join(known)} "
+            "(add your own with PARTIES_EXTRA_RELATIONSHIP_TYPES)"
+        )
+
+
+class InvalidValidityPeriodError(PartiesError, ValueError):
+    """``valid_to`` does not come after ``valid_from``."""
+
+    def __init__(self, obj: Any, valid_from: object, valid_to: object) -> None:
+        self.obj = obj
+        self.valid_from = valid_from
+        self.valid_to = valid_to
+        super().__init__(
+            f"valid_to {valid_to} does not follow valid_from {valid_from}; "
+            "expected valid_to to be later than valid_from, or empty"
+        )
+
+
+class DuplicatePrimaryContactError(PartiesError, ValueError):
+    """A party already has a primary contact point of this kind."""
+
+    def __init__(self, contact: Any, existing: Any) -> None:
+        self.contact = contact
+        self.existing = existing
+        kind = type(contact).__name__.lower()
+        super().__init__(
+            f"{existing.party} already has a primary {kind} ({existing}); expected at most one "
+            f"primary {kind} per party (use set_primary_contact() to switch)"
+        )
+
+
+class NotAPartyError(PartiesError, TypeError):
+    """An object given where a party was expected is not a Person, Organization or Group."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        super().__init__(
+            f"{value!r} ({type(value).__name__}) is not a party; "
+            "expected a Person, Organization or Group"
+        )
+
+
+class BulkWriteError(PartiesError):
+    """A bulk write (``bulk_create``, ``bulk_update``, ``QuerySet.update``) would break a rule
+    that the database enforces; nothing was written."""
+
+    def __init__(self, model: type, fields: list[str], error: Exception) -> None:
+        self.model = model
+        self.fields = fields
+        self.error = error
+        super().__init__(
+            f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
+            f"refused by the database: {error}; expected rows that keep every constraint "
+            "(one party per side, valid_to after valid_from, one primary contact per party)"
+        )

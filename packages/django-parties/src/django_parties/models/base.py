@@ -1,0 +1,77 @@
+"""What every party model shares, and the "exactly one party" rule used by relationships and
+contact points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from django_basemodels.models import BaseModel
+from django_parties.exceptions import NotAPartyError
+
+PARTY_KINDS = ("person", "organization", "group")
+
+
+def exactly_one_set(*fields: str) -> models.Q:
+    """A Q that holds when exactly one of ``fields`` is not NULL (for a CheckConstraint)."""
+    condition = models.Q()
+    for chosen in fields:
+        branch = models.Q(**{f"{chosen}__isnull": False})
+        for other in fields:
+            if other != chosen:
+                branch &= models.Q(**{f"{other}__isnull": True})
+        condition |= branch
+    return condition
+
+
+def set_party_fields(obj: Any, prefix: str = "") -> list[str]:
+    """The names of the ``<prefix>person/organization/group`` foreign keys that ``obj`` sets."""
+    return [
+        f"{prefix}{kind}" for kind in PARTY_KINDS if getattr(obj, f"{prefix}{kind}_id") is not None
+    ]
+
+
+def party_kind(party: Any) -> str:
+    """``"person"``, ``"organization"`` or ``"group"`` for a party instance."""
+    kind = getattr(type(party), "party_kind", None)
+    if kind not in PARTY_KINDS or not isinstance(party, Party):
+        raise NotAPartyError(party)
+    return kind
+
+
+class Party(BaseModel):
+    """Abstract base of ``Person``, ``Organization`` and ``Group``.
+
+    Contact points hang off each party through the ``emails``, ``phones`` and ``addresses``
+    related managers, which hide soft-deleted rows.
+    """
+
+    party_kind = ""
+
+    class Meta:
+        abstract = True
+
+    def primary_email(self):
+        """The party's primary ``Email`` or ``None`` (one query)."""
+        return self.emails.filter(is_primary=True).first()
+
+    def primary_phone(self):
+        """The party's primary ``Phone`` or ``None`` (one query)."""
+        return self.phones.filter(is_primary=True).first()
+
+    def primary_address(self):
+        """The party's primary ``Address`` or ``None`` (one query)."""
+        return self.addresses.filter(is_primary=True).first()
+
+    def relationships_from(self):
+        """Live relationships where this party is the "from" side (a queryset, not evaluated)."""
+        from django_parties.models.relationships import PartyRelationship
+
+        return PartyRelationship.objects.filter(**{f"from_{self.party_kind}": self})
+
+    def relationships_to(self):
+        """Live relationships where this party is the "to" side (a queryset, not evaluated)."""
+        from django_parties.models.relationships import PartyRelationship
+
+        return PartyRelationship.objects.filter(**{f"to_{self.party_kind}": self})

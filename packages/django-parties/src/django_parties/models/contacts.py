@@ -1,0 +1,200 @@
+"""Contact points: addresses, phones and emails, each attached to exactly one party."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, models, router, transaction
+
+from django_basemodels.models import BaseModel
+from django_basemodels.query import (
+    AllObjectsManager,
+    DeletedObjectsManager,
+    SoftDeleteManager,
+    SoftDeleteQuerySet,
+)
+from django_parties.exceptions import (
+    BulkWriteError,
+    DuplicatePrimaryContactError,
+    PartyEndpointError,
+)
+from django_parties.models.base import PARTY_KINDS, exactly_one_set, set_party_fields
+
+
+class ContactPointQuerySet(SoftDeleteQuerySet):
+    def primary(self) -> ContactPointQuerySet:
+        return self.filter(is_primary=True)
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            obj.check_owner()
+        return self._refusing(["is_primary"], super().bulk_create, objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            obj.check_owner()
+        return self._refusing(list(fields), super().bulk_update, objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        return self._refusing(list(kwargs), super().update, **kwargs)
+
+    def _refusing(self, fields: list[str], write, *args: Any, **kwargs: Any):
+        # The database enforces "one party" and "one primary per party"; a bulk write that
+        # breaks either is rolled back and reported in the package's words.
+        try:
+            with transaction.atomic(using=self.db):
+                return write(*args, **kwargs)
+        except IntegrityError as error:
+            raise BulkWriteError(self.model, fields, error) from error
+
+
+class ContactPointManager(SoftDeleteManager.from_queryset(ContactPointQuerySet)):
+    """Default manager: hides soft-deleted contact points."""
+
+
+class AllContactPointsManager(AllObjectsManager.from_queryset(ContactPointQuerySet)):
+    """``all_objects``: deleted rows too, with the same guarded bulk paths."""
+
+
+class DeletedContactPointsManager(DeletedObjectsManager.from_queryset(ContactPointQuerySet)):
+    """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
+
+
+def _owner_fk(model: str, related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        f"django_parties.{model}",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+    )
+
+
+def _constraints(table: str) -> list[models.BaseConstraint]:
+    one_owner = models.CheckConstraint(
+        condition=exactly_one_set(*PARTY_KINDS), name=f"django_parties_{table}_one_party"
+    )
+    # At most one live primary per party: soft-deleted rows do not count.
+    primaries = [
+        models.UniqueConstraint(
+            fields=[kind],
+            condition=models.Q(is_primary=True, deleted_at__isnull=True),
+            name=f"django_parties_{table}_one_primary_per_{kind}",
+        )
+        for kind in PARTY_KINDS
+    ]
+    return [one_owner, *primaries]
+
+
+class ContactPoint(BaseModel):
+    """Abstract base of ``Address``, ``Phone`` and ``Email``.
+
+    Each belongs to exactly one of ``person``, ``organization``, ``group``, and a party has at
+    most one primary contact point of each kind (database constraints, also checked in
+    ``save()`` for a clear error).
+    """
+
+    label = models.CharField(max_length=50, blank=True, help_text="home, work, billing...")
+    is_primary = models.BooleanField(default=False)
+
+    objects = ContactPointManager()
+    all_objects = AllContactPointsManager()
+    deleted_objects = DeletedContactPointsManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def party(self):
+        for kind in PARTY_KINDS:
+            if getattr(self, f"{kind}_id") is not None:
+                return getattr(self, kind)
+        return None
+
+    def check_owner(self) -> None:
+        owners = set_party_fields(self)
+        if len(owners) != 1:
+            raise PartyEndpointError(self, "owner", owners)
+
+    def other_primary(self):
+        """The party's live primary contact of this kind other than this one, or ``None``."""
+        kind = next(kind for kind in PARTY_KINDS if getattr(self, f"{kind}_id") is not None)
+        others = type(self).objects.filter(**{f"{kind}_id": getattr(self, f"{kind}_id")})
+        return others.filter(is_primary=True).exclude(pk=self.pk).first()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        try:
+            self.check_owner()
+        except PartyEndpointError as error:
+            raise ValidationError(str(error)) from error
+        if self.is_primary and (existing := self.other_primary()) is not None:
+            raise ValidationError({"is_primary": str(DuplicatePrimaryContactError(self, existing))})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.check_owner()
+        wants_primary = self.is_primary and self.deleted_at is None
+        if wants_primary and (existing := self.other_primary()) is not None:
+            raise DuplicatePrimaryContactError(self, existing)
+        try:
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            with transaction.atomic(using=using):
+                super().save(*args, **kwargs)
+        except IntegrityError as error:
+            # Lost a race with another writer making a primary: say so, not IntegrityError.
+            if wants_primary and (existing := self.other_primary()) is not None:
+                raise DuplicatePrimaryContactError(self, existing) from error
+            raise
+
+
+class Address(ContactPoint):
+    person = _owner_fk("Person", "addresses")
+    organization = _owner_fk("Organization", "addresses")
+    group = _owner_fk("Group", "addresses")
+
+    line1 = models.CharField("address line 1", max_length=255)
+    line2 = models.CharField("address line 2", max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True, help_text="state, county, province")
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        constraints = _constraints("address")
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.line1, self.line2, self.postal_code, self.city) if p)
+
+
+class Phone(ContactPoint):
+    person = _owner_fk("Person", "phones")
+    organization = _owner_fk("Organization", "phones")
+    group = _owner_fk("Group", "phones")
+
+    number = models.CharField(max_length=32)
+    extension = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = _constraints("phone")
+
+    def __str__(self) -> str:
+        return f"{self.number} ext. {self.extension}" if self.extension else self.number
+
+
+class Email(ContactPoint):
+    person = _owner_fk("Person", "emails")
+    organization = _owner_fk("Organization", "emails")
+    group = _owner_fk("Group", "emails")
+
+    email = models.EmailField(db_index=True)
+
+    class Meta:
+        constraints = _constraints("email")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,245 @@
+"""``PartyRelationship``: from exactly one party to exactly one party, for a period of time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from django_basemodels.models import BaseModel
+from django_basemodels.query import (
+    AllObjectsManager,
+    DeletedObjectsManager,
+    SoftDeleteManager,
+    SoftDeleteQuerySet,
+)
+from django_parties import conf
+from django_parties.exceptions import (
+    BulkWriteError,
+    InvalidValidityPeriodError,
+    PartyEndpointError,
+    UnknownRelationshipTypeError,
+)
+from django_parties.models.base import PARTY_KINDS, exactly_one_set, set_party_fields
+
+
+class RelationshipType(models.TextChoices):
+    """The built-in kinds; a host adds its own with ``PARTIES_EXTRA_RELATIONSHIP_TYPES``."""
+
+    EMPLOYEE = "employee", _("Employee")
+    CONTRACTOR = "contractor", _("Contractor")
+    OWNER = "owner", _("Owner")
+    GUARDIAN = "guardian", _("Guardian")
+    MEMBER = "member", _("Member")
+    CONTACT = "contact", _("Contact")
+    BILLING = "billing", _("Billing")
+    EMERGENCY_CONTACT = "emergency_contact", _("Emergency contact")
+    SPOUSE = "spouse", _("Spouse")
+    PARENT = "parent", _("Parent")
+    CUSTOMER = "customer", _("Customer")
+    SUPPLIER = "supplier", _("Supplier")
+
+
+def relationship_type_choices() -> list[tuple[str, str]]:
+    """Built-in kinds followed by the host's own, as (value, label) pairs."""
+    extra = conf.get("PARTIES_EXTRA_RELATIONSHIP_TYPES")
+    return list(RelationshipType.choices) + [(str(k), str(v)) for k, v in extra.items()]
+
+
+def known_relationship_types() -> list[str]:
+    return [value for value, _label in relationship_type_choices()]
+
+
+_GUARDED = {f"{side}_{kind}" for side in ("from", "to") for kind in PARTY_KINDS} | {
+    f"{side}_{kind}_id" for side in ("from", "to") for kind in PARTY_KINDS
+}
+_GUARDED |= {"valid_from", "valid_to"}
+
+
+class PartyRelationshipQuerySet(SoftDeleteQuerySet):
+    def as_of(self, moment: date | None = None) -> PartyRelationshipQuerySet:
+        """Relationships in force on ``moment`` (today when ``None``).
+
+        A relationship covers ``valid_from`` up to, not including, ``valid_to``.
+        """
+        moment = moment or timezone.localdate()
+        return self.filter(valid_from__lte=moment).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=moment)
+        )
+
+    def current(self) -> PartyRelationshipQuerySet:
+        """Relationships in force today."""
+        return self.as_of(None)
+
+    def of_type(self, *relationship_types: str) -> PartyRelationshipQuerySet:
+        return self.filter(relationship_type__in=relationship_types)
+
+    def with_parties(self) -> PartyRelationshipQuerySet:
+        """Fetch both sides in the same query (no N+1 when listing)."""
+        return self.select_related(
+            *(f"{side}_{kind}" for side in ("from", "to") for kind in PARTY_KINDS)
+        )
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            obj.check_invariants()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            obj.check_invariants()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        if "relationship_type" in kwargs and isinstance(kwargs["relationship_type"], str):
+            _check_type(kwargs["relationship_type"])
+        touched = sorted(_GUARDED.intersection(kwargs))
+        if not touched:
+            return super().update(**kwargs)
+        # The database constraints decide for every row at once; say it in the package's words.
+        try:
+            with transaction.atomic(using=self.db):
+                return super().update(**kwargs)
+        except IntegrityError as error:
+            raise BulkWriteError(self.model, touched, error) from error
+
+
+class PartyRelationshipManager(SoftDeleteManager.from_queryset(PartyRelationshipQuerySet)):
+    """Default manager: hides soft-deleted relationships."""
+
+
+class AllRelationshipsManager(AllObjectsManager.from_queryset(PartyRelationshipQuerySet)):
+    """``all_objects``: deleted rows too, with the same guarded bulk paths."""
+
+
+class DeletedRelationshipsManager(DeletedObjectsManager.from_queryset(PartyRelationshipQuerySet)):
+    """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
+
+
+def _check_type(value: str) -> None:
+    known = known_relationship_types()
+    if value not in known:
+        raise UnknownRelationshipTypeError(value, known)
+
+
+def _party_fk(side: str, model: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        f"django_parties.{model}",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=f"relationships_as_{side}",
+        related_query_name=f"relationship_as_{side}",
+    )
+
+
+class PartyRelationship(BaseModel):
+    """ "from_party is <relationship_type> of to_party": a person employed by an organization,
+    a guardian of a person, a member of a group, the billing contact of a company...
+
+    Exactly one ``from_*`` and exactly one ``to_*`` field is set (database CheckConstraints,
+    ``clean()`` and ``save()``). The relationship is in force from ``valid_from`` (inclusive) to
+    ``valid_to`` (exclusive; empty means open-ended).
+    """
+
+    from_person = _party_fk("from", "Person")
+    from_organization = _party_fk("from", "Organization")
+    from_group = _party_fk("from", "Group")
+    to_person = _party_fk("to", "Person")
+    to_organization = _party_fk("to", "Organization")
+    to_group = _party_fk("to", "Group")
+
+    relationship_type = models.CharField(max_length=50, db_index=True)
+    title = models.CharField(max_length=200, blank=True, help_text="e.g. a job title")
+    valid_from = models.DateField(default=timezone.localdate)
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="First day the relationship no longer holds."
+    )
+    notes = models.TextField(blank=True)
+
+    objects = PartyRelationshipManager()
+    all_objects = AllRelationshipsManager()
+    deleted_objects = DeletedRelationshipsManager()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one_set("from_person", "from_organization", "from_group"),
+                name="django_parties_relationship_one_from_party",
+            ),
+            models.CheckConstraint(
+                condition=exactly_one_set("to_person", "to_organization", "to_group"),
+                name="django_parties_relationship_one_to_party",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="django_parties_relationship_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(relationship_type=""),
+                name="django_parties_relationship_has_a_type",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_party} is {self.relationship_type} of {self.to_party}"
+
+    @property
+    def from_party(self):
+        return self._side("from")
+
+    @property
+    def to_party(self):
+        return self._side("to")
+
+    def _side(self, side: str):
+        for kind in PARTY_KINDS:
+            if getattr(self, f"{side}_{kind}_id") is not None:
+                return getattr(self, f"{side}_{kind}")
+        return None
+
+    def is_current(self, moment: date | None = None) -> bool:
+        moment = moment or timezone.localdate()
+        return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
+
+    def check_invariants(self) -> None:
+        """Raise the package's error if this relationship would break a rule."""
+        for side in ("from", "to"):
+            chosen = set_party_fields(self, f"{side}_")
+            if len(chosen) != 1:
+                raise PartyEndpointError(self, side, chosen)
+        _check_type(self.relationship_type)
+        period_given = self.valid_to is not None and self.valid_from is not None
+        if period_given and self.valid_to <= self.valid_from:
+            raise InvalidValidityPeriodError(self, self.valid_from, self.valid_to)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for side in ("from", "to"):
+            chosen = set_party_fields(self, f"{side}_")
+            if len(chosen) != 1:
+                errors[f"{side}_person"] = str(PartyEndpointError(self, side, chosen))
+        try:
+            _check_type(self.relationship_type)
+        except UnknownRelationshipTypeError as error:
+            errors["relationship_type"] = str(error)
+        if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
+            errors["valid_to"] = str(
+                InvalidValidityPeriodError(self, self.valid_from, self.valid_to)
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.check_invariants()
+        super().save(*args, **kwargs)
