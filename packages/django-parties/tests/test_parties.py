@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from django_parties.exceptions import UserAlreadyLinkedError
 from django_parties.models import Email, Group, Organization, PartyRelationship, Person
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,10 @@ def test_organizations_and_groups_need_a_name(model):
 def test_person_links_to_at_most_one_user_among_live_people():
     user = get_user_model().objects.create_user("ada")
     first = Person.objects.create(first_name="Ada", user=user)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(UserAlreadyLinkedError, match="already linked to Ada"):
         Person.objects.create(first_name="Ada again", user=user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.bulk_create([Person(first_name="Ada again", user=user)])
     first.delete()  # a soft-deleted person releases the user
     second = Person.objects.create(first_name="Ada again", user=user)
     assert list(Person.objects.for_user(user)) == [second]

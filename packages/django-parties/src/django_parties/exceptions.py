@@ -88,3 +88,16 @@ class BulkWriteError(PartiesError):
             f"refused by the database: {error}; expected rows that keep every constraint "
             "(one party per side, valid_to after valid_from, one primary contact per party)"
         )
+
+
+class UserAlreadyLinkedError(PartiesError, ValueError):
+    """The user is already linked to another live person."""
+
+    def __init__(self, person: Any, user: Any, existing: Any) -> None:
+        self.person = person
+        self.user = user
+        self.existing = existing
+        super().__init__(
+            f"user {user} is already linked to {existing}; expected a user linked to no other "
+            "live person (a Person links to at most one user, and back)"
+        )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
+from django_parties.exceptions import UserAlreadyLinkedError
 from django_parties.models.base import Party
 
 
@@ -93,6 +94,10 @@ class Person(Party):
     def save(self, *args, **kwargs) -> None:
         if not self.display_name:
             self.display_name = self.full_name
+        if self.user_id is not None and self.deleted_at is None:
+            existing = Person.objects.filter(user_id=self.user_id).exclude(pk=self.pk).first()
+            if existing is not None:
+                raise UserAlreadyLinkedError(self, self.user, existing)
         super().save(*args, **kwargs)
 
     def organizations(self, relationship_type: str | None = None, as_of: date | None = None):
