@@ -1,1 +1,13 @@
-urlpatterns = []
+from django.urls import path
+
+from tests.testapp import views
+
+urlpatterns = [
+    path("pharmacy/", views.pharmacy),
+    path("pharmacy-async/", views.pharmacy_async),
+    path("pharmacy-cbv/", views.PharmacyView.as_view()),
+    path("typo/", views.typo),
+    path("by-attribute/", views.by_attribute),
+    path("states/", views.states),
+    path("menu/", views.menu),
+]
