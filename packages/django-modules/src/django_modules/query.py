@@ -25,7 +25,7 @@ class TrackedQuerySet(SoftDeleteQuerySet):
             fields = self.model.TOGGLE_FIELDS
             rows = list(self.select_for_update().values_list("pk", "deleted_at", *fields))
             before = {row[0]: row[2:] for row in rows if row[1] is None}
-            identities = [row[2:-1] for row in rows]
+            identities = [_identity_after(fields[:-1], row[2:-1], kwargs) for row in rows]
             pks = [row[0] for row in rows]
             count = _write_or_explain(
                 self.model,
@@ -68,25 +68,20 @@ class TrackedQuerySet(SoftDeleteQuerySet):
     bulk_create.alters_data = True
 
     def bulk_update(self, objs: Iterable[models.Model], fields: Sequence[str], **kwargs) -> int:
+        # Django's bulk_update() writes through self.filter(...).update(), which tracks the
+        # toggles; here only a uniqueness violation is turned into the package's error.
         objs = list(objs)
         if not set(fields) & self.model.WATCHED_FIELDS:
             return super().bulk_update(objs, fields, **kwargs)
-        with transaction.atomic(using=self.db):
-            pks = [obj.pk for obj in objs]
-            before = tracking.locked_snapshot(
-                self.model.all_objects.using(self.db).filter(pk__in=pks)
-            )
-            identities = [obj.toggle_values()[:-1] for obj in objs if obj.deleted_at is None]
-            count = _write_or_explain(
-                self.model,
-                self.db,
-                identities,
-                pks,
-                lambda: super(TrackedQuerySet, self).bulk_update(objs, fields, **kwargs),
-            )
-            after = tracking.snapshot(self.model, pks, self.db)
-            tracking.emit(self.model, before, after, self.db)
-        return count
+        identities = [obj.toggle_values()[:-1] for obj in objs if obj.deleted_at is None]
+        pks = [obj.pk for obj in objs]
+        return _write_or_explain(
+            self.model,
+            self.db,
+            identities,
+            pks,
+            lambda: super(TrackedQuerySet, self).bulk_update(objs, fields, **kwargs),
+        )
 
     bulk_update.alters_data = True
 
@@ -101,3 +96,18 @@ def _write_or_explain(model, using: str, identities: list[tuple], exclude, write
         if error is None:
             raise
         raise error from integrity_error
+
+
+def _identity_after(fields: Sequence[str], identity: tuple, kwargs: dict[str, Any]) -> tuple:
+    """A row's identity once ``update(**kwargs)`` applies (``module=obj`` sets ``module_id``)."""
+    values = []
+    for name, value in zip(fields, identity, strict=True):
+        for candidate in (name, name.removesuffix("_id")):
+            if candidate in kwargs:
+                new = kwargs[candidate]
+                # An expression (bulk_update's CASE) is left alone: bulk_update checks its objects.
+                if not hasattr(new, "resolve_expression"):
+                    value = getattr(new, "pk", new)
+                break
+        values.append(value)
+    return tuple(values)
