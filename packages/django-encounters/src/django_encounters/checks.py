@@ -1,0 +1,36 @@
+"""System checks of django-encounters (ids ``encounters.E001`` ...)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core import checks
+
+from django_encounters import conf
+
+
+@checks.register()
+def check_contenttypes_installed(app_configs=None, **kwargs):
+    if apps.is_installed("django.contrib.contenttypes"):
+        return []
+    return [
+        checks.Error(
+            "django_encounters needs django.contrib.contenttypes (encounter subjects are generic).",
+            hint="Add 'django.contrib.contenttypes' to INSTALLED_APPS.",
+            id="encounters.E001",
+        )
+    ]
+
+
+@checks.register()
+def check_mermaid_url(app_configs=None, **kwargs):
+    url = conf.get("ENCOUNTERS_MERMAID_JS_URL")
+    if url is None or (isinstance(url, str) and url.startswith(("https://", "http://", "/"))):
+        return []
+    return [
+        checks.Error(
+            f"ENCOUNTERS_MERMAID_JS_URL is {url!r}; "
+            "expected None or a URL (https://..., /static/...).",
+            hint="Set it to the URL of mermaid.min.js, or to None to show diagrams as text.",
+            id="encounters.E002",
+        )
+    ]

@@ -1,0 +1,17 @@
+"""Settings of django-encounters, read at call time so that ``override_settings`` works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # URL of the Mermaid script the admin loads to draw definition diagrams; None shows the
+    # Mermaid text only (no request leaves the admin page).
+    "ENCOUNTERS_MERMAID_JS_URL": None,
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])

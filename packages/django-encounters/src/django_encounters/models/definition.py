@@ -1,0 +1,168 @@
+"""``EncounterDefinition``: a named state machine, checked every time it is saved."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections, models, transaction
+from django.db.models import Count, Q
+
+from django_basemodels.models import BaseModel
+from django_encounters.exceptions import (
+    DefinitionInUseError,
+    InvalidDefinitionError,
+    ValidatorConfigurationError,
+)
+from django_encounters.graph import graph_problems, mermaid
+from django_encounters.models.query import DefinitionQuerySet, soft_delete_managers
+from django_encounters.validators import load_validators
+
+
+class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
+    """Defines an encounter type and its allowed states/transitions."""
+
+    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=50)
+    description = models.TextField(blank=True, default="")
+
+    states = models.JSONField(default=list, help_text="List of allowed state names")
+    initial_state = models.CharField(max_length=50)
+    final_states = models.JSONField(default=list, help_text="List of terminal state names")
+    transitions = models.JSONField(
+        default=dict, help_text="Dict mapping state to list of allowed next states"
+    )
+    validators = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='List of validator class paths, or {"path": ..., "params": {...}} entries',
+    )
+    metadata = models.JSONField(default=dict, blank=True)
+
+    objects, all_objects, deleted_objects = soft_delete_managers(DefinitionQuerySet)
+
+    class Meta:
+        app_label = "django_encounters"
+        verbose_name = "encounter definition"
+        verbose_name_plural = "encounter definitions"
+        ordering = ["name"]
+        constraints = [
+            # Soft-deleted definitions free their name and code for reuse.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(deleted_at__isnull=True),
+                name="encounters_definition_live_name_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(deleted_at__isnull=True),
+                name="encounters_definition_live_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # -- the state machine ---------------------------------------------------------------------
+
+    def is_valid_state(self, state: str) -> bool:
+        """Check if a state is defined for this encounter type."""
+        return state in self.states
+
+    def is_final_state(self, state: str) -> bool:
+        """Check if a state is a final/terminal state."""
+        return state in self.final_states
+
+    def is_valid_transition(self, from_state: str, to_state: str) -> bool:
+        """Check if a transition between two states is allowed."""
+        return to_state in self.transitions.get(from_state, [])
+
+    def get_allowed_transitions(self, from_state: str) -> list:
+        """Get list of states that can be transitioned to from current state."""
+        return list(self.transitions.get(from_state, []))
+
+    def to_mermaid(self) -> str:
+        """The state diagram as Mermaid ``stateDiagram-v2`` text."""
+        return mermaid(self.states, self.initial_state, self.final_states, self.transitions)
+
+    # -- integrity -----------------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """Every fault of the graph and of the validator list; empty when the definition is valid."""
+        found = graph_problems(self.states, self.initial_state, self.final_states, self.transitions)
+        entries = self.validators if isinstance(self.validators, list) else [self.validators]
+        for entry in entries:
+            try:
+                load_validators([entry])
+            except ValidatorConfigurationError as error:
+                found.append(str(error))
+        return found
+
+    def states_in_use(self, removed: set, using: str | None = None) -> dict[str, int]:
+        """How many live encounters are in each of the ``removed`` states."""
+        if not removed or self._state.adding:
+            return {}
+        rows = (
+            self.encounters.using(using or self._state.db or "default")
+            .filter(state__in=sorted(removed))
+            .values("state")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        return {row["state"]: row["count"] for row in rows}
+
+    def clean(self) -> None:
+        """Form-level check (admin): the same rules as ``save()``, as Django's ValidationError."""
+        super().clean()
+        messages = self.problems()
+        if not self._state.adding:
+            stored = type(self).all_objects.filter(pk=self.pk).values_list("states", flat=True)
+            old = set(stored.first() or [])
+            in_use = self.states_in_use(old - set(self.states or []))
+            if in_use:
+                messages.append(str(DefinitionInUseError(self, in_use)))
+        if messages:
+            raise DjangoValidationError(messages)
+
+    def save(self, *args, **kwargs) -> None:
+        """Refuse an invalid graph, and an edit that drops states live encounters are in.
+
+        On an edit the stored row is locked first; ``transition()`` reads the definition under a
+        key-share lock on PostgreSQL, so a transition into a state being removed either finishes
+        before this check (and is counted) or starts after it (and sees the new states).
+        """
+        problems = self.problems()
+        if problems:
+            raise InvalidDefinitionError(self, problems)
+        using = kwargs.get("using") or self._state.db or "default"
+        with transaction.atomic(using=using):
+            if not self._state.adding:
+                old_states = (
+                    type(self)
+                    .all_objects.using(using)
+                    .select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("states", flat=True)
+                    .first()
+                )
+                in_use = self.states_in_use(set(old_states or []) - set(self.states), using)
+                if in_use:
+                    raise DefinitionInUseError(self, in_use)
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    @classmethod
+    def locked_for_read(cls, pk, using: str = "default") -> EncounterDefinition | None:
+        """Load a definition, key-share locked on PostgreSQL until the transaction ends.
+
+        The lock lets any number of transitions read the definition at once but waits for an
+        edit in progress (which holds FOR UPDATE), so no transition works from a stale graph.
+        """
+        if connections[using].vendor != "postgresql":
+            return cls._base_manager.using(using).filter(pk=pk).first()
+        table = connections[using].ops.quote_name(cls._meta.db_table)
+        found = list(
+            cls._base_manager.using(using).raw(
+                f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE", [pk]
+            )
+        )
+        return found[0] if found else None

@@ -1,0 +1,184 @@
+"""``Encounter``: one subject's way through a definition's states."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, router, transaction
+
+from django_basemodels.models import BaseModel
+from django_encounters.exceptions import (
+    ImmutableHistoryError,
+    InvalidTransitionError,
+    StateChangeError,
+)
+from django_encounters.models.definition import EncounterDefinition
+from django_encounters.models.query import EncounterQuerySet, soft_delete_managers
+
+# Written only by transition() (and at creation); save() never writes them on an update, so a
+# stale copy of an encounter cannot put back an old state.
+STATE_FIELDS = ("state", "state_since", "definition")
+_MISSING = object()
+
+
+class Encounter(BaseModel):  # BaseModel already includes UUIDModel
+    """An encounter instance tracking progress through states."""
+
+    definition = models.ForeignKey(
+        EncounterDefinition, on_delete=models.PROTECT, related_name="encounters"
+    )
+
+    # What or who the encounter is about: any model, integer or UUID primary key.
+    subject_content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.CharField(max_length=255)
+    subject = GenericForeignKey("subject_content_type", "subject_id")
+
+    state = models.CharField(max_length=50)
+    state_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Effective time at which the current state was entered",
+    )
+
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="encounters_created",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="encounters_assigned",
+    )
+
+    notes = models.TextField(blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+
+    objects, all_objects, deleted_objects = soft_delete_managers(EncounterQuerySet)
+
+    class Meta:
+        app_label = "django_encounters"
+        verbose_name = "encounter"
+        verbose_name_plural = "encounters"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["subject_content_type", "subject_id"]),
+            models.Index(fields=["state"]),
+            models.Index(fields=["scheduled_at"]),
+            models.Index(fields=["definition", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.name} - {self.state}"
+
+    @property
+    def is_final(self) -> bool:
+        """Check if encounter is in a final state."""
+        return self.definition.is_final_state(self.state)
+
+    @property
+    def allowed_transitions(self) -> list:
+        """Get list of states that can be transitioned to."""
+        return self.definition.get_allowed_transitions(self.state)
+
+    # -- saving --------------------------------------------------------------------------------
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_loaded()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_loaded()
+
+    def _remember_loaded(self) -> None:
+        self._loaded = {
+            name: self.__dict__.get(name, _MISSING) for name in ("state", "definition_id")
+        }
+
+    def save(self, *args, **kwargs) -> None:
+        """Insert with a creation record, or update everything but the state fields."""
+        if self._state.adding:
+            self.prepare_for_insert()
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            with transaction.atomic(using=using):
+                super().save(*args, **kwargs)
+                self.creation_record().save(using=using)
+            self.after_insert(using)
+            return
+        for name, loaded in getattr(self, "_loaded", {}).items():
+            current = self.__dict__.get(name, _MISSING)
+            if _MISSING not in (loaded, current) and current != loaded:
+                raise StateChangeError(self, name.removesuffix("_id"))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in STATE_FIELDS
+            ]
+        else:
+            for name in update_fields:
+                if name in STATE_FIELDS or name == "definition_id":
+                    raise StateChangeError(self, name)
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def prepare_for_insert(self) -> None:
+        """Fill the initial state and check it; shared by ``save()`` and ``bulk_create()``."""
+        if self.subject_id is not None:
+            self.subject_id = str(self.subject_id)
+        definition = self.definition
+        if not self.state:
+            self.state = definition.initial_state
+        if not definition.is_valid_state(self.state):
+            raise InvalidTransitionError(
+                "",
+                self.state,
+                f"state is not declared by definition {definition.code!r}; "
+                f"expected one of {definition.states!r}",
+            )
+        if self.state_since is None:
+            self.state_since = self.created_at
+
+    def creation_record(self):
+        """The transition that records the creation: from '' to the state created in."""
+        from django_encounters.models.transition import EncounterTransition
+
+        return EncounterTransition(
+            encounter=self,
+            from_state="",
+            to_state=self.state,
+            transitioned_by=self.created_by,
+            effective_at=self.state_since,
+        )
+
+    def after_insert(self, using: str) -> None:
+        from django_encounters.signals import send_after_commit
+
+        self._remember_loaded()
+        send_after_commit("encounter_created", using, encounter=self)
+
+    def hard_delete(self, using=None, keep_parents=False):
+        raise ImmutableHistoryError(
+            f"Encounter {self.pk} keeps its transition history: hard delete is refused; "
+            "use delete() (soft delete) instead",
+            self,
+        )
+
+    hard_delete.alters_data = True

@@ -1,0 +1,154 @@
+"""QuerySets that keep each model's invariants on the ORM paths that bypass ``save()``.
+
+``QuerySet.update``, ``bulk_update``, ``bulk_create`` and ``delete`` never call a model's
+``save()``/``delete()``, so each path either keeps the invariant here or refuses with the
+package's error.
+"""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+
+from django_basemodels.query import (
+    AllObjectsManager,
+    DeletedObjectsManager,
+    SoftDeleteManager,
+    SoftDeleteQuerySet,
+)
+from django_encounters.exceptions import (
+    ImmutableHistoryError,
+    InvalidDefinitionError,
+    StateChangeError,
+)
+
+GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transitions", "validators"})
+GUARDED_ENCOUNTER_FIELDS = ("state", "definition", "definition_id")
+
+
+class DefinitionQuerySet(SoftDeleteQuerySet):
+    """Graph fields change only through ``save()``, which validates them."""
+
+    def update(self, **kwargs):
+        touched = GRAPH_FIELDS & set(kwargs)
+        if touched:
+            raise InvalidDefinitionError(
+                None, [f"QuerySet.update() cannot change {sorted(touched)}; save() each definition"]
+            )
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        touched = GRAPH_FIELDS & set(fields)
+        if touched:
+            raise InvalidDefinitionError(
+                None, [f"bulk_update() cannot change {sorted(touched)}; save() each definition"]
+            )
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for definition in objs:
+            problems = definition.problems()
+            if problems:
+                raise InvalidDefinitionError(definition, problems)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class EncounterQuerySet(SoftDeleteQuerySet):
+    """State and definition move only through ``transition()``; creations are always logged."""
+
+    def update(self, **kwargs):
+        for name in GUARDED_ENCOUNTER_FIELDS:
+            if name in kwargs:
+                raise StateChangeError(_Unsaved(), name)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        for name in GUARDED_ENCOUNTER_FIELDS:
+            if name in fields:
+                raise StateChangeError(_Unsaved(), name)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, **kwargs):
+        """Create encounters and their creation records: two INSERTs whatever the count."""
+        if ignore_conflicts or kwargs.get("update_conflicts"):
+            raise ImmutableHistoryError(
+                "Encounter bulk_create() cannot ignore or update conflicts: every created "
+                "encounter must get its creation record"
+            )
+        objs = list(objs)
+        for encounter in objs:
+            encounter.prepare_for_insert()
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
+            records = [encounter.creation_record() for encounter in created]
+            if records:
+                type(records[0]).objects.using(self.db).bulk_create(records)
+            for encounter in created:
+                encounter.after_insert(using=self.db)
+        return created
+
+    def for_subject(self, subject):
+        """Encounters about ``subject`` (any model, integer or UUID key)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(
+            subject_content_type=ContentType.objects.get_for_model(subject),
+            subject_id=str(subject.pk),
+        )
+
+    def subject_pks(self, model) -> list:
+        """Primary keys of the ``model`` subjects of these encounters (one query).
+
+        Use it for "subjects having such encounters" on every database:
+        ``Asset.objects.filter(pk__in=Encounter.objects.filter(...).subject_pks(Asset))``.
+        A reverse ``GenericRelation`` join does the same on PostgreSQL, where Django casts
+        ``subject_id`` to the key's type; SQLite stores UUIDs as 32 hex digits, so a join against
+        the text form silently matches nothing there.
+        """
+        from django.contrib.contenttypes.models import ContentType
+
+        ids = self.filter(subject_content_type=ContentType.objects.get_for_model(model))
+        to_python = model._meta.pk.to_python
+        return [to_python(value) for value in ids.values_list("subject_id", flat=True).distinct()]
+
+    def _write_state(self, **fields):
+        """The one writer of ``state``: used by ``transition()`` under the row lock."""
+        return super().update(**fields)
+
+    def hard_delete(self):
+        raise ImmutableHistoryError(
+            "Encounters keep their transition history: hard delete is refused; use delete() "
+            "(soft delete) instead"
+        )
+
+
+class TransitionQuerySet(models.QuerySet):
+    """Append-only: rows can be added, never changed or removed."""
+
+    def update(self, **kwargs):
+        raise ImmutableHistoryError("EncounterTransition rows are append-only: update() refused")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ImmutableHistoryError(
+            "EncounterTransition rows are append-only: bulk_update() refused"
+        )
+
+    def delete(self):
+        raise ImmutableHistoryError("EncounterTransition rows are append-only: delete() refused")
+
+    delete.queryset_only = True
+
+
+class _Unsaved:
+    """Stands in for 'some encounters' in an error raised by a queryset method."""
+
+    pk = "(queryset)"
+
+
+def soft_delete_managers(queryset_class):
+    """``objects``, ``all_objects`` and ``deleted_objects`` built on a package QuerySet."""
+    return (
+        SoftDeleteManager.from_queryset(queryset_class)(),
+        AllObjectsManager.from_queryset(queryset_class)(),
+        DeletedObjectsManager.from_queryset(queryset_class)(),
+    )

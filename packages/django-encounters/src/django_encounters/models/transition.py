@@ -1,0 +1,77 @@
+"""``EncounterTransition``: the append-only log of every state an encounter entered."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from django_basemodels.models import UUIDModel
+from django_encounters.exceptions import ImmutableHistoryError
+from django_encounters.models.encounter import Encounter
+from django_encounters.models.query import TransitionQuerySet
+
+WARNINGS_KEY = "validator_warnings"
+
+
+class EncounterTransition(UUIDModel):
+    """Append-only log of state transitions (the creation is the first, with from_state '').
+
+    Python refuses updates and deletes on every ORM path; on PostgreSQL a trigger installed by the
+    migrations refuses UPDATE and DELETE too (except Django's SET NULL when a user is deleted).
+    """
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=50, blank=True)
+    to_state = models.CharField(max_length=50)
+
+    transitioned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transitions_made",
+    )
+    transitioned_at = models.DateTimeField(auto_now_add=True)
+    effective_at = models.DateTimeField(
+        default=timezone.now, help_text="When transition actually occurred (for backdating)"
+    )
+
+    reason = models.TextField(blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = TransitionQuerySet.as_manager()
+
+    class Meta:
+        app_label = "django_encounters"
+        verbose_name = "encounter transition"
+        verbose_name_plural = "encounter transitions"
+        ordering = ["-transitioned_at"]
+        indexes = [
+            # get_state_at(): the latest row at or before a moment, for one encounter.
+            models.Index(fields=["encounter", "effective_at"], name="encounters_state_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+    @property
+    def warnings(self) -> list[str]:
+        """Soft warnings the validators returned for this transition."""
+        return [item["message"] for item in self.metadata.get(WARNINGS_KEY, [])]
+
+    def save(self, *args, **kwargs) -> None:
+        # Checked on _state.adding, not pk: a UUID pk is set before the first save.
+        if not self._state.adding:
+            raise ImmutableHistoryError(
+                f"Transitions are immutable: {self.pk} cannot be saved", self
+            )
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, using=None, keep_parents=False):
+        raise ImmutableHistoryError(f"Transitions are immutable: {self.pk} cannot be deleted", self)
+
+    delete.alters_data = True
