@@ -31,7 +31,6 @@ class OrgModuleStateInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
     list_display = ("key", "name", "active", "updated_at")
     list_filter = ("active",)
@@ -40,7 +39,6 @@ class ModuleAdmin(admin.ModelAdmin):
     inlines = [OrgModuleStateInline]
 
 
-@admin.register(OrgModuleState)
 class OrgModuleStateAdmin(admin.ModelAdmin):
     list_display = ("module", "org", "enabled", "updated_at")
     list_filter = ("enabled", "module")
@@ -50,3 +48,10 @@ class OrgModuleStateAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request):
         return ["module__key", "module__name", *org_search_fields()]
+
+
+# Without a usable MODULES_ORG_MODEL the organization foreign key points nowhere and Django's own
+# admin checks would crash on it; leave the admin out so that modules.E001-E003 explain instead.
+if not isinstance(OrgModuleState._meta.get_field("org").related_model, str):
+    admin.site.register(Module, ModuleAdmin)
+    admin.site.register(OrgModuleState, OrgModuleStateAdmin)
