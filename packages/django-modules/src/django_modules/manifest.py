@@ -69,16 +69,15 @@ def read_manifest(text: str, source: str = "<manifest>") -> list[Declaration]:
     declarations: list[Declaration] = []
     seen: dict[str, int] = {}
     for node in items:
-        declaration = _declaration(loader, node, problems)
-        if declaration is None:
+        key, line, declaration = _declaration(loader, node, problems)
+        if isinstance(key, str) and key in seen:
+            message = f"key {key!r} is declared twice (first on line {seen[key]})"
+            problems.append((line, message))
             continue
-        if declaration.key in seen:
-            first = seen[declaration.key]
-            message = f"key {declaration.key!r} is declared twice (first on line {first})"
-            problems.append((declaration.line, message))
-            continue
-        seen[declaration.key] = declaration.line
-        declarations.append(declaration)
+        if isinstance(key, str):
+            seen[key] = line
+        if declaration is not None:
+            declarations.append(declaration)
     if problems:
         raise ManifestError(source, sorted(problems))
     return declarations
@@ -111,13 +110,14 @@ def _module_nodes(root, problems) -> list:
     return modules.value
 
 
-def _declaration(loader, node, problems) -> Declaration | None:
+def _declaration(loader, node, problems) -> tuple[object, int, Declaration | None]:
+    """``(key, line, declaration)``; the declaration is ``None`` when the item has problems."""
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         problems.append(
             (line, "each module must be a mapping with key, name, description, default")
         )
-        return None
+        return None, line, None
     values, lines, count = {}, {}, len(problems)
     for key_node, value_node in node.value:
         field = key_node.value
@@ -158,8 +158,8 @@ def _declaration(loader, node, problems) -> Declaration | None:
     if not isinstance(default, bool):
         problems.append((lines["default"], f"default {default!r} must be true or false"))
     if len(problems) > count:
-        return None
-    return Declaration(key=key, name=name, description=description, default=default, line=line)
+        return key, line, None
+    return key, line, Declaration(key, name, description, default, line)
 
 
 def _is_slug(value, max_length: int) -> bool:
