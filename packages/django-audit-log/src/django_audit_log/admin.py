@@ -1,0 +1,85 @@
+"""Read-only admin for audit entries that never counts the whole table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+from django_audit_log import conf
+from django_audit_log.models import AuditLog
+
+
+class BoundedCountPaginator(Paginator):
+    """Counts at most ``AUDIT_LOG_ADMIN_COUNT_LIMIT`` rows: ``COUNT(*)`` over a ``LIMIT``
+    subquery, whose cost is bounded whatever the size of the table.
+
+    Past the limit the unfiltered list shows PostgreSQL's planner estimate (free, from
+    ``pg_class``); a filtered list shows the limit. Narrow the list with filters or search to
+    reach older entries.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        limit = conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT")
+        bounded = self.object_list[: limit + 1].count()
+        if bounded <= limit:
+            return bounded
+        return max(limit, self._estimate())
+
+    def _estimate(self) -> int:
+        queryset = self.object_list
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql" or queryset.query.where:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [queryset.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "action",
+        "actor_label",
+        "target_label",
+        "sensitivity",
+        "ip_address",
+    )
+    list_filter = ("sensitivity", "action", "is_system", "created_at")
+    search_fields = ("actor_display", "target_repr", "=target_id", "=request_id")
+    ordering = ("-created_at", "-id")
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    actions = None
+    readonly_fields = [field.name for field in AuditLog._meta.fields]
+
+    @admin.display(description="actor", ordering="actor_display")
+    def actor_label(self, entry: AuditLog) -> str:
+        return entry.actor_display or ("system" if entry.is_system else "-")
+
+    @admin.display(description="target")
+    def target_label(self, entry: AuditLog) -> str:
+        if entry.target_content_type_id is None:
+            return entry.target_repr or "-"
+        model = ContentType.objects.get_for_id(entry.target_content_type_id)  # cached
+        return f"{model.app_label}.{model.model}: {entry.target_repr}"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,103 @@
+"""System checks of django-audit-log (ids ``audit_log.E001`` ...)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from django_audit_log import conf
+
+_MIDDLEWARE = "django_audit_log.middleware.AuditContextMiddleware"
+
+
+@register(Tags.security)
+def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list:
+    errors = []
+    proxies = conf.get("AUDIT_LOG_TRUSTED_PROXIES")
+    if isinstance(proxies, str) or not isinstance(proxies, (list, tuple, set, frozenset)):
+        return [
+            Error(
+                f"AUDIT_LOG_TRUSTED_PROXIES is {proxies!r}; expected a list of IPs or networks.",
+                hint='For example AUDIT_LOG_TRUSTED_PROXIES = ["10.0.0.0/8"].',
+                id="audit_log.E001",
+            )
+        ]
+    for entry in proxies:
+        try:
+            ipaddress.ip_network(str(entry), strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"AUDIT_LOG_TRUSTED_PROXIES contains {entry!r}, which is not an IP address "
+                    "or network.",
+                    hint='Use addresses like "10.0.0.1" or networks like "10.0.0.0/8".',
+                    id="audit_log.E001",
+                )
+            )
+    return errors
+
+
+@register()
+def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list:
+    keys = conf.get("AUDIT_LOG_REDACT_KEYS")
+    if isinstance(keys, str) or not all(isinstance(key, str) and key for key in keys):
+        return [
+            Error(
+                f"AUDIT_LOG_REDACT_KEYS is {keys!r}; expected a list of non-empty strings.",
+                hint='For example AUDIT_LOG_REDACT_KEYS = ["password", "token", "iban"].',
+                id="audit_log.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list:
+    from django_audit_log.models import Sensitivity
+    from django_audit_log.tracking import AuditTrackedModel
+
+    errors = []
+    for model in apps.get_models():
+        if not issubclass(model, AuditTrackedModel):
+            continue
+        known = {field.name for field in model._meta.concrete_fields}
+        named = set(model.audit_fields or ()) | set(model.audit_exclude)
+        for name in sorted(named - known):
+            errors.append(
+                Error(
+                    f"{model._meta.label}.audit_fields/audit_exclude names {name!r}, which is "
+                    "not a concrete field of the model.",
+                    hint=f"Use names among: {', '.join(sorted(known))}.",
+                    obj=model,
+                    id="audit_log.E003",
+                )
+            )
+        if model.audit_sensitivity not in Sensitivity.values:
+            errors.append(
+                Error(
+                    f"{model._meta.label}.audit_sensitivity is {model.audit_sensitivity!r}; "
+                    f"expected one of {list(Sensitivity.values)}.",
+                    hint='Set audit_sensitivity = "normal", "high" or "critical".',
+                    obj=model,
+                    id="audit_log.E004",
+                )
+            )
+    return errors
+
+
+@register()
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list:
+    if _MIDDLEWARE in getattr(settings, "MIDDLEWARE", []):
+        return []
+    return [
+        Warning(
+            "AuditContextMiddleware is not in MIDDLEWARE: entries written during requests will "
+            "have no IP address, user agent, request id or automatic actor.",
+            hint=f'Add "{_MIDDLEWARE}" to MIDDLEWARE, after AuthenticationMiddleware.',
+            id="audit_log.W001",
+        )
+    ]

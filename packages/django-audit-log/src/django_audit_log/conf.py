@@ -1,0 +1,39 @@
+"""Settings of django-audit-log, read at call time so that ``override_settings`` works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # IPs or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed. Empty:
+    # the client IP is always REMOTE_ADDR and X-Forwarded-For is ignored.
+    "AUDIT_LOG_TRUSTED_PROXIES": [],
+    # Header carrying the request id, read from the request and echoed on the response.
+    "AUDIT_LOG_REQUEST_ID_HEADER": "X-Request-ID",
+    # Field names and metadata keys whose values are masked; a key matches when it contains one
+    # of these, case-insensitively ("reset_token" matches "token").
+    "AUDIT_LOG_REDACT_KEYS": [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "private_key",
+        "authorization",
+        "cookie",
+        "credit_card",
+        "card_number",
+        "cvv",
+        "ssn",
+    ],
+    "AUDIT_LOG_REDACT_MASK": "[redacted]",
+    # The admin counts at most this many rows (COUNT over a LIMIT subquery), never the table.
+    "AUDIT_LOG_ADMIN_COUNT_LIMIT": 10_000,
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])

@@ -1,0 +1,83 @@
+"""Errors raised by django-audit-log. Every one is an ``AuditLogError``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AuditLogError(Exception):
+    """Base class of every error raised by django-audit-log."""
+
+
+class AuditLogImmutableError(AuditLogError):
+    """Something tried to change or remove an audit entry; entries are append-only."""
+
+    def __init__(self, operation: str, entry: Any = None) -> None:
+        self.operation = operation
+        self.entry = entry
+        which = f" of entry {entry.pk}" if entry is not None else ""
+        super().__init__(
+            f"{operation}{which} refused: audit entries are append-only; write a new entry "
+            "instead (old entries leave only through the prune_audit_log command)"
+        )
+
+
+class InvalidActionError(AuditLogError, ValueError):
+    """``action`` is empty, not a string, or longer than the column."""
+
+    def __init__(self, action: Any, max_length: int) -> None:
+        self.action = action
+        super().__init__(
+            f"action {action!r} is not valid; expected a non-empty string of at most "
+            f"{max_length} characters"
+        )
+
+
+class InvalidSensitivityError(AuditLogError, ValueError):
+    """``sensitivity`` is not one of normal, high, critical."""
+
+    def __init__(self, sensitivity: Any, allowed: list[str]) -> None:
+        self.sensitivity = sensitivity
+        super().__init__(f"sensitivity {sensitivity!r} is not valid; expected one of {allowed}")
+
+
+class InvalidActorError(AuditLogError, TypeError):
+    """``actor`` is neither a saved user nor a string."""
+
+    def __init__(self, actor: Any, user_model: str) -> None:
+        self.actor = actor
+        super().__init__(
+            f"actor {actor!r} is not valid; expected a saved {user_model} instance, "
+            "a string naming a non-user actor, or None"
+        )
+
+
+class InvalidTargetError(AuditLogError, TypeError):
+    """``obj`` is not a saved model instance."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+        super().__init__(
+            f"obj {obj!r} is not valid; expected a model instance with a primary key "
+            "(save it before logging) or None"
+        )
+
+
+class RetentionError(AuditLogError, ValueError):
+    """The retention cut-off is not an aware datetime in the past."""
+
+    def __init__(self, before: Any) -> None:
+        self.before = before
+        super().__init__(
+            f"retention cut-off {before!r} is not valid; expected a timezone-aware datetime "
+            "in the past"
+        )
+
+
+class TrackingError(AuditLogError):
+    """A write on a tracked model cannot be audited faithfully, so it is refused."""
+
+    def __init__(self, model: type, operation: str, reason: str) -> None:
+        self.model = model
+        self.operation = operation
+        super().__init__(f"{operation} on tracked model {model._meta.label} refused: {reason}")

@@ -1,0 +1,233 @@
+"""The operations users call: ``log``, ``log_event`` and ``prune``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+
+from django_audit_log import request_info
+from django_audit_log.context import current_context, user_of
+from django_audit_log.exceptions import (
+    InvalidActionError,
+    InvalidActorError,
+    InvalidSensitivityError,
+    InvalidTargetError,
+    RetentionError,
+)
+from django_audit_log.models import AuditLog, Sensitivity, _pruning
+from django_audit_log.values import clean_changes, clean_metadata
+
+_ACTION_MAX = AuditLog._meta.get_field("action").max_length
+_DISPLAY_MAX = 255
+PRUNE_ACTION = "audit_log.pruned"
+
+# While set, entries are collected here and written with one INSERT when the batch ends.
+_batch: ContextVar[list[AuditLog] | None] = ContextVar("django_audit_log_batch", default=None)
+
+
+def log(
+    action: str,
+    obj: models.Model | None = None,
+    actor: Any = None,
+    request: Any = None,
+    changes: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    sensitivity: str = Sensitivity.NORMAL,
+    *,
+    is_system: bool | None = None,
+    using: str | None = None,
+) -> AuditLog:
+    """Write one audit entry with exactly one INSERT and return it.
+
+    ``actor`` and the request details default to the current context (the middleware or an
+    ``audit_context`` block). ``actor`` may be a user or a string naming a non-user actor.
+    """
+    entry = build_entry(
+        action,
+        obj,
+        actor=actor,
+        request=request,
+        changes=changes,
+        metadata=metadata,
+        sensitivity=sensitivity,
+        is_system=is_system,
+    )
+    entry.save(using=using or router.db_for_write(AuditLog))
+    return entry
+
+
+def log_event(
+    action: str,
+    actor: Any = None,
+    metadata: Mapping[str, Any] | None = None,
+    *,
+    request: Any = None,
+    sensitivity: str = Sensitivity.NORMAL,
+    is_system: bool | None = None,
+    using: str | None = None,
+) -> AuditLog:
+    """Write an entry about something that has no target object (a login, an export...)."""
+    return log(
+        action,
+        actor=actor,
+        request=request,
+        metadata=metadata,
+        sensitivity=sensitivity,
+        is_system=is_system,
+        using=using,
+    )
+
+
+def build_entry(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    actor: Any = None,
+    request: Any = None,
+    changes: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    sensitivity: str = Sensitivity.NORMAL,
+    is_system: bool | None = None,
+) -> AuditLog:
+    """An unsaved entry, validated and filled from the context; no query except a cold
+    ContentType cache."""
+    if not isinstance(action, str) or not action or len(action) > _ACTION_MAX:
+        raise InvalidActionError(action, _ACTION_MAX)
+    if sensitivity not in Sensitivity.values:
+        raise InvalidSensitivityError(sensitivity, list(Sensitivity.values))
+    context = current_context()
+    entry = AuditLog(action=action, sensitivity=sensitivity)
+    extra: Mapping[str, Any] = {}
+    if request is not None:
+        meta = request.META
+        entry.ip_address = request_info.client_ip(meta)
+        entry.user_agent = request_info.user_agent_of(meta)
+        entry.request_id = getattr(request, "audit_request_id", "") or ""
+        if actor is None:
+            actor = user_of(request)
+    elif context is not None:
+        entry.ip_address = context.ip_address
+        entry.user_agent = context.user_agent
+        entry.request_id = context.request_id
+        if actor is None:
+            actor = context.resolve_actor()
+    if context is not None:
+        extra = context.extra
+        if is_system is None:
+            is_system = context.is_system
+    _set_actor(entry, actor)
+    if obj is not None:
+        _set_target(entry, obj)
+    entry.changes = clean_changes(changes)
+    entry.metadata = clean_metadata({**extra, **(metadata or {})})
+    if is_system is None:  # nobody to attribute it to and no request: the system did it
+        is_system = (
+            actor is None and request is None and (context is None or context.request is None)
+        )
+    entry.is_system = is_system
+    return entry
+
+
+def _set_actor(entry: AuditLog, actor: Any) -> None:
+    if actor is None:
+        return
+    if isinstance(actor, str):
+        entry.actor_display = actor[:_DISPLAY_MAX]
+        return
+    user_model = get_user_model()
+    if not isinstance(actor, user_model) or actor.pk is None:
+        raise InvalidActorError(actor, user_model._meta.label)
+    entry.actor = actor
+    entry.actor_display = str(actor.get_username())[:_DISPLAY_MAX]
+
+
+def _set_target(entry: AuditLog, obj: models.Model) -> None:
+    if not isinstance(obj, models.Model) or obj.pk is None:
+        raise InvalidTargetError(obj)
+    entry.target_content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    entry.target_id = str(obj.pk)
+    entry.target_repr = str(obj)[:_DISPLAY_MAX]
+
+
+@contextmanager
+def batched_entries(using: str) -> Iterator[None]:
+    """Collect the entries written inside the block and INSERT them together at its end.
+
+    Used around ORM operations that report row by row (a delete's ``post_delete`` per row) so
+    that the audit costs one INSERT per batch. The caller holds the transaction.
+    """
+    outer = _batch.get()
+    if outer is not None:  # already batching: the outermost block writes
+        yield
+        return
+    pending: list[AuditLog] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    write_entries(pending, using)
+
+
+def write_entries(entries: list[AuditLog], using: str) -> None:
+    """Write entries now (one INSERT) or add them to the batch being collected."""
+    if not entries:
+        return
+    pending = _batch.get()
+    if pending is not None:
+        pending.extend(entries)
+    elif len(entries) == 1:
+        entries[0].save(using=using)
+    else:
+        AuditLog.objects.using(using).bulk_create(entries)
+
+
+def prune(before: datetime.datetime, *, using: str | None = None) -> int:
+    """Delete entries created before ``before``; returns how many. The only sanctioned delete.
+
+    Runs in one transaction that also writes an entry recording the run. On PostgreSQL the
+    append-only trigger is told, for this transaction only, to let the DELETE through.
+    """
+    if not isinstance(before, datetime.datetime) or timezone.is_naive(before):
+        raise RetentionError(before)
+    if before > timezone.now():
+        raise RetentionError(before)
+    using = using or router.db_for_write(AuditLog)
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        token = _pruning.set(True)
+        try:
+            with _trigger_switch(connection):
+                deleted, _ = AuditLog.objects.using(using).filter(created_at__lt=before).delete()
+        finally:
+            _pruning.reset(token)
+        log_event(
+            PRUNE_ACTION,
+            metadata={"before": before.isoformat(), "deleted": deleted},
+            sensitivity=Sensitivity.HIGH,
+            is_system=True,
+            using=using,
+        )
+    return deleted
+
+
+@contextmanager
+def _trigger_switch(connection: Any) -> Iterator[None]:
+    """Set the transaction-local GUC that the PostgreSQL trigger honours; off again after."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('django_audit_log.maintenance', 'on', true)")
+    yield
+    # Not in a ``finally``: after an error the transaction is rolled back, switch included.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('django_audit_log.maintenance', 'off', true)")

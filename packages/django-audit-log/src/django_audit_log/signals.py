@@ -1,0 +1,53 @@
+"""Turning any Django signal into audit entries, so that other packages never import this one.
+
+The package sends no signals of its own. A host wires signals to the log in one call each::
+
+    from django_audit_log import connect_signal
+    from django_catalog.signals import basket_committed
+
+    connect_signal(basket_committed, "basket.committed", obj_arg="basket", actor_arg="user")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.dispatch import Signal
+
+from django_audit_log.models import Sensitivity
+from django_audit_log.services import log
+
+_IGNORED = {"signal", "sender"}
+
+
+def connect_signal(
+    signal: Signal,
+    action: str | Callable[..., str],
+    *,
+    sender: Any = None,
+    obj_arg: str | None = "instance",
+    actor_arg: str | None = None,
+    metadata_args: tuple[str, ...] | None = None,
+    sensitivity: str = Sensitivity.NORMAL,
+    dispatch_uid: str | None = None,
+) -> Callable[..., Any]:
+    """Write one entry each time ``signal`` is sent; returns the connected receiver.
+
+    ``action`` is a string or ``callable(sender, **kwargs) -> str``. The target is the signal's
+    ``obj_arg`` argument (when present), the actor its ``actor_arg`` argument (else the current
+    context). The other arguments (or only ``metadata_args``) become the entry's metadata, made
+    JSON-safe and redacted like any metadata.
+    """
+
+    def receiver(sender: Any, **kwargs: Any) -> None:
+        obj = kwargs.get(obj_arg) if obj_arg else None
+        actor = kwargs.get(actor_arg) if actor_arg else None
+        used = {obj_arg, actor_arg} | _IGNORED
+        names = metadata_args if metadata_args is not None else kwargs.keys()
+        metadata = {name: kwargs[name] for name in names if name in kwargs and name not in used}
+        name = action(sender, **kwargs) if callable(action) else action
+        log(name, obj=obj, actor=actor, metadata=metadata, sensitivity=sensitivity)
+
+    signal.connect(receiver, sender=sender, weak=False, dispatch_uid=dispatch_uid)
+    return receiver

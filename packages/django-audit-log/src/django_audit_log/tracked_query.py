@@ -1,0 +1,214 @@
+"""The bulk paths of tracked models: one entry per row, a constant number of extra queries.
+
+Peers miss these paths because they bypass ``save()`` and its signals. Here every manager of a
+tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
+
+- ``update()``: one SELECT (row-locked where the database can) reads the old values, the UPDATE
+  is narrowed to exactly those rows, and one INSERT writes the entries. A second SELECT reads the
+  new values only when the update used expressions (``F("n") + 1``).
+- ``bulk_create()``: one INSERT of entries after the rows.
+- ``bulk_update()``: old values come from what was loaded (a SELECT only for objects that were
+  not loaded from the database), then one INSERT of entries.
+- ``delete()``: Django's collector already fetches the rows because tracked models have
+  ``post_delete`` receivers; their entries are batched into one INSERT.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+from django.db import connections, models
+
+from django_audit_log.exceptions import TrackingError
+from django_audit_log.services import batched_entries, write_entries
+from django_audit_log.tracking import (
+    current_values,
+    entry_for,
+    same,
+    snapshot,
+    tracked_fields,
+    write_transaction,
+)
+
+
+class TrackedQuerySetMixin:
+    model: Any
+    db: str
+
+    def update(self, **kwargs: Any) -> int:
+        fields = tuple(
+            f for f in tracked_fields(self.model) if f.name in kwargs or f.attname in kwargs
+        )
+        if not fields:
+            return super().update(**kwargs)
+        using = self.db
+        features = connections[using].features
+        attnames = [f.attname for f in fields]
+        with write_transaction(using):
+            reader = self
+            if features.has_select_for_update:
+                of = ("self",) if features.has_select_for_update_of else ()
+                reader = self.select_for_update(of=of)
+            old_rows = {row[0]: row[1:] for row in reader.order_by().values_list("pk", *attnames)}
+            if not old_rows:
+                return 0
+            narrowed = type(self)(model=self.model, using=using).filter(pk__in=list(old_rows))
+            count = super(TrackedQuerySetMixin, narrowed).update(**kwargs)
+            new_rows = self._new_values(fields, kwargs, old_rows, using)
+            entries = []
+            for pk, old in old_rows.items():
+                changes = {
+                    f.name: {"old": before, "new": after}
+                    for f, before, after in zip(fields, old, new_rows[pk], strict=True)
+                    if not same(f, before, after)
+                }
+                if changes:
+                    entries.append(
+                        entry_for("update", self.model, changes, pk=pk, via="QuerySet.update")
+                    )
+            write_entries(entries, using)
+        return count
+
+    update.alters_data = True
+
+    def _new_values(self, fields: Any, kwargs: dict, old_rows: dict, using: str) -> dict:
+        values = [kwargs[f.name] if f.name in kwargs else kwargs[f.attname] for f in fields]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            plain = models.QuerySet(model=self.model, using=using).filter(pk__in=list(old_rows))
+            return {
+                row[0]: row[1:] for row in plain.values_list("pk", *[f.attname for f in fields])
+            }
+        values = [v.pk if isinstance(v, models.Model) else v for v in values]
+        return dict.fromkeys(old_rows, tuple(values))
+
+    def bulk_create(self, objs: Any, batch_size: int | None = None, **kwargs: Any) -> list:
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise TrackingError(
+                self.model,
+                "bulk_create() with conflict handling",
+                "the database does not say which rows were inserted, skipped or updated; "
+                "expected bulk_create() without ignore_conflicts/update_conflicts",
+            )
+        objs = list(objs)
+        fields = tracked_fields(self.model)
+        using = self.db
+        with write_transaction(using):
+            created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
+            entries = []
+            for obj in created:
+                if obj.pk is None:
+                    raise TrackingError(
+                        self.model,
+                        "bulk_create()",
+                        f"the {connections[using].vendor} database returned no primary keys; "
+                        "expected a database that returns them (PostgreSQL, SQLite 3.35+, MariaDB)",
+                    )
+                current = current_values(obj, fields)
+                changes = {
+                    f.name: {"old": None, "new": current[f.attname]}
+                    for f in fields
+                    if f.attname in current
+                }
+                obj._audit_loaded = snapshot(dict(current))
+                entries.append(entry_for("create", self.model, changes, obj=obj, via="bulk_create"))
+            write_entries(entries, using)
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs = list(objs)
+        names = set(fields)
+        tracked = tuple(
+            f for f in tracked_fields(self.model) if f.name in names or f.attname in names
+        )
+        if not tracked:
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        using = self.db
+        with write_transaction(using):
+            old = {obj.pk: obj.__dict__.get("_audit_loaded") or {} for obj in objs}
+            unknown = [
+                pk for pk, loaded in old.items() if any(f.attname not in loaded for f in tracked)
+            ]
+            if unknown:  # objects not loaded from the database: one SELECT for all of them
+                plain = models.QuerySet(model=self.model, using=using).filter(pk__in=unknown)
+                for row in plain.values_list("pk", *[f.attname for f in tracked]):
+                    old[row[0]] = {
+                        **dict(zip((f.attname for f in tracked), row[1:], strict=True)),
+                        **old[row[0]],
+                    }
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            entries = []
+            for obj in objs:
+                current = current_values(obj, tracked)
+                loaded = old[obj.pk]
+                changes = {
+                    f.name: {"old": loaded.get(f.attname), "new": current[f.attname]}
+                    for f in tracked
+                    if f.attname in current
+                    and not same(f, loaded.get(f.attname), current[f.attname])
+                }
+                obj.__dict__.setdefault("_audit_loaded", {}).update(snapshot(dict(current)))
+                if changes:
+                    entries.append(
+                        entry_for("update", self.model, changes, obj=obj, via="bulk_update")
+                    )
+            write_entries(entries, using)
+        return count
+
+    bulk_update.alters_data = True
+
+    def delete(self) -> Any:
+        using = self.db
+        with write_transaction(using), batched_entries(using):
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+@functools.cache
+def _tracked_queryset_class(queryset_class: type) -> type:
+    # Same name and module as the original, so that migrations and pickles that name the class
+    # find the original (a tracked queryset is the original plus auditing, nothing to store).
+    return type(
+        queryset_class.__name__,
+        (TrackedQuerySetMixin, queryset_class),
+        {"__module__": queryset_class.__module__, "__qualname__": queryset_class.__qualname__},
+    )
+
+
+@functools.cache
+def _tracked_manager_class(manager_class: type) -> type:
+    return type(
+        manager_class.__name__,
+        (manager_class,),
+        {
+            "_queryset_class": _tracked_queryset_class(manager_class._queryset_class),
+            "_audit_tracked": True,
+            "__module__": manager_class.__module__,
+            "__qualname__": manager_class.__qualname__,
+        },
+    )
+
+
+def install_tracked_managers(model: type[models.Model]) -> None:
+    """Give every manager of ``model`` (inherited ones too) the tracked queryset.
+
+    The replacements go into ``_meta.local_managers``: Django rebuilds ``_meta.managers`` from
+    the local managers of the MRO whenever the app registry's cache is cleared.
+    """
+    opts = model._meta
+    local_names = [manager.name for manager in opts.local_managers]
+    for manager in opts.managers:
+        if getattr(manager, "_audit_tracked", False) or not hasattr(manager, "_queryset_class"):
+            continue
+        tracked = copy.copy(manager)
+        tracked.__class__ = _tracked_manager_class(type(manager))
+        if manager.name in local_names:
+            opts.local_managers[local_names.index(manager.name)] = tracked
+        else:
+            opts.local_managers.append(tracked)
+    opts._expire_cache()

@@ -1,0 +1,209 @@
+"""Opt-in automatic change tracking: inherit ``AuditTrackedModel``.
+
+Every create, update and delete of a tracked model writes an entry with the field diff, in the
+same transaction as the write. The diff on update needs no SELECT: the values loaded from the
+database are remembered by ``from_db`` and compared with what ``save()`` wrote. The bulk paths
+(``QuerySet.update/delete``, ``bulk_create``, ``bulk_update``) are covered by the queryset mixin
+in ``tracked_query``, installed on every manager of the model when its class is prepared.
+"""
+
+from __future__ import annotations
+
+import copy
+from contextlib import nullcontext
+from typing import Any, ClassVar
+
+from django.db import connections, models, router, transaction
+from django.db.models.fields import Field
+from django.db.models.signals import class_prepared, post_delete, post_save
+
+from django_audit_log.services import batched_entries, build_entry, write_entries
+
+_fields_cache: dict[type, tuple[Field, ...]] = {}
+_MUTABLE = (dict, list)
+
+
+class AuditTrackedModel(models.Model):
+    """Inherit (first) to have every change of the model written to the audit log.
+
+    Class attributes: ``audit_fields`` (names to track; default every concrete field except the
+    primary key and ``auto_now`` fields), ``audit_exclude`` (names to leave out) and
+    ``audit_sensitivity`` (of the entries written; default ``"normal"``).
+    """
+
+    audit_fields: ClassVar[tuple[str, ...] | None] = None
+    audit_exclude: ClassVar[tuple[str, ...]] = ()
+    audit_sensitivity: ClassVar[str] = "normal"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with write_transaction(using):
+            super().save(*args, **kwargs)  # the entry is written by post_save, inside
+
+    save.alters_data = True
+
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> Any:
+        using = using or router.db_for_write(type(self), instance=self)
+        with write_transaction(using), batched_entries(using):
+            return super().delete(using=using, keep_parents=keep_parents)
+
+    delete.alters_data = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = snapshot(dict(zip(field_names, values, strict=True)))
+        return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        loaded = self.__dict__.setdefault("_audit_loaded", {})
+        loaded.update(snapshot(current_values(self, tracked_fields(type(self)))))
+
+
+def write_transaction(using: str) -> Any:
+    """A transaction around a write and its entry, unless one is already open."""
+    if connections[using].in_atomic_block:
+        return nullcontext()
+    return transaction.atomic(using=using)
+
+
+def tracked_fields(model: type[models.Model]) -> tuple[Field, ...]:
+    """The fields of ``model`` whose changes are logged (computed once per model)."""
+    cached = _fields_cache.get(model)
+    if cached is None:
+        names = model.audit_fields
+        excluded = set(model.audit_exclude)
+        cached = tuple(
+            field
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+            and (
+                field.name in names
+                if names is not None
+                else field.name not in excluded and not getattr(field, "auto_now", False)
+            )
+        )
+        _fields_cache[model] = cached
+    return cached
+
+
+def snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    """Values to compare against later; mutable ones copied so in-place edits show up."""
+    for key, value in values.items():
+        if isinstance(value, _MUTABLE):
+            values[key] = copy.deepcopy(value)
+    return values
+
+
+def current_values(instance: models.Model, fields: tuple[Field, ...]) -> dict[str, Any]:
+    """Attribute values of the loaded (non-deferred) ``fields``, by attname."""
+    state = instance.__dict__
+    return {field.attname: state[field.attname] for field in fields if field.attname in state}
+
+
+def same(field: Field, old: Any, new: Any) -> bool:
+    if old == new:
+        return True
+    if old is None or new is None or type(old) is type(new):
+        return False
+    try:  # "1.50" assigned to a DecimalField is the Decimal it will be read back as
+        return field.to_python(new) == old
+    except Exception:
+        return False
+
+
+def diff(
+    fields: tuple[Field, ...], loaded: dict[str, Any], current: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """``{name: {"old", "new"}}`` for fields whose value changed; "old" absent when unknown."""
+    changes = {}
+    for field in fields:
+        if field.attname not in current:
+            continue
+        new = current[field.attname]
+        if field.attname in loaded:
+            old = loaded[field.attname]
+            if not same(field, old, new):
+                changes[field.name] = {"old": old, "new": new}
+        else:
+            changes[field.name] = {"new": new}
+    return changes
+
+
+def entry_for(
+    action: str,
+    model: type[models.Model],
+    changes: dict[str, Any],
+    obj: models.Model | None = None,
+    pk: Any = None,
+    via: str | None = None,
+) -> Any:
+    """An unsaved entry for one row of ``model`` (``obj`` when we have it, else its ``pk``)."""
+    entry = build_entry(
+        action,
+        obj,
+        changes=changes,
+        metadata={"via": via} if via else None,
+        sensitivity=model.audit_sensitivity,
+    )
+    if obj is None:
+        from django.contrib.contenttypes.models import ContentType
+
+        entry.target_content_type = ContentType.objects.get_for_model(
+            model, for_concrete_model=False
+        )
+        entry.target_id = str(pk)
+        entry.target_repr = f"{model._meta.verbose_name} {pk}"[:255]
+    return entry
+
+
+def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
+    fields = tracked_fields(sender)
+    current = current_values(instance, fields)
+    update_fields = kwargs.get("update_fields")
+    if created:
+        changes = {
+            f.name: {"old": None, "new": current[f.attname]} for f in fields if f.attname in current
+        }
+        action = "create"
+    else:
+        if update_fields is not None:
+            fields = tuple(
+                f for f in fields if f.name in update_fields or f.attname in update_fields
+            )
+        changes = diff(fields, instance.__dict__.get("_audit_loaded") or {}, current)
+        action = "update"
+    instance.__dict__.setdefault("_audit_loaded", {}).update(snapshot(dict(current)))
+    if changes or created:
+        write_entries([entry_for(action, sender, changes, obj=instance)], using)
+
+
+def _on_deleted(sender: Any, instance: Any, using: str, **kwargs: Any) -> None:
+    fields = tracked_fields(sender)
+    loaded = instance.__dict__.get("_audit_loaded") or {}
+    current = current_values(instance, fields)
+    changes = {
+        f.name: {"old": loaded.get(f.attname, current.get(f.attname)), "new": None}
+        for f in fields
+        if f.attname in loaded or f.attname in current
+    }
+    write_entries([entry_for("delete", sender, changes, obj=instance)], using)
+
+
+def _install(sender: type[models.Model], **kwargs: Any) -> None:
+    """On ``class_prepared``: hook a concrete tracked model's signals and managers."""
+    if not issubclass(sender, AuditTrackedModel) or sender._meta.abstract:
+        return
+    uid = f"django_audit_log:{sender._meta.label}"
+    post_save.connect(_on_saved, sender=sender, weak=False, dispatch_uid=uid)
+    post_delete.connect(_on_deleted, sender=sender, weak=False, dispatch_uid=uid)
+    from django_audit_log.tracked_query import install_tracked_managers
+
+    install_tracked_managers(sender)
+
+
+class_prepared.connect(_install, weak=False, dispatch_uid="django_audit_log:tracking")

@@ -1,0 +1,74 @@
+"""Turning values into JSON that an auditor can read, and masking secrets on the way."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from django_audit_log import conf
+
+_ENCODER = DjangoJSONEncoder()
+_PLAIN = (str, int, float, bool, type(None))
+_ENCODABLE = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON-native data; anything unknown becomes its ``str()``."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, (*_ENCODABLE, decimal.Decimal, uuid.UUID)):
+        return _ENCODER.default(value)
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, (bytes, memoryview)):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def is_sensitive(key: str) -> bool:
+    lowered = key.lower()
+    return any(word.lower() in lowered for word in conf.get("AUDIT_LOG_REDACT_KEYS"))
+
+
+def clean_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """JSON-ready metadata with the values of sensitive keys masked, at any depth."""
+    if not metadata:
+        return {}
+    return _redact_mapping(metadata, conf.get("AUDIT_LOG_REDACT_MASK"))
+
+
+def _redact_mapping(data: Mapping[str, Any], mask: str) -> dict[str, Any]:
+    cleaned = {}
+    for key, value in data.items():
+        key = str(key)
+        if is_sensitive(key):
+            cleaned[key] = mask
+        elif isinstance(value, Mapping):
+            cleaned[key] = _redact_mapping(value, mask)
+        else:
+            cleaned[key] = jsonable(value)
+    return cleaned
+
+
+def clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``{field: {"old": .., "new": ..}}`` as JSON, sensitive fields masked (``None`` kept)."""
+    if not changes:
+        return {}
+    mask = conf.get("AUDIT_LOG_REDACT_MASK")
+    cleaned = {}
+    for name, change in changes.items():
+        name = str(name)
+        if not isinstance(change, Mapping):
+            change = {"new": change}
+        if is_sensitive(name):
+            cleaned[name] = {side: None if v is None else mask for side, v in change.items()}
+        else:
+            cleaned[name] = {side: jsonable(v) for side, v in change.items()}
+    return cleaned

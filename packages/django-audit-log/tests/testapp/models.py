@@ -1,0 +1,67 @@
+"""Concrete models used only by the tests."""
+
+from django.db import models
+
+from django_audit_log.tracking import AuditTrackedModel
+from django_basemodels.models import BaseModel, UUIDModel
+
+
+class Invoice(AuditTrackedModel, UUIDModel):
+    """Tracked; six fields like the benchmark's model."""
+
+    number = models.CharField(max_length=20)
+    customer = models.CharField(max_length=100, default="")
+    amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    paid = models.BooleanField(default=False)
+    issued_on = models.DateField(null=True, blank=True)
+    notes = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invoice {self.number}"
+
+
+class Account(AuditTrackedModel):
+    """Tracked, integer primary key, a secret field that must be redacted, an excluded field.
+
+    (No foreign key to the user model: testapp has no migrations, so it is created before auth.)
+    """
+
+    audit_exclude = ("last_seen",)
+    audit_sensitivity = "high"
+
+    name = models.CharField(max_length=50)
+    api_token = models.CharField(max_length=50, default="")
+    last_seen = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Document(AuditTrackedModel, BaseModel):
+    """Tracked and soft-deletable: delete() is an UPDATE of deleted_at."""
+
+    title = models.CharField(max_length=100)
+
+
+class Folder(models.Model):
+    """Not tracked; deleting one cascades to tracked Pages."""
+
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Page(AuditTrackedModel):
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="pages")
+    body = models.CharField(max_length=100)
+
+
+class Plain(models.Model):
+    """Not tracked: the baseline of the query budgets."""
+
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
