@@ -86,7 +86,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
     # -- integrity -----------------------------------------------------------------------------
 
     def problems(self) -> list[str]:
-        """Every fault of the graph and of the validator list; empty when the definition is valid."""
+        """Every fault of the graph and of the validator list; empty when the definition is fine."""
         found = graph_problems(self.states, self.initial_state, self.final_states, self.transitions)
         entries = self.validators if isinstance(self.validators, list) else [self.validators]
         for entry in entries:
