@@ -1,0 +1,193 @@
+"""Admin for every catalog model. Work items are filtered by board; the dispense log is read-only.
+
+Status changes go through the services (admin actions), never through an editable field, so the
+admin keeps the same rules as code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from django_catalog import services
+from django_catalog.exceptions import CatalogError
+from django_catalog.models import (
+    Basket,
+    BasketItem,
+    CatalogItem,
+    CatalogSettings,
+    DispenseLog,
+    WorkItem,
+)
+from django_singleton.admin import SingletonModelAdmin
+
+
+def _apply(modeladmin: admin.ModelAdmin, request: HttpRequest, rows: QuerySet, operation) -> None:
+    """Run ``operation`` on each row; report what worked and each refusal with its reason."""
+    done = 0
+    for row in rows:
+        try:
+            operation(row)
+            done += 1
+        except CatalogError as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{done} done.", messages.SUCCESS)
+
+
+@admin.register(CatalogItem)
+class CatalogItemAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "kind", "service_category", "board", "active"]
+    list_filter = ["kind", "active", "service_category"]
+    search_fields = ["display_name", "service_category"]
+
+
+@admin.register(CatalogSettings)
+class CatalogSettingsAdmin(SingletonModelAdmin):
+    pass
+
+
+class BasketItemInline(admin.TabularInline):
+    model = BasketItem
+    extra = 0
+    fields = ["catalog_item", "quantity", "notes", "display_name", "board", "added_by"]
+    readonly_fields = ["display_name", "board", "added_by"]
+    autocomplete_fields = ["catalog_item"]
+
+    def _open(self, obj: Basket | None) -> bool:
+        return obj is None or obj.is_draft
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Basket)
+class BasketAdmin(admin.ModelAdmin):
+    list_display = ["id", "encounter", "status", "created_by", "created_at", "committed_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "committed_by", "committed_at", "cancelled_by", "cancelled_at"]
+    raw_id_fields = ["encounter", "created_by"]
+    inlines = [BasketItemInline]
+    actions = ["commit", "cancel"]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for item in formset.save(commit=False):
+            if item._state.adding:
+                item.added_by = request.user
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+
+    @admin.action(description="Commit selected baskets (spawn their work items)")
+    def commit(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, lambda basket: services.commit_basket(basket, request.user))
+
+    @admin.action(description="Cancel selected draft baskets")
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _apply(self, request, queryset, lambda basket: services.cancel_basket(basket, request.user))
+
+
+@admin.register(BasketItem)
+class BasketItemAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "quantity", "basket", "board", "added_by", "created_at"]
+    list_filter = ["board"]
+    readonly_fields = ["display_name", "board", "routing_rule"]
+    raw_id_fields = ["basket", "catalog_item", "added_by"]
+    search_fields = ["display_name"]
+
+
+class DispenseLogInline(admin.TabularInline):
+    model = DispenseLog
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["quantity", "dispensed_by", "dispensed_at", "notes"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(admin.ModelAdmin):
+    """The boards: filter the list by board (and status) to see one board's queue."""
+
+    list_display = ["display_name", "board", "status", "priority", "assigned_to", "created_at"]
+    list_filter = ["board", "status", "kind", "priority"]
+    list_select_related = ["assigned_to"]
+    search_fields = ["display_name", "board"]
+    fields = [
+        "display_name",
+        "kind",
+        "quantity",
+        "board",
+        "routing_rule",
+        "status",
+        "priority",
+        "assigned_to",
+        "basket",
+        "catalog_item",
+        "started_at",
+        "completed_at",
+        "cancelled_at",
+        "status_changed_by",
+    ]
+    readonly_fields = [field for field in fields if field not in ("priority", "assigned_to")]
+    raw_id_fields = ["assigned_to"]
+    inlines = [DispenseLogInline]
+    actions = ["start", "complete", "cancel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # work items are spawned by committing a basket
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # records: cancel instead
+
+    def _move(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda item: services.update_work_item_status(item, status, request.user),
+        )
+
+    @admin.action(description="Start selected work items")
+    def start(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._move(request, queryset, WorkItem.Status.IN_PROGRESS)
+
+    @admin.action(description="Complete selected work items")
+    def complete(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._move(request, queryset, WorkItem.Status.COMPLETED)
+
+    @admin.action(description="Cancel selected work items")
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._move(request, queryset, WorkItem.Status.CANCELLED)
+
+
+@admin.register(DispenseLog)
+class DispenseLogAdmin(admin.ModelAdmin):
+    """Append-only: visible, never added, changed or deleted here (use ``dispense()``)."""
+
+    list_display = ["work_item", "quantity", "dispensed_by", "dispensed_at"]
+    list_select_related = ["work_item", "dispensed_by"]
+    date_hierarchy = "dispensed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,195 @@
+"""``Basket`` and ``BasketItem``: what is collected for an encounter before it becomes work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models, router, transaction
+
+from django_basemodels.models import BaseModel
+from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
+from django_catalog import conf
+from django_catalog.exceptions import (
+    BasketDeletedError,
+    BasketNotDraftError,
+    InactiveCatalogItemError,
+)
+from django_catalog.models.status import StatusChartModel
+from django_catalog.query import BasketItemQuerySet, BasketQuerySet
+from django_catalog.routing import resolve_board
+from django_catalog.validators import check_quantity
+
+
+class Basket(StatusChartModel, BaseModel):
+    """The items ordered for one encounter. draft -> committed | cancelled.
+
+    At most one live (not soft-deleted) draft exists per encounter; the database enforces it.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        COMMITTED = "committed", "Committed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    INITIAL_STATUS = Status.DRAFT
+    STATUS_MOVES = {Status.DRAFT: (Status.COMMITTED, Status.CANCELLED)}
+
+    # Read once at import, like AUTH_USER_MODEL: the migration follows the setting.
+    encounter = models.ForeignKey(
+        conf.encounter_model_label(), on_delete=models.PROTECT, related_name="catalog_baskets"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    committed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteManager.from_queryset(BasketQuerySet)()
+    all_objects = AllObjectsManager.from_queryset(BasketQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(BasketQuerySet)()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["encounter"],
+                condition=models.Q(status="draft", deleted_at__isnull=True),
+                name="catalog_basket_one_live_draft_per_encounter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "committed", "cancelled"]),
+                name="catalog_basket_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="committed") | models.Q(committed_at__isnull=False),
+                name="catalog_basket_committed_has_committed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Basket {self.pk} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class BasketItem(BaseModel):
+    """One catalog item in a basket, with a snapshot of its name and routing when added.
+
+    Adding, changing or removing items is refused unless the basket is a draft; the basket row
+    is locked while this is checked, so an item cannot slip in while the basket is committed.
+    """
+
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="items")
+    catalog_item = models.ForeignKey(
+        "django_catalog.CatalogItem", on_delete=models.PROTECT, related_name="basket_items"
+    )
+    quantity = models.PositiveIntegerField(default=1)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    # Snapshot taken when the item is added: later catalog or settings changes don't alter it.
+    display_name = models.CharField(max_length=200, editable=False)
+    board = models.CharField(max_length=64, editable=False)
+    routing_rule = models.CharField(max_length=100, editable=False)
+
+    objects = SoftDeleteManager.from_queryset(BasketItemQuerySet)()
+    all_objects = AllObjectsManager.from_queryset(BasketItemQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(BasketItemQuerySet)()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="catalog_basketitem_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.display_name or self.catalog_item_id}"
+
+    @classmethod
+    def prepare_new_items(cls, items: list[BasketItem], using: str | None = None) -> None:
+        """Validate new items and take their snapshots; call inside a transaction.
+
+        Locks every basket involved (so a concurrent commit waits, or is waited for), then
+        refuses closed baskets, bad quantities and inactive catalog items.
+        """
+        for item in items:
+            check_quantity(item.quantity)
+        _lock_draft_baskets({item.basket_id for item in items}, using)
+        inactive = [item.catalog_item for item in items if not item.catalog_item.active]
+        if inactive and not _inactive_items_allowed():
+            raise InactiveCatalogItemError(inactive[0])
+        for item in items:
+            route = resolve_board(item.catalog_item)
+            item.display_name = item.catalog_item.display_name
+            item.board, item.routing_rule = route.board, route.rule
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            if self._state.adding:
+                self.prepare_new_items([self], using)
+            else:
+                check_quantity(self.quantity)
+                _lock_draft_baskets({self.basket_id}, using)
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    # delete() (soft) goes through BasketItemQuerySet.update(), which refuses closed baskets.
+
+    def hard_delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            _lock_draft_baskets({self.basket_id}, using)
+            return super().hard_delete(using=using, keep_parents=keep_parents)
+
+    hard_delete.alters_data = True
+
+
+def _lock_draft_baskets(basket_ids: set[Any], using: str | None) -> None:
+    """Lock the baskets (in pk order, to avoid deadlocks) and refuse any that is not a draft."""
+    found = {
+        basket.pk: basket
+        for basket in Basket.all_objects.using(using)
+        .select_for_update()
+        .filter(pk__in=basket_ids)
+        .only("pk", "status", "deleted_at")
+        .order_by("pk")
+    }
+    for basket_id in sorted(basket_ids, key=str):
+        basket = found.get(basket_id)
+        if basket is None or basket.deleted_at is not None:
+            raise BasketDeletedError(basket or Basket(pk=basket_id))
+        if basket.status != Basket.Status.DRAFT:
+            raise BasketNotDraftError(basket)
+
+
+def _inactive_items_allowed() -> bool:
+    from django_catalog.models.settings import CatalogSettings
+
+    return CatalogSettings.get_instance().allow_inactive_items

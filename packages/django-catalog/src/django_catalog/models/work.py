@@ -1,0 +1,157 @@
+"""``WorkItem`` (spawned when a basket is committed) and the append-only ``DispenseLog``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_catalog.exceptions import ImmutableRecordError, RefusedOperationError
+from django_catalog.models.status import StatusChartModel
+from django_catalog.query import DispenseLogQuerySet, WorkItemQuerySet
+from django_catalog.validators import check_quantity
+
+
+class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
+    """Executable work for one basket item, on the board it was routed to when spawned.
+
+    pending -> in_progress -> completed; pending or in_progress -> cancelled. The basket item is
+    the spawn key: the database refuses a second work item for it. Work items are records and are
+    never deleted; cancel them instead.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Priority(models.IntegerChoices):
+        LOW = 10, "Low"
+        NORMAL = 20, "Normal"
+        HIGH = 30, "High"
+        URGENT = 40, "Urgent"
+
+    INITIAL_STATUS = Status.PENDING
+    STATUS_MOVES = {
+        Status.PENDING: (Status.IN_PROGRESS, Status.CANCELLED),
+        Status.IN_PROGRESS: (Status.COMPLETED, Status.CANCELLED),
+    }
+    OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS)
+
+    basket = models.ForeignKey(
+        "django_catalog.Basket", on_delete=models.PROTECT, related_name="work_items"
+    )
+    basket_item = models.OneToOneField(
+        "django_catalog.BasketItem", on_delete=models.PROTECT, related_name="work_item"
+    )
+    catalog_item = models.ForeignKey(
+        "django_catalog.CatalogItem", on_delete=models.PROTECT, related_name="work_items"
+    )
+    # Copied from the basket item at spawn time.
+    kind = models.CharField(max_length=20, editable=False)
+    display_name = models.CharField(max_length=200, editable=False)
+    quantity = models.PositiveIntegerField(editable=False)
+    board = models.CharField(max_length=64, db_index=True, editable=False)
+    routing_rule = models.CharField(max_length=100, editable=False)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catalog_work_items",
+    )
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = WorkItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority", "created_at", "id"]
+        indexes = [models.Index(fields=["board", "status"], name="catalog_workitem_board_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "in_progress", "completed", "cancelled"]),
+                name="catalog_workitem_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="catalog_workitem_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} [{self.board}] {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RefusedOperationError(
+            type(self), "delete()", "work items are records; cancel them instead"
+        )
+
+    delete.alters_data = True
+
+
+class DispenseLog(UUIDModel):
+    """That stock was handed out for a work item. Append-only: never updated, never deleted.
+
+    Every ORM path refuses changes (``ImmutableRecordError``); on PostgreSQL a trigger installed
+    by the migrations refuses UPDATE and DELETE from raw SQL too.
+    """
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.PROTECT, related_name="dispenses")
+    quantity = models.PositiveIntegerField()
+    dispensed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dispensed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    notes = models.TextField(blank=True)
+
+    objects = DispenseLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dispensed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="catalog_dispenselog_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} dispensed for {self.work_item_id}"
+
+    def check_quantity(self) -> None:
+        check_quantity(self.quantity)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError(type(self), "save() of an existing row")
+        self.check_quantity()
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableRecordError(type(self), "delete()")
+
+    delete.alters_data = True

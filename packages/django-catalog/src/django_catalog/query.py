@@ -1,0 +1,158 @@
+"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from django_basemodels.query import SoftDeleteQuerySet
+from django_catalog.exceptions import (
+    BasketNotDraftError,
+    ImmutableRecordError,
+    RefusedOperationError,
+)
+
+
+class BasketQuerySet(SoftDeleteQuerySet):
+    """Basket status moves only through ``commit_basket()`` and ``cancel_basket()``."""
+
+    def update(self, **kwargs: Any) -> int:
+        if "status" in kwargs:
+            raise RefusedOperationError(
+                self.model, "update(status=...)", "use commit_basket() or cancel_basket()"
+            )
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        if "status" in fields:
+            raise RefusedOperationError(
+                self.model, "bulk_update(status)", "use commit_basket() or cancel_basket()"
+            )
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+    def drafts(self) -> BasketQuerySet:
+        return self.filter(status="draft")
+
+
+class BasketItemQuerySet(SoftDeleteQuerySet):
+    """Items change only while their basket is a draft, whichever ORM path is used."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            self.model.prepare_new_items(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def update(self, **kwargs: Any) -> int:
+        with transaction.atomic(using=self.db):
+            self._refuse_outside_drafts()
+            return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            self.model.objects.using(self.db).filter(
+                pk__in=[obj.pk for obj in objs]
+            )._refuse_outside_drafts()
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+    def hard_delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            self._refuse_outside_drafts()
+            return super().hard_delete()
+
+    hard_delete.alters_data = True
+
+    def _refuse_outside_drafts(self) -> None:
+        """Lock the baskets involved and refuse when one of them is not a draft."""
+        from django_catalog.models import Basket
+
+        baskets = Basket.all_objects.using(self.db).select_for_update().only("pk", "status")
+        # Every basket involved is locked (not only the closed ones) so that none can be
+        # committed between this check and the write that follows it.
+        for basket in baskets.filter(pk__in=self.values("basket_id")).order_by("pk"):
+            if basket.status != "draft":
+                raise BasketNotDraftError(basket)
+
+
+class WorkItemQuerySet(models.QuerySet):
+    """Status moves go through ``update_work_item_status()``; work items are never deleted."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        objs = list(objs)
+        for obj in objs:
+            obj.check_new_status()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def update(self, **kwargs: Any) -> int:
+        if "status" in kwargs:
+            raise RefusedOperationError(
+                self.model, "update(status=...)", "use update_work_item_status()"
+            )
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        if "status" in fields:
+            raise RefusedOperationError(
+                self.model, "bulk_update(status)", "use update_work_item_status()"
+            )
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+    def delete(self) -> Any:
+        raise RefusedOperationError(
+            self.model, "delete()", "work items are records; cancel them instead"
+        )
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def on_board(self, board: str) -> WorkItemQuerySet:
+        return self.filter(board=board)
+
+    def open(self) -> WorkItemQuerySet:
+        return self.filter(status__in=("pending", "in_progress"))
+
+
+class DispenseLogQuerySet(models.QuerySet):
+    """Append-only: rows can be inserted, never updated or deleted."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        objs = list(objs)
+        for obj in objs:
+            obj.check_quantity()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRecordError(self.model, "update()")
+
+    update.alters_data = True
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        raise ImmutableRecordError(self.model, "bulk_update()")
+
+    bulk_update.alters_data = True
+
+    def delete(self) -> Any:
+        raise ImmutableRecordError(self.model, "delete()")
+
+    delete.alters_data = True
+    delete.queryset_only = True

@@ -1,0 +1,219 @@
+"""The operations users call. Each runs in one transaction and leaves nothing half-written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, router, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from django_catalog import conf
+from django_catalog.exceptions import (
+    BasketCancelledError,
+    BasketDeletedError,
+    BasketNotDraftError,
+    CatalogError,
+    EmptyBasketError,
+    InvalidEncounterError,
+    InvalidStatusTransitionError,
+    NotDispensableError,
+    OverDispenseError,
+)
+from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
+from django_catalog.signals import (
+    basket_cancelled,
+    basket_committed,
+    item_dispensed,
+    work_item_status_changed,
+)
+from django_catalog.validators import check_quantity
+
+# A draft that another caller creates and then commits or cancels before we read it could make
+# us miss it twice in a row; a few rounds always settle on one draft.
+_DRAFT_ATTEMPTS = 5
+
+
+def get_or_create_draft_basket(encounter: Any, user: Any) -> Basket:
+    """The encounter's live draft basket, created if it has none.
+
+    Concurrent callers for one encounter all get the same draft: the database allows only one,
+    and a caller that loses the race to create it reads the winner's.
+    """
+    model = conf.get_encounter_model()
+    if not isinstance(encounter, model) or encounter.pk is None:
+        raise InvalidEncounterError(encounter, model._meta.label)
+    using = router.db_for_write(Basket)
+    for _ in range(_DRAFT_ATTEMPTS):
+        draft = Basket.objects.using(using).drafts().filter(encounter=encounter).first()
+        if draft is not None:
+            return draft
+        try:
+            with transaction.atomic(using=using):
+                return Basket.objects.using(using).create(encounter=encounter, created_by=user)
+        except IntegrityError:
+            continue  # another caller created the draft first: read it on the next round
+    raise CatalogError(
+        f"no draft basket could be created or read for encounter {encounter.pk} after "
+        f"{_DRAFT_ATTEMPTS} attempts; expected the contention to settle"
+    )
+
+
+def add_item(
+    basket: Basket, catalog_item: Any, user: Any, quantity: int = 1, notes: str = ""
+) -> BasketItem:
+    """Add ``catalog_item`` to a draft basket (the same as ``BasketItem.objects.create``)."""
+    return BasketItem.objects.create(
+        basket=basket, catalog_item=catalog_item, added_by=user, quantity=quantity, notes=notes
+    )
+
+
+def commit_basket(basket: Basket, user: Any) -> list[WorkItem]:
+    """Commit a draft basket: spawn one work item per item, exactly once.
+
+    The basket row is locked for the whole transaction, so concurrent calls run one after the
+    other; the first spawns the work items and the others, like any later call, get the same
+    work items back without creating anything. The database's uniqueness of the spawn key (one
+    work item per basket item) backs this up. The query count does not depend on the number of
+    items. Raises ``BasketCancelledError`` for a cancelled basket and ``EmptyBasketError`` for a
+    draft without items.
+    """
+    using = router.db_for_write(Basket)
+    with transaction.atomic(using=using):
+        locked = _lock_basket(basket, using)
+        if locked.status == Basket.Status.CANCELLED:
+            raise BasketCancelledError(locked)
+        if locked.status == Basket.Status.COMMITTED:
+            _copy_status(locked, basket)
+            return _spawned_work_items(locked, using)
+        items = list(locked.items.using(using).select_related("catalog_item"))
+        if not items:
+            raise EmptyBasketError(locked)
+        work_items = WorkItem.objects.using(using).bulk_create(
+            [_spawn(locked, item) for item in items]
+        )
+        locked.status = Basket.Status.COMMITTED
+        locked.committed_by = user
+        locked.committed_at = timezone.now()
+        locked.save(update_fields=["status", "committed_by", "committed_at", "updated_at"])
+        _copy_status(locked, basket)
+        basket_committed.send(sender=Basket, basket=basket, work_items=work_items, user=user)
+        return work_items
+
+
+def cancel_basket(basket: Basket, user: Any) -> Basket:
+    """Cancel a draft basket; nothing is spawned from it, ever."""
+    using = router.db_for_write(Basket)
+    with transaction.atomic(using=using):
+        locked = _lock_basket(basket, using)
+        if locked.status != Basket.Status.DRAFT:
+            raise BasketNotDraftError(locked)
+        locked.status = Basket.Status.CANCELLED
+        locked.cancelled_by = user
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_by", "cancelled_at", "updated_at"])
+        _copy_status(locked, basket)
+        basket_cancelled.send(sender=Basket, basket=basket, user=user)
+        return basket
+
+
+def update_work_item_status(work_item: WorkItem, status: str, user: Any) -> WorkItem:
+    """Move a work item along pending -> in_progress -> completed, or cancel an open one.
+
+    The row is locked and the move checked against its current status, so two people cannot
+    both complete it. Stamps ``started_at`` / ``completed_at`` / ``cancelled_at``.
+    """
+    using = router.db_for_write(WorkItem)
+    with transaction.atomic(using=using):
+        locked = WorkItem.objects.using(using).select_for_update().get(pk=work_item.pk)
+        old_status = locked.status
+        allowed = WorkItem.STATUS_MOVES.get(old_status, ())
+        if status not in allowed:
+            raise InvalidStatusTransitionError(locked, old_status, status, allowed)
+        now = timezone.now()
+        locked.status = status
+        locked.status_changed_by = user
+        stamp = {
+            WorkItem.Status.IN_PROGRESS: "started_at",
+            WorkItem.Status.COMPLETED: "completed_at",
+            WorkItem.Status.CANCELLED: "cancelled_at",
+        }[status]
+        setattr(locked, stamp, now)
+        locked.save(update_fields=["status", "status_changed_by", stamp, "updated_at"])
+        for field in ("status", "status_changed_by", stamp, "updated_at"):
+            setattr(work_item, field, getattr(locked, field))
+        work_item._loaded_status = locked.status
+        work_item_status_changed.send(
+            sender=WorkItem,
+            work_item=work_item,
+            old_status=old_status,
+            new_status=status,
+            user=user,
+        )
+        return work_item
+
+
+def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "") -> DispenseLog:
+    """Record that ``quantity`` of a stock item was handed out for an open work item.
+
+    The total dispensed never exceeds the quantity ordered (``OverDispenseError``); the work item
+    row is locked so concurrent dispenses cannot overshoot together.
+    """
+    check_quantity(quantity)
+    using = router.db_for_write(DispenseLog)
+    with transaction.atomic(using=using):
+        locked = WorkItem.objects.using(using).select_for_update().get(pk=work_item.pk)
+        if locked.kind != "stock_item" or not locked.is_open:
+            raise NotDispensableError(locked)
+        given = locked.dispenses.aggregate(total=Sum("quantity"))["total"] or 0
+        remaining = locked.quantity - given
+        if quantity > remaining:
+            raise OverDispenseError(locked, quantity, remaining)
+        entry = DispenseLog.objects.using(using).create(
+            work_item=locked, quantity=quantity, dispensed_by=user, notes=notes
+        )
+        item_dispensed.send(sender=DispenseLog, dispense_log=entry, work_item=locked, user=user)
+        return entry
+
+
+def dispensed_quantity(work_item: WorkItem) -> int:
+    """How much has been dispensed for ``work_item`` so far."""
+    return work_item.dispenses.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def _lock_basket(basket: Basket, using: str) -> Basket:
+    locked = Basket.all_objects.using(using).select_for_update().filter(pk=basket.pk).first()
+    if locked is None or locked.is_deleted:
+        raise BasketDeletedError(locked or basket)
+    return locked
+
+
+def _copy_status(source: Basket, target: Basket) -> None:
+    """Bring the caller's basket object up to date with the locked row."""
+    if target is source:
+        return
+    for field in ("status", "committed_by_id", "committed_at", "cancelled_by_id", "cancelled_at"):
+        setattr(target, field, getattr(source, field))
+    target.updated_at = source.updated_at
+    target._loaded_status = source.status
+
+
+def _spawned_work_items(basket: Basket, using: str) -> list[WorkItem]:
+    return list(
+        WorkItem.objects.using(using)
+        .filter(basket=basket)
+        .order_by("basket_item__created_at", "basket_item__id")
+    )
+
+
+def _spawn(basket: Basket, item: BasketItem) -> WorkItem:
+    return WorkItem(
+        basket=basket,
+        basket_item=item,
+        catalog_item_id=item.catalog_item_id,
+        kind=item.catalog_item.kind,
+        display_name=item.display_name,
+        quantity=item.quantity,
+        board=item.board,
+        routing_rule=item.routing_rule,
+    )
