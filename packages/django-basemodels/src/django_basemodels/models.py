@@ -50,20 +50,22 @@ class SoftDeleteModel(models.Model):
         return self.deleted_at is not None
 
     def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
-        """Soft-delete this row; returns Django's usual ``(count, {label: count})``."""
+        """Soft-delete this row and what it cascades to; returns ``(count, {label: count})``."""
         moment = timezone.now()
         result = self._same_row(using).soft_delete_at(moment)
-        self.deleted_at = moment
-        if hasattr(self, "updated_at"):
-            self.updated_at = moment
+        if result[1][self._meta.label]:  # already deleted rows keep their own moment
+            self.deleted_at = moment
+            if hasattr(self, "updated_at"):
+                self.updated_at = moment
         return result
 
     delete.alters_data = True
 
-    def restore(self) -> None:
-        """Undo a soft delete."""
-        self._same_row().restore()
+    def restore(self, using: str | None = None) -> int:
+        """Undo a soft delete, bringing back what it took; returns 1, or 0 if alive already."""
+        restored = self._same_row(using).restore()
         self.deleted_at = None
+        return restored
 
     restore.alters_data = True
 

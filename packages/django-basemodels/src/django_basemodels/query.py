@@ -1,4 +1,11 @@
-"""The queryset and managers behind soft delete."""
+"""The queryset and managers behind soft delete.
+
+All three managers are built on ``SoftDeleteQuerySet`` and differ only in which rows they start
+from. A package that brings its own QuerySet class keeps soft delete by building its managers with
+``SoftDeleteManager.from_queryset(TheirQuerySet)``: the class is combined with
+``SoftDeleteQuerySet`` when it does not already extend it, so deleted rows stay hidden and
+``delete()`` stays soft.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +13,45 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
+
+from django_basemodels.exceptions import SoftDeleteBypassError
 
 
 class SoftDeleteQuerySet(models.QuerySet):
     """A queryset whose ``delete()`` marks rows deleted instead of removing them.
 
-    ``delete()`` is one UPDATE whatever the number of rows; ``restore()`` undoes it and
-    ``hard_delete()`` removes rows for real (Django's own delete, with its cascade).
+    ``delete()`` is one UPDATE plus one per model the cascade reaches, whatever the number of
+    rows; ``restore()`` undoes exactly that; ``hard_delete()`` removes rows for real (Django's own
+    delete, with its cascade). ``update()`` and ``bulk_update()`` refuse to write ``deleted_at``,
+    which would skip the cascade.
     """
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        return self.soft_delete_at(timezone.now())
+        return self.soft_delete_at(None)
 
     delete.alters_data = True
     delete.queryset_only = True
 
-    def soft_delete_at(self, moment: datetime) -> tuple[int, dict[str, int]]:
-        """Soft-delete the live rows of this queryset, stamping them with ``moment``."""
-        count = self.filter(deleted_at__isnull=True).update(**self._stamped(deleted_at=moment))
-        return count, {self.model._meta.label: count}
+    def soft_delete_at(self, moment: datetime | None) -> tuple[int, dict[str, int]]:
+        """Soft-delete the live rows of this queryset and their cascade, stamped with ``moment``.
+
+        ``None`` means now. Returns Django's ``(total, {label: count})``.
+        """
+        from django_basemodels.services import soft_delete
+
+        self._refuse_unwritable("delete")
+        return soft_delete(self, moment)
 
     soft_delete_at.alters_data = True
 
     def restore(self) -> int:
-        """Bring soft-deleted rows back; returns how many were restored."""
-        return self.filter(deleted_at__isnull=False).update(**self._stamped(deleted_at=None))
+        """Bring soft-deleted rows back with what their delete took; returns how many rows of
+        this queryset's model came back."""
+        from django_basemodels.services import restore
+
+        self._refuse_unwritable("restore")
+        _total, counts = restore(self)
+        return counts[self.model._meta.label]
 
     restore.alters_data = True
 
@@ -40,13 +60,21 @@ class SoftDeleteQuerySet(models.QuerySet):
         return super().delete()
 
     hard_delete.alters_data = True
+    hard_delete.queryset_only = True
 
-    def _stamped(self, deleted_at: Any) -> dict[str, Any]:
-        """The UPDATE's values: ``deleted_at``, plus ``updated_at`` when the model has one."""
-        values = {"deleted_at": deleted_at}
-        if any(field.name == "updated_at" for field in self.model._meta.concrete_fields):
-            values["updated_at"] = deleted_at or timezone.now()
-        return values
+    def update(self, **kwargs: Any) -> int:
+        if "deleted_at" in kwargs:
+            raise SoftDeleteBypassError(self.model, "update()")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        if "deleted_at" in fields:
+            raise SoftDeleteBypassError(self.model, "bulk_update()")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
 
     def alive(self) -> SoftDeleteQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -54,25 +82,55 @@ class SoftDeleteQuerySet(models.QuerySet):
     def dead(self) -> SoftDeleteQuerySet:
         return self.filter(deleted_at__isnull=False)
 
+    def _refuse_unwritable(self, operation: str) -> None:
+        # The same refusals as Django's own QuerySet.delete().
+        self._not_support_combined_queries(operation)
+        if self.query.is_sliced:
+            raise TypeError(f"Cannot use 'limit' or 'offset' with {operation}().")
+        if self.query.distinct_fields:
+            raise TypeError(f"Cannot call {operation}() after .distinct(*fields).")
+        if self._fields is not None:
+            raise TypeError(f"Cannot call {operation}() after .values() or .values_list()")
 
-class SoftDeleteManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
-    """``objects``: rows that are not soft-deleted."""
+
+def soft_delete_queryset_for(base: type[models.QuerySet]) -> type[SoftDeleteQuerySet]:
+    """A queryset class combining ``base`` (a package's own QuerySet) with soft delete."""
+    if issubclass(base, SoftDeleteQuerySet):
+        return base
+    return type(f"SoftDelete{base.__name__}", (SoftDeleteQuerySet, base), {})
+
+
+class _SoftDeleteManagerBase(models.Manager):
+    """A manager over ``SoftDeleteQuerySet`` that starts from alive, all or dead rows."""
+
+    rows = "all"
+
+    @classmethod
+    def from_queryset(
+        cls, queryset_class: type[models.QuerySet], class_name: str | None = None
+    ) -> type[Any]:
+        return super().from_queryset(soft_delete_queryset_for(queryset_class), class_name)
 
     def get_queryset(self) -> SoftDeleteQuerySet:
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        queryset = super().get_queryset()
+        if self.rows == "alive":
+            return queryset.filter(deleted_at__isnull=True)
+        if self.rows == "dead":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
 
 
-class AllObjectsManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
+class SoftDeleteManager(_SoftDeleteManagerBase.from_queryset(SoftDeleteQuerySet)):
+    """``objects``: rows that are not soft-deleted."""
+
+    rows = "alive"
+
+
+class AllObjectsManager(_SoftDeleteManagerBase.from_queryset(SoftDeleteQuerySet)):
     """``all_objects``: every row, deleted or not."""
 
 
-class DeletedObjectsManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
+class DeletedObjectsManager(_SoftDeleteManagerBase.from_queryset(SoftDeleteQuerySet)):
     """``deleted_objects``: soft-deleted rows only."""
 
-    def get_queryset(self) -> SoftDeleteQuerySet:
-        return super().get_queryset().filter(deleted_at__isnull=False)
-
-
-def soft_delete_queryset_for(base: type[models.QuerySet]) -> type[Any]:
-    """A queryset class combining ``base`` (a package's own QuerySet) with soft delete."""
-    return type(f"SoftDelete{base.__name__}", (SoftDeleteQuerySet, base), {})
+    rows = "dead"

@@ -1,8 +1,14 @@
-"""Concrete models used only by the tests."""
+"""Concrete models used only by the tests.
+
+The cascade graph: Article -> Comment -> Reaction (three soft-deletable levels), Article -> Note
+through SET_NULL (not cascaded), Article -> Attachment (not soft-deletable: left alone), Category
+-> Category (a self-reference: a cycle), Book with its own QuerySet class.
+"""
 
 from django.db import models
 
 from django_basemodels.models import BaseModel, SoftDeleteModel, UUIDModel
+from django_basemodels.query import SoftDeleteManager
 
 
 class Article(BaseModel):
@@ -14,6 +20,33 @@ class Comment(BaseModel):
     body = models.CharField(max_length=100, default="")
 
 
+class Reaction(SoftDeleteModel):
+    """Soft delete without timestamps, two levels below Article."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    emoji = models.CharField(max_length=8, default="+1")
+
+
+class Note(BaseModel):
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, related_name="notes")
+
+
+class Attachment(models.Model):
+    """Not soft-deletable: a soft-deleted article keeps it (the article row still exists)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class Category(BaseModel):
+    name = models.CharField(max_length=50)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+
+
 class Tag(SoftDeleteModel):
     """Soft delete without timestamps: deleting must not assume ``updated_at`` exists."""
 
@@ -22,3 +55,17 @@ class Tag(SoftDeleteModel):
 
 class Token(UUIDModel):
     label = models.CharField(max_length=50)
+
+
+class BookQuerySet(models.QuerySet):
+    """A package's own QuerySet class that knows nothing of soft delete."""
+
+    def published(self):
+        return self.filter(published=True)
+
+
+class Book(BaseModel):
+    title = models.CharField(max_length=100)
+    published = models.BooleanField(default=False)
+
+    objects = SoftDeleteManager.from_queryset(BookQuerySet)()

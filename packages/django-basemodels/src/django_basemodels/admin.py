@@ -1,0 +1,94 @@
+"""Admin support for soft-deletable models.
+
+django-basemodels defines only abstract models, so it registers nothing itself. Any admin of a
+soft-deletable model already soft-deletes: "delete selected" and the delete view call
+``QuerySet.delete()`` / ``Model.delete()``, which are soft. ``SoftDeleteAdmin`` adds a filter
+(alive, the default; deleted; all), lists deleted rows through ``all_objects``, and the actions
+"restore" and "delete permanently".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """Alive rows unless asked otherwise: ``?deleted=yes`` or ``?deleted=all``."""
+
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("Alive")), ("yes", _("Deleted")), ("all", _("All"))]
+
+    def choices(self, changelist: Any) -> Any:
+        # Django's own first choice is "All" when no value is given; here no value means alive.
+        current = self.value() or "no"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def value(self) -> str | None:
+        value = super().value()
+        return value if value in {"no", "yes", "all"} else None
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "all":
+            return queryset
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)
+
+
+@admin.action(description=_("Restore selected %(verbose_name_plural)s"), permissions=["change"])
+def restore_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    restored = queryset.restore()
+    modeladmin.message_user(
+        request,
+        ngettext("Restored %(count)d row.", "Restored %(count)d rows.", restored)
+        % {"count": restored},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(
+    description=_("Delete selected %(verbose_name_plural)s permanently"), permissions=["delete"]
+)
+def hard_delete_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    total, _counts = queryset.hard_delete()
+    modeladmin.message_user(
+        request,
+        ngettext("Deleted %(count)d row permanently.", "Deleted %(count)d rows permanently.", total)
+        % {"count": total},
+        messages.SUCCESS,
+    )
+
+
+class SoftDeleteAdmin(admin.ModelAdmin):
+    """Mix into (or subclass for) the admin of a soft-deletable model."""
+
+    actions = [restore_selected, hard_delete_selected]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # all_objects, so that deleted rows can be listed, opened and restored; the changelist
+        # shows alive rows by default through DeletedFilter.
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = list(super().get_list_filter(request))
+        return [DeletedFilter, *[f for f in filters if f is not DeletedFilter]]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        display = list(super().get_list_display(request))
+        return display if "deleted_at" in display else [*display, "deleted_at"]

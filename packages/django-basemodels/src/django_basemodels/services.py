@@ -1,0 +1,155 @@
+"""The operations behind soft delete: ``soft_delete()`` and ``restore()``, cascade included.
+
+Both take a queryset and cost a fixed number of queries, whatever the number of rows: one UPDATE
+for the queryset's own model plus one per model the cascade reaches (see ``cascade``). Each runs
+in one transaction (``atomic(savepoint=False)``, so no SAVEPOINT queries inside callers'
+transactions) and locks rows in a fixed order: models parents first, rows by primary key.
+
+How a batch is recognised: every row a soft delete writes, cascaded or not, is stamped with the
+same ``deleted_at``. A child belongs to its parent's batch when its ``deleted_at`` equals the
+parent's; a child deleted earlier on its own has another moment and is left alone by restore().
+
+How restore() walks down without forgetting: clearing a parent's ``deleted_at`` first would lose
+the moment its children are matched by. So restore() first *marks* the batch top-down, moving each
+``deleted_at`` back by ``MARK_SHIFT`` (a child is marked when its parent's mark equals its own
+moment minus the shift), then clears the marks model by model. Marks live only inside the
+transaction; real moments are therefore kept between ``EARLIEST`` and ``LATEST``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from django_basemodels import signals
+from django_basemodels.cascade import Step, plan_for, reached_models
+from django_basemodels.exceptions import DeletionMomentError
+
+MARK_SHIFT = timedelta(days=328_725)  # about 900 years: marks stay in the year 1000+ range
+_EARLIEST_UTC = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def earliest() -> datetime:
+    """The earliest ``deleted_at`` a soft delete may write; earlier values are restore marks."""
+    return _EARLIEST_UTC if settings.USE_TZ else _EARLIEST_UTC.replace(tzinfo=None)
+
+
+def latest() -> datetime:
+    """Moments must stay before this, so that a marked moment is always before ``earliest()``."""
+    return earliest() + MARK_SHIFT
+
+
+def soft_delete(queryset: models.QuerySet, moment: datetime | None = None) -> tuple[int, dict]:
+    """Stamp the live rows of ``queryset`` and everything they cascade to with ``moment``.
+
+    Returns Django's ``(total, {label: count})``; cascaded models appear when rows were written.
+    """
+    moment = timezone.now() if moment is None else moment
+    _check_moment(moment)
+    model, db = queryset.model, queryset.db
+    stamp = _values(model, moment, moment)
+    with transaction.atomic(using=db, savepoint=False):
+        counts = {model._meta.label: _write(queryset.filter(deleted_at__isnull=True), stamp)}
+        if counts[model._meta.label]:
+
+            def stamp_step(step: Step) -> int:
+                return _write(
+                    _stamped_children(step, moment, db), _values(step.model, moment, moment)
+                )
+
+            _run_plan(model, stamp_step, counts)
+        signals.post_soft_delete.send(sender=model, moment=moment, counts=counts, using=db)
+    return sum(counts.values()), counts
+
+
+def restore(queryset: models.QuerySet) -> tuple[int, dict]:
+    """Bring back the soft-deleted rows of ``queryset`` and exactly what their delete took."""
+    model, db = queryset.model, queryset.db
+    mark = {"deleted_at": F("deleted_at") - MARK_SHIFT}
+    now = timezone.now()
+    with transaction.atomic(using=db, savepoint=False):
+        counts = {model._meta.label: _write(queryset.filter(deleted_at__gte=earliest()), mark)}
+        if counts[model._meta.label]:
+
+            def mark_step(step: Step) -> int:
+                return _write(_marked_children(step, db), mark)
+
+            _run_plan(model, mark_step, counts)
+            for reached in reached_models(model):
+                _rows(reached, db).filter(_is_marked()).update(**_values(reached, None, now))
+        signals.post_restore.send(sender=model, counts=counts, using=db)
+    return sum(counts.values()), counts
+
+
+def _run_plan(root: type[models.Model], write: Any, counts: dict[str, int]) -> None:
+    for group in plan_for(root):
+        while True:
+            written = 0
+            for step in group.steps:
+                count = write(step)
+                if count:
+                    label = step.model._meta.label
+                    counts[label] = counts.get(label, 0) + count
+                    written += count
+            if not (group.repeat and written):
+                break
+
+
+def _stamped_children(step: Step, moment: datetime, db: str) -> models.QuerySet:
+    """Live rows of ``step.model`` whose parent (through any cascade key) carries ``moment``."""
+    reached = Q()
+    for key in step.keys:
+        parents = _rows(key.related_model, db).filter(deleted_at=moment)
+        reached |= Q(**{f"{key.attname}__in": parents.values(key.target_field.attname)})
+    return _rows(step.model, db).filter(reached, deleted_at__isnull=True)
+
+
+def _marked_children(step: Step, db: str) -> models.QuerySet:
+    """Deleted rows of ``step.model`` whose parent is marked with the child's own moment."""
+    reached = Q()
+    for key in step.keys:
+        parent = _rows(key.related_model, db).filter(
+            **{key.target_field.attname: OuterRef(key.attname)},
+            deleted_at=OuterRef("deleted_at") - MARK_SHIFT,
+        )
+        reached |= Q(Exists(parent))
+    return _rows(step.model, db).filter(reached, deleted_at__gte=earliest())
+
+
+def _write(rows: models.QuerySet, values: dict[str, Any]) -> int:
+    """One UPDATE of ``rows`` that locks them in primary-key order before writing them."""
+    locked = rows.order_by("pk").select_for_update().values("pk")
+    return _rows(rows.model, rows.db).filter(pk__in=locked).update(**values)
+
+
+def _rows(model: type[models.Model], db: str) -> models.QuerySet:
+    """Every row of ``model``, through Django's plain queryset (no manager filters it)."""
+    return models.QuerySet(model=model, using=db)
+
+
+def _is_marked() -> Q:
+    return Q(deleted_at__lt=earliest(), deleted_at__gte=earliest() - MARK_SHIFT)
+
+
+def _values(model: type[models.Model], deleted_at: Any, touched: datetime) -> dict[str, Any]:
+    """The UPDATE's values: ``deleted_at``, plus ``updated_at`` when the model has one."""
+    values = {"deleted_at": deleted_at}
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        values["updated_at"] = touched
+    return values
+
+
+def _check_moment(moment: Any) -> None:
+    if not isinstance(moment, datetime):
+        raise DeletionMomentError(moment, earliest(), latest())
+    low, high = earliest(), latest()
+    if timezone.is_aware(moment) != timezone.is_aware(low):
+        low, high = low.replace(tzinfo=moment.tzinfo), high.replace(tzinfo=moment.tzinfo)
+    if not low <= moment < high:
+        raise DeletionMomentError(moment, earliest(), latest())

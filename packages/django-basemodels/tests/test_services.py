@@ -1,0 +1,179 @@
+"""Soft delete and restore with their cascade (django_basemodels.services)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from django_basemodels import signals
+from django_basemodels.exceptions import BaseModelsError, DeletionMomentError
+from django_basemodels.services import restore, soft_delete
+from tests.testapp.models import Article, Attachment, Category, Comment, Note, Reaction, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def moments(model, **filters):
+    return set(model.all_objects.filter(**filters).values_list("deleted_at", flat=True))
+
+
+def test_delete_cascades_through_every_level_with_one_moment(thread):
+    article, comments, _reactions = thread
+    total, counts = soft_delete(Article.objects.filter(pk=article.pk))
+    assert (total, counts) == (
+        5,
+        {"testapp.Article": 1, "testapp.Comment": 2, "testapp.Reaction": 2},
+    )
+    moment = Article.all_objects.get(pk=article.pk).deleted_at
+    assert moment is not None
+    assert moments(Comment, article=article) == {moment}
+    assert moments(Reaction, comment__article=article) == {moment}
+    assert Comment.all_objects.get(pk=comments[0].pk).updated_at == moment
+
+
+def test_delete_leaves_other_rows_alone(thread):
+    article, _comments, _reactions = thread
+    other = Article.objects.create(title="other")
+    other_comment = Comment.objects.create(article=other)
+    soft_delete(Article.objects.filter(pk=article.pk))
+    assert Article.objects.get() == other
+    assert Comment.objects.get() == other_comment
+
+
+def test_keys_that_do_not_cascade_are_not_followed(thread):
+    article, _comments, _reactions = thread
+    note = Note.objects.create(article=article)
+    attachment = Attachment.objects.create(article=article)
+    soft_delete(Article.objects.filter(pk=article.pk))
+    assert Note.objects.get() == note  # SET_NULL: not part of the cascade
+    assert Attachment.objects.get() == attachment  # not soft-deletable: untouched
+
+
+def test_restore_brings_back_exactly_what_the_delete_took(thread):
+    article, comments, reactions = thread
+    earlier = timezone.now() - timedelta(days=1)
+    soft_delete(Comment.objects.filter(pk=comments[1].pk), earlier)  # deleted on its own
+    soft_delete(Reaction.objects.filter(pk=reactions[1].pk), earlier)
+    soft_delete(Article.objects.filter(pk=article.pk))
+    total, counts = restore(Article.all_objects.filter(pk=article.pk))
+    assert counts == {"testapp.Article": 1, "testapp.Comment": 1, "testapp.Reaction": 1}
+    assert total == 3
+    assert list(Comment.objects.all()) == [comments[0]]
+    assert list(Reaction.objects.all()) == [reactions[0]]
+    assert moments(Comment, pk=comments[1].pk) == {earlier}
+    assert moments(Reaction, pk=reactions[1].pk) == {earlier}
+
+
+def test_restore_of_a_child_alone_keeps_its_parent_deleted(thread):
+    article, comments, reactions = thread
+    soft_delete(Article.objects.filter(pk=article.pk))
+    _total, counts = restore(Comment.all_objects.filter(pk=comments[0].pk))
+    assert counts == {"testapp.Comment": 1, "testapp.Reaction": 2}
+    assert Article.objects.count() == 0
+    assert set(Reaction.objects.all()) == set(reactions)
+
+
+def test_restore_clears_every_mark_and_sets_updated_at(thread):
+    article, comments, _reactions = thread
+    soft_delete(Article.objects.filter(pk=article.pk))
+    before = timezone.now()
+    restore(Article.all_objects.all())
+    assert Comment.all_objects.filter(deleted_at__isnull=False).count() == 0
+    assert Reaction.all_objects.filter(deleted_at__isnull=False).count() == 0
+    assert Comment.objects.get(pk=comments[0].pk).updated_at >= before
+
+
+def test_rows_deleted_at_different_moments_each_restore_their_own_batch():
+    first, second = Article.objects.create(title="1"), Article.objects.create(title="2")
+    kept_with_first = Comment.objects.create(article=first)
+    on_its_own = Comment.objects.create(article=second)
+    with_second = Comment.objects.create(article=second)
+    base = timezone.now()
+    soft_delete(Comment.objects.filter(pk=on_its_own.pk), base - timedelta(hours=2))
+    soft_delete(Article.objects.filter(pk=first.pk), base - timedelta(hours=1))
+    soft_delete(Article.objects.filter(pk=second.pk), base)
+    assert restore(Article.all_objects.all())[1]["testapp.Comment"] == 2
+    assert set(Comment.objects.all()) == {kept_with_first, with_second}
+
+
+def test_self_referencing_cascade_reaches_every_depth():
+    root = Category.objects.create(name="root")
+    level = root
+    chain = []
+    for depth in range(4):
+        level = Category.objects.create(name=f"level {depth}", parent=level)
+        chain.append(level)
+    sibling = Category.objects.create(name="sibling")
+    _total, counts = soft_delete(Category.objects.filter(pk=root.pk))
+    assert counts == {"testapp.Category": 5}
+    assert list(Category.objects.all()) == [sibling]
+    assert len(moments(Category, deleted_at__isnull=False)) == 1
+    assert restore(Category.all_objects.filter(pk=root.pk))[1] == {"testapp.Category": 5}
+    assert Category.objects.count() == 6
+
+
+def test_already_deleted_rows_keep_their_moment():
+    tag = Tag.objects.create(name="a")
+    earlier = timezone.now() - timedelta(days=3)
+    soft_delete(Tag.objects.filter(pk=tag.pk), earlier)
+    assert soft_delete(Tag.all_objects.all()) == (0, {"testapp.Tag": 0})
+    assert moments(Tag) == {earlier}
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1969, 12, 31, tzinfo=dt_timezone.utc),
+        datetime(2900, 1, 1, tzinfo=dt_timezone.utc),
+        "2020-01-01",
+    ],
+)
+def test_unusable_moment_is_refused_and_nothing_written(moment):
+    Tag.objects.create(name="a")
+    with pytest.raises(DeletionMomentError, match="expected a datetime from 1970-01-01") as error:
+        soft_delete(Tag.objects.all(), moment)
+    assert isinstance(error.value, BaseModelsError)
+    assert error.value.moment == moment
+    assert Tag.objects.count() == 1
+
+
+def test_signals_are_sent_once_per_operation(thread):
+    article, _comments, _reactions = thread
+    seen = []
+
+    def deleted(sender, moment, counts, using, **kwargs):
+        seen.append(("deleted", sender, counts))
+
+    def restored(sender, counts, using, **kwargs):
+        seen.append(("restored", sender, counts))
+
+    signals.post_soft_delete.connect(deleted)
+    signals.post_restore.connect(restored)
+    try:
+        Article.objects.filter(pk=article.pk).delete()
+        Article.all_objects.filter(pk=article.pk).restore()
+    finally:
+        signals.post_soft_delete.disconnect(deleted)
+        signals.post_restore.disconnect(restored)
+    expected = {"testapp.Article": 1, "testapp.Comment": 2, "testapp.Reaction": 2}
+    assert seen == [("deleted", Article, expected), ("restored", Article, expected)]
+
+
+def test_a_failing_receiver_rolls_the_whole_delete_back(thread):
+    article, _comments, _reactions = thread
+
+    def refuse(**kwargs):
+        raise RuntimeError("no")
+
+    signals.post_soft_delete.connect(refuse)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint, as a caller has
+            Article.objects.filter(pk=article.pk).delete()
+    finally:
+        signals.post_soft_delete.disconnect(refuse)
+    assert Comment.objects.count() == 2
+    assert Reaction.objects.count() == 2
