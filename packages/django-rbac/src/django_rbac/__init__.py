@@ -1,0 +1,36 @@
+"""Role-based access control with hierarchy levels: no privilege escalation, guards that fail
+closed, and permission checks that cost at most two queries per request.
+
+Everything is re-exported lazily so that importing the package never touches the app registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Role": "django_rbac.models",
+    "UserRole": "django_rbac.models",
+    "RBACUserMixin": "django_rbac.mixins",
+    "assign_role": "django_rbac.services",
+    "revoke_role": "django_rbac.services",
+    "sync_module_permissions": "django_rbac.permissions",
+    "require_permission": "django_rbac.decorators",
+    "requires_hierarchy_level": "django_rbac.decorators",
+    "ModulePermissionMixin": "django_rbac.views",
+    "HierarchyPermissionMixin": "django_rbac.views",
+    "HierarchyLevelMixin": "django_rbac.views",
+    "RBACError": "django_rbac.exceptions",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(_LAZY[name]), name)

@@ -1,0 +1,25 @@
+"""Settings of django-rbac, read at call time so that ``override_settings`` works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+# The range of hierarchy levels; also a CheckConstraint on Role, so it is not a setting.
+MIN_LEVEL = 1
+MAX_LEVEL = 100
+
+DEFAULTS: dict[str, Any] = {
+    # Module permissions: {"module": ["action", ...]}; created as Django permissions on migrate.
+    "RBAC_MODULES": {},
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def declared_modules() -> dict[str, list[str]]:
+    value = get("RBAC_MODULES")
+    return {module: list(actions) for module, actions in value.items()}

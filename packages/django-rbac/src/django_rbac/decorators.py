@@ -1,0 +1,68 @@
+"""View decorators that fail closed.
+
+Anonymous users are sent to the login page; authenticated users without the right get 403
+(``PermissionDenied``). A decorator used without its arguments, or naming a module permission
+that ``RBAC_MODULES`` does not declare, raises ``ImproperlyConfigured`` instead of letting the
+request through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from django_rbac import access
+from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
+from django_rbac.exceptions import UnknownModulePermissionError
+
+
+def _guard(check: Callable[[Any], bool], before: Callable[[], None] = lambda: None):
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request: Any, *args: Any, **kwargs: Any) -> Any:
+            before()
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def require_permission(module: Any, action: Any = None) -> Callable[[Callable], Callable]:
+    """Allow the view only to users whose current roles grant ``action`` on ``module``."""
+    if not isinstance(module, str) or not isinstance(action, str):
+        raise ImproperlyConfigured(
+            f"require_permission needs a module and an action, got {module!r}, {action!r}; "
+            "use @require_permission('practice', 'view')"
+        )
+
+    def declared() -> None:
+        try:
+            access.ensure_declared(module, action)
+        except UnknownModulePermissionError as error:
+            raise ImproperlyConfigured(str(error)) from error
+
+    return _guard(lambda user: access.has_module_permission(user, module, action), declared)
+
+
+def validate_level(level: Any, where: str) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or not MIN_LEVEL <= level <= MAX_LEVEL:
+        raise ImproperlyConfigured(
+            f"{where} needs a hierarchy level from {MIN_LEVEL} to {MAX_LEVEL}, got {level!r}"
+        )
+    return level
+
+
+def requires_hierarchy_level(level: Any) -> Callable[[Callable], Callable]:
+    """Allow the view only to users at ``level`` or above (superusers always)."""
+    level = validate_level(level, "requires_hierarchy_level")
+    return _guard(lambda user: access.is_superuser(user) or access.hierarchy_level(user) >= level)

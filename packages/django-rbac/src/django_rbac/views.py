@@ -1,0 +1,92 @@
+"""Class-based view mixins that fail closed.
+
+Put them first in the bases. A view that forgets to configure its mixin raises
+``ImproperlyConfigured`` on every request instead of serving it. Anonymous users go to the login
+page; authenticated users without the right get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import ImproperlyConfigured
+
+from django_rbac import access
+from django_rbac.decorators import validate_level
+from django_rbac.exceptions import UnknownModulePermissionError
+
+
+class _RBACViewMixin(AccessMixin):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.check_rbac_configuration()
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.has_rbac_access(request.user):
+            return self.handle_no_permission()  # authenticated: PermissionDenied (403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_rbac_configuration(self) -> None:
+        raise NotImplementedError
+
+    def has_rbac_access(self, user: Any) -> bool:
+        raise NotImplementedError
+
+
+class ModulePermissionMixin(_RBACViewMixin):
+    """Requires ``permission_module`` / ``permission_action`` (declared in ``RBAC_MODULES``)."""
+
+    permission_module: str | None = None
+    permission_action: str | None = None
+
+    def check_rbac_configuration(self) -> None:
+        name = type(self).__name__
+        if not isinstance(self.permission_module, str) or not isinstance(
+            self.permission_action, str
+        ):
+            raise ImproperlyConfigured(
+                f"{name} uses ModulePermissionMixin but sets permission_module="
+                f"{self.permission_module!r}, permission_action={self.permission_action!r}; "
+                "expected both as strings declared in RBAC_MODULES"
+            )
+        try:
+            access.ensure_declared(self.permission_module, self.permission_action)
+        except UnknownModulePermissionError as error:
+            raise ImproperlyConfigured(f"{name}: {error}") from error
+
+    def has_rbac_access(self, user: Any) -> bool:
+        return access.has_module_permission(user, self.permission_module, self.permission_action)
+
+
+class HierarchyLevelMixin(_RBACViewMixin):
+    """Requires ``required_hierarchy_level`` or above (superusers always pass)."""
+
+    required_hierarchy_level: int | None = None
+
+    def check_rbac_configuration(self) -> None:
+        validate_level(
+            self.required_hierarchy_level, f"{type(self).__name__}.required_hierarchy_level"
+        )
+
+    def has_rbac_access(self, user: Any) -> bool:
+        if access.is_superuser(user):
+            return True
+        return access.hierarchy_level(user) >= self.required_hierarchy_level
+
+
+class HierarchyPermissionMixin(_RBACViewMixin):
+    """For views that act on another user: the requester must manage that user (strictly
+    higher level). Implement ``get_managed_user()`` to say who it is."""
+
+    def get_managed_user(self) -> Any:
+        raise ImproperlyConfigured(
+            f"{type(self).__name__} uses HierarchyPermissionMixin but does not implement "
+            "get_managed_user(); expected it to return the user the view acts on"
+        )
+
+    def check_rbac_configuration(self) -> None:
+        if type(self).get_managed_user is HierarchyPermissionMixin.get_managed_user:
+            self.get_managed_user()  # raises ImproperlyConfigured
+
+    def has_rbac_access(self, user: Any) -> bool:
+        return access.can_manage_user(user, self.get_managed_user())

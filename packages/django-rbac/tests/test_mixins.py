@@ -1,0 +1,111 @@
+import pytest
+
+from django_rbac.backends import RoleBackend
+from django_rbac.exceptions import UnknownModulePermissionError
+from django_rbac.models import Role
+from django_rbac.services import assign_role, revoke_role
+from tests.testapp.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_level_is_the_highest_current_role(make_user, superuser, staff_role, manager_role):
+    user = make_user()
+    assert user.hierarchy_level == 0
+    assign_role(user, staff_role, superuser)
+    assign_role(user, manager_role, superuser)
+    assert user.hierarchy_level == 60
+    assert set(user.get_current_roles()) == {staff_role, manager_role}
+
+
+def test_inactive_user_has_level_zero_and_no_permissions(make_user, manager_role, grant):
+    user = make_user(90, is_active=False)
+    assert user.hierarchy_level == 0
+    assert not user.has_module_permission("practice", "view")
+
+
+def test_deactivating_a_role_removes_its_level(make_user, superuser, manager_role):
+    user = make_user()
+    assign_role(user, manager_role, superuser)
+    manager_role.is_active = False
+    manager_role.save()
+    assert User.objects.get(pk=user.pk).hierarchy_level == 0
+
+
+def test_can_manage_user_is_strictly_greater(make_user):
+    manager, peer, clerk = make_user(60), make_user(60), make_user(20)
+    assert manager.can_manage_user(clerk)
+    assert not manager.can_manage_user(peer)
+    assert not manager.can_manage_user(manager)
+    assert not clerk.can_manage_user(manager)
+    assert not manager.can_manage_user(None)
+
+
+def test_manageable_roles_are_active_and_below(make_user, staff_role, manager_role, superuser):
+    retired = Role.objects.create(name="Old", slug="old", hierarchy_level=10, is_active=False)
+    manager = make_user(60)
+    assert list(manager.get_manageable_roles()) == [staff_role]
+    assert retired not in superuser.get_manageable_roles()
+    assert manager_role in superuser.get_manageable_roles()
+
+
+def test_module_permission_through_a_current_role(make_user, superuser, staff_role, grant):
+    grant(staff_role, "practice.view")
+    user = make_user()
+    assert not user.has_module_permission("practice", "view")
+    assign_role(user, staff_role, superuser)
+    assert user.has_module_permission("practice", "view")
+    assert not user.has_module_permission("practice", "edit")
+    assert user.has_perm("django_rbac.practice.view")  # RoleBackend, same answer
+    revoke_role(user, staff_role, superuser)
+    assert not user.has_module_permission("practice", "view")
+
+
+def test_superuser_has_every_declared_module_permission(superuser):
+    assert superuser.has_module_permission("billing", "refund")
+
+
+def test_undeclared_module_permission_is_an_error(make_user):
+    with pytest.raises(UnknownModulePermissionError, match="expected one of the modules"):
+        make_user().has_module_permission("practise", "view")
+    with pytest.raises(UnknownModulePermissionError, match="'view', 'edit'"):
+        make_user().has_module_permission("practice", "delete")
+
+
+def test_any_number_of_checks_cost_two_queries(
+    make_user, superuser, staff_role, manager_role, grant, django_assert_num_queries
+):
+    grant(staff_role, "practice.view", "billing.view")
+    user = make_user()
+    assign_role(user, staff_role, superuser)
+    assign_role(user, manager_role, superuser)
+    fresh = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(2):
+        for _ in range(50):
+            assert fresh.hierarchy_level == 60
+            assert fresh.has_module_permission("practice", "view")
+            assert not fresh.has_module_permission("billing", "refund")
+            assert RoleBackend().has_perm(fresh, "django_rbac.billing.view")
+            fresh.get_manageable_roles()  # a lazy queryset, not evaluated
+
+
+def test_assign_and_revoke_invalidate_the_cache(make_user, superuser, staff_role, grant):
+    grant(staff_role, "practice.edit")
+    user = make_user()
+    assert not user.has_module_permission("practice", "edit")  # cached: False
+    assign_role(user, staff_role, superuser)
+    assert user.has_module_permission("practice", "edit")
+    assert user.hierarchy_level == 20
+    revoke_role(user, staff_role, superuser)
+    assert user.hierarchy_level == 0
+
+
+def test_refresh_from_db_clears_the_cache(make_user, staff_role):
+    user = make_user()
+    assert user.hierarchy_level == 0
+    from django_rbac.models import UserRole
+
+    UserRole.objects.create(user=user, role=staff_role)
+    assert user.hierarchy_level == 0  # cached for this object's lifetime
+    user.refresh_from_db()
+    assert user.hierarchy_level == 20
