@@ -1,4 +1,4 @@
-"""The model tests named by the specification (EncounterDefinition, Encounter, EncounterTransition)."""
+"""The specified model tests: EncounterDefinition, Encounter, EncounterTransition."""
 
 import uuid
 from datetime import timedelta

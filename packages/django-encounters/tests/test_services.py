@@ -1,4 +1,4 @@
-"""Services: the specification's tests for create_encounter, transition, history and get_state_at."""
+"""Services: the specified tests of create_encounter, transition, history and get_state_at."""
 
 from datetime import timedelta
 from unittest import mock
@@ -143,9 +143,11 @@ def test_transition_skip_validation(definition, encounter):
 
 def test_transition_atomic(encounter):
     boom = RuntimeError("database went away")
-    with mock.patch.object(EncounterQuerySet, "_write_state", side_effect=boom):
-        with pytest.raises(RuntimeError):
-            transition(encounter, "checked_in")
+    with (
+        mock.patch.object(EncounterQuerySet, "_write_state", side_effect=boom),
+        pytest.raises(RuntimeError),
+    ):
+        transition(encounter, "checked_in")
     assert encounter.transitions.count() == 1  # the log row was rolled back with the update
     assert Encounter.objects.get(pk=encounter.pk).state == "scheduled"
 
@@ -171,7 +173,8 @@ def test_transition_to_final_sets_ended_at(definition, patient):
     before = timezone.now()
     transition(encounter, "cancelled")
     ended_at = Encounter.objects.get(pk=encounter.pk).ended_at
-    assert ended_at is not None and ended_at >= before
+    assert ended_at is not None
+    assert ended_at >= before
     assert encounter.ended_at == ended_at
 
 
@@ -274,5 +277,5 @@ def test_state_at_between_transitions(timeline):
 
 
 def test_state_at_current(timeline):
-    encounter, now = timeline
+    encounter, _created = timeline
     assert get_state_at(encounter, timezone.now()) == "in_progress"

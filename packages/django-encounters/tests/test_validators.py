@@ -100,7 +100,7 @@ def test_validator_context_passed(definition, encounter):
     definition.validators = ["tests.testapp.validators.RecordingValidator"]
     definition.save()
     transition(encounter, "checked_in", context={"desk": 4})
-    assert test_validators.SEEN == [(encounter.pk, "scheduled", "checked_in", {"desk": 4})]
+    assert [(encounter.pk, "scheduled", "checked_in", {"desk": 4})] == test_validators.SEEN
 
 
 # -- configuration errors name the path ---------------------------------------------------------
