@@ -1,0 +1,78 @@
+"""Reporting helpers: each is one query, whatever the number of sessions.
+
+A period is half-open, ``[start, end)``, and selects sessions by when they started. Running
+sessions have no duration yet and count as zero.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Sum
+
+from django_worklog.models import WorkSession, WorkSessionQuerySet
+
+
+def _in_period(
+    queryset: WorkSessionQuerySet, start: datetime | None, end: datetime | None
+) -> WorkSessionQuerySet:
+    if start is not None:
+        queryset = queryset.filter(started_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(started_at__lt=end)
+    return queryset
+
+
+def _for_context(queryset: WorkSessionQuerySet, context: Any) -> WorkSessionQuerySet:
+    content_type = ContentType.objects.get_for_model(context)
+    return queryset.filter(context_content_type=content_type, context_id=str(context.pk))
+
+
+def sessions_for_context(
+    context: Any, start: datetime | None = None, end: datetime | None = None
+) -> WorkSessionQuerySet:
+    """Sessions on ``context``, newest first, with their users (one query when evaluated)."""
+    return _in_period(_for_context(WorkSession.objects.select_related("user"), context), start, end)
+
+
+def total_seconds_for_context(
+    context: Any, start: datetime | None = None, end: datetime | None = None
+) -> int:
+    """Seconds worked on ``context`` by everyone."""
+    queryset = _in_period(_for_context(WorkSession.objects.all(), context), start, end)
+    return queryset.aggregate(total=Sum("duration_seconds"))["total"] or 0
+
+
+def total_seconds_per_user(
+    start: datetime | None = None, end: datetime | None = None, context: Any = None
+) -> dict[Any, int]:
+    """``{user pk: seconds}`` over the period, optionally on one context."""
+    queryset = _in_period(WorkSession.objects.all(), start, end)
+    if context is not None:
+        queryset = _for_context(queryset, context)
+    rows = queryset.order_by().values("user").annotate(total=Sum("duration_seconds"))
+    return {row["user"]: row["total"] or 0 for row in rows}
+
+
+def total_seconds_per_context(
+    start: datetime | None = None, end: datetime | None = None, user: Any = None
+) -> dict[tuple[str, str], int]:
+    """``{("app_label.model", context pk as text): seconds}`` over the period, optionally for
+    one user."""
+    queryset = _in_period(WorkSession.objects.all(), start, end)
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    rows = (
+        queryset.order_by()
+        .values("context_content_type__app_label", "context_content_type__model", "context_id")
+        .annotate(total=Sum("duration_seconds"))
+    )
+    return {
+        (
+            f"{row['context_content_type__app_label']}.{row['context_content_type__model']}",
+            row["context_id"],
+        ): row["total"] or 0
+        for row in rows
+    }
