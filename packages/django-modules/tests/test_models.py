@@ -69,6 +69,9 @@ def test_unique_live_module_key(pharmacy):
         Module.objects.create(key="pharmacy", name="Again")
     pharmacy.delete()
     assert Module.objects.create(key="pharmacy", name="Again").name == "Again"
+    with pytest.raises(DuplicateModuleKey):
+        pharmacy.restore()
+    assert Module.objects.get().name == "Again"
 
 
 def test_moving_an_override_onto_a_taken_pair_is_refused(org, pharmacy, lab):

@@ -120,3 +120,38 @@ def test_signal_arguments(org, pharmacy):
     assert call["org"] == org
     assert call["module"] == pharmacy
     assert (call["enabled"], call["previous"]) == (False, None)
+
+
+def test_soft_deleting_an_organization_removes_its_overrides(org, other_org, pharmacy, signal_log):
+    from django_modules import is_module_enabled, module_cache
+
+    disable_module(org, "pharmacy")
+    disable_module(other_org, "pharmacy")
+    signal_log.clear()
+    with module_cache():
+        assert is_module_enabled(org, "pharmacy") is False
+        org.delete()  # basemodels cascades the soft delete to the overrides
+        assert signal_log == [("override", "Acme Clinic", "pharmacy", None, False)]
+        assert is_module_enabled(org, "pharmacy") is True  # the cache was invalidated
+    assert is_module_enabled(other_org, "pharmacy") is False
+    signal_log.clear()
+    org.restore()
+    assert signal_log == [("override", "Acme Clinic", "pharmacy", False, None)]
+    assert is_module_enabled(org, "pharmacy") is False
+
+
+def test_soft_deleting_a_module_removes_its_overrides(org, pharmacy, signal_log):
+    disable_module(org, "pharmacy")
+    signal_log.clear()
+    pharmacy.delete()
+    assert signal_log == [
+        ("module", "pharmacy", None, True),
+        ("override", "Acme Clinic", "pharmacy", None, False),
+    ]
+    assert OrgModuleState.objects.count() == 0
+    signal_log.clear()
+    pharmacy.restore()
+    assert signal_log == [
+        ("module", "pharmacy", True, None),
+        ("override", "Acme Clinic", "pharmacy", False, None),
+    ]

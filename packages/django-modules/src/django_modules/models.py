@@ -104,6 +104,12 @@ class Module(TrackedModel):
         return self.key
 
     @classmethod
+    def cascaded_rows(cls, pks, using: str) -> list:
+        """The rows a soft delete or restore of these modules also writes: their overrides."""
+        states = OrgModuleState.all_objects.using(using).filter(module_id__in=pks)
+        return [(OrgModuleState, states)]
+
+    @classmethod
     def in_batch_duplicate(cls, identities, objs) -> DuplicateModuleKey | None:
         seen = set()
         for (key,) in identities:
@@ -147,6 +153,10 @@ class OrgModuleState(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.module.key} for {self.org}: {'on' if self.enabled else 'off'}"
+
+    @classmethod
+    def cascaded_rows(cls, pks, using: str) -> list:
+        return []
 
     @classmethod
     def in_batch_duplicate(cls, identities, objs) -> DuplicateOverride | None:

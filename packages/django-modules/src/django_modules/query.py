@@ -1,8 +1,10 @@
 """Querysets whose bulk paths keep the toggle signals and the request cache correct.
 
-``update()`` (and so soft ``delete()``/``restore()``), ``bulk_create()`` and ``bulk_update()`` take
-database snapshots around the write and hand them to ``tracking.emit``. Hard deletes go through
-Django's collector, which sends ``post_delete`` for every row (see ``apps.py``).
+``update()``, soft ``delete()``/``restore()`` (with what they cascade to), ``bulk_create()`` and
+``bulk_update()`` take database snapshots around the write and hand them to ``tracking.emit``.
+Hard deletes go through Django's collector, which sends ``post_delete`` for every row, and soft
+deletes started from another model (an organization) arrive through django-basemodels' signals
+(see ``apps.py`` and ``tracking``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,33 @@ class TrackedQuerySet(SoftDeleteQuerySet):
         return count
 
     update.alters_data = True
+
+    def soft_delete_at(self, moment):
+        return self._tracked_soft_write(lambda: super(TrackedQuerySet, self).soft_delete_at(moment))
+
+    soft_delete_at.alters_data = True
+
+    def restore(self) -> int:
+        return self._tracked_soft_write(lambda: super(TrackedQuerySet, self).restore())
+
+    restore.alters_data = True
+
+    def _tracked_soft_write(self, write):
+        """Soft delete or restore, snapshotting this queryset's rows and what they cascade to."""
+        db = self.db
+        with transaction.atomic(using=db):
+            fields = self.model.TOGGLE_FIELDS
+            rows = list(self.order_by("pk").values_list("pk", *fields[:-1]))
+            pks = [row[0] for row in rows]
+            groups = [(self.model, self.model.all_objects.using(db).filter(pk__in=pks))]
+            groups += self.model.cascaded_rows(pks, db)
+            befores = [tracking.locked_snapshot(rows_of_model) for _, rows_of_model in groups]
+            identities = [row[1:] for row in rows]
+            result = _write_or_explain(self.model, db, identities, pks, write)
+            for (model, rows_of_model), before in zip(groups, befores, strict=True):
+                after = tracking.snapshot(model, rows_of_model.values_list("pk", flat=True), db)
+                tracking.emit(model, before, after, db)
+        return result
 
     def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list:
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):

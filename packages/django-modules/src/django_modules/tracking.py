@@ -30,7 +30,9 @@ def snapshot(model: type[models.Model], pks: Iterable[Any], using: str) -> Snaps
 def locked_snapshot(queryset: models.QuerySet) -> Snapshot:
     """Snapshot the rows of ``queryset``, locking them (PostgreSQL) until the transaction ends."""
     fields = queryset.model.TOGGLE_FIELDS
-    rows = queryset.select_for_update().values_list("pk", "deleted_at", *fields)
+    # Rows are locked in primary-key order, as django-basemodels does, so that two writers
+    # always queue in the same order and cannot deadlock.
+    rows = queryset.order_by("pk").select_for_update().values_list("pk", "deleted_at", *fields)
     return {row[0]: row[2:] for row in rows if row[1] is None}
 
 
@@ -113,3 +115,42 @@ def on_hard_delete(sender, instance, using, **kwargs) -> None:
     """``post_delete`` receiver: a live row removed from the database is a toggle too."""
     before = {} if instance.deleted_at is not None else {instance.pk: instance.toggle_values()}
     emit(sender, before, {}, using, known={instance.pk: instance})
+
+
+def _own_models():
+    from django_modules.models import Module, OrgModuleState
+
+    return (Module, OrgModuleState)
+
+
+def on_cascaded_soft_delete(sender, moment, counts, using, **kwargs) -> None:
+    """A soft delete that started elsewhere (an organization) reached overrides."""
+    if sender in _own_models():
+        return  # the package's own querysets tracked it already
+    for model in _own_models():
+        if counts.get(model._meta.label):
+            rows = model.all_objects.using(using).filter(deleted_at=moment)
+            before = {row[0]: row[1:] for row in rows.values_list("pk", *model.TOGGLE_FIELDS)}
+            emit(model, before, {}, using)
+
+
+def on_cascaded_restore(sender, counts, using, **kwargs) -> None:
+    """A restore that started elsewhere brought overrides back.
+
+    django-basemodels does not say which rows came back, only how many; they were all stamped
+    with one ``updated_at``, so they are the newest rows when exactly that many share it. When
+    that cannot be told (a concurrent write in the same microsecond) the cache is still
+    invalidated, but no signal is sent.
+    """
+    if sender in _own_models():
+        return
+    for model in _own_models():
+        count = counts.get(model._meta.label)
+        if not count:
+            continue
+        cache.invalidate(using)
+        newest = model.objects.using(using).order_by("-updated_at", "pk")[: count + 1]
+        rows = list(newest.values_list("pk", "updated_at", *model.TOGGLE_FIELDS))
+        restored = [row for row in rows if row[1] == rows[0][1]]
+        if len(restored) == count:
+            emit(model, {}, {row[0]: row[2:] for row in restored}, using)
