@@ -79,9 +79,12 @@ def test_deleting_a_user_keeps_their_transitions(encounter, user):
     ],
 )
 def test_postgresql_trigger_refuses_raw_update_and_delete(record, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [record.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [record.pk])
     assert EncounterTransition.objects.get(pk=record.pk).reason == "arrived"
 
 

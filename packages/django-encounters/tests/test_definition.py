@@ -71,7 +71,7 @@ def test_renaming_a_state_in_use_is_refused_and_clean_says_so(definition, patien
     definition.states[0] = "booked"
     definition.initial_state = "booked"
     definition.transitions["booked"] = definition.transitions.pop("scheduled")
-    with pytest.raises(DefinitionInUseError, match="1 live encounter.*'scheduled'"):
+    with pytest.raises(DefinitionInUseError, match=r"1 live encounter.*'scheduled'"):
         definition.save()
     with pytest.raises(DjangoValidationError, match="scheduled"):
         definition.full_clean()
@@ -108,7 +108,7 @@ def test_to_mermaid(definition):
 
 
 def test_queryset_update_of_graph_fields_is_refused(definition):
-    with pytest.raises(InvalidDefinitionError, match="QuerySet.update"):
+    with pytest.raises(InvalidDefinitionError, match=r"QuerySet\.update"):
         EncounterDefinition.objects.filter(pk=definition.pk).update(states=["x"])
     assert EncounterDefinition.objects.filter(pk=definition.pk).update(description="ok") == 1
 

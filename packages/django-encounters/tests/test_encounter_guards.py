@@ -70,7 +70,7 @@ def test_bulk_update_of_state_is_refused(encounter):
 
 
 def test_creation_in_an_undeclared_state_is_refused(definition, patient):
-    with pytest.raises(InvalidTransitionError, match="'teleported'.*expected one of"):
+    with pytest.raises(InvalidTransitionError, match=r"'teleported'.*expected one of"):
         Encounter.objects.create(definition=definition, subject=patient, state="teleported")
     assert not Encounter.all_objects.exists()
 

@@ -28,7 +28,7 @@ def test_every_problem_is_listed_at_once():
 
 
 def test_unreachable_states_are_named():
-    problems = graph_problems(STATES + ["archived"], "pending", ["completed"], FLOW)
+    problems = graph_problems([*STATES, "archived"], "pending", ["completed"], FLOW)
     assert problems == ["state 'archived' is unreachable from the initial state 'pending'"]
 
 
