@@ -150,7 +150,7 @@ def _set_actor(entry: AuditLog, actor: Any) -> None:
 
 
 def _set_target(entry: AuditLog, obj: models.Model) -> None:
-    if not isinstance(obj, models.Model) or obj.pk is None:
+    if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
         raise InvalidTargetError(obj)
     entry.target_content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     entry.target_id = str(obj.pk)

@@ -160,6 +160,34 @@ class TrackedQuerySetMixin:
 
     bulk_update.alters_data = True
 
+    def restore(self) -> Any:
+        """Soft-deletable models only: log each row this queryset brings back."""
+        using = self.db
+        with write_transaction(using):
+            rows = list(
+                self.filter(deleted_at__isnull=False).order_by().values_list("pk", "deleted_at")
+            )
+            restored = super().restore()
+            back = models.QuerySet(model=self.model, using=using).filter(
+                pk__in=[pk for pk, _ in rows], deleted_at__isnull=True
+            )
+            back_pks = set(back.values_list("pk", flat=True))
+            entries = [
+                entry_for(
+                    "restore",
+                    self.model,
+                    {"deleted_at": {"old": moment, "new": None}},
+                    pk=pk,
+                    via="restore",
+                )
+                for pk, moment in rows
+                if pk in back_pks
+            ]
+            write_entries(entries, using)
+        return restored
+
+    restore.alters_data = True
+
     def delete(self) -> Any:
         using = self.db
         with write_transaction(using), batched_entries(using):

@@ -207,3 +207,5 @@ def _install(sender: type[models.Model], **kwargs: Any) -> None:
 
 
 class_prepared.connect(_install, weak=False, dispatch_uid="django_audit_log:tracking")
+
+from django_audit_log import soft_delete  # noqa: E402, F401  (receivers for django_basemodels)

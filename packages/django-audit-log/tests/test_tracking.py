@@ -1,0 +1,244 @@
+import datetime
+import decimal
+from unittest import mock
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import transaction
+
+from django_audit_log import audit_context
+from django_audit_log.models import AuditLog
+from tests.testapp.models import Account, Document, Folder, Invoice, Page, Plain
+
+pytestmark = pytest.mark.django_db
+
+
+def entries(action=None):
+    queryset = AuditLog.objects.order_by("created_at", "id")
+    return list(queryset.filter(action=action) if action else queryset)
+
+
+@pytest.fixture(autouse=True)
+def _warm_content_types():
+    # A live process has these cached after the first entry; budgets below measure steady state.
+    for model in (Invoice, Account, Document, Page):
+        ContentType.objects.get_for_model(model, for_concrete_model=False)
+
+
+def test_create_is_logged_with_every_tracked_field(user):
+    with audit_context(actor=user):
+        invoice = Invoice.objects.create(number="A-1", amount=decimal.Decimal("9.50"))
+    (entry,) = entries()
+    assert entry.action == "create"
+    assert entry.actor == user
+    assert entry.target_id == str(invoice.pk)
+    assert entry.target_repr == "Invoice A-1"
+    assert entry.changes == {
+        "number": {"old": None, "new": "A-1"},
+        "customer": {"old": None, "new": ""},
+        "amount": {"old": None, "new": "9.50"},
+        "paid": {"old": None, "new": False},
+        "issued_on": {"old": None, "new": None},
+        "notes": {"old": None, "new": {}},
+    }
+
+
+def test_update_diff_holds_only_changed_fields_without_a_select(django_assert_num_queries):
+    invoice = Invoice.objects.create(number="A-1")
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    invoice.paid = True
+    invoice.issued_on = datetime.date(2025, 3, 1)
+    with django_assert_num_queries(2) as captured:  # the model's UPDATE + one INSERT
+        invoice.save()
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["UPDATE", "INSERT"]
+    (entry,) = entries("update")
+    assert entry.changes == {
+        "paid": {"old": False, "new": True},
+        "issued_on": {"old": None, "new": "2025-03-01"},
+    }
+
+
+def test_tracked_create_costs_one_query_more_than_plain(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        Plain.objects.create(name="x")
+    with django_assert_num_queries(2):
+        Invoice.objects.create(number="A-1")
+
+
+def test_successive_saves_diff_against_the_last_save():
+    invoice = Invoice.objects.create(number="A-1")
+    invoice.customer = "ACME"
+    invoice.save()
+    invoice.customer = "Initech"
+    invoice.save()
+    changes = [entry.changes for entry in entries("update")]
+    assert changes == [
+        {"customer": {"old": "", "new": "ACME"}},
+        {"customer": {"old": "ACME", "new": "Initech"}},
+    ]
+
+
+def test_in_place_change_of_a_json_field_is_seen():
+    Invoice.objects.create(number="A-1", notes={"a": 1})
+    invoice = Invoice.objects.get()
+    invoice.notes["a"] = 2
+    invoice.save()
+    assert entries("update")[0].changes == {"notes": {"old": {"a": 1}, "new": {"a": 2}}}
+
+
+def test_save_without_changes_writes_no_entry(django_assert_num_queries):
+    Invoice.objects.create(number="A-1", amount=decimal.Decimal("5"))
+    invoice = Invoice.objects.get()
+    invoice.amount = "5.00"  # same value once read back
+    with django_assert_num_queries(1):
+        invoice.save()
+    assert entries("update") == []
+
+
+def test_update_fields_limits_the_diff():
+    Invoice.objects.create(number="A-1")
+    invoice = Invoice.objects.get()
+    invoice.paid = True
+    invoice.customer = "not saved"
+    invoice.save(update_fields=["paid"])
+    assert entries("update")[0].changes == {"paid": {"old": False, "new": True}}
+
+
+def test_refresh_from_db_resets_the_remembered_values():
+    invoice = Invoice.objects.create(number="A-1")
+    Invoice.objects.filter(pk=invoice.pk).update(customer="elsewhere")
+    invoice.refresh_from_db()
+    invoice.customer = "here"
+    invoice.save()
+    assert entries("update")[-1].changes == {"customer": {"old": "elsewhere", "new": "here"}}
+
+
+def test_deferred_fields_are_left_out():
+    Invoice.objects.create(number="A-1", customer="ACME")
+    invoice = Invoice.objects.only("number").get()
+    invoice.number = "A-2"
+    invoice.save()
+    assert entries("update")[0].changes == {"number": {"old": "A-1", "new": "A-2"}}
+
+
+def test_unloaded_instance_update_logs_new_values_only():
+    invoice = Invoice.objects.create(number="A-1")
+    copy = Invoice(pk=invoice.pk, number="A-1", customer="ACME")
+    copy._state.adding = False
+    copy.save()
+    assert entries("update")[0].changes["customer"] == {"new": "ACME"}
+
+
+def test_delete_is_logged_with_the_old_values(django_assert_num_queries):
+    invoice = Invoice.objects.create(number="A-1")
+    invoice = Invoice.objects.get()
+    pk = invoice.pk
+    invoice.delete()
+    (entry,) = entries("delete")
+    assert entry.target_id == str(pk)
+    assert entry.changes["number"] == {"old": "A-1", "new": None}
+
+
+def test_excluded_auto_now_and_redacted_fields(user):
+    account = Account.objects.create(name="ops", api_token="s3cr3t")
+    account.last_seen = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+    account.api_token = "n3w"
+    account.save()
+    created, updated = entries()
+    assert set(created.changes) == {"name", "api_token"}  # last_seen excluded, updated_at auto_now
+    assert created.changes["api_token"] == {"old": None, "new": "[redacted]"}
+    assert updated.changes == {"api_token": {"old": "[redacted]", "new": "[redacted]"}}
+    assert created.sensitivity == "high"
+
+
+def test_soft_delete_is_logged_as_a_delete_of_deleted_at(django_assert_num_queries):
+    document = Document.objects.create(title="t")
+    document.delete()
+    (entry,) = entries("delete")
+    assert entry.target_id == str(document.pk)
+    assert entry.target_repr == str(document)
+    assert entry.metadata == {"via": "soft_delete"}
+    assert entry.changes["deleted_at"]["old"] is None
+    assert entry.changes["deleted_at"]["new"] is not None
+
+
+def test_queryset_soft_delete_logs_each_row_in_one_insert(django_assert_num_queries):
+    Document.objects.bulk_create([Document(title=str(i)) for i in range(5)])
+    with django_assert_num_queries(3) as captured:  # the UPDATE, then SELECT rows + INSERT
+        Document.objects.filter(title__in=["1", "2", "3"]).delete()
+    assert sum(q["sql"].startswith("INSERT") for q in captured.captured_queries) == 1
+    assert sorted(e.target_repr for e in entries("delete")) == sorted(
+        str(d) for d in Document.all_objects.filter(title__in=["1", "2", "3"])
+    )
+
+
+def test_restore_is_logged():
+    document = Document.objects.create(title="t")
+    document.delete()
+    Document.all_objects.get(pk=document.pk).restore()
+    (entry,) = entries("restore")
+    assert entry.target_id == str(document.pk)
+    assert entry.changes["deleted_at"]["new"] is None
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_hard_delete_of_a_soft_deletable_model_is_logged():
+    document = Document.objects.create(title="t")
+    pk = document.pk
+    document.hard_delete()
+    (entry,) = entries("delete")
+    assert entry.target_id == str(pk)
+    assert entry.changes["title"] == {"old": "t", "new": None}
+
+
+def test_cascade_deletes_of_tracked_children_are_logged():
+    folder = Folder.objects.create(name="f")
+    Page.objects.bulk_create([Page(folder=folder, body=str(i)) for i in range(3)])
+    folder.delete()
+    assert sorted(e.changes["body"]["old"] for e in entries("delete")) == ["0", "1", "2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entry_is_written_in_the_same_transaction_as_the_save():
+    with (
+        mock.patch(
+            "django_audit_log.tracking.write_entries", side_effect=RuntimeError("disk full")
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        Invoice.objects.create(number="A-1")
+    assert not Invoice.objects.exists()  # the row went with the failed entry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entry_is_written_in_the_same_transaction_as_the_delete():
+    invoice = Invoice.objects.create(number="A-1")
+    pk = invoice.pk
+    with (
+        mock.patch("django_audit_log.services.write_entries", side_effect=RuntimeError("full")),
+        pytest.raises(RuntimeError),
+    ):
+        invoice.delete()
+    assert Invoice.objects.filter(pk=pk).exists()
+
+
+def test_outer_rollback_takes_the_entries_with_it():
+    def create_then_fail():
+        with transaction.atomic():
+            Invoice.objects.create(number="A-1")
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        create_then_fail()
+    assert not AuditLog.objects.exists()
+
+
+def test_fixtures_loaded_with_loaddata_are_logged(tmp_path):
+    fixture = tmp_path / "invoices.json"
+    fixture.write_text(
+        '[{"model": "testapp.invoice", "pk": "0190e0c0-0000-7000-8000-000000000001",'
+        ' "fields": {"number": "F-1", "notes": {}}}]'
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert [e.target_repr for e in entries("create")] == ["Invoice F-1"]
