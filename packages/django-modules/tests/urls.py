@@ -1,8 +1,10 @@
+from django.contrib import admin
 from django.urls import path
 
 from tests.testapp import views
 
 urlpatterns = [
+    path("admin/", admin.site.urls),
     path("pharmacy/", views.pharmacy),
     path("pharmacy-async/", views.pharmacy_async),
     path("pharmacy-cbv/", views.PharmacyView.as_view()),
