@@ -35,6 +35,24 @@ class BasketQuerySet(SoftDeleteQuerySet):
 
     bulk_update.alters_data = True
 
+    def soft_delete_at(self, moment: Any) -> tuple[int, dict[str, int]]:
+        """Drafts and cancelled baskets may be deleted; committed ones record spawned work."""
+        with transaction.atomic(using=self.db):
+            # Lock every row first (pk order, like the soft delete itself) so that none can be
+            # committed between this check and the delete.
+            locked = self.select_for_update().order_by("pk").values_list("pk", "status")
+            for pk, status in locked:
+                if status == "committed":
+                    raise RefusedOperationError(
+                        self.model,
+                        "delete()",
+                        f"basket {pk} is committed and its work items exist; expected a draft "
+                        "or cancelled basket",
+                    )
+            return super().soft_delete_at(moment)
+
+    soft_delete_at.alters_data = True
+
     def drafts(self) -> BasketQuerySet:
         return self.filter(status="draft")
 
@@ -73,6 +91,20 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
             return super().hard_delete()
 
     hard_delete.alters_data = True
+
+    def soft_delete_at(self, moment: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            self._refuse_outside_drafts()
+            return super().soft_delete_at(moment)
+
+    soft_delete_at.alters_data = True
+
+    def restore(self) -> int:
+        with transaction.atomic(using=self.db):
+            self._refuse_outside_drafts()
+            return super().restore()
+
+    restore.alters_data = True
 
     def _refuse_outside_drafts(self) -> None:
         """Lock the baskets involved and refuse when one of them is not a draft."""

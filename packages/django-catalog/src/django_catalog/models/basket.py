@@ -160,7 +160,7 @@ class BasketItem(BaseModel):
 
     save.alters_data = True
 
-    # delete() (soft) goes through BasketItemQuerySet.update(), which refuses closed baskets.
+    # delete() and restore() go through BasketItemQuerySet, which refuses closed baskets.
 
     def hard_delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
         using = using or router.db_for_write(type(self), instance=self)
