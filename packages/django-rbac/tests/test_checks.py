@@ -1,0 +1,37 @@
+import pytest
+from django.test import override_settings
+
+from django_rbac.checks import check_modules_setting, check_user_model
+
+
+def test_valid_modules_pass():
+    assert check_modules_setting() == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["practice"],
+        {"Practice": ["view"]},
+        {"practice": "view"},
+        {"practice": ["view", "has.dot"]},
+        {"p" * 60: ["a" * 50]},
+    ],
+)
+def test_invalid_modules_are_errors(settings, value):
+    settings.RBAC_MODULES = value
+    errors = check_modules_setting()
+    assert errors
+    assert {error.id for error in errors} == {"rbac.E001"}
+    assert all(error.hint for error in errors)
+
+
+def test_user_model_with_mixin_passes():
+    assert check_user_model() == []
+
+
+@override_settings(AUTH_USER_MODEL="auth.User")
+def test_user_model_without_mixin_warns():
+    (warning,) = check_user_model()
+    assert warning.id == "rbac.W001"
+    assert "auth.User" in warning.msg

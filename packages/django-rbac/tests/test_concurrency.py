@@ -1,0 +1,24 @@
+import pytest
+
+from django_rbac.models import Role, UserRole
+from django_rbac.services import assign_role
+from primitives_testkit import run_concurrently
+from tests.testapp.models import User
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+
+def test_sixteen_concurrent_assignments_make_exactly_one():
+    admin = User.objects.create_superuser("root", "root@example.com", "pw")
+    user = User.objects.create_user("clerk")
+    role = Role.objects.create(name="Staff", slug="staff", hierarchy_level=20)
+
+    def assign(_index):
+        # Each thread loads its own objects, as separate requests would.
+        return assign_role(User.objects.get(pk=user.pk), role, User.objects.get(pk=admin.pk)).pk
+
+    run = run_concurrently(assign, threads=16)
+    assert run.errors == []
+    assert len(set(run.results)) == 1
+    assert UserRole.objects.current().filter(user=user, role=role).count() == 1
+    assert UserRole.all_objects.filter(user=user).count() == 1

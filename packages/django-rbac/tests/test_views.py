@@ -1,0 +1,52 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from django_rbac.services import assign_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_module_mixin(client, make_user, superuser, staff_role, grant):
+    assert client.get("/practice/edit/")["Location"] == "/login/?next=/practice/edit/"
+    user = make_user()
+    client.force_login(user)
+    assert client.get("/practice/edit/").status_code == 403
+    grant(staff_role, "practice.edit")
+    assign_role(user, staff_role, superuser)
+    assert client.get("/practice/edit/").status_code == 200
+
+
+def test_level_mixin(client, make_user):
+    assert client.get("/manager-cbv/").status_code == 302
+    client.force_login(make_user(59))
+    assert client.get("/manager-cbv/").status_code == 403
+    client.force_login(make_user(60))
+    assert client.get("/manager-cbv/").status_code == 200
+
+
+def test_hierarchy_mixin_requires_a_strictly_higher_level(client, make_user):
+    manager, peer, clerk = make_user(60), make_user(60), make_user(20)
+    client.force_login(manager)
+    assert client.get(f"/users/{clerk.pk}/edit/").status_code == 200
+    assert client.get(f"/users/{peer.pk}/edit/").status_code == 403
+    assert client.get(f"/users/{manager.pk}/edit/").status_code == 403
+    client.logout()
+    assert client.get(f"/users/{clerk.pk}/edit/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/forgot-module/", "permission_module=None"),
+        ("/undeclared-module/", "not declared in RBAC_MODULES"),
+        ("/forgot-level/", "needs a hierarchy level"),
+        ("/forgot-target/", "does not implement get_managed_user"),
+    ],
+)
+def test_misconfigured_views_fail_closed_even_for_superusers(client, superuser, url, message):
+    client.force_login(superuser)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        client.get(url)
+    client.logout()
+    with pytest.raises(ImproperlyConfigured):
+        client.get(url)
