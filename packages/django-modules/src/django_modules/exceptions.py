@@ -33,7 +33,7 @@ class ModuleDisabled(ModulesError, PermissionDenied):
     def __init__(self, key: str, org: Any) -> None:
         self.key = key
         self.org = org
-        super().__init__(f"module {key!r} is disabled for organization {org!s} (pk={org.pk!r})")
+        super().__init__(f"module {key!r} is disabled for organization {org!s} (pk={org.pk})")
 
 
 class InvalidOrganization(ModulesError):
