@@ -1,56 +1,83 @@
+"""The abstract models (django_basemodels.models)."""
+
+from __future__ import annotations
+
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from django_basemodels.ids import uuid7
-from tests.testapp.models import Article, Comment, Tag, Token
+from tests.testapp.models import Article, Comment, Reaction, Tag, Token
 
 pytestmark = pytest.mark.django_db
 
 
-def test_uuid_pk_is_version_7_by_default():
+def test_uuid_model_has_a_uuid_primary_key():
     token = Token.objects.create(label="a")
     assert isinstance(token.pk, uuid.UUID)
-    assert token.pk.version == 7
+    assert Token._meta.pk.name == "id"
 
 
-def test_uuid_version_4_by_setting(settings):
-    settings.BASEMODELS_UUID_VERSION = 4
-    assert Token.objects.create(label="a").pk.version == 4
-
-
-def test_uuid7_is_monotonic_within_a_process():
-    ids = [uuid7() for _ in range(10_000)]
-    assert ids == sorted(ids)
-    assert len(set(ids)) == len(ids)
+def test_timestamps():
+    before = timezone.now()
+    article = Article.objects.create(title="x")
+    assert before <= article.created_at <= article.updated_at
+    created = article.created_at
+    article.title = "y"
+    article.save()
+    article.refresh_from_db()
+    assert article.created_at == created
+    assert article.updated_at > created
+    assert Article._meta.get_field("created_at").db_index
+    assert Article._meta.get_field("deleted_at").db_index
 
 
 def test_instance_delete_is_soft_and_returns_django_shape():
     article = Article.objects.create(title="x")
     assert article.delete() == (1, {"testapp.Article": 1})
     assert article.is_deleted
+    assert article.updated_at == article.deleted_at
     assert not Article.objects.filter(pk=article.pk).exists()
     assert Article.all_objects.filter(pk=article.pk).exists()
     assert Article.deleted_objects.get(pk=article.pk).deleted_at == article.deleted_at
 
 
-def test_restore_and_hard_delete():
+def test_instance_delete_cascades_and_counts_every_model(thread):
+    article, _comments, _reactions = thread
+    assert article.delete() == (
+        5,
+        {"testapp.Article": 1, "testapp.Comment": 2, "testapp.Reaction": 2},
+    )
+    assert Comment.objects.count() == 0
+    assert Reaction.objects.count() == 0
+
+
+def test_deleting_twice_keeps_the_first_moment():
+    tag = Tag.objects.create(name="a")
+    tag.delete()
+    first = tag.deleted_at
+    assert tag.delete() == (0, {"testapp.Tag": 0})
+    assert tag.deleted_at == first
+    assert Tag.all_objects.get().deleted_at == first
+
+
+def test_instance_restore_brings_back_its_batch(thread):
+    article, comments, reactions = thread
+    comments[1].delete()
+    article.delete()
+    assert article.restore() == 1
+    assert not article.is_deleted
+    assert list(Comment.objects.all()) == [comments[0]]
+    assert set(Reaction.objects.all()) == set(reactions)
+    assert article.restore() == 0
+
+
+def test_hard_delete_removes_the_row():
     article = Article.objects.create(title="x")
     article.delete()
-    article.restore()
-    assert not article.is_deleted
-    assert Article.objects.filter(pk=article.pk).exists()
     article.hard_delete()
     assert not Article.all_objects.filter(pk=article.pk).exists()
-
-
-def test_queryset_delete_is_one_update(django_assert_num_queries):
-    Tag.objects.bulk_create([Tag(name=str(i)) for i in range(1000)])
-    with django_assert_num_queries(1):
-        assert Tag.objects.all().delete() == (1000, {"testapp.Tag": 1000})
-    assert Tag.objects.count() == 0
-    assert Tag.all_objects.filter(name="1").restore() == 1
-    assert Tag.objects.count() == 1
 
 
 def test_related_manager_hides_deleted_rows():
@@ -58,3 +85,12 @@ def test_related_manager_hides_deleted_rows():
     kept = Comment.objects.create(article=article)
     Comment.objects.create(article=article).delete()
     assert list(article.comments.all()) == [kept]
+
+
+def test_child_deleted_before_its_parent_keeps_its_own_moment(thread):
+    article, comments, _reactions = thread
+    earlier = timezone.now() - timedelta(minutes=5)
+    Comment.objects.filter(pk=comments[1].pk).soft_delete_at(earlier)
+    article.delete()
+    assert Comment.all_objects.get(pk=comments[1].pk).deleted_at == earlier
+    assert Comment.all_objects.get(pk=comments[0].pk).deleted_at == article.deleted_at

@@ -23,7 +23,7 @@ from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -123,8 +123,14 @@ def _marked_children(step: Step, db: str) -> models.QuerySet:
 
 
 def _write(rows: models.QuerySet, values: dict[str, Any]) -> int:
-    """One UPDATE of ``rows`` that locks them in primary-key order before writing them."""
-    locked = rows.order_by("pk").select_for_update().values("pk")
+    """One UPDATE of ``rows`` that locks them in primary-key order before writing them.
+
+    The lock is FOR NO KEY UPDATE where the database has it (PostgreSQL): keys never change here,
+    and a plain FOR UPDATE would also block the foreign-key checks that other transactions run
+    on these rows at commit, which can deadlock with them.
+    """
+    no_key = connections[rows.db].features.has_select_for_no_key_update
+    locked = rows.order_by("pk").select_for_update(no_key=no_key).values("pk")
     return _rows(rows.model, rows.db).filter(pk__in=locked).update(**values)
 
 

@@ -1,0 +1,82 @@
+"""Soft delete and restore racing in 16 real threads on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from primitives_testkit import run_concurrently
+from tests.testapp.models import Article, Comment, Reaction
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+ROUNDS = 4  # operations per thread, so that deletes and restores interleave many times
+
+
+@pytest.fixture
+def forum():
+    """Eight articles, three comments each with two reactions; one comment deleted on its own."""
+    articles = Article.objects.bulk_create([Article(title=f"a{i}") for i in range(8)])
+    comments = Comment.objects.bulk_create(
+        [Comment(article=article, body=str(n)) for article in articles for n in range(3)]
+    )
+    Reaction.objects.bulk_create([Reaction(comment=c) for c in comments for _ in range(2)])
+    loner = comments[0]
+    earlier = timezone.now() - timedelta(days=1)
+    Comment.objects.filter(pk=loner.pk).soft_delete_at(earlier)
+    return [article.pk for article in articles], comments, loner, earlier
+
+
+def assert_children_follow(parent, children):
+    """Alive parent: alive children. Deleted parent: children deleted with the same moment."""
+    for child in children:
+        assert child.deleted_at == parent.deleted_at, (parent, child)
+
+
+def test_16_threads_deleting_and_restoring_the_same_rows_leave_no_half_cascade(forum):
+    ids, _comments, loner, earlier = forum
+
+    def delete_or_restore(index: int) -> tuple[int, int]:
+        deleted = restored = 0
+        for round_ in range(ROUNDS):
+            rows = Article.all_objects.filter(pk__in=ids)
+            if (index + round_) % 2:
+                deleted += rows.delete()[0]
+            else:
+                restored += rows.restore()
+        return deleted, restored
+
+    run = run_concurrently(delete_or_restore, threads=16)
+    assert run.errors == []
+    # The race did happen: batches were both taken and given back while threads competed.
+    assert sum(deleted for deleted, _ in run.results) > 0
+    assert sum(restored for _, restored in run.results) > 0
+    assert Comment.all_objects.get(pk=loner.pk).deleted_at == earlier  # never taken by a batch
+    assert Reaction.all_objects.filter(comment=loner, deleted_at=earlier).count() == 2
+    for article in Article.all_objects.filter(pk__in=ids):
+        comments = list(Comment.all_objects.filter(article=article).exclude(pk=loner.pk))
+        assert len(comments) in (2, 3)
+        assert_children_follow(article, comments)
+        for comment in comments:
+            assert_children_follow(comment, Reaction.all_objects.filter(comment=comment))
+
+
+def test_operations_starting_at_different_levels_do_not_deadlock(forum):
+    ids, comments, loner, _earlier = forum
+    comment_ids = [comment.pk for comment in comments if comment.pk != loner.pk]
+
+    def mixed(index: int) -> None:
+        model, pks = (Article, ids) if index % 2 else (Comment, comment_ids)
+        for round_ in range(ROUNDS):
+            rows = model.all_objects.filter(pk__in=pks)
+            if (index // 2 + round_) % 2:
+                rows.delete()
+            else:
+                rows.restore()
+
+    run = run_concurrently(mixed, threads=16)
+    assert run.errors == []
+    for comment in Comment.all_objects.filter(pk__in=comment_ids):
+        assert_children_follow(comment, Reaction.all_objects.filter(comment=comment))

@@ -1,0 +1,143 @@
+"""SoftDeleteQuerySet and the managers (django_basemodels.query)."""
+
+from __future__ import annotations
+
+import pytest
+
+from django_basemodels.exceptions import BaseModelsError, SoftDeleteBypassError
+from django_basemodels.query import (
+    SoftDeleteManager,
+    SoftDeleteQuerySet,
+    soft_delete_queryset_for,
+)
+from tests.testapp.models import Article, Book, BookQuerySet, Comment, Reaction, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thousand_threads():
+    """1,000 articles, each with a comment that has a reaction."""
+    articles = Article.objects.bulk_create([Article(title=str(i)) for i in range(1000)])
+    comments = Comment.objects.bulk_create([Comment(article=a) for a in articles])
+    Reaction.objects.bulk_create([Reaction(comment=c) for c in comments])
+    return articles
+
+
+def test_queryset_delete_without_cascade_is_one_update(django_assert_num_queries):
+    Tag.objects.bulk_create([Tag(name=str(i)) for i in range(1000)])
+    with django_assert_num_queries(1):
+        assert Tag.objects.all().delete() == (1000, {"testapp.Tag": 1000})
+    assert Tag.objects.count() == 0
+    assert Tag.all_objects.filter(name="1").restore() == 1
+    assert Tag.objects.count() == 1
+
+
+def test_queryset_delete_of_1000_rows_is_one_query_plus_one_per_cascaded_model(
+    thousand_threads, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # articles, comments, reactions
+        total, counts = Article.objects.all().delete()
+    assert counts == {"testapp.Article": 1000, "testapp.Comment": 1000, "testapp.Reaction": 1000}
+    assert total == 3000
+    assert Reaction.objects.count() == 0
+
+
+def test_queryset_restore_of_1000_rows_has_a_fixed_budget(
+    thousand_threads, django_assert_num_queries
+):
+    Article.objects.all().delete()
+    # Mark the batch top-down (one UPDATE per model), then clear the marks (one per model).
+    with django_assert_num_queries(6):
+        assert Article.deleted_objects.all().restore() == 1000
+    assert Reaction.objects.count() == 1000
+
+
+def test_managers_split_rows_by_deletion():
+    alive, gone = Article.objects.create(title="alive"), Article.objects.create(title="gone")
+    gone.delete()
+    assert list(Article.objects.all()) == [alive]
+    assert set(Article.all_objects.all()) == {alive, gone}
+    assert list(Article.deleted_objects.all()) == [gone]
+    assert list(Article.all_objects.alive()) == [alive]
+    assert list(Article.all_objects.dead()) == [gone]
+
+
+def test_every_manager_is_built_on_the_soft_delete_queryset():
+    for manager in (Article.objects, Article.all_objects, Article.deleted_objects):
+        assert isinstance(manager.all(), SoftDeleteQuerySet)
+
+
+def test_chained_restore_through_all_objects():
+    gone = Article.objects.create(title="gone")
+    gone.delete()
+    assert Article.all_objects.filter(title="gone").restore() == 1
+    assert Article.objects.get() == gone
+
+
+def test_restore_through_objects_finds_nothing_to_restore():
+    Article.objects.create(title="gone").delete()
+    assert Article.objects.all().restore() == 0
+    assert Article.objects.count() == 0
+
+
+def test_own_queryset_class_keeps_soft_delete():
+    draft = Book.objects.create(title="draft")
+    published = Book.objects.create(title="out", published=True)
+    gone = Book.objects.create(title="gone", published=True)
+    assert Book.objects.all().filter(pk=gone.pk).delete() == (1, {"testapp.Book": 1})
+    assert list(Book.objects.published()) == [published]
+    assert set(Book.objects.all()) == {draft, published}
+    assert Book.all_objects.filter(pk=gone.pk).exists()  # soft, not removed
+    assert isinstance(Book.objects.all(), BookQuerySet)
+    assert isinstance(Book.objects.all(), SoftDeleteQuerySet)
+
+
+def test_from_queryset_combines_a_plain_queryset_class():
+    manager_class = SoftDeleteManager.from_queryset(BookQuerySet)
+    assert issubclass(manager_class, SoftDeleteManager)
+    assert issubclass(manager_class._queryset_class, SoftDeleteQuerySet)
+    assert issubclass(manager_class._queryset_class, BookQuerySet)
+    assert soft_delete_queryset_for(SoftDeleteQuerySet) is SoftDeleteQuerySet
+
+
+def test_update_of_deleted_at_is_refused():
+    article = Article.objects.create(title="x")
+    with pytest.raises(SoftDeleteBypassError, match=r"update\(\) on testapp.Article") as error:
+        Article.objects.filter(pk=article.pk).update(deleted_at=None)
+    assert isinstance(error.value, BaseModelsError)
+    assert error.value.model is Article
+    assert Article.objects.filter(pk=article.pk).update(title="y") == 1
+
+
+def test_bulk_update_of_deleted_at_is_refused():
+    article = Article.objects.create(title="x")
+    with pytest.raises(SoftDeleteBypassError, match=r"bulk_update\(\)"):
+        Article.objects.bulk_update([article], ["deleted_at"])
+    article.title = "y"
+    assert Article.objects.bulk_update([article], ["title"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Tag.objects.all()[:1], "limit"),
+        (lambda: Tag.objects.values("name"), "values"),
+    ],
+)
+def test_delete_and_restore_refuse_what_django_refuses(build, message):
+    Tag.objects.create(name="a")
+    with pytest.raises(TypeError, match=message):
+        build().delete()
+    with pytest.raises(TypeError, match=message):
+        build().restore()
+    assert Tag.objects.count() == 1
+
+
+def test_hard_delete_removes_rows_and_their_children(thread):
+    article, comments, _reactions = thread
+    comments[1].delete()  # soft-deleted children go too
+    total, counts = Article.objects.filter(pk=article.pk).hard_delete()
+    assert counts == {"testapp.Article": 1, "testapp.Comment": 2, "testapp.Reaction": 2}
+    assert total == 5
+    assert Comment.all_objects.count() == 0
