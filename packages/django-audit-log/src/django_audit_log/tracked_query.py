@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connections, models
@@ -32,6 +33,9 @@ from django_audit_log.tracking import (
     write_transaction,
 )
 
+# Django's bulk_update() runs QuerySet.update() per batch; bulk_update logs those rows itself.
+_in_bulk_update: ContextVar[bool] = ContextVar("django_audit_log_in_bulk_update", default=False)
+
 
 class TrackedQuerySetMixin:
     model: Any
@@ -41,7 +45,7 @@ class TrackedQuerySetMixin:
         fields = tuple(
             f for f in tracked_fields(self.model) if f.name in kwargs or f.attname in kwargs
         )
-        if not fields:
+        if not fields or _in_bulk_update.get():
             return super().update(**kwargs)
         using = self.db
         features = connections[using].features
@@ -139,7 +143,11 @@ class TrackedQuerySetMixin:
                         **dict(zip((f.attname for f in tracked), row[1:], strict=True)),
                         **old[row[0]],
                     }
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            token = _in_bulk_update.set(True)
+            try:
+                count = super().bulk_update(objs, fields, batch_size=batch_size)
+            finally:
+                _in_bulk_update.reset(token)
             entries = []
             for obj in objs:
                 current = current_values(obj, tracked)

@@ -13,6 +13,7 @@ import copy
 from contextlib import nullcontext
 from typing import Any, ClassVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.db.models.fields import Field
 from django.db.models.signals import class_prepared, post_delete, post_save
@@ -145,19 +146,13 @@ def entry_for(
     """An unsaved entry for one row of ``model`` (``obj`` when we have it, else its ``pk``)."""
     entry = build_entry(
         action,
-        obj,
         changes=changes,
         metadata={"via": via} if via else None,
         sensitivity=model.audit_sensitivity,
     )
-    if obj is None:
-        from django.contrib.contenttypes.models import ContentType
-
-        entry.target_content_type = ContentType.objects.get_for_model(
-            model, for_concrete_model=False
-        )
-        entry.target_id = str(pk)
-        entry.target_repr = f"{model._meta.verbose_name} {pk}"[:255]
+    entry.target_content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    entry.target_id = str(obj.pk if obj is not None else pk)
+    entry.target_repr = (str(obj) if obj is not None else f"{model._meta.verbose_name} {pk}")[:255]
     return entry
 
 
