@@ -1,0 +1,27 @@
+"""django-layers: import boundaries for Python and Django projects, checked from layers.yaml.
+
+Runs without Django: it reads sources, it never imports them.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["ConfigError", "Result", "Violation", "__version__", "load_config", "run_check"]
+
+_EXPORTS = {
+    "ConfigError": "django_layers.config",
+    "load_config": "django_layers.config",
+    "run_check": "django_layers.engine",
+    "Result": "django_layers.model",
+    "Violation": "django_layers.model",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'django_layers' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)

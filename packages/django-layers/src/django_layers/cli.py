@@ -1,0 +1,91 @@
+"""The command line: ``django-layers check`` and ``django-layers graph``.
+
+Exit codes: 0 clean, 1 violations, 2 configuration, usage or file errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="django-layers", description="Check a project's import boundaries (layers.yaml)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="report every dependency that crosses a boundary")
+    _add_common(check)
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--baseline", type=Path, help="accept the violations listed in this file")
+    check.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write today's violations to --baseline (dropping fixed ones) and exit 0",
+    )
+    graph = commands.add_parser("graph", help="print the package dependency graph")
+    _add_common(graph)
+    graph.add_argument("--format", choices=("mermaid",), default="mermaid")
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("layers.yaml"))
+    parser.add_argument("--no-cache", action="store_true", help="read every file again")
+    parser.add_argument("--cache-dir", type=Path, help="default: cache_dir of the configuration")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    options = parser.parse_args(argv)
+    if getattr(options, "update_baseline", False) and options.baseline is None:
+        parser.error("--update-baseline needs --baseline FILE")
+    from django_layers.config import ConfigError, load_config
+    from django_layers.engine import run_check
+
+    try:
+        config = load_config(options.config)
+        result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)
+    except ConfigError as error:
+        print(f"django-layers: {error}", file=sys.stderr)
+        return 2
+    if options.command == "graph":
+        from django_layers.graph import mermaid
+
+        sys.stdout.write(mermaid(config, result))
+        return 2 if result.errors else 0
+    return _finish_check(options, result)
+
+
+def _finish_check(options: argparse.Namespace, result) -> int:
+    from django_layers import baseline
+    from django_layers.report import FORMATS
+
+    if options.baseline is not None:
+        if options.update_baseline:
+            if result.errors:
+                sys.stdout.write(FORMATS[options.format](result))
+                print(
+                    "django-layers: baseline not written: fix the file errors first",
+                    file=sys.stderr,
+                )
+                return 2
+            baseline.write(options.baseline, result)
+            print(
+                f"django-layers: {len(result.violations)} violation(s) recorded in "
+                f"{options.baseline}",
+                file=sys.stderr,
+            )
+            return 0
+        try:
+            baseline.apply(result, baseline.load(options.baseline))
+        except baseline.BaselineError as error:
+            print(f"django-layers: {error}", file=sys.stderr)
+            return 2
+    sys.stdout.write(FORMATS[options.format](result))
+    return result.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,132 @@
+"""A check from configuration to violations: read the files, resolve, apply the rules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django_layers.cache import FileCache
+from django_layers.config import Config, ConfigError
+from django_layers.model import Dependency, Result
+from django_layers.rules import apply_rules
+from django_layers.sources import SourceTree, discover
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when below it (clickable, and what CI annotates)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def _placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
+    problems = list(tree.problems)
+    named = config.package_lines
+    for name, line in sorted(named.items()):
+        if name not in tree.modules:
+            problems.append((line, f"package {name!r} is named here but found in no source"))
+    for package in sorted(tree.packages):
+        placed = package in named or any(name.startswith(package + ".") for name in named)
+        if not placed:
+            problems.append(
+                (
+                    config.layers_line,
+                    f"package {package!r} ({tree.packages[package].path}) is in no layer: add it "
+                    "to a layer, to 'isolated', or to 'unlayered'",
+                )
+            )
+    return problems
+
+
+def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, tuple]:
+    """``{path: (module, is_init, records, app_configs)}`` for every readable file."""
+    from django_layers.reader import FileError
+
+    read: dict[str, tuple] = {}
+    for path, module, is_init in tree.files:
+        result.files += 1
+        stat = os.stat(path)
+        cached = cache.get(path, stat.st_size, stat.st_mtime_ns)
+        if cached is not None:
+            result.from_cache += 1
+            records, apps = cached
+        else:
+            from django_layers.reader import read_file
+
+            try:
+                records, apps, how = read_file(path, stat, module.endswith(".apps"))
+            except FileError as error:
+                error.path = display_path(error.path)
+                result.errors.append(error)
+                continue
+            setattr(result, how, getattr(result, how) + 1)
+            cache.put(path, stat.st_size, stat.st_mtime_ns, [records, apps])
+        read[path] = (module, is_init, records, apps)
+    cache.forget_missing(set(read))
+    return read
+
+
+def app_label_map(config: Config, tree: SourceTree, read: dict[str, tuple]) -> dict[str, str]:
+    """Django app label -> module, from each app's AppConfig, defaults, then the config."""
+    labels = {name: name for name in tree.packages}  # an app without AppConfig: its last name
+    for module, _, _, apps in read.values():
+        for name, label in apps:
+            app_module = name or module.rpartition(".")[0]
+            labels[label or app_module.rpartition(".")[2]] = app_module
+    labels.update(config.app_labels)
+    return labels
+
+
+def resolve(tree: SourceTree, read: dict[str, tuple], labels: dict[str, str], count_types: bool):
+    """Every dependency of every file, as module -> module."""
+    modules = tree.modules
+    found: list[Dependency] = []
+    for path, (module, is_init, records, _) in read.items():
+        shown = display_path(path)
+        package = module if is_init else module.rpartition(".")[0]
+        for kind, line, col, target, level, names, type_only in records:
+            if type_only and not count_types:
+                continue
+            targets: list[str] = []
+            if kind == "from":
+                if level:
+                    parts = package.split(".") if package else []
+                    if level > len(parts):
+                        continue  # beyond the top-level package: Python refuses it too
+                    base = ".".join(parts[: len(parts) - level + 1])
+                    target = f"{base}.{target}" if target else base
+                for name in names:
+                    candidate = f"{target}.{name}"
+                    chosen = candidate if candidate in modules else target
+                    if chosen not in targets:
+                        targets.append(chosen)
+            elif kind in ("import", "import_module"):
+                targets.append(target)
+            elif target in labels:
+                targets.append(labels[target])
+            shown_kind = "type_only" if type_only else kind
+            for imported in targets:
+                found.append(Dependency(shown, line, col + 1, module, imported, shown_kind))
+    found.sort(key=lambda d: (d.path, d.line, d.col, d.imported))
+    return found
+
+
+def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = True) -> Result:
+    """Check the sources of ``config``; raises :class:`ConfigError` for placement problems."""
+    tree = discover(config)
+    problems = _placement_problems(config, tree)
+    if problems:
+        raise ConfigError(config.path, problems)
+    directory = None
+    if use_cache:
+        directory = cache_dir or (config.root / config.cache_dir)
+    cache = FileCache(directory)
+    result = Result()
+    read = read_sources(tree, cache, result)
+    cache.save()
+    labels = app_label_map(config, tree, read)
+    result.dependencies = resolve(tree, read, labels, config.count_type_checking_imports)
+    apply_rules(config, tree, result)
+    return result

@@ -1,0 +1,95 @@
+"""Reading one file's records: from the cache, the fast pass, or the syntax tree.
+
+A file must be valid Python before the fast pass may read it. Proving that is the expensive
+part, so the cheapest proof is used first: the interpreter's own bytecode cache. A
+``__pycache__`` file whose header names this interpreter and this source's modification time and
+size (or hash) exists only because Python compiled this very source successfully, which is the
+same test Python applies before it trusts that file on import. Otherwise the source is compiled
+into a symbol table (it parses and checks the whole file, without the cost of building a Python
+syntax tree). A file that does not compile is reported, never skipped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+
+_MAGIC = importlib.util.MAGIC_NUMBER
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
+class FileError(Exception):
+    """A source file cannot be read or does not compile."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        self.path, self.line, self.col, self.message = path, line, col, message
+        super().__init__(f"{path}:{line}:{col}: {message}")
+
+
+def compiled_by_python(path: str, stat: os.stat_result, data: bytes) -> bool:
+    """Whether a bytecode file proves that Python compiled exactly this source."""
+    try:
+        with open(importlib.util.cache_from_source(path), "rb") as handle:
+            header = handle.read(16)
+    except (OSError, ValueError, NotImplementedError):
+        return False
+    if len(header) < 16 or header[:4] != _MAGIC:
+        return False
+    flags = int.from_bytes(header[4:8], "little")
+    if flags == 0:
+        mtime = int.from_bytes(header[8:12], "little")
+        size = int.from_bytes(header[12:16], "little")
+        return mtime == int(stat.st_mtime) & 0xFFFFFFFF and size == stat.st_size & 0xFFFFFFFF
+    return bool(flags & 1) and header[8:16] == importlib.util.source_hash(data)
+
+
+def _decode(data: bytes) -> str | None:
+    """The text of a source, or ``None`` when only the compiler can decode it properly."""
+    head = data[: data.find(b"\n", data.find(b"\n") + 1) + 1 or len(data)]
+    cookie = _COOKIE.search(head)
+    if cookie and cookie.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _syntax_error(path: str, error: SyntaxError) -> FileError:
+    line = error.lineno or 1
+    return FileError(path, line, error.offset or 1, f"cannot be parsed: {error.msg}")
+
+
+def read_file(path: str, stat: os.stat_result, is_apps: bool) -> tuple[list, list, str]:
+    """``(records, app_configs, how)`` of a file; :class:`FileError` when it does not compile.
+
+    ``how`` says which way was taken: ``"fast"`` or ``"tree"``.
+    """
+    from django_layers import extract, scan
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise FileError(path, 1, 1, f"cannot be read: {error.strerror}") from error
+    text = _decode(data)
+    records = None
+    try:
+        if text is not None:
+            if not compiled_by_python(path, stat, data):
+                import symtable
+
+                symtable.symtable(text, path, "exec")
+            records = scan.scan(text)
+        how = "fast"
+        if records is None:
+            records = extract.extract_ast(data, path)
+            how = "tree"
+        apps = extract.app_configs(data, path) if is_apps else []
+    except SyntaxError as error:
+        raise _syntax_error(path, error) from error
+    except (ValueError, UnicodeDecodeError) as error:  # e.g. a null byte, a bad encoding
+        raise FileError(path, 1, 1, f"cannot be parsed: {error}") from error
+    return records, apps, how

@@ -1,0 +1,137 @@
+"""The rules: layers, independent members, isolated packages, allowed exceptions."""
+
+from __future__ import annotations
+
+from django_layers.config import Config
+from django_layers.model import KIND_NAMES, Dependency, Result, Violation
+from django_layers.sources import SourceTree
+
+LOWER_HINT = (
+    "move the code both need down into {lower!r} or below, or invert the dependency: a setting "
+    "that names the model, a signal the host connects, or a GenericForeignKey; if it must stay, "
+    "add an 'allow' entry with a reason"
+)
+SIBLING_HINT = (
+    "members of an independent layer never depend on each other: move the shared code to a "
+    "lower layer, or link them through a setting that names the model, a signal or a "
+    "GenericForeignKey"
+)
+ISOLATED_HINT = "an isolated package stands alone: copy what it needs, or pass it in from outside"
+
+
+class Members:
+    """Maps a module to the configured package (member) that owns it: the longest prefix."""
+
+    def __init__(self, config: Config) -> None:
+        self.layer_index: dict[str, int] = {}
+        self.layer_of: dict[str, str] = {}
+        for index, layer in enumerate(config.layers):
+            for package in layer.packages:
+                self.layer_index[package] = index
+                self.layer_of[package] = layer.name
+        self.isolated = set(config.isolated)
+        self.unlayered = set(config.unlayered)
+        self.names = set(self.layer_index) | self.isolated | self.unlayered
+        self._owner: dict[str, str | None] = {}
+
+    def owner(self, module: str) -> str | None:
+        if module in self._owner:
+            return self._owner[module]
+        found = None
+        parts = module.split(".")
+        for size in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:size])
+            if candidate in self.names:
+                found = candidate
+                break
+        self._owner[module] = found
+        return found
+
+
+def _allowed(config: Config, dependency: Dependency) -> bool:
+    for entry in config.allow:
+        if _under(dependency.importer, entry.importer) and _under(
+            dependency.imported, entry.imported
+        ):
+            return True
+    return False
+
+
+def _under(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def judge(config: Config, tree: SourceTree, members: Members, dependency: Dependency):
+    """``(rule, message, hint)`` when the dependency breaks a rule, else ``None``."""
+    source = members.owner(dependency.importer)
+    if source is None or source in members.unlayered:
+        return None
+    target = members.owner(dependency.imported)
+    what = KIND_NAMES[dependency.kind]
+    if source in members.isolated:
+        top = dependency.imported.split(".", 1)[0]
+        if top in tree.packages and not _under(dependency.imported, source):
+            message = (
+                f"{dependency.importer} -> {dependency.imported} ({what}): {source!r} is "
+                "isolated and may not depend on anything else from the sources"
+            )
+            return "isolated", message, ISOLATED_HINT
+        return None
+    if target is None or target == source or target in members.unlayered:
+        return None
+    if target in members.isolated:
+        return None
+    source_index, target_index = members.layer_index[source], members.layer_index[target]
+    source_layer, target_layer = config.layers[source_index], config.layers[target_index]
+    if target_index > source_index:
+        message = (
+            f"{dependency.importer} -> {dependency.imported} ({what}): layer "
+            f"{source_layer.name!r} may not depend on the higher layer {target_layer.name!r}"
+        )
+        return "layers", message, LOWER_HINT.format(lower=source_layer.name)
+    if target_index == source_index and source_layer.independent:
+        message = (
+            f"{dependency.importer} -> {dependency.imported} ({what}): {source!r} and "
+            f"{target!r} are independent members of layer {source_layer.name!r}"
+        )
+        return "independent", message, SIBLING_HINT
+    return None
+
+
+def apply_rules(config: Config, tree: SourceTree, result: Result) -> None:
+    members = Members(config)
+    result.layer_of = dict(members.layer_of)
+    result.layer_of.update(dict.fromkeys(members.isolated, "isolated"))
+    result.layer_of.update(dict.fromkeys(members.unlayered, "unlayered"))
+    for dependency in result.dependencies:
+        for module in (dependency.importer, dependency.imported):
+            owner = members.owner(module)
+            if owner is not None:
+                result.member_of[module] = owner
+        verdict = judge(config, tree, members, dependency)
+        if verdict is None:
+            continue
+        if _allowed(config, dependency):
+            result.allowed += 1
+            continue
+        rule, message, hint = verdict
+        source, target = members.owner(dependency.importer), members.owner(dependency.imported)
+        result.violations.append(
+            Violation(
+                dependency.path,
+                dependency.line,
+                dependency.col,
+                dependency.importer,
+                dependency.imported,
+                dependency.kind,
+                rule,
+                result.layer_of.get(source or "", ""),
+                result.layer_of.get(target or "", ""),
+                message,
+                hint,
+            )
+        )
+    if config.check_dependencies:
+        from django_layers.declared import declaration_violations
+
+        result.violations.extend(declaration_violations(config, tree, result))

@@ -1,0 +1,295 @@
+"""Fast extraction: the records of :mod:`django_layers.extract` without building a syntax tree.
+
+Building an :mod:`ast` tree for every file dominates a naive checker's run time. Almost every
+dependency sits in a plain statement that a regular expression reads exactly, once strings and
+comments are known. So one C-speed regular-expression pass finds strings, comments, import
+statements that start a line, and the few words that may begin a Django coupling. Anything this
+pass cannot read with certainty (an ``import`` after ``;`` or ``:``, a continuation line, an
+f-string that nests quotes, ``if TYPE_CHECKING:``, non-ASCII names, ...) makes :func:`scan`
+return ``None`` and the caller falls back to the syntax tree, so the result is always the
+reference result. Django couplings are read by parsing only the call or assignment they sit in.
+
+The file must be known to be valid Python (see :mod:`django_layers.validate`): the pass relies
+on it, e.g. a line that starts with ``import`` can only be an import statement in valid code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from django_layers.extract import Record, assignment_records, call_records
+
+# Every alternative starts with a literal character, so the regular-expression engine skips
+# straight to the next ``#``, quote or candidate word instead of trying each position (this is
+# what makes the pass fast). A lone quote is an unterminated string: only the tree can tell.
+_LEXER = re.compile(
+    r"""
+    \#[^\n]*
+    |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+    |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+    |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
+    |"[^"\\\n]*(?:\\.[^"\\\n]*)*"
+    |'|"
+    |import(?:_module)?\b|ForeignKey\b|OneToOneField\b|ManyToManyField\b|get_model\b
+    |dependencies\b|TYPE_CHECKING\b
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_STRING = r"""
+    (?P<string>(?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+        |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+        |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
+        |"[^"\\\n]*(?:\\.[^"\\\n]*)*"))
+"""
+# Strings, comments and brackets: the bracket depth at a point of the file.
+_BRACKETS = re.compile(
+    _STRING + r"|\#[^\n]*|(?P<open>[(\[{])|(?P<close>[)\]}])", re.VERBOSE | re.DOTALL
+)
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
+_ALIAS = rf"{_DOTTED}(?:[ \t\f]+as[ \t\f]+{_NAME})?"
+_END = r"[ \t\f]*(?:\#[^\n]*)?(?:\n|\Z)"
+_IMPORT = re.compile(rf"[ \t\f]*import[ \t\f]+({_ALIAS}(?:[ \t\f]*,[ \t\f]*{_ALIAS})*){_END}")
+_FROM = re.compile(
+    rf"[ \t\f]*from[ \t\f]*(\.*)[ \t\f]*({_DOTTED})?[ \t\f]+import[ \t\f]*"
+    rf"(?:(\*)|\(([^)]*)\)|({_ALIAS}(?:[ \t\f]*,[ \t\f]*{_ALIAS})*)){_END}"
+)
+_ALIAS_ONLY = re.compile(rf"({_NAME})(?:[ \t\f]+as[ \t\f]+{_NAME})?")
+_COMMENT = re.compile(r"\#[^\n]*")
+_CALL_OPEN = re.compile(r"[ \t\f]*\(")
+_AFTER_WORD = re.compile(r"[ \t\f]*(.)", re.DOTALL)
+_DEFINITION = re.compile(r"\b(?:def|class)[\s\\]*\Z")
+_ASSIGN = re.compile(r"[ \t\f]*=(?!=)[ \t\f]*(.)", re.DOTALL)
+_LINE_REST = re.compile(_END)
+_MAX_TRIES = 64
+_PREFIXES = frozenset("rRbBuUfF")
+
+
+class Unsure(Exception):
+    """The fast pass cannot read this file with certainty; the syntax tree must."""
+
+
+def _byte_col(source: str, line_start: int, pos: int) -> int:
+    prefix = source[line_start:pos]
+    return len(prefix) if prefix.isascii() else len(prefix.encode("utf-8"))
+
+
+def _names_in_parentheses(text: str) -> list[str]:
+    parts = [part.strip() for part in _COMMENT.sub("", text).split(",")]
+    if parts and parts[-1] == "":
+        parts.pop()
+    names = []
+    for part in parts:
+        match = _ALIAS_ONLY.fullmatch(part)
+        if match is None:
+            raise Unsure
+        names.append(match.group(1))
+    if not names:
+        raise Unsure
+    return names
+
+
+def _statement(source: str, start: int, line: int, col: int) -> tuple[list[Record], int]:
+    """Records of the import statement that starts its line at ``start``, and where it ends."""
+    match = _IMPORT.match(source, start)
+    if match is not None:
+        aliases = [part.strip().split()[0] for part in match.group(1).split(",")]
+        return [("import", line, col, name, 0, None, False) for name in aliases], match.end()
+    match = _FROM.match(source, start)
+    if match is None:
+        raise Unsure
+    dots, module, star, grouped, plain = match.groups()
+    if star:
+        names = ["*"]
+    elif grouped is not None:
+        names = _names_in_parentheses(grouped)
+    else:
+        names = [part.strip().split()[0] for part in plain.split(",")]
+    return [("from", line, col, module or "", len(dots), names, False)], match.end()
+
+
+def _offset(records: list[Record], line: int, col: int) -> list[Record]:
+    """Move records parsed from a snippet that starts at (line, col) to file positions."""
+    moved = []
+    for kind, rline, rcol, target, level, names, _ in records:
+        moved.append(
+            (
+                kind,
+                rline + line - 1,
+                rcol + col if rline == 1 else rcol,
+                target,
+                level,
+                names,
+                False,
+            )
+        )
+    return moved
+
+
+def _snippet(source: str, start: int, closer: str, mode: str) -> tuple[ast.AST, int]:
+    """Parse the shortest text from ``start`` to a ``closer`` that is a complete expression."""
+    end = start
+    for _ in range(_MAX_TRIES):
+        end = source.find(closer, end) + 1
+        if end == 0:
+            break
+        try:
+            return ast.parse(source[start:end], mode=mode), end
+        except SyntaxError:
+            continue
+    raise Unsure
+
+
+def _bracket_depth(source: str, pos: int) -> int:
+    depth = 0
+    for match in _BRACKETS.finditer(source, 0, pos):
+        if match.lastgroup == "open":
+            depth += 1
+        elif match.lastgroup == "close":
+            depth -= 1
+    return depth
+
+
+def _call(source: str, pos: int, end: int, line: int, col: int) -> list[Record]:
+    if _DEFINITION.search(source, max(0, pos - 40), pos):
+        return []  # ``def get_model(...)`` or ``class ForeignKey(...)``: a name, not a call
+    follower = _AFTER_WORD.match(source, end)
+    if follower is None or follower.group(1) in "\n\\#":
+        raise Unsure  # the call may continue on the next line: only the tree can tell
+    if follower.group(1) != "(":
+        return []
+    tree, _ = _snippet(source, pos, ")", "eval")
+    call = tree.body
+    if not isinstance(call, ast.Call):
+        raise Unsure
+    return _offset(call_records(call), line, col)
+
+
+def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -> list[Record]:
+    """``dependencies = [...]``, read exactly as ``extract.assignment_records`` reads it."""
+    before = source[line_start:pos].rstrip(" \t\f")
+    follower = _AFTER_WORD.match(source, end)
+    after = source[follower.start(1) : follower.start(1) + 2] if follower else ""
+    if before.endswith("."):
+        return []  # an attribute: only a plain name counts
+    if after[:1] == "\\":
+        raise Unsure  # a continuation line
+    if after[:1] == ")" and before.endswith("("):
+        closing = _ASSIGN.match(source, follower.end(1))
+        if closing is not None:
+            raise Unsure  # ``(dependencies) = ...`` assigns the plain name
+        return []
+    if after[:1] == ":" and after != ":=":
+        raise Unsure  # an annotated assignment
+    if after[:1] != "=" or after == "==":
+        return []  # a read, a call, ``+=``: not an assignment
+    if before:
+        # A keyword argument, unless it is a chained target or follows ``;`` or ``:``.
+        if before[-1] in "=;:\\":
+            raise Unsure
+        return []
+    if line_start >= 2 and source[line_start - 2] == "\\":
+        raise Unsure
+    if _bracket_depth(source, pos) != 0:
+        return []  # a keyword argument on its own line inside a call
+    opener = _AFTER_WORD.match(source, follower.end(1)).group(1)
+    if opener in "\n\\#":
+        raise Unsure
+    if opener not in "[(":
+        line_end = source.find("\n", end)
+        if "=" in source[follower.end(1) : line_end if line_end >= 0 else len(source)]:
+            raise Unsure  # ``dependencies = other = [...]`` chains targets
+        return []  # ``dependencies = some_name``: not a literal list
+    tree, stop = _snippet(source, pos, "]" if opener == "[" else ")", "exec")
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        raise Unsure
+    if _LINE_REST.match(source, stop) is None:
+        raise Unsure  # ``dependencies = [...] + more``: the value is not the literal alone
+    return _offset(assignment_records(tree.body[0]), line, pos - line_start)
+
+
+def _is_f_string(source: str, quote: int) -> bool:
+    """Whether the string at ``quote`` has an ``f`` prefix (``elif"x"`` has none)."""
+    start = quote
+    while (
+        start > 0
+        and quote - start < 3
+        and (source[start - 1].isalnum() or source[start - 1] == "_")
+    ):
+        start -= 1
+    prefix = source[start:quote].lower()
+    return "f" in prefix and len(prefix) <= 2 and set(prefix) <= set("rbuf")
+
+
+def _import_statement(source: str, pos: int, line: int) -> tuple[list[Record], int]:
+    """The statement around the ``import`` keyword at ``pos``, which must start its line."""
+    line_start = source.rfind("\n", 0, pos) + 1
+    before = source[line_start:pos]
+    stripped = before.lstrip(" \t\f")
+    if stripped and not (stripped.startswith("from") and stripped[4:5] in (" ", "\t", "\f", ".")):
+        raise Unsure  # after ``;`` or ``:``, or on a continuation line
+    if not before.isascii():
+        raise Unsure
+    return _statement(source, line_start, line, len(before) - len(stripped))
+
+
+def scan(source: str) -> list[Record] | None:
+    """The records of a valid Python source, or ``None`` when only the syntax tree can tell."""
+    if "\r" in source:
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+    found: list[Record] = []
+    line, counted, resume = 1, 0, 0
+    search = _LEXER.search
+    try:
+        while (match := search(source, resume)) is not None:
+            resume = match.end()
+            pos = match.start()
+            first = source[pos]
+            if first == "#":
+                continue
+            if first in "'\"":
+                if resume - pos == 1:
+                    raise Unsure  # an unterminated string
+                if (
+                    source[pos - 1] in _PREFIXES
+                    and _is_f_string(source, pos)
+                    and not _balanced(match.group())
+                ):
+                    raise Unsure
+                continue
+            if pos and (source[pos - 1].isalnum() or source[pos - 1] == "_"):
+                continue  # the end of a longer name
+            line += source.count("\n", counted, pos)
+            counted = pos
+            word = match.group()
+            if word == "import":
+                records, resume = _import_statement(source, pos, line)
+                found.extend(records)
+                continue
+            if word == "TYPE_CHECKING":
+                raise Unsure
+            line_start = source.rfind("\n", 0, pos) + 1
+            if word == "dependencies":
+                found.extend(_dependencies(source, pos, resume, line_start, line))
+            else:
+                col = _byte_col(source, line_start, pos)
+                found.extend(_call(source, pos, resume, line, col))
+    except Unsure:
+        return None
+    found.sort(key=lambda record: (record[1], record[2], record[0]))
+    return found
+
+
+def _balanced(text: str) -> bool:
+    """An f-string's braces pair up; a string cut short by nested quotes (PEP 701) does not."""
+    depth = 0
+    for char in text.replace("{{", "").replace("}}", ""):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

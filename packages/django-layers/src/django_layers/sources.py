@@ -1,0 +1,125 @@
+"""Finding the packages and Python files that ``sources`` and ``ignore`` select."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django_layers.config import Config
+
+
+@dataclass
+class Package:
+    """A top-level package (or single module) found under the sources."""
+
+    name: str
+    path: Path  # the package directory, or the .py file of a single module
+    parent: Path  # the directory it is imported from
+
+
+@dataclass
+class SourceTree:
+    packages: dict[str, Package] = field(default_factory=dict)
+    # module name -> file path; a package's own module is its __init__.py (or None: namespace)
+    modules: dict[str, str | None] = field(default_factory=dict)
+    # (path, module name, whether the file is an __init__.py)
+    files: list[tuple[str, str, bool]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def glob_to_regex(pattern: str) -> str:
+    """``**`` matches any number of directories, ``*`` and ``?`` stay within one."""
+    out = []
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:[^/]*/)*")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return "".join(out)
+
+
+def ignore_matcher(patterns: list[str]):
+    """A function telling whether a path relative to the package's parent is ignored."""
+    if not patterns:
+        return lambda relative: False
+    combined = re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in patterns) + r"\Z")
+    return lambda relative: combined.match(relative) is not None
+
+
+def _importable(name: str) -> bool:
+    """A name ``importlib.import_module`` can reach (migrations start with digits)."""
+    return _WORD.fullmatch(name) is not None
+
+
+def discover(config: Config) -> SourceTree:
+    tree = SourceTree()
+    ignored = ignore_matcher(config.ignore)
+    for pattern in config.sources:
+        full = pattern if os.path.isabs(pattern) else str(config.root / pattern)
+        matches = sorted(glob.glob(full))
+        if not matches:
+            tree.problems.append((0, f"source {pattern!r} matches nothing"))
+        for match in matches:
+            _add_package(tree, Path(match), ignored)
+    return tree
+
+
+def _add_package(tree: SourceTree, path: Path, ignored) -> None:
+    if path.is_file() and path.suffix == ".py" and path.stem.isidentifier():
+        name = path.stem
+        if name in tree.packages:
+            tree.problems.append((0, f"package {name!r} is found twice: {path}"))
+            return
+        tree.packages[name] = Package(name, path, path.parent)
+        if not ignored(path.name):
+            tree.modules[name] = str(path)
+            tree.files.append((str(path), name, False))
+        return
+    if not path.is_dir() or not path.name.isidentifier() or path.name == "__pycache__":
+        return
+    name = path.name
+    if name in tree.packages:
+        tree.problems.append((0, f"package {name!r} is found twice: {path}"))
+        return
+    tree.packages[name] = Package(name, path, path.parent)
+    _walk(tree, str(path), name, name, ignored)
+
+
+def _walk(tree: SourceTree, directory: str, module: str, relative: str, ignored) -> None:
+    tree.modules.setdefault(module, None)
+    subdirectories = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            entry_name = entry.name
+            if entry_name.endswith(".py"):
+                stem = entry_name[:-3]
+                if not _importable(stem) or ignored(f"{relative}/{entry_name}"):
+                    continue
+                if stem == "__init__":
+                    tree.modules[module] = entry.path
+                    tree.files.append((entry.path, module, True))
+                else:
+                    tree.modules[f"{module}.{stem}"] = entry.path
+                    tree.files.append((entry.path, f"{module}.{stem}", False))
+            elif _importable(entry_name) and entry_name != "__pycache__" and entry.is_dir():
+                subdirectories.append(entry)
+    for entry in subdirectories:
+        _walk(tree, entry.path, f"{module}.{entry.name}", f"{relative}/{entry.name}", ignored)
