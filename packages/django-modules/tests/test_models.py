@@ -152,3 +152,21 @@ def test_managers(org, pharmacy):
     assert list(OrgModuleState.all_objects.all()) == [state]
     assert list(pharmacy.org_states.all()) == []
     assert list(org.module_states.all()) == []
+
+
+def test_without_partial_indexes_python_refuses_before_writing(org, pharmacy, monkeypatch):
+    """MariaDB has no partial unique index: the duplicate is caught before any INSERT."""
+    from django.test.utils import CaptureQueriesContext
+
+    OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
+    monkeypatch.setattr(connection.features, "supports_partial_indexes", False)
+    with CaptureQueriesContext(connection) as queries:
+        with pytest.raises(DuplicateOverride):
+            OrgModuleState.objects.create(org=org, module=pharmacy, enabled=True)
+        with pytest.raises(DuplicateOverride):
+            OrgModuleState.objects.bulk_create(
+                [OrgModuleState(org=org, module=pharmacy, enabled=True)]
+            )
+        with pytest.raises(DuplicateModuleKey):
+            Module.objects.create(key="pharmacy", name="Again")
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 
 from django_basemodels.models import BaseModel
@@ -59,11 +59,16 @@ class TrackedModel(BaseModel):
             if not self._state.adding:
                 rows = model.all_objects.using(using).filter(pk=self.pk)
                 before = tracking.locked_snapshot(rows)
+            identity = self.toggle_values()[:-1]
+            if self.deleted_at is None and not connections[using].features.supports_partial_indexes:
+                # No partial unique index on this database (MariaDB): the check is Python's alone.
+                error = model.live_duplicate(using, [identity], exclude=[self.pk])
+                if error is not None:
+                    raise error
             try:
                 with transaction.atomic(using=using):
                     super().save(*args, **kwargs)
             except IntegrityError as integrity_error:
-                identity = self.toggle_values()[:-1]
                 error = model.live_duplicate(using, [identity], exclude=[self.pk])
                 if error is None or self.deleted_at is not None:
                     raise

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 
 from django_basemodels.query import SoftDeleteQuerySet
 from django_modules import tracking
@@ -82,6 +82,10 @@ class TrackedQuerySet(SoftDeleteQuerySet):
         error = self.model.in_batch_duplicate(identities, live)
         if error is not None:
             raise error
+        if live and not connections[self.db].features.supports_partial_indexes:
+            error = self.model.live_duplicate(self.db, identities)
+            if error is not None:
+                raise error
         with transaction.atomic(using=self.db):
             created = _write_or_explain(
                 self.model,
