@@ -33,7 +33,7 @@ class BasketNotDraftError(BasketStateError):
     """Items can only be added, changed or removed while the basket is a draft."""
 
     def __init__(self, basket: Any, status: str | None = None) -> None:
-        status = status or basket.status
+        status = str(status or basket.status)
         self.status = status
         super().__init__(
             basket, f"basket {basket.pk} is {status!r}; expected 'draft' to change its items"
@@ -89,14 +89,15 @@ class InvalidStatusTransitionError(CatalogError):
     """
 
     def __init__(self, obj: Any, from_status: str | None, to_status: str, allowed: Any) -> None:
+        # str() turns TextChoices members into their plain values for the message.
         self.obj = obj
-        self.from_status = from_status
-        self.to_status = to_status
-        self.allowed = tuple(allowed)
+        self.from_status = None if from_status is None else str(from_status)
+        self.to_status = str(to_status)
+        self.allowed = tuple(str(status) for status in allowed)
         expected = ", ".join(repr(status) for status in self.allowed) or "nothing (final status)"
-        origin = "start as" if from_status is None else f"move from {from_status!r} to"
+        origin = "start as" if from_status is None else f"move from {self.from_status!r} to"
         super().__init__(
-            f"{obj._meta.verbose_name} {obj.pk} cannot {origin} {to_status!r}; "
+            f"{obj._meta.verbose_name} {obj.pk} cannot {origin} {self.to_status!r}; "
             f"expected one of: {expected}"
         )
 
@@ -115,7 +116,8 @@ class NotDispensableError(DispenseError):
     def __init__(self, work_item: Any) -> None:
         super().__init__(
             work_item,
-            f"work item {work_item.pk} is a {work_item.kind!r} in status {work_item.status!r}; "
+            f"work item {work_item.pk} is a {str(work_item.kind)!r} in status "
+            f"{str(work_item.status)!r}; "
             "expected a 'stock_item' that is 'pending' or 'in_progress'",
         )
 
