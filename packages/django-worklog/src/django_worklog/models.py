@@ -24,6 +24,12 @@ TIMING_FIELDS = ("started_at", "stopped_at", "duration_seconds")
 ONE_ACTIVE_CONSTRAINT = "worklog_one_active_session_per_user"
 
 
+def context_key(context: Any) -> str:
+    """``context``'s primary key as stored in ``context_id``: ``str(pk)``, as Django's generic
+    relations expect ("42", or the hyphenated UUID)."""
+    return str(context.pk)
+
+
 class StopReason(models.TextChoices):
     USER = "user", "stopped by the user"
     SWITCHED = "switched", "stopped by starting another session"

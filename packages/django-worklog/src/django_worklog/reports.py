@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 
-from django_worklog.models import WorkSession, WorkSessionQuerySet
+from django_worklog.models import WorkSession, WorkSessionQuerySet, context_key
 
 
 def _in_period(
@@ -27,7 +27,7 @@ def _in_period(
 
 def _for_context(queryset: WorkSessionQuerySet, context: Any) -> WorkSessionQuerySet:
     content_type = ContentType.objects.get_for_model(context)
-    return queryset.filter(context_content_type=content_type, context_id=str(context.pk))
+    return queryset.filter(context_content_type=content_type, context_id=context_key(context))
 
 
 def sessions_for_context(

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from django_worklog.exceptions import InvalidContextError, NoActiveSession
-from django_worklog.models import StopReason, WorkSession
+from django_worklog.models import StopReason, WorkSession, context_key
 from django_worklog.signals import session_started, session_stopped
 
 
@@ -41,7 +41,7 @@ def start_session(user: Any, context: Any, metadata: dict | None = None) -> Work
         session = WorkSession(
             user=user,
             context_content_type=content_type,
-            context_id=str(context.pk),
+            context_id=context_key(context),
             started_at=now,
             metadata=metadata or {},
         )
