@@ -344,7 +344,7 @@ def test_a_validator_that_disappeared_names_its_path(definition, encounter):
     QuerySet.update(
         EncounterDefinition.objects.filter(pk=definition.pk), validators=["gone.Validator"]
     )
-    with pytest.raises(ValidatorConfigurationError, match="'gone.Validator'"):
+    with pytest.raises(ValidatorConfigurationError, match=r"'gone\.Validator'"):
         transition(encounter, "checked_in")
     assert Encounter.objects.get(pk=encounter.pk).state == "scheduled"
 
@@ -363,7 +363,7 @@ def test_transition_of_a_soft_deleted_encounter_is_not_found(encounter):
 
 def test_backdating_before_the_current_state_began_is_refused(definition, patient):
     encounter = create_encounter(definition, patient)
-    with pytest.raises(InvalidTransitionError, match="is before .* expected a later moment"):
+    with pytest.raises(InvalidTransitionError, match=r"is before .* expected a later moment"):
         transition(encounter, "checked_in", effective_at=timezone.now() - timedelta(hours=1))
     assert encounter.transitions.count() == 1
 

@@ -1,0 +1,29 @@
+"""System checks."""
+
+from django.core import checks
+from django.test import override_settings
+
+from django_encounters.checks import check_contenttypes_installed, check_mermaid_url
+
+
+def test_a_correct_setup_passes_every_check():
+    assert [m for m in checks.run_checks() if m.id and m.id.startswith("encounters.")] == []
+
+
+def test_missing_contenttypes_is_an_error():
+    with override_settings(INSTALLED_APPS=["django_basemodels", "django_encounters"]):
+        (error,) = check_contenttypes_installed()
+    assert error.id == "encounters.E001"
+    assert "django.contrib.contenttypes" in error.hint
+
+
+@override_settings(ENCOUNTERS_MERMAID_JS_URL="mermaid.js")
+def test_a_mermaid_url_that_is_not_a_url_is_an_error():
+    (error,) = check_mermaid_url()
+    assert error.id == "encounters.E002"
+    assert "'mermaid.js'" in error.msg
+
+
+@override_settings(ENCOUNTERS_MERMAID_JS_URL="/static/mermaid.min.js")
+def test_a_mermaid_url_passes():
+    assert check_mermaid_url() == []
