@@ -8,11 +8,10 @@ Violations that no longer occur stay in the file until it is rewritten with ``--
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
+from django_layers.cache import write_atomic
 from django_layers.model import Result
 
 FORMAT = 1
@@ -54,8 +53,4 @@ def apply(result: Result, accepted: Counter) -> None:
 def write(path: Path, result: Result) -> None:
     keys = sorted(violation.key() for violation in result.violations)
     text = json.dumps({"format": FORMAT, "violations": keys}, indent=1) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
+    write_atomic(path, text, ignore_folder=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -72,16 +71,27 @@ class FileCache:
     def save(self) -> None:
         if self.directory is None or not self.changed:
             return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by django-layers\n*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(
-                dir=self.directory, prefix=".files-", suffix=".tmp"
-            )
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"stamp": self.stamp, "files": self.entries}, out, separators=(",", ":"))
-            os.replace(temporary, self.file)
-        except OSError:
-            pass  # a read-only tree still gets checked; it just is not cached
+        data = json.dumps({"stamp": self.stamp, "files": self.entries}, separators=(",", ":"))
+        write_atomic(self.file, data)
+
+
+def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
+    """Replace ``path`` in one step; a read-only tree is still checked, just not cached.
+
+    ``ignore_folder`` drops a ``.gitignore`` into a new cache folder so it is never committed.
+    """
+    import tempfile
+
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if ignore_folder and not ignore.exists():
+            ignore.write_text("# created by django-layers\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)

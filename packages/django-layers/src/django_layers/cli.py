@@ -59,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _finish_check(options: argparse.Namespace, result) -> int:
-    from django_layers import baseline
     from django_layers.report import FORMATS
 
     if options.baseline is not None:
+        from django_layers import baseline
+
         if options.update_baseline:
             if result.errors:
                 sys.stdout.write(FORMATS[options.format](result))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
+from django_layers import __version__
 
-try:  # the C parser is several times faster; PyYAML without libyaml still works
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+if TYPE_CHECKING:  # PyYAML is imported only when the file has to be parsed (see load_config)
+    import yaml
 
 DEFAULT_SOURCES = ("packages/*/src/*",)
 DEFAULT_IGNORE = ("**/tests/**", "**/test_*.py", "**/*_tests.py", "**/conftest.py")
@@ -43,39 +42,62 @@ class ConfigError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in {path}:\n{lines}")
 
 
-@dataclass
 class Layer:
-    name: str
-    packages: list[str]
-    independent: bool = False
-    line: int = 0
+    def __init__(self, name: str, packages: list[str], independent: bool = False, line: int = 0):
+        self.name, self.packages, self.independent, self.line = name, packages, independent, line
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Layer) and vars(self) == vars(other)
 
 
-@dataclass
 class Allow:
-    importer: str
-    imported: str
-    reason: str
-    line: int = 0
+    def __init__(self, importer: str, imported: str, reason: str, line: int = 0) -> None:
+        self.importer, self.imported, self.reason, self.line = importer, imported, reason, line
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Allow) and vars(self) == vars(other)
 
 
-@dataclass
 class Config:
-    path: Path
-    root: Path
-    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
-    ignore: list[str] = field(default_factory=lambda: list(DEFAULT_IGNORE))
-    layers: list[Layer] = field(default_factory=list)
-    isolated: list[str] = field(default_factory=list)
-    unlayered: list[str] = field(default_factory=list)
-    allow: list[Allow] = field(default_factory=list)
-    app_labels: dict[str, str] = field(default_factory=dict)
-    count_type_checking_imports: bool = True
-    check_dependencies: bool = True
-    cache_dir: str = DEFAULT_CACHE_DIR
-    # Where each named package was written, for errors found after the sources are read.
-    package_lines: dict[str, int] = field(default_factory=dict)
-    layers_line: int = 1
+    """A validated layers.yaml (plain attributes; see docs/packages/layers.md for each key)."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.root = root  # the directory of layers.yaml: relative sources start there
+        self.sources: list[str] = list(DEFAULT_SOURCES)
+        self.ignore: list[str] = list(DEFAULT_IGNORE)
+        self.layers: list[Layer] = []
+        self.isolated: list[str] = []
+        self.unlayered: list[str] = []
+        self.allow: list[Allow] = []
+        self.app_labels: dict[str, str] = {}
+        self.count_type_checking_imports = True
+        self.check_dependencies = True
+        self.cache_dir = DEFAULT_CACHE_DIR
+        # Where each named package was written, for errors found after the sources are read.
+        self.package_lines: dict[str, int] = {}
+        self.layers_line = 1
+
+    def to_dict(self) -> dict:
+        data = {key: value for key, value in vars(self).items() if key not in ("path", "root")}
+        data["layers"] = [vars(layer) for layer in self.layers]
+        data["allow"] = [vars(entry) for entry in self.allow]
+        return data
+
+    @classmethod
+    def from_dict(cls, path: Path, root: Path, data: dict) -> Config:
+        config = cls(path, root)
+        for key, value in data.items():
+            setattr(config, key, value)
+        config.layers = [Layer(**layer) for layer in data["layers"]]
+        config.allow = [Allow(**entry) for entry in data["allow"]]
+        return config
+
+
+def _yaml():
+    import yaml
+
+    return yaml
 
 
 def _line(node: yaml.Node) -> int:
@@ -92,17 +114,19 @@ class _Reader:
         self.problems.append((_line(node), message))
 
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, _yaml().MappingNode):
             self.problem(node, f"{what} must be a mapping, got {_kind(node)}")
             return {}
         found: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            key = key_node.value if isinstance(key_node, _yaml().ScalarNode) else None
             if not isinstance(key, str):
                 self.problem(key_node, f"{what} has a key that is not a string")
             elif key in found:
                 self.problem(key_node, f"duplicate key {key!r} in {what}")
             elif key not in allowed:
+                import difflib
+
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 also = f" (did you mean {hint[0]!r}?)" if hint else ""
                 expected = ", ".join(sorted(allowed))
@@ -112,7 +136,7 @@ class _Reader:
         return found
 
     def string(self, node: yaml.Node, what: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        if isinstance(node, _yaml().ScalarNode) and node.tag == "tag:yaml.org,2002:str":
             if node.value.strip():
                 return node.value
             self.problem(node, f"{what} must not be empty")
@@ -121,13 +145,13 @@ class _Reader:
         return None
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        if isinstance(node, _yaml().ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
             return node.value.lower() in ("true", "yes", "on")
         self.problem(node, f"{what} must be true or false, got {_kind(node)}")
         return None
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, _yaml().SequenceNode):
             return list(node.value)
         self.problem(node, f"{what} must be a list, got {_kind(node)}")
         return []
@@ -142,23 +166,67 @@ class _Reader:
 
 
 def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, _yaml().MappingNode):
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, _yaml().SequenceNode):
         return "a list"
     tag = node.tag.rsplit(":", 1)[-1]
     return "nothing" if tag == "null" else f"{tag} {node.value!r}"
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate ``path``; raises :class:`ConfigError` listing every problem."""
+def _snapshot_key(path: Path) -> list | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [__version__, str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+def load_config(path: str | Path, snapshot: bool = True) -> Config:
+    """Read and validate ``path``; raises :class:`ConfigError` listing every problem.
+
+    A validated configuration is kept in ``.django-layers-cache/config.json`` beside it, keyed
+    on the file's size and modification time, so that an unchanged tree is re-checked without
+    even loading the YAML parser (``snapshot=False`` reads the file regardless).
+    """
     path = Path(path)
+    key = _snapshot_key(path) if snapshot else None
+    stored = path.resolve().parent / DEFAULT_CACHE_DIR / "config.json"
+    if key is not None:
+        try:
+            data = json.loads(stored.read_text(encoding="utf-8"))
+            if data["key"] == key:
+                return Config.from_dict(path, path.resolve().parent, data["config"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    config = _parse(path)
+    if key is not None and config.cache_dir == DEFAULT_CACHE_DIR:
+        from django_layers.cache import RACY_SECONDS, write_atomic
+
+        if key[3] < time_ns() - RACY_SECONDS * 1_000_000_000:
+            write_atomic(stored, json.dumps({"key": key, "config": config.to_dict()}))
+    return config
+
+
+def time_ns() -> int:
+    import time
+
+    return time.time_ns()
+
+
+def _parse(path: Path) -> Config:
+    import yaml
+
+    try:  # the C parser is several times faster; PyYAML without libyaml still works
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as loader
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, [(0, f"cannot read the configuration: {error}")]) from error
     try:
-        document = yaml.compose(text, Loader=_Loader)
+        document = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -170,7 +238,7 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(path, [(1, "the file is empty; expected a mapping with 'layers'")])
     top = reader.mapping(document, "the configuration", set(TOP_KEYS))
     _read_top(reader, top, config)
-    if "layers" not in top and isinstance(document, yaml.MappingNode):
+    if "layers" not in top and isinstance(document, _yaml().MappingNode):
         reader.problem(document, "missing required key 'layers'")
     if reader.problems:
         raise ConfigError(path, reader.problems)
@@ -213,7 +281,7 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
             for key in sorted(ALLOW_KEYS):
                 if key in entry:
                     values[key] = reader.string(entry[key], f"allow {key}")
-                elif isinstance(item, yaml.MappingNode):
+                elif isinstance(item, _yaml().MappingNode):
                     reader.problem(item, f"allow entry is missing {key!r}")
             if all(values.get(key) for key in ALLOW_KEYS):
                 config.allow.append(Allow(line=_line(item), **values))
@@ -227,7 +295,7 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
 
 def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place) -> None:
     items = reader.sequence(node, "layers")
-    if isinstance(node, yaml.SequenceNode) and not items:
+    if isinstance(node, _yaml().SequenceNode) and not items:
         reader.problem(node, "layers must list at least one layer")
     names: set[str] = set()
     for item in items:
@@ -253,7 +321,7 @@ def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place) -> Non
             for package, package_node in reader.strings(entry["packages"], "packages"):
                 place(package, package_node, f"layer {label}")
                 packages.append(package)
-            if isinstance(entry["packages"], yaml.SequenceNode) and not entry["packages"].value:
+            if isinstance(entry["packages"], _yaml().SequenceNode) and not entry["packages"].value:
                 reader.problem(entry["packages"], f"layer {label} has no packages")
         config.layers.append(Layer(name or "", packages, independent, _line(item)))
 

@@ -14,11 +14,12 @@ from django_layers.sources import SourceTree, discover
 
 def display_path(path: str) -> str:
     """Relative to the working directory when below it (clickable, and what CI annotates)."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+    path = os.path.abspath(path)
+    here = os.getcwd()
+    prefix = here if here.endswith(os.sep) else here + os.sep
+    if path.startswith(prefix):
+        path = path[len(prefix) :]
+    return path.replace(os.sep, "/")
 
 
 def _placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
@@ -42,8 +43,6 @@ def _placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str
 
 def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, tuple]:
     """``{path: (module, is_init, records, app_configs)}`` for every readable file."""
-    from django_layers.reader import FileError
-
     read: dict[str, tuple] = {}
     for path, module, is_init in tree.files:
         result.files += 1
@@ -53,7 +52,7 @@ def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str
             result.from_cache += 1
             records, apps = cached
         else:
-            from django_layers.reader import read_file
+            from django_layers.reader import FileError, read_file
 
             try:
                 records, apps, how = read_file(path, stat, module.endswith(".apps"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections import namedtuple
 
 KIND_NAMES = {
     "import": "import",
@@ -16,54 +16,57 @@ KIND_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Dependency:
-    """One place where ``importer`` (a module) depends on ``imported`` (a module)."""
-
-    path: str
-    line: int
-    col: int  # 1-based
-    importer: str
-    imported: str
-    kind: str  # a key of KIND_NAMES
+# One place where ``importer`` (a module) depends on ``imported`` (a module); ``col`` is 1-based
+# and ``kind`` a key of KIND_NAMES. A named tuple: thousands are made per run, and cheaply.
+Dependency = namedtuple("Dependency", "path line col importer imported kind")
 
 
-@dataclass(frozen=True)
+_VIOLATION_FIELDS = [
+    "path", "line", "col", "importer", "imported", "kind", "rule", "importer_layer",
+    "imported_layer", "message", "hint",
+]  # fmt: skip
+
+
 class Violation:
-    path: str
-    line: int
-    col: int
-    importer: str
-    imported: str
-    kind: str
-    rule: str  # layers | independent | isolated | undeclared | unused
-    importer_layer: str
-    imported_layer: str
-    message: str
-    hint: str
+    """A dependency that breaks a rule (``rule``: layers, independent, isolated, undeclared,
+    unused), with the layers involved, a message naming both sides, and how to fix it."""
+
+    __slots__ = _VIOLATION_FIELDS
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(_VIOLATION_FIELDS, values, strict=True):
+            setattr(self, name, value)
 
     def key(self) -> list:
         """What identifies the violation in a baseline: not its line, which moves with edits."""
         return [self.path, self.importer, self.imported, self.kind, self.rule]
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _VIOLATION_FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Violation) and self.as_dict() == other.as_dict()
+
+    def __repr__(self) -> str:
+        return f"Violation({self.path}:{self.line}:{self.col} {self.importer} -> {self.imported})"
 
 
-@dataclass
 class Result:
-    violations: list[Violation] = field(default_factory=list)
-    errors: list = field(default_factory=list)  # reader.FileError
-    dependencies: list[Dependency] = field(default_factory=list)
-    allowed: int = 0
-    baselined: int = 0
-    stale_baseline: int = 0
-    files: int = 0
-    from_cache: int = 0
-    fast: int = 0
-    tree: int = 0
-    member_of: dict[str, str] = field(default_factory=dict)  # module -> member package
-    layer_of: dict[str, str] = field(default_factory=dict)  # member -> layer name
+    """What a check found, and how the files were read."""
+
+    def __init__(self) -> None:
+        self.violations: list[Violation] = []
+        self.errors: list = []  # reader.FileError
+        self.dependencies: list[Dependency] = []
+        self.allowed = 0
+        self.baselined = 0
+        self.stale_baseline = 0
+        self.files = 0
+        self.from_cache = 0
+        self.fast = 0
+        self.tree = 0
+        self.member_of: dict[str, str] = {}  # module -> member package
+        self.layer_of: dict[str, str] = {}  # member -> layer name
 
     @property
     def exit_code(self) -> int:

@@ -5,29 +5,28 @@ from __future__ import annotations
 import glob
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django_layers.config import Config
 
 
-@dataclass
 class Package:
     """A top-level package (or single module) found under the sources."""
 
-    name: str
-    path: Path  # the package directory, or the .py file of a single module
-    parent: Path  # the directory it is imported from
+    def __init__(self, name: str, path: Path, parent: Path) -> None:
+        self.name = name
+        self.path = path  # the package directory, or the .py file of a single module
+        self.parent = parent  # the directory it is imported from
 
 
-@dataclass
 class SourceTree:
-    packages: dict[str, Package] = field(default_factory=dict)
-    # module name -> file path; a package's own module is its __init__.py (or None: namespace)
-    modules: dict[str, str | None] = field(default_factory=dict)
-    # (path, module name, whether the file is an __init__.py)
-    files: list[tuple[str, str, bool]] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.packages: dict[str, Package] = {}
+        # module name -> file path; a package's module is its __init__.py (None: namespace)
+        self.modules: dict[str, str | None] = {}
+        # (path, module name, whether the file is an __init__.py)
+        self.files: list[tuple[str, str, bool]] = []
+        self.problems: list[tuple[int, str]] = []
 
 
 _WORD = re.compile(r"\w+")
@@ -122,4 +121,8 @@ def _walk(tree: SourceTree, directory: str, module: str, relative: str, ignored)
             elif _importable(entry_name) and entry_name != "__pycache__" and entry.is_dir():
                 subdirectories.append(entry)
     for entry in subdirectories:
+        # Like Python's own package import, only directories with an __init__.py are
+        # subpackages: locale, static and template folders are not walked.
+        if not os.path.exists(os.path.join(entry.path, "__init__.py")):
+            continue
         _walk(tree, entry.path, f"{module}.{entry.name}", f"{relative}/{entry.name}", ignored)
