@@ -118,6 +118,13 @@ def test_unsaved_organization_is_invalid(pharmacy):
         list_enabled_modules(Organization(name="not saved"))
 
 
+@pytest.mark.parametrize("call", [enable_module, disable_module, clear_org_module])
+def test_toggles_refuse_an_invalid_organization(pharmacy, call):
+    with pytest.raises(InvalidOrganization):
+        call("acme", "pharmacy")
+    assert OrgModuleState.all_objects.count() == 0
+
+
 def test_invalid_flag_writes_nothing(org, pharmacy):
     with pytest.raises(InvalidFlag, match="expected True or False"):
         set_org_module(org, "pharmacy", "no")

@@ -35,12 +35,16 @@ def test_guard_fails_closed_and_logs_on_unknown_module(client, org, pharmacy, ca
     assert "'pharmcy'" in caplog.text
 
 
-def test_async_view_guard(org, other_org, pharmacy):
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [("/pharmacy-async/", b"pharmacy async"), ("/pharmacy-async-cbv/", b"pharmacy async cbv")],
+)
+def test_async_view_guard(org, other_org, pharmacy, url, body):
     disable_module(org, "pharmacy")
     client = AsyncClient()
-    allowed = async_to_sync(client.get)("/pharmacy-async/", headers=headers(other_org))
-    denied = async_to_sync(client.get)("/pharmacy-async/", headers=headers(org))
-    assert (allowed.status_code, allowed.content) == (200, b"pharmacy async")
+    allowed = async_to_sync(client.get)(url, headers=headers(other_org))
+    denied = async_to_sync(client.get)(url, headers=headers(org))
+    assert (allowed.status_code, allowed.content) == (200, body)
     assert denied.status_code == 403
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("pharmacy/", views.pharmacy),
     path("pharmacy-async/", views.pharmacy_async),
     path("pharmacy-cbv/", views.PharmacyView.as_view()),
+    path("pharmacy-async-cbv/", views.PharmacyAsyncView.as_view()),
     path("typo/", views.typo),
     path("by-attribute/", views.by_attribute),
     path("states/", views.states),

@@ -57,8 +57,8 @@ def _with_override(org_pk: Any):
     )
 
 
-def module_states(org: Any) -> dict[str, bool]:
-    """Every live module of ``org`` resolved: ``{key: enabled}``. One query, none when cached."""
+def _resolved(org: Any) -> dict[str, bool]:
+    """Every live module of ``org`` resolved, from the cache when one is open (never copied)."""
     org_pk = _org_pk(org)
     cached = cache.get(org_pk)
     if cached is None:
@@ -66,14 +66,19 @@ def module_states(org: Any) -> dict[str, bool]:
         rows = _with_override(org_pk).values_list("key", "active", "override__enabled")
         cached = {key: active if override is None else override for key, active, override in rows}
         cache.put(org_pk, cached, generation)
-    return dict(cached)
+    return cached
+
+
+def module_states(org: Any) -> dict[str, bool]:
+    """Every live module of ``org`` resolved: ``{key: enabled}``. One query, none when cached."""
+    return dict(_resolved(org))  # a copy: callers must not be able to edit the cache
 
 
 def is_module_enabled(org: Any, key: str) -> bool:
     """Whether module ``key`` is on for ``org``; ``ModuleNotFound`` for an unknown key."""
     key = _checked_key(key)
     if cache.is_active():
-        states = module_states(org)
+        states = _resolved(org)
         if key not in states:
             raise ModuleNotFound(key)
         return states[key]
@@ -93,7 +98,7 @@ def require_module(org: Any, key: str) -> None:
 
 def list_enabled_modules(org: Any) -> set[str]:
     """The keys of the modules that are on for ``org``."""
-    return {key for key, enabled in module_states(org).items() if enabled}
+    return {key for key, enabled in _resolved(org).items() if enabled}
 
 
 def _locked_module(key: Any) -> Module:

@@ -49,7 +49,9 @@ def emit(
         cache.invalidate(using)
     if not changes:
         return
-    if model.__name__ == "Module":
+    from django_modules.models import Module
+
+    if issubclass(model, Module):
         _emit_modules(model, changes, using, known or {})
     else:
         _emit_overrides(model, changes, using, known or {})

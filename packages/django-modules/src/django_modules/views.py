@@ -93,5 +93,14 @@ class ModuleRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         if not self.required_module:
             raise PermissionDenied(f"{type(self).__name__}.required_module is not set")
-        enforce(request, self.required_module, lambda *_a, **_k: self.get_module_org())
+        if getattr(self, "view_is_async", False):
+            return self._async_dispatch(request, *args, **kwargs)
+        self._enforce_module(request)
         return super().dispatch(request, *args, **kwargs)
+
+    async def _async_dispatch(self, request, *args, **kwargs):
+        await sync_to_async(self._enforce_module)(request)
+        return await super().dispatch(request, *args, **kwargs)
+
+    def _enforce_module(self, request) -> None:
+        enforce(request, self.required_module, lambda *_a, **_k: self.get_module_org())

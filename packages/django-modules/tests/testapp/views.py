@@ -52,6 +52,14 @@ class PharmacyView(ModuleRequiredMixin, View):
         return HttpResponse("pharmacy cbv")
 
 
+class PharmacyAsyncView(ModuleRequiredMixin, View):
+    required_module = "pharmacy"
+    module_org_from = staticmethod(org_from_header)
+
+    async def get(self, request):
+        return HttpResponse("pharmacy async cbv")
+
+
 def states(request):
     """Twenty checks for one organization: what a busy request does."""
     org = org_from_header(request)
