@@ -11,8 +11,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from django_basemodels.query import SoftDeleteQuerySet
 from django_worklog.exceptions import InvalidContextError, NoActiveSession
 from django_worklog.models import StopReason, WorkSession, context_key
 from django_worklog.signals import session_started, session_stopped
@@ -67,8 +69,10 @@ def get_active_session(user: Any) -> WorkSession | None:
 
 def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
     """Stop every session running for longer than ``older_than``, recording the system as the
-    one who stopped it. Returns the stopped sessions."""
-    stopped = []
+    one who stopped it. Returns the stopped sessions.
+
+    Three queries whatever the number of sessions: lock them, fetch their users, one UPDATE.
+    """
     with transaction.atomic():
         now = server_now()
         stale = list(
@@ -76,10 +80,33 @@ def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
             .filter(stopped_at__isnull=True, started_at__lt=now - older_than)
             .order_by("started_at")
         )
+        if not stale:
+            return []
+        for session in stale:
+            _mark_stopped(session, now, StopReason.SYSTEM)
+        durations = Case(
+            *(When(pk=session.pk, then=Value(session.duration_seconds)) for session in stale),
+            output_field=WorkSession._meta.get_field("duration_seconds"),
+        )
+        # The queryset's own update() refuses the time fields to everyone else; this is the one
+        # place that writes them in bulk (the database trigger still guards stopped rows).
+        SoftDeleteQuerySet.update(
+            WorkSession.objects.filter(pk__in=[s.pk for s in stale], stopped_at__isnull=True),
+            stopped_at=now,
+            duration_seconds=durations,
+            stop_reason=StopReason.SYSTEM,
+            updated_at=now,
+        )
         users = get_user_model()._default_manager.in_bulk({s.user_id for s in stale})
         for session in stale:
-            stopped.append(_stop(session, now, StopReason.SYSTEM, users.get(session.user_id)))
-    return stopped
+            session._remember_times()
+            session_stopped.send(
+                sender=WorkSession,
+                session=session,
+                user=users.get(session.user_id),
+                reason=StopReason.SYSTEM,
+            )
+    return stale
 
 
 def _lock_user(user: Any) -> None:
@@ -96,10 +123,14 @@ def _active_for_update(user: Any) -> WorkSession | None:
     )
 
 
-def _stop(session: WorkSession, now: Any, reason: str, user: Any) -> WorkSession:
-    session.stopped_at = max(now, session.started_at)
+def _mark_stopped(session: WorkSession, now: datetime, reason: str) -> None:
+    session.stopped_at = max(now, session.started_at)  # never before the start
     session.duration_seconds = int((session.stopped_at - session.started_at).total_seconds())
     session.stop_reason = reason
+
+
+def _stop(session: WorkSession, now: datetime, reason: str, user: Any) -> WorkSession:
+    _mark_stopped(session, now, reason)
     session.save(update_fields=["stopped_at", "duration_seconds", "stop_reason", "updated_at"])
     session_stopped.send(sender=WorkSession, session=session, user=user, reason=reason)
     return session

@@ -1,0 +1,43 @@
+import pytest
+from django.contrib import admin
+
+from django_worklog.models import WorkSession
+from django_worklog.services import start_session, stop_session
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/django_worklog/worksession/"
+
+
+def test_registered_without_add(admin_client, rf, admin_user):
+    model_admin = admin.site._registry[WorkSession]
+    request = rf.get("/")
+    request.user = admin_user
+    assert not model_admin.has_add_permission(request)
+    assert admin_client.get(URL + "add/").status_code == 403
+
+
+def test_changelist_filters_by_state_and_user(admin_client, user, other_user, job):
+    start_session(user, job)
+    stop_session(user)
+    running = start_session(other_user, job)
+    assert admin_client.get(URL).context["cl"].result_count == 2
+    active = admin_client.get(URL, {"state": "active"}).context["cl"]
+    assert list(active.result_list) == [running]
+    stopped = admin_client.get(URL, {"state": "stopped"}).context["cl"]
+    assert [s.user for s in stopped.result_list] == [user]
+    by_user = admin_client.get(URL, {"user__id__exact": other_user.pk}).context["cl"]
+    assert list(by_user.result_list) == [running]
+
+
+def test_times_are_read_only_in_the_change_form(admin_client, user, job):
+    start_session(user, job)
+    session = stop_session(user)
+    response = admin_client.post(
+        f"{URL}{session.pk}/change/",
+        {"metadata": '{"note": "checked"}', "duration_seconds": "9999"},
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.metadata == {"note": "checked"}
+    assert session.duration_seconds == 0

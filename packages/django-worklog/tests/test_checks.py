@@ -1,0 +1,28 @@
+from django.db import connection
+
+from django_worklog.checks import check_database_guards
+
+
+def ids(messages):
+    return [message.id for message in messages]
+
+
+def test_postgresql_and_sqlite_pass():
+    assert check_database_guards(databases=["default"]) == []
+
+
+def test_without_databases_nothing_is_checked():
+    assert check_database_guards() == []
+
+
+def test_no_partial_indexes_warns(monkeypatch):
+    monkeypatch.setattr(connection.features, "supports_partial_indexes", False)
+    [warning] = check_database_guards(databases=["default"])
+    assert warning.id == "worklog.W001"
+    assert "one active work session per user" in warning.msg
+    assert warning.hint
+
+
+def test_no_trigger_vendor_warns(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "mysql")
+    assert ids(check_database_guards(databases=["default"])) == ["worklog.W002"]
