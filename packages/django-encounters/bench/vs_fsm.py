@@ -74,10 +74,9 @@ def bench_encounters(moves: int) -> float:
 
 
 def bench_fsm(moves: int) -> float:
+    from benchapp.models import Job, JobLog
     from django.db import transaction
     from django.utils import timezone
-
-    from benchapp.models import Job, JobLog
 
     job = Job.objects.create()
     started = time.perf_counter()

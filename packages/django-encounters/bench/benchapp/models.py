@@ -11,6 +11,9 @@ class Job(ConcurrentTransitionMixin, models.Model):
     class Meta:
         app_label = "benchapp"
 
+    def __str__(self) -> str:
+        return f"job {self.pk}: {self.state}"
+
     @transition(field=state, source="a", target="b")
     def forward(self):
         pass
@@ -34,3 +37,6 @@ class JobLog(models.Model):
     class Meta:
         app_label = "benchapp"
         indexes = [models.Index(fields=["job", "effective_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} -> {self.to_state}"
