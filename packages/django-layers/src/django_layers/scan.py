@@ -229,7 +229,9 @@ def _import_statement(source: str, pos: int, line: int) -> tuple[list[Record], i
     before = source[line_start:pos]
     stripped = before.lstrip(" \t\f")
     if stripped and not (stripped.startswith("from") and stripped[4:5] in (" ", "\t", "\f", ".")):
-        raise Unsure  # after ``;`` or ``:``, or on a continuation line
+        raise Unsure  # after ``;`` or ``:``
+    if line_start >= 2 and source[line_start - 2] == "\\":
+        raise Unsure  # the line continues the one before: the statement may start there
     if not before.isascii():
         raise Unsure
     return _statement(source, line_start, line, len(before) - len(stripped))
@@ -284,12 +286,17 @@ def scan(source: str) -> list[Record] | None:
 
 def _balanced(text: str) -> bool:
     """An f-string's braces pair up; a string cut short by nested quotes (PEP 701) does not."""
-    depth = 0
-    for char in text.replace("{{", "").replace("}}", ""):
+    depth, index, size = 0, 0, len(text)
+    while index < size:
+        char = text[index]
+        if depth == 0 and char in "{}" and text[index + 1 : index + 2] == char:
+            index += 2  # ``{{`` or ``}}``: a literal brace
+            continue
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth < 0:
                 return False
+        index += 1
     return depth == 0

@@ -1,0 +1,202 @@
+"""The fast pass gives exactly the reference records, or declines (None) and the tree decides."""
+
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from django_layers.extract import extract_ast
+from django_layers.scan import scan
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# (source, whether the fast pass must read it itself)
+CASES = {
+    "docstring and strings hide imports": (
+        '''
+        """
+        import hidden
+        from hidden import x
+        """
+        x = "import hidden"; y = 'from a import b'
+        # import hidden
+        import shown
+        ''',
+        True,
+    ),
+    "backslash-newline inside a string": ('x = "a\\\nimport hidden"\nimport shown\n', True),
+    "parenthesized from-import with comments": (
+        """
+        from pkg.mod import (  # why
+            a,
+            b as c,  # note
+        )
+        """,
+        True,
+    ),
+    "relative imports": (
+        "from . import a\nfrom .. import b\nfrom .x.y import c\nfrom ... import d\n",
+        True,
+    ),
+    "aliases and several modules": ("import a.b as c, d, e.f\n", True),
+    "nested imports keep their column": (
+        """
+        class A:
+            def f(self):
+                import deep
+                from deeper import x
+        """,
+        True,
+    ),
+    "string prefixes": (
+        'a = rb"\\"import x"\nb = Rb"x"\nc = u"x"\nd = f"{a!r:>{b}}"\nimport shown\n',
+        True,
+    ),
+    "keyword followed by a string is not a prefix": (
+        'if x:\n    pass\nelif"a":\n    import shown\n',
+        True,
+    ),
+    "triple-quoted strings with quotes inside": ('s = """a "b" ""c"""\nimport shown\n', True),
+    "crlf line endings": ("import a\r\nfrom b import c\r\n", True),
+    "form feed in indentation": ("if x:\n\f    import a\n", True),
+    "semicolon statements decline": ("import a; import b\n", False),
+    "compound one-liners decline": ("if x: import a\n", False),
+    "backslash continuation declines": ("from a \\\n    import b\n", False),
+    "non-ascii names decline": ("import caf\u00e9\n", False),
+    "type checking declines": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n",
+        False,
+    ),
+    "related fields": (
+        """
+        class M(models.Model):
+            a = models.ForeignKey("app.A", on_delete=models.CASCADE)
+            b = ForeignKey(to="app.B", on_delete=CASCADE)
+            c = models.OneToOneField(on_delete=models.CASCADE, to="other.C")
+            d = models.ManyToManyField(
+                "app.D",
+                through=get_through("x"),
+            )
+            e = models.ForeignKey("self", on_delete=models.CASCADE)
+            f = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            g = models.ForeignKey(  # comment with ) in it
+                "app.G", on_delete=models.CASCADE
+            )
+        """,
+        True,
+    ),
+    "names that only look like calls": (
+        """
+        from django.db.models import ForeignKey, OneToOneField
+        from importlib import import_module
+        class ForeignKey(Field):
+            pass
+        def get_model(self, app_label="x.Y"):
+            return isinstance(self, ForeignKey)
+        def import_module(name, package=None):
+            pass
+        """,
+        True,
+    ),
+    "get_model and import_module": (
+        """
+        apps.get_model("app", "Model")
+        get_model("app.Model")
+        apps.get_model(app_label, "Model")
+        importlib.import_module("pkg.mod")
+        import_module(".mod", "pkg")
+        import_module(".mod", package=__package__)
+        """,
+        True,
+    ),
+    "migration dependencies": (
+        """
+        class Migration(migrations.Migration):
+            dependencies = [
+                ("app", "0001_initial"),
+                migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+            ]
+            operations = []
+        x = Migration(
+            dependencies=[("kwarg", "0001")],
+        )
+        y.dependencies = [("attr", "0001")]
+        for dep in migration.dependencies:
+            total = dependencies or []
+        dependencies = tuple(other)
+        """,
+        True,
+    ),
+    "dependencies as a tuple on one line": ('dependencies = (("app", "0001"),)  # ok\n', True),
+    "annotated dependencies decline": ('dependencies: list = [("app", "0001")]\n', False),
+    "dependencies used in an expression decline": ('dependencies = [("a", "1")] + more\n', False),
+    "chained dependencies decline": ('x = dependencies = [("a", "1")]\n', False),
+    "parenthesized dependencies target declines": ('(dependencies) = [("a", "1")]\n', False),
+    "unterminated string declines": ('x = """never closed\n', False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fast_pass_matches_the_tree(name):
+    source, reads_itself = CASES[name]
+    source = textwrap.dedent(source) if source.startswith("\n") else source
+    fast = scan(source)
+    if not reads_itself:
+        assert fast is None
+        return
+    assert fast is not None, "the fast pass declined a case it must read"
+    reference = extract_ast(source.encode())
+    assert fast == reference
+    assert reference or name == "names that only look like calls"
+
+
+def _python_files(root: Path):
+    return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _compare_tree(root: Path) -> tuple[int, int]:
+    read, declined = 0, 0
+    for path in _python_files(root):
+        data = path.read_bytes()
+        try:
+            reference = extract_ast(data, str(path))
+            text = data.decode("utf-8")
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue  # test data inside the standard library
+        fast = scan(text)
+        if fast is None:
+            declined += 1
+            continue
+        assert fast == reference, path
+        read += 1
+    return read, declined
+
+
+def test_every_fixture_file_is_read_exactly_by_the_fast_pass():
+    read, declined = _compare_tree(FIXTURES)
+    assert read > 20
+    assert declined == 1  # typing_only.py: TYPE_CHECKING blocks go to the tree
+
+
+@pytest.mark.parametrize("package", ["json", "email", "importlib", "logging", "unittest"])
+def test_standard_library_packages_are_read_exactly(package):
+    root = Path(importlib.util.find_spec(package).origin).parent
+    read, declined = _compare_tree(root)
+    assert read > declined
+
+
+def test_installed_django_is_read_exactly_where_available():
+    spec = importlib.util.find_spec("django")
+    if spec is None:
+        pytest.skip("Django is not installed in this environment")
+    read, declined = _compare_tree(Path(spec.origin).parent / "db")
+    assert read > 50
+    assert declined <= 2
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="nested f-string quotes need Python 3.12")
+def test_f_strings_that_nest_quotes_decline():
+    source = 'x = f"{d["key"]}"\nimport shown\n'
+    assert scan(source) in (None, extract_ast(source))
