@@ -10,7 +10,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "AllObjectsManager",
     "BaseModel",
+    "BaseModelsError",
+    "DeletedObjectsManager",
+    "SoftDeleteManager",
     "SoftDeleteModel",
     "SoftDeleteQuerySet",
     "TimeStampedModel",
@@ -25,6 +29,10 @@ _LAZY = {
     "TimeStampedModel": "django_basemodels.models",
     "UUIDModel": "django_basemodels.models",
     "SoftDeleteQuerySet": "django_basemodels.query",
+    "SoftDeleteManager": "django_basemodels.query",
+    "AllObjectsManager": "django_basemodels.query",
+    "DeletedObjectsManager": "django_basemodels.query",
+    "BaseModelsError": "django_basemodels.exceptions",
     "new_uuid": "django_basemodels.ids",
     "uuid7": "django_basemodels.ids",
 }
