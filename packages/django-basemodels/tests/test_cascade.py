@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import models
+from django.test.utils import isolate_apps
+
 from django_basemodels.cascade import cascade_keys, plan_for, reached_models
+from django_basemodels.models import SoftDeleteModel
 from tests.testapp.models import Article, Category, Comment, Reaction, Tag
 
 
@@ -40,3 +44,48 @@ def test_plans_from_different_roots_share_one_order():
     # concurrent operations lock models in the same order.
     assert [group.steps[0].model for group in plan_for(Comment)] == [Reaction]
     assert [group.repeat for group in plan_for(Article)] == [False, False]
+
+
+def test_a_model_reached_twice_is_written_once_after_both_parents():
+    with isolate_apps("tests.testapp"):
+
+        class Shop(SoftDeleteModel):
+            class Meta:
+                app_label = "testapp"
+
+        class Shelf(SoftDeleteModel):
+            shop = models.ForeignKey(Shop, on_delete=models.CASCADE)
+
+            class Meta:
+                app_label = "testapp"
+
+        class Item(SoftDeleteModel):
+            shop = models.ForeignKey(Shop, on_delete=models.CASCADE)
+            shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE)
+
+            class Meta:
+                app_label = "testapp"
+
+        groups = plan_for(Shop)
+        assert [[step.model for step in group.steps] for group in groups] == [[Shelf], [Item]]
+        assert {key.name for key in groups[1].steps[0].keys} == {"shop", "shelf"}
+
+
+def test_two_models_reaching_each_other_form_one_repeated_group():
+    with isolate_apps("tests.testapp"):
+
+        class Left(SoftDeleteModel):
+            right = models.ForeignKey("Right", on_delete=models.CASCADE, null=True)
+
+            class Meta:
+                app_label = "testapp"
+
+        class Right(SoftDeleteModel):
+            left = models.ForeignKey(Left, on_delete=models.CASCADE, null=True)
+
+            class Meta:
+                app_label = "testapp"
+
+        (group,) = plan_for(Left)
+        assert group.repeat
+        assert [step.model for step in group.steps] == [Left, Right]

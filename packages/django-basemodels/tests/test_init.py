@@ -22,7 +22,9 @@ def test_public_names_resolve_lazily():
 
 def test_importing_the_package_imports_no_models():
     code = "import sys, django_basemodels; print('django_basemodels.models' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"
 
 

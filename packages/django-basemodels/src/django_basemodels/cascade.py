@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.apps import apps
+from django.apps.registry import Apps
 from django.db import models
 
 
@@ -65,10 +65,11 @@ def _children(parent: type[models.Model]) -> list[type[models.Model]]:
 
 
 @functools.cache
-def _global_rank() -> dict[type[models.Model], tuple[int, bool]]:
-    """Every soft-deletable model -> (rank of its cycle in topological order, is a cycle)."""
+def _global_rank(registry: Apps) -> dict[type[models.Model], tuple[int, bool]]:
+    """Every soft-deletable model of ``registry`` -> (rank of its cycle in topological order,
+    whether it is a cycle)."""
     roots = sorted(
-        (model for model in apps.get_models() if is_soft_deletable(model)),
+        (model for model in registry.get_models() if is_soft_deletable(model)),
         key=lambda model: model._meta.label,
     )
     cycles = _strongly_connected(roots)
@@ -125,7 +126,7 @@ def plan_for(root: type[models.Model]) -> tuple[Group, ...]:
                 reached.add(child)
                 pending.append(child)
     sources = reached | {root}
-    rank = _global_rank()
+    rank = _global_rank(root._meta.apps)
     by_rank: dict[tuple[int, bool], list[Step]] = {}
     for model in sorted(reached, key=lambda model: model._meta.label):
         keys = tuple(
