@@ -1,0 +1,181 @@
+"""layers.yaml: the schema, defaults, and every problem reported at once with its line."""
+
+import textwrap
+
+import pytest
+
+from django_layers.config import DEFAULT_IGNORE, DEFAULT_SOURCES, ConfigError, load_config
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "layers.yaml"
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def problems(tmp_path, text: str) -> list[tuple[int, str]]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), snapshot=False)
+    return caught.value.problems
+
+
+def test_full_schema_is_read(tmp_path):
+    config = load_config(
+        write(
+            tmp_path,
+            """
+            sources: [src/*]
+            ignore: ["**/legacy/**"]
+            layers:
+              - name: low
+                description: the bottom
+                packages: [a]
+              - name: high
+                independent: true
+                packages: [b, c]
+            isolated: [tool]
+            unlayered: [scripts]
+            allow:
+              - importer: a.x
+                imported: b
+                reason: being moved down in issue 12
+            app_labels:
+              blabel: b
+            count_type_checking_imports: false
+            check_dependencies: false
+            cache_dir: .cache/layers
+            """,
+        ),
+        snapshot=False,
+    )
+    assert config.sources == ["src/*"]
+    assert config.ignore == ["**/legacy/**"]
+    assert [(layer.name, layer.packages, layer.independent) for layer in config.layers] == [
+        ("low", ["a"], False),
+        ("high", ["b", "c"], True),
+    ]
+    assert config.isolated == ["tool"]
+    assert config.unlayered == ["scripts"]
+    assert [(a.importer, a.imported, a.reason) for a in config.allow] == [
+        ("a.x", "b", "being moved down in issue 12")
+    ]
+    assert config.app_labels == {"blabel": "b"}
+    assert config.count_type_checking_imports is False
+    assert config.check_dependencies is False
+    assert config.cache_dir == ".cache/layers"
+    assert config.package_lines == {"a": 6, "b": 9, "c": 9, "tool": 10, "scripts": 11}
+
+
+def test_defaults(tmp_path):
+    config = load_config(write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n"))
+    assert config.sources == list(DEFAULT_SOURCES) == ["packages/*/src/*"]
+    assert config.ignore == list(DEFAULT_IGNORE)
+    assert "**/tests/**" in config.ignore
+    assert config.count_type_checking_imports is True
+    assert config.check_dependencies is True
+    assert config.isolated == config.unlayered == config.allow == []
+
+
+def test_bad_yaml_names_its_line(tmp_path):
+    [(line, message)] = problems(tmp_path, "layers:\n  - name: a\n    packages: [a\n")
+    assert line == 4
+    assert message.startswith("invalid YAML: ")
+    assert "expected ',' or ']'" in message  # the parser's words differ with and without libyaml
+
+
+def test_every_problem_is_listed_at_once_with_its_line(tmp_path):
+    found = problems(
+        tmp_path,
+        """
+        sources: src/*
+        layerz: 1
+        layers:
+          - name: a
+            packages: [one, two]
+            independent: maybe
+            colour: red
+          - name: a
+            packages: one
+          - packages: [two]
+          - name: empty
+            packages: []
+        isolated: [tool]
+        isolated: [other]
+        allow:
+          - importer: x
+        check_dependencies: "yes"
+        """,
+    )
+    assert found == [
+        (1, "sources must be a list, got str 'src/*'"),
+        (
+            2,
+            "unknown key 'layerz' in the configuration (did you mean 'layers'?); expected: "
+            "allow, app_labels, cache_dir, check_dependencies, count_type_checking_imports, "
+            "ignore, isolated, layers, sources, unlayered",
+        ),
+        (6, "independent must be true or false, got str 'maybe'"),
+        (7, "unknown key 'colour' in a layer; expected: description, independent, name, packages"),
+        (8, "duplicate layer name 'a'"),
+        (9, "packages must be a list, got str 'one'"),
+        (10, "a layer is missing 'name'"),
+        (10, "package 'two' is in layer 'a' and in layer (unnamed)"),
+        (12, "layer 'empty' has no packages"),
+        (14, "duplicate key 'isolated' in the configuration"),
+        (16, "allow entry is missing 'imported'"),
+        (16, "allow entry is missing 'reason'"),
+        (17, "check_dependencies must be true or false, got str 'yes'"),
+    ]
+
+
+def test_missing_layers_and_wrong_top_level(tmp_path):
+    assert problems(tmp_path, "sources: [src/*]\n") == [(1, "missing required key 'layers'")]
+    assert problems(tmp_path, "- a\n- b\n") == [
+        (1, "the configuration must be a mapping, got a list")
+    ]
+    assert problems(tmp_path, "") == [(1, "the file is empty; expected a mapping with 'layers'")]
+
+
+def test_package_in_a_layer_and_isolated(tmp_path):
+    found = problems(
+        tmp_path,
+        """
+        layers:
+          - name: a
+            packages: [one]
+        isolated: [one]
+        """,
+    )
+    assert found == [(4, "package 'one' is in layer 'a' and in 'isolated'")]
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read the configuration"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_config_error_message_lists_path_and_lines(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "layers: 3\nextra: 1\n"), snapshot=False)
+    message = str(caught.value)
+    assert "2 problem(s)" in message
+    assert "layers.yaml:1: layers must be a list, got int '3'" in message
+    assert "layers.yaml:2: unknown key 'extra'" in message
+
+
+def test_snapshot_is_used_while_the_file_is_unchanged_and_dropped_when_it_changes(tmp_path, age):
+    path = write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n")
+    age(tmp_path)
+    first = load_config(path)
+    assert (tmp_path / ".django-layers-cache" / "config.json").is_file()
+    again = load_config(path)
+    assert again.layers == first.layers
+    path.write_text("layers:\n  - name: b\n    packages: [bb]\n", encoding="utf-8")
+    age(tmp_path, seconds=1800)
+    assert [layer.name for layer in load_config(path).layers] == ["b"]
+
+
+def test_snapshot_of_a_freshly_written_file_is_not_kept(tmp_path):
+    path = write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n")
+    load_config(path)
+    assert not (tmp_path / ".django-layers-cache" / "config.json").exists()
