@@ -25,7 +25,8 @@ class TrackedQuerySet(SoftDeleteQuerySet):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             fields = self.model.TOGGLE_FIELDS
-            rows = list(self.select_for_update().values_list("pk", "deleted_at", *fields))
+            locked = self.order_by("pk").select_for_update()  # pk order: no deadlocks
+            rows = list(locked.values_list("pk", "deleted_at", *fields))
             before = {row[0]: row[2:] for row in rows if row[1] is None}
             identities = [_identity_after(fields[:-1], row[2:-1], kwargs) for row in rows]
             pks = [row[0] for row in rows]
