@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _age(tree: Path, seconds: int = 3600) -> None:
     """Date every file back, as in a real checkout: fresh files are not cached (racy mtimes)."""
     past = time.time() - seconds
-    for path in tree.rglob("*"):
+    for path in [tree, *tree.rglob("*")]:
         os.utime(path, (past, past))
 
 

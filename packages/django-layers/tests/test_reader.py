@@ -1,0 +1,103 @@
+"""Reading one file: bytecode proof of validity, compile check, encodings, fallbacks."""
+
+import os
+import py_compile
+import sys
+
+import pytest
+
+from django_layers.reader import FileError, compiled_by_python, read_file
+
+
+def test_bytecode_written_by_python_proves_the_source(tmp_path):
+    source = tmp_path / "mod.py"
+    source.write_text("import os\n")
+    py_compile.compile(str(source), doraise=True)
+    assert compiled_by_python(str(source), os.stat(source), source.read_bytes())
+
+
+def test_stale_bytecode_proves_nothing(tmp_path):
+    source = tmp_path / "mod.py"
+    source.write_text("import os\n")
+    py_compile.compile(str(source), doraise=True)
+    source.write_text("import os, sys\n")
+    os.utime(source, (1_000_000, 1_000_000))
+    assert not compiled_by_python(str(source), os.stat(source), source.read_bytes())
+
+
+def test_hash_based_bytecode_is_checked_against_the_content(tmp_path):
+    source = tmp_path / "mod.py"
+    source.write_text("import os\n")
+    mode = py_compile.PycInvalidationMode.CHECKED_HASH
+    py_compile.compile(str(source), doraise=True, invalidation_mode=mode)
+    assert compiled_by_python(str(source), os.stat(source), source.read_bytes())
+    assert not compiled_by_python(str(source), os.stat(source), b"import sys\n")
+
+
+def test_no_bytecode_proves_nothing(tmp_path):
+    source = tmp_path / "mod.py"
+    source.write_text("import os\n")
+    assert not compiled_by_python(str(source), os.stat(source), source.read_bytes())
+
+
+def test_a_syntax_error_is_found_without_bytecode(tmp_path):
+    source = tmp_path / "bad.py"
+    source.write_text("import os\nx = (\n")
+    with pytest.raises(FileError) as caught:
+        read_file(str(source), os.stat(source), False)
+    assert caught.value.line == 2
+    assert caught.value.message.startswith("cannot be parsed: ")
+
+
+def test_a_compile_error_the_parser_accepts_is_also_reported(tmp_path):
+    source = tmp_path / "bad.py"
+    source.write_text("def f():\n    nonlocal x\n")
+    with pytest.raises(FileError, match="nonlocal"):
+        read_file(str(source), os.stat(source), False)
+
+
+def test_fast_and_tree_paths(tmp_path):
+    fast = tmp_path / "fast.py"
+    fast.write_text("import a\n")
+    assert read_file(str(fast), os.stat(fast), False) == (
+        [("import", 1, 0, "a", 0, None, False)],
+        [],
+        "fast",
+    )
+    tree = tmp_path / "tree.py"
+    tree.write_text("import a; import b\n")
+    records, _, how = read_file(str(tree), os.stat(tree), False)
+    assert how == "tree"
+    assert [r[3] for r in records] == ["a", "b"]
+
+
+def test_declared_encoding_and_bom(tmp_path):
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(b"# -*- coding: latin-1 -*-\nname = '\xe9'\nimport a\n")
+    assert read_file(str(latin), os.stat(latin), False)[0][0][3] == "a"
+    bom = tmp_path / "bom.py"
+    bom.write_bytes(b"\xef\xbb\xbfimport a\n")
+    assert read_file(str(bom), os.stat(bom), False)[0] == [("import", 1, 0, "a", 0, None, False)]
+
+
+def test_undecodable_file_is_an_error(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_bytes(b"x = '\xff'\n")
+    with pytest.raises(FileError, match="cannot be parsed"):
+        read_file(str(bad), os.stat(bad), False)
+
+
+def test_apps_files_report_their_configs(tmp_path):
+    apps = tmp_path / "apps.py"
+    apps.write_text("class C(AppConfig):\n    name = 'shop'\n    label = 'store'\n")
+    assert read_file(str(apps), os.stat(apps), True)[1] == [("shop", "store")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="permissions")
+def test_unreadable_file_is_an_error(tmp_path):
+    missing = tmp_path / "gone.py"
+    missing.write_text("")
+    stat = os.stat(missing)
+    missing.unlink()
+    with pytest.raises(FileError, match="cannot be read"):
+        read_file(str(missing), stat, False)
