@@ -6,10 +6,8 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from django_basemodels import signals
 from django_basemodels.exceptions import BaseModelsError, DeletionMomentError
 from django_basemodels.services import restore, soft_delete
 from tests.testapp.models import Article, Attachment, Category, Comment, Note, Reaction, Tag
@@ -139,41 +137,3 @@ def test_unusable_moment_is_refused_and_nothing_written(moment):
     assert isinstance(error.value, BaseModelsError)
     assert error.value.moment == moment
     assert Tag.objects.count() == 1
-
-
-def test_signals_are_sent_once_per_operation(thread):
-    article, _comments, _reactions = thread
-    seen = []
-
-    def deleted(sender, moment, counts, using, **kwargs):
-        seen.append(("deleted", sender, counts))
-
-    def restored(sender, counts, using, **kwargs):
-        seen.append(("restored", sender, counts))
-
-    signals.post_soft_delete.connect(deleted)
-    signals.post_restore.connect(restored)
-    try:
-        Article.objects.filter(pk=article.pk).delete()
-        Article.all_objects.filter(pk=article.pk).restore()
-    finally:
-        signals.post_soft_delete.disconnect(deleted)
-        signals.post_restore.disconnect(restored)
-    expected = {"testapp.Article": 1, "testapp.Comment": 2, "testapp.Reaction": 2}
-    assert seen == [("deleted", Article, expected), ("restored", Article, expected)]
-
-
-def test_a_failing_receiver_rolls_the_whole_delete_back(thread):
-    article, _comments, _reactions = thread
-
-    def refuse(**kwargs):
-        raise RuntimeError("no")
-
-    signals.post_soft_delete.connect(refuse)
-    try:
-        with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint, as a caller has
-            Article.objects.filter(pk=article.pk).delete()
-    finally:
-        signals.post_soft_delete.disconnect(refuse)
-    assert Comment.objects.count() == 2
-    assert Reaction.objects.count() == 2
