@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
-from django_parties.exceptions import UserAlreadyLinkedError
+from django_parties.exceptions import BulkWriteError, MissingNameError, UserAlreadyLinkedError
 from django_parties.models import Email, Group, Organization, PartyRelationship, Person
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +20,22 @@ def test_display_name_is_built_from_the_names():
 
 
 def test_a_person_needs_some_name():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(MissingNameError, match="expected a non-empty first_name or last_name"):
         Person.objects.create(date_of_birth=date(1990, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuerySet(model=Person).bulk_create([Person(date_of_birth=date(1990, 1, 1))])
 
 
 @pytest.mark.parametrize("model", [Organization, Group])
 def test_organizations_and_groups_need_a_name(model):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(MissingNameError, match="expected a non-empty name"):
         model.objects.create(name="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuerySet(model=model).bulk_create([model(name="")])
+    model.objects.create(name="Named")
+    with pytest.raises(BulkWriteError, match="name"):
+        model.objects.update(name="")
+    assert model.objects.get().name == "Named"
 
 
 def test_person_links_to_at_most_one_user_among_live_people():
@@ -34,8 +43,10 @@ def test_person_links_to_at_most_one_user_among_live_people():
     first = Person.objects.create(first_name="Ada", user=user)
     with pytest.raises(UserAlreadyLinkedError, match="already linked to Ada"):
         Person.objects.create(first_name="Ada again", user=user)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(BulkWriteError, match="user_id"):
         Person.objects.bulk_create([Person(first_name="Ada again", user=user)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuerySet(model=Person).bulk_create([Person(first_name="Ada again", user=user)])
     first.delete()  # a soft-deleted person releases the user
     second = Person.objects.create(first_name="Ada again", user=user)
     assert list(Person.objects.for_user(user)) == [second]

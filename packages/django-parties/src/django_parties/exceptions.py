@@ -85,8 +85,8 @@ class BulkWriteError(PartiesError):
         self.error = error
         super().__init__(
             f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
-            f"refused by the database: {error}; expected rows that keep every constraint "
-            "(one party per side, valid_to after valid_from, one primary contact per party)"
+            f"refused by the database: {error}; expected rows that keep every constraint of "
+            f"{model.__name__}"
         )
 
 
@@ -100,4 +100,15 @@ class UserAlreadyLinkedError(PartiesError, ValueError):
         super().__init__(
             f"user {user} is already linked to {existing}; expected a user linked to no other "
             "live person (a Person links to at most one user, and back)"
+        )
+
+
+class MissingNameError(PartiesError, ValueError):
+    """A party without any name."""
+
+    def __init__(self, party: Any, fields: list[str]) -> None:
+        self.party = party
+        self.fields = fields
+        super().__init__(
+            f"{type(party).__name__} has no name; expected a non-empty {' or '.join(fields)}"
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from django_basemodels.models import BaseModel
-from django_parties.exceptions import NotAPartyError
+from django_basemodels.query import SoftDeleteQuerySet
+from django_parties.exceptions import BulkWriteError, NotAPartyError
 
 PARTY_KINDS = ("person", "organization", "group")
 
@@ -38,6 +39,43 @@ def party_kind(party: Any) -> str:
     if kind not in PARTY_KINDS or not isinstance(party, Party):
         raise NotAPartyError(party)
     return kind
+
+
+class GuardedQuerySet(SoftDeleteQuerySet):
+    """Bulk writes that a database constraint refuses are rolled back and reported as
+    ``BulkWriteError`` instead of a bare ``IntegrityError``.
+
+    Subclasses validate rows in Python first where they can (``check_row``), for a precise error.
+    """
+
+    def check_row(self, obj: Any) -> None:
+        """Raise the package's error for a row that would break a rule (nothing by default)."""
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            self.check_row(obj)
+        return self._refusing([], super().bulk_create, objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            self.check_row(obj)
+        return self._refusing(list(fields), super().bulk_update, objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        return self._refusing(list(kwargs), super().update, **kwargs)
+
+    def restore(self) -> int:
+        # Bringing back a row can collide with its live successor (a second primary email...).
+        return self._refusing(["deleted_at"], super().restore)
+
+    def _refusing(self, fields: list[str], write, *args: Any, **kwargs: Any):
+        try:
+            with transaction.atomic(using=self.db):
+                return write(*args, **kwargs)
+        except IntegrityError as error:
+            raise BulkWriteError(self.model, fields, error) from error
 
 
 class Party(BaseModel):

@@ -7,47 +7,25 @@ from typing import Any
 from django.db import IntegrityError, models, router, transaction
 
 from django_basemodels.models import BaseModel
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
-)
+from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_parties.exceptions import (
-    BulkWriteError,
     DuplicatePrimaryContactError,
     PartyEndpointError,
 )
-from django_parties.models.base import PARTY_KINDS, exactly_one_set, set_party_fields
+from django_parties.models.base import (
+    PARTY_KINDS,
+    GuardedQuerySet,
+    exactly_one_set,
+    set_party_fields,
+)
 
 
-class ContactPointQuerySet(SoftDeleteQuerySet):
+class ContactPointQuerySet(GuardedQuerySet):
     def primary(self) -> ContactPointQuerySet:
         return self.filter(is_primary=True)
 
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        for obj in objs:
-            obj.check_owner()
-        return self._refusing(["is_primary"], super().bulk_create, objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        for obj in objs:
-            obj.check_owner()
-        return self._refusing(list(fields), super().bulk_update, objs, fields, *args, **kwargs)
-
-    def update(self, **kwargs: Any) -> int:
-        return self._refusing(list(kwargs), super().update, **kwargs)
-
-    def _refusing(self, fields: list[str], write, *args: Any, **kwargs: Any):
-        # The database enforces "one party" and "one primary per party"; a bulk write that
-        # breaks either is rolled back and reported in the package's words.
-        try:
-            with transaction.atomic(using=self.db):
-                return write(*args, **kwargs)
-        except IntegrityError as error:
-            raise BulkWriteError(self.model, fields, error) from error
+    def check_row(self, obj: Any) -> None:
+        obj.check_owner()
 
 
 class ContactPointManager(SoftDeleteManager.from_queryset(ContactPointQuerySet)):

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
-from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
-from django_parties.exceptions import UserAlreadyLinkedError
-from django_parties.models.base import Party
+from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
+from django_parties.exceptions import MissingNameError, UserAlreadyLinkedError
+from django_parties.models.base import GuardedQuerySet, Party
 
 
-class PartyQuerySet(SoftDeleteQuerySet):
+class PartyQuerySet(GuardedQuerySet):
     """Query helpers shared by the three party models; each one is a single query."""
 
     def with_primary_contacts(self) -> PartyQuerySet:
@@ -68,6 +68,8 @@ class Person(Party):
     )
 
     objects = PersonManager()
+    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -94,6 +96,8 @@ class Person(Party):
     def save(self, *args, **kwargs) -> None:
         if not self.display_name:
             self.display_name = self.full_name
+        if not self.display_name:
+            raise MissingNameError(self, ["first_name", "last_name", "display_name"])
         if self.user_id is not None and self.deleted_at is None:
             existing = Person.objects.filter(user_id=self.user_id).exclude(pk=self.pk).first()
             if existing is not None:
@@ -126,6 +130,8 @@ class Organization(Party):
     tax_id = models.CharField("tax id", max_length=50, blank=True)
 
     objects = PartyManager()
+    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -137,6 +143,11 @@ class Organization(Party):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.name:
+            raise MissingNameError(self, ["name"])
+        super().save(*args, **kwargs)
 
     def people(self, relationship_type: str | None = None, as_of: date | None = None):
         """People related to this organization now (or ``as_of``), optionally of one kind.
@@ -166,6 +177,8 @@ class Group(Party):
     )
 
     objects = PartyManager()
+    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -177,6 +190,11 @@ class Group(Party):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.name:
+            raise MissingNameError(self, ["name"])
+        super().save(*args, **kwargs)
 
     def members(self, as_of: date | None = None):
         """People who are members of this group now (or ``as_of``): one query."""

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,16 +15,19 @@ from django_basemodels.query import (
     AllObjectsManager,
     DeletedObjectsManager,
     SoftDeleteManager,
-    SoftDeleteQuerySet,
 )
 from django_parties import conf
 from django_parties.exceptions import (
-    BulkWriteError,
     InvalidValidityPeriodError,
     PartyEndpointError,
     UnknownRelationshipTypeError,
 )
-from django_parties.models.base import PARTY_KINDS, exactly_one_set, set_party_fields
+from django_parties.models.base import (
+    PARTY_KINDS,
+    GuardedQuerySet,
+    exactly_one_set,
+    set_party_fields,
+)
 
 
 class RelationshipType(models.TextChoices):
@@ -54,13 +57,7 @@ def known_relationship_types() -> list[str]:
     return [value for value, _label in relationship_type_choices()]
 
 
-_GUARDED = {f"{side}_{kind}" for side in ("from", "to") for kind in PARTY_KINDS} | {
-    f"{side}_{kind}_id" for side in ("from", "to") for kind in PARTY_KINDS
-}
-_GUARDED |= {"valid_from", "valid_to"}
-
-
-class PartyRelationshipQuerySet(SoftDeleteQuerySet):
+class PartyRelationshipQuerySet(GuardedQuerySet):
     def as_of(self, moment: date | None = None) -> PartyRelationshipQuerySet:
         """Relationships in force on ``moment`` (today when ``None``).
 
@@ -84,30 +81,13 @@ class PartyRelationshipQuerySet(SoftDeleteQuerySet):
             *(f"{side}_{kind}" for side in ("from", "to") for kind in PARTY_KINDS)
         )
 
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        for obj in objs:
-            obj.check_invariants()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        for obj in objs:
-            obj.check_invariants()
-        return super().bulk_update(objs, fields, *args, **kwargs)
+    def check_row(self, obj: Any) -> None:
+        obj.check_invariants()
 
     def update(self, **kwargs: Any) -> int:
-        if "relationship_type" in kwargs and isinstance(kwargs["relationship_type"], str):
+        if isinstance(kwargs.get("relationship_type"), str):
             _check_type(kwargs["relationship_type"])
-        touched = sorted(_GUARDED.intersection(kwargs))
-        if not touched:
-            return super().update(**kwargs)
-        # The database constraints decide for every row at once; say it in the package's words.
-        try:
-            with transaction.atomic(using=self.db):
-                return super().update(**kwargs)
-        except IntegrityError as error:
-            raise BulkWriteError(self.model, touched, error) from error
+        return super().update(**kwargs)
 
 
 class PartyRelationshipManager(SoftDeleteManager.from_queryset(PartyRelationshipQuerySet)):
