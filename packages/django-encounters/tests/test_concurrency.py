@@ -99,3 +99,39 @@ def test_an_edit_removing_a_state_never_strands_encounters_racing_into_it():
         Encounter.objects.filter(definition=definition).values_list("state", flat=True)
     )
     assert live_states <= declared
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_the_initial_state_never_strands_encounters_being_created():
+    definition = EncounterDefinition.objects.create(
+        name="Intake",
+        code="INTAKE",
+        states=["new", "open", "closed"],
+        initial_state="new",
+        final_states=["closed"],
+        transitions={"new": ["open"], "open": ["closed"]},
+    )
+    subjects = [Asset.objects.create(label=f"c{i}") for i in range(THREADS)]
+
+    def act(index):
+        if index == 0:
+            edited = EncounterDefinition.objects.get(pk=definition.pk)
+            edited.states = ["open", "closed"]
+            edited.initial_state = "open"
+            edited.transitions = {"open": ["closed"]}
+            edited.save()
+            return "edited"
+        # Each creator holds the definition as it was before the edit.
+        return create_encounter(definition, subjects[index])
+
+    run = run_concurrently(act, threads=THREADS)
+
+    assert all(
+        isinstance(error, (InvalidTransitionError, DefinitionInUseError)) for error in run.errors
+    ), run.errors
+    declared = set(EncounterDefinition.objects.get(pk=definition.pk).states)
+    live_states = set(
+        Encounter.objects.filter(definition=definition).values_list("state", flat=True)
+    )
+    assert live_states <= declared

@@ -46,7 +46,6 @@ def create_encounter(
     encounter = Encounter(
         definition=definition,
         subject=subject,
-        state=definition.initial_state,
         created_by=created_by,
         assigned_to=assigned_to,
         scheduled_at=scheduled_at,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Count, Q
 
 from django_basemodels.models import BaseModel
@@ -132,7 +132,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         problems = self.problems()
         if problems:
             raise InvalidDefinitionError(self, problems)
-        using = kwargs.get("using") or self._state.db or "default"
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
             if not self._state.adding:
                 old_states = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 
 from django_basemodels.models import BaseModel
 from django_encounters.exceptions import (
@@ -113,9 +113,10 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
     def save(self, *args, **kwargs) -> None:
         """Insert with a creation record, or update everything but the state fields."""
         if self._state.adding:
-            self.prepare_for_insert()
             using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
             with transaction.atomic(using=using):
+                self.refresh_definition(using)
+                self.prepare_for_insert()
                 super().save(*args, **kwargs)
                 self.creation_record().save(using=using)
             self.after_insert(using)
@@ -138,6 +139,15 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         super().save(*args, **kwargs)
 
     save.alters_data = True
+
+    def refresh_definition(self, using: str) -> None:
+        """On PostgreSQL, re-read the definition under a key-share lock before checking states.
+
+        An edit that removes the state being created in then either commits first (and the state
+        is refused here) or waits for this insert (and counts it).
+        """
+        if connections[using].vendor == "postgresql" and self.definition_id is not None:
+            self.definition = EncounterDefinition.locked_for_read(self.definition_id, using)
 
     def prepare_for_insert(self) -> None:
         """Fill the initial state and check it; shared by ``save()`` and ``bulk_create()``."""

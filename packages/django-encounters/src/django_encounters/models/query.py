@@ -76,9 +76,14 @@ class EncounterQuerySet(SoftDeleteQuerySet):
                 "encounter must get its creation record"
             )
         objs = list(objs)
-        for encounter in objs:
-            encounter.prepare_for_insert()
         with transaction.atomic(using=self.db):
+            fresh = {}  # one locked read per definition, not per encounter
+            for encounter in objs:
+                if encounter.definition_id not in fresh:
+                    encounter.refresh_definition(self.db)
+                    fresh[encounter.definition_id] = encounter.definition
+                encounter.definition = fresh[encounter.definition_id]
+                encounter.prepare_for_insert()
             created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
             records = [encounter.creation_record() for encounter in created]
             if records:
