@@ -30,10 +30,13 @@ class FileError(Exception):
 def compiled_by_python(path: str, stat: os.stat_result, data: bytes) -> bool:
     """Whether a bytecode file proves that Python compiled exactly this source."""
     try:
-        with open(importlib.util.cache_from_source(path), "rb") as handle:
-            header = handle.read(16)
+        descriptor = os.open(importlib.util.cache_from_source(path), os.O_RDONLY)
     except (OSError, ValueError, NotImplementedError):
         return False
+    try:
+        header = os.read(descriptor, 16)  # one small read: no buffered file object
+    finally:
+        os.close(descriptor)
     if len(header) < 16 or header[:4] != _MAGIC:
         return False
     flags = int.from_bytes(header[4:8], "little")

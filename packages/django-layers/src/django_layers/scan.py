@@ -20,32 +20,29 @@ import re
 
 from django_layers.extract import Record, assignment_records, call_records
 
-# Every alternative starts with a literal character, so the regular-expression engine skips
-# straight to the next ``#``, quote or candidate word instead of trying each position (this is
-# what makes the pass fast). A lone quote is an unterminated string: only the tree can tell.
-_LEXER = re.compile(
-    r"""
+# Comments and complete strings (any prefix letters are read separately, see _is_f_string).
+_COMMENT_OR_STRING = r"""
     \#[^\n]*
     |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
     |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
     |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
     |"[^"\\\n]*(?:\\.[^"\\\n]*)*"
+"""
+# Every alternative starts with a literal character, so the regular-expression engine skips
+# straight to the next ``#``, quote or candidate word instead of trying each position (this is
+# what makes the pass fast). A lone quote is an unterminated string: only the tree can tell.
+_LEXER = re.compile(
+    _COMMENT_OR_STRING
+    + r"""
     |'|"
     |import(?:_module)?\b|ForeignKey\b|OneToOneField\b|ManyToManyField\b|get_model\b
     |dependencies\b|TYPE_CHECKING\b
     """,
     re.VERBOSE | re.DOTALL,
 )
-_STRING = r"""
-    (?P<string>(?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
-        |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
-        |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
-        |"[^"\\\n]*(?:\\.[^"\\\n]*)*"))
-"""
-# Strings, comments and brackets: the bracket depth at a point of the file.
-_BRACKETS = re.compile(
-    _STRING + r"|\#[^\n]*|(?P<open>[(\[{])|(?P<close>[)\]}])", re.VERBOSE | re.DOTALL
-)
+# The same with single brackets: the bracket depth at a point of the file.
+_BRACKETS = re.compile(_COMMENT_OR_STRING + r"|\(|\[|\{|\)|\]|\}", re.VERBOSE | re.DOTALL)
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _DOTTED = rf"{_NAME}(?:\.{_NAME})*"
@@ -145,9 +142,10 @@ def _snippet(source: str, start: int, closer: str, mode: str) -> tuple[ast.AST, 
 def _bracket_depth(source: str, pos: int) -> int:
     depth = 0
     for match in _BRACKETS.finditer(source, 0, pos):
-        if match.lastgroup == "open":
+        char = source[match.start()]
+        if char in _OPENING:
             depth += 1
-        elif match.lastgroup == "close":
+        elif char in _CLOSING:
             depth -= 1
     return depth
 
