@@ -45,3 +45,12 @@ def test_declarations_that_match_are_clean(copy_fixture):
 def test_the_check_can_be_switched_off(copy_fixture):
     root = copy_fixture("declared")
     assert check(root, check_dependencies=False).violations == []
+
+
+def test_an_optional_dependency_declares_a_sibling_too(copy_fixture):
+    root = copy_fixture("declared")
+    (root / "packages" / "two" / "pyproject.toml").write_text(
+        '[project]\nname = "p-two"\nversion = "1"\n'
+        '[project.optional-dependencies]\nextra = ["p-three>=1"]\n'
+    )
+    assert [v.rule for v in check(root).violations] == ["unused"]

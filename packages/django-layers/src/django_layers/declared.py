@@ -43,7 +43,17 @@ def _pyproject(config: Config, start: Path) -> Path | None:
         directory = directory.parent
 
 
-def _read(path: Path) -> tuple[str, list[str]] | None:
+def _names(requirements: object) -> list[str]:
+    names = []
+    for requirement in requirements if isinstance(requirements, list) else []:
+        match = _REQUIREMENT_NAME.match(requirement) if isinstance(requirement, str) else None
+        if match:
+            names.append(match.group(1))
+    return names
+
+
+def _read(path: Path) -> tuple[str, list[str], list[str]] | None:
+    """``(distribution name, dependencies, optional dependencies)`` of a pyproject.toml."""
     try:
         project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
     except (OSError, ValueError):
@@ -51,12 +61,13 @@ def _read(path: Path) -> tuple[str, list[str]] | None:
     name = project.get("name")
     if not isinstance(name, str):
         return None
-    requirements = []
-    for requirement in project.get("dependencies", []) or []:
-        match = _REQUIREMENT_NAME.match(requirement) if isinstance(requirement, str) else None
-        if match:
-            requirements.append(match.group(1))
-    return name, requirements
+    optional = project.get("optional-dependencies", {})
+    extras = [
+        name
+        for group in (optional.values() if isinstance(optional, dict) else [])
+        for name in _names(group)
+    ]
+    return name, _names(project.get("dependencies", [])), extras
 
 
 def _line_of(path: Path, requirement: str) -> int:
@@ -68,11 +79,13 @@ def _line_of(path: Path, requirement: str) -> int:
 
 def declaration_violations(config: Config, tree: SourceTree, result: Result) -> list[Violation]:
     projects: dict[str, tuple[Path, str, list[str]]] = {}
+    extras: dict[str, list[str]] = {}
     for name, package in tree.packages.items():
         path = _pyproject(config, package.path)
         read = _read(path) if path else None
         if read:
             projects[name] = (path, read[0], read[1])
+            extras[name] = read[2]
     package_of = {normalize(dist): package for package, (_, dist, _) in projects.items()}
     first_use: dict[tuple[str, str], object] = {}
     for dependency in result.dependencies:
@@ -83,7 +96,7 @@ def declaration_violations(config: Config, tree: SourceTree, result: Result) -> 
     violations = []
     for (source, target), dependency in sorted(first_use.items()):
         path, _, requirements = projects[source]
-        declared = {normalize(r) for r in requirements}
+        declared = {normalize(r) for r in requirements + extras[source]}
         target_dist = projects[target][1]
         if normalize(target_dist) not in declared:
             violations.append(
