@@ -33,7 +33,8 @@ def jsonable(value: Any) -> Any:
 
 
 def is_sensitive(key: str) -> bool:
-    lowered = key.lower()
+    """Whether ``key`` contains a redacted word (case-insensitive; "-" counts as "_")."""
+    lowered = key.lower().replace("-", "_")
     return any(word.lower() in lowered for word in conf.get("AUDIT_LOG_REDACT_KEYS"))
 
 

@@ -1,0 +1,50 @@
+import pytest
+from django.test import override_settings
+
+from django_audit_log import checks
+from tests.testapp.models import Invoice
+
+
+def ids(messages):
+    return [message.id for message in messages]
+
+
+def test_default_settings_pass():
+    assert checks.check_trusted_proxies() == []
+    assert checks.check_redact_keys() == []
+    assert checks.check_tracked_models() == []
+    assert checks.check_middleware() == []
+
+
+@pytest.mark.parametrize("value", ["10.0.0.1", ["10.0.0.1", "not-an-ip"], 5])
+def test_bad_trusted_proxies(value):
+    with override_settings(AUDIT_LOG_TRUSTED_PROXIES=value):
+        messages = checks.check_trusted_proxies()
+    assert ids(messages) == ["audit_log.E001"]
+    assert messages[0].hint
+
+
+def test_good_trusted_proxies():
+    with override_settings(AUDIT_LOG_TRUSTED_PROXIES=["10.0.0.0/8", "::1", "192.0.2.7"]):
+        assert checks.check_trusted_proxies() == []
+
+
+@pytest.mark.parametrize("value", ["password", ["password", ""], [3]])
+def test_bad_redact_keys(value):
+    with override_settings(AUDIT_LOG_REDACT_KEYS=value):
+        assert ids(checks.check_redact_keys()) == ["audit_log.E002"]
+
+
+def test_unknown_tracked_field_and_bad_sensitivity(monkeypatch):
+    monkeypatch.setattr(Invoice, "audit_fields", ("number", "nope"))
+    monkeypatch.setattr(Invoice, "audit_sensitivity", "secret")
+    messages = checks.check_tracked_models()
+    assert ids(messages) == ["audit_log.E003", "audit_log.E004"]
+    assert "'nope'" in messages[0].msg
+    assert messages[0].obj is Invoice
+
+
+def test_missing_middleware_warns():
+    with override_settings(MIDDLEWARE=[]):
+        messages = checks.check_middleware()
+    assert ids(messages) == ["audit_log.W001"]
