@@ -6,7 +6,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from django_rbac.exceptions import InvalidAssignmentPeriodError, InvalidHierarchyLevelError
+from django_rbac.exceptions import (
+    BulkWriteError,
+    InvalidAssignmentPeriodError,
+    InvalidHierarchyLevelError,
+)
 from django_rbac.models import Role, UserRole
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +48,7 @@ def test_level_out_of_range_is_refused(level):
 @pytest.mark.parametrize("level", [0, 101])
 def test_database_checks_the_level_range(manager_role, level):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Role.objects.filter(pk=manager_role.pk).update(hierarchy_level=level)
+        QuerySet(model=Role).filter(pk=manager_role.pk).update(hierarchy_level=level)
 
 
 def test_slug_is_unique_among_live_roles_only(manager_role):
@@ -87,7 +91,7 @@ def test_assignment_end_must_follow_start(make_user, manager_role):
     with pytest.raises(InvalidAssignmentPeriodError, match="does not follow valid_from"):
         UserRole.objects.create(user=user, role=manager_role, valid_from=now, valid_to=now)
     assignment = UserRole.objects.create(user=user, role=manager_role, valid_from=now)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(BulkWriteError, match="valid_to"):
         UserRole.objects.filter(pk=assignment.pk).update(valid_to=now - timedelta(days=1))
 
 
@@ -109,3 +113,38 @@ def test_current_excludes_expired_future_revoked_inactive_and_deleted(make_user,
     assert list(UserRole.objects.current()) == [current]
     assert current.is_current()
     assert not UserRole.objects.get(role=roles[2]).is_current()
+
+
+def test_bulk_create_gives_every_role_its_own_group():
+    roles = Role.objects.bulk_create(
+        [Role(name=f"R{i}", slug=f"r{i}", hierarchy_level=10 + i) for i in range(3)]
+    )
+    groups = {role.group_id for role in Role.objects.filter(pk__in=[r.pk for r in roles])}
+    assert len(groups) == 3
+    assert None not in groups
+    with pytest.raises(InvalidHierarchyLevelError):
+        Role.objects.bulk_create([Role(name="X", slug="x", hierarchy_level=0)])
+    assert not Role.objects.filter(slug="x").exists()
+
+
+def test_bulk_paths_refuse_with_the_package_error(manager_role, staff_role, make_user):
+    with pytest.raises(InvalidHierarchyLevelError):
+        Role.objects.update(hierarchy_level=101)
+    with pytest.raises(BulkWriteError, match="slug"):
+        Role.objects.update(slug="same")
+    with pytest.raises(BulkWriteError, match="group"):
+        Role.objects.filter(pk=staff_role.pk).update(group=manager_role.group)
+    staff_role.hierarchy_level = 0
+    with pytest.raises(InvalidHierarchyLevelError):
+        Role.objects.bulk_update([staff_role], ["hierarchy_level"])
+    user = make_user()
+    UserRole.objects.create(user=user, role=manager_role)
+    UserRole.objects.create(user=user, role=staff_role)
+    with pytest.raises(BulkWriteError, match="role"):
+        UserRole.objects.update(role=manager_role)
+    with pytest.raises(BulkWriteError):
+        UserRole.objects.update(is_primary=True)
+    with pytest.raises(BulkWriteError):
+        UserRole.objects.bulk_create([UserRole(user=user, role=staff_role)])
+    assert UserRole.objects.filter(user=user).count() == 2
+    assert UserRole.objects.filter(is_primary=True).count() == 0

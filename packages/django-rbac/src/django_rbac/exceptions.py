@@ -98,3 +98,17 @@ class UnknownModulePermissionError(RBACError, LookupError):
             f"module permission ({module!r}, {action!r}) is not declared in RBAC_MODULES; "
             f"expected {expected}"
         )
+
+
+class BulkWriteError(RBACError):
+    """A bulk write would break a rule the database enforces (or skip one it cannot); nothing
+    was written."""
+
+    def __init__(self, model: type, fields: list[str], reason: object) -> None:
+        self.model = model
+        self.fields = fields
+        self.reason = reason
+        super().__init__(
+            f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
+            f"refused: {reason}; expected rows that keep every constraint of {model.__name__}"
+        )

@@ -9,13 +9,92 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from django_basemodels.models import BaseModel
-from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
+from django_basemodels.query import (
+    AllObjectsManager,
+    DeletedObjectsManager,
+    SoftDeleteManager,
+    SoftDeleteQuerySet,
+)
 from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
-from django_rbac.exceptions import InvalidAssignmentPeriodError, InvalidHierarchyLevelError
+from django_rbac.exceptions import (
+    BulkWriteError,
+    InvalidAssignmentPeriodError,
+    InvalidHierarchyLevelError,
+)
+
+
+def _check_level(level: Any) -> None:
+    if (
+        isinstance(level, bool)
+        or not isinstance(level, int)
+        or not (MIN_LEVEL <= level <= MAX_LEVEL)
+    ):
+        raise InvalidHierarchyLevelError(level, MIN_LEVEL, MAX_LEVEL)
+
+
+class GuardedQuerySet(SoftDeleteQuerySet):
+    """Bulk writes that a database constraint refuses become ``BulkWriteError``."""
+
+    def update(self, **kwargs: Any) -> int:
+        return self._refusing(list(kwargs), super().update, **kwargs)
+
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            obj.check_invariants()
+        return self._refusing(list(fields), super().bulk_update, objs, fields, *args, **kwargs)
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        for obj in objs:
+            obj.check_invariants()
+        return self._refusing([], super().bulk_create, objs, *args, **kwargs)
+
+    def restore(self) -> int:
+        return self._refusing(["deleted_at"], super().restore)
+
+    def _refusing(self, fields: list[str], write, *args: Any, **kwargs: Any):
+        try:
+            with transaction.atomic(using=self.db):
+                return write(*args, **kwargs)
+        except IntegrityError as error:
+            raise BulkWriteError(self.model, fields, error) from error
+
+
+class RoleQuerySet(GuardedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        if "hierarchy_level" in kwargs and not hasattr(
+            kwargs["hierarchy_level"], "resolve_expression"
+        ):
+            _check_level(kwargs["hierarchy_level"])
+        fixed = sorted({"group", "group_id", "slug"}.intersection(kwargs))
+        if fixed:
+            # The group belongs to its role and is named after the slug: save() keeps them
+            # together, a bulk UPDATE cannot.
+            raise BulkWriteError(self.model, fixed, "change the slug with save(); the group never")
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        """Creates each role's group too (one INSERT for all the groups)."""
+        objs = list(objs)
+        for obj in objs:
+            obj.check_invariants()
+        with transaction.atomic(using=self.db):
+            missing = [obj for obj in objs if obj.group_id is None]
+            groups = Group.objects.using(self.db).bulk_create(
+                [Group(name=obj._group_name()) for obj in missing]
+            )
+            for obj, group in zip(missing, groups, strict=True):
+                obj.group = group
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class RoleManager(SoftDeleteManager.from_queryset(RoleQuerySet)):
+    """Default manager: hides soft-deleted roles."""
 
 
 class Role(BaseModel):
@@ -39,6 +118,10 @@ class Role(BaseModel):
     group = models.ForeignKey(
         Group, on_delete=models.PROTECT, related_name="rbac_roles", editable=False
     )
+
+    objects = RoleManager()
+    all_objects = AllObjectsManager.from_queryset(RoleQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(RoleQuerySet)()
 
     class Meta:
         ordering = ["-hierarchy_level", "name"]
@@ -66,14 +149,11 @@ class Role(BaseModel):
     def grants_access(self) -> bool:
         return self.is_active and self.deleted_at is None
 
+    def check_invariants(self) -> None:
+        _check_level(self.hierarchy_level)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        level = self.hierarchy_level
-        if (
-            isinstance(level, bool)
-            or not isinstance(level, int)
-            or not (MIN_LEVEL <= level <= MAX_LEVEL)
-        ):
-            raise InvalidHierarchyLevelError(level, MIN_LEVEL, MAX_LEVEL)
+        self.check_invariants()
         with transaction.atomic():
             if self.group_id is None:
                 # The group is created with the role, in the same transaction.
@@ -94,7 +174,7 @@ class Role(BaseModel):
         return result
 
 
-class UserRoleQuerySet(SoftDeleteQuerySet):
+class UserRoleQuerySet(GuardedQuerySet):
     def open(self) -> UserRoleQuerySet:
         """Assignments not revoked (current, future or expired-but-not-closed)."""
         return self.filter(revoked_at__isnull=True)
@@ -148,6 +228,8 @@ class UserRole(BaseModel):
     )
 
     objects = UserRoleManager()
+    all_objects = AllObjectsManager.from_queryset(UserRoleQuerySet)()
+    deleted_objects = DeletedObjectsManager.from_queryset(UserRoleQuerySet)()
 
     class Meta:
         ordering = ["-valid_from"]
@@ -184,7 +266,10 @@ class UserRole(BaseModel):
             and self.role.grants_access
         )
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def check_invariants(self) -> None:
         if self.valid_to is not None and self.valid_to <= self.valid_from:
             raise InvalidAssignmentPeriodError(self.valid_from, self.valid_to)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.check_invariants()
         super().save(*args, **kwargs)
