@@ -41,3 +41,16 @@ def test_times_are_read_only_in_the_change_form(admin_client, user, job):
     session.refresh_from_db()
     assert session.metadata == {"note": "checked"}
     assert session.duration_seconds == 0
+
+
+def test_stop_action_stops_running_sessions_only(admin_client, user, other_user, job):
+    start_session(user, job)
+    stop_session(user)
+    running = start_session(other_user, job)
+    ids = [str(pk) for pk in WorkSession.objects.values_list("pk", flat=True)]
+    response = admin_client.post(
+        URL, {"action": "stop_selected", "_selected_action": ids}, follow=True
+    )
+    assert "1 session(s) stopped." in response.content.decode()
+    running.refresh_from_db()
+    assert (running.stop_reason, running.is_stopped) == ("user", True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from django_worklog.exceptions import NoActiveSession
 from django_worklog.models import WorkSession
+from django_worklog.services import stop_session
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -51,7 +53,19 @@ class WorkSessionAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fields = [*readonly_fields, "metadata"]
+    actions = ["stop_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Sessions are started by start_session() with the server's clock, not typed in.
         return False
+
+    @admin.action(description="Stop the selected running sessions", permissions=["change"])
+    def stop_selected(self, request: HttpRequest, queryset: Any) -> None:
+        stopped = 0
+        for session in queryset.active().select_related("user"):
+            try:
+                stop_session(session.user)  # a user has one running session: this one
+            except NoActiveSession:
+                continue  # stopped meanwhile by someone else
+            stopped += 1
+        self.message_user(request, f"{stopped} session(s) stopped.", messages.SUCCESS)
