@@ -77,7 +77,7 @@ def test_exit_2_for_a_file_that_cannot_be_parsed(layered, cli):
 
 
 def test_json_output(layered, cli):
-    code, out, _ = cli("check", "--format", "json")
+    code, out, _ = cli("check", "--format", "json", "--no-cache")
     data = json.loads(out)
     assert code == 1
     found = [
@@ -87,6 +87,8 @@ def test_json_output(layered, cli):
     assert found == EXPECTED
     assert data["summary"]["violations"] == 20
     assert data["summary"]["files"] == 20
+    assert data["summary"]["read_fast"] == 19  # typing_only.py needs the syntax tree
+    assert data["summary"]["read_by_syntax_tree"] == 1
     assert data["errors"] == []
     assert set(data["violations"][0]) == {
         "path", "line", "col", "importer", "imported", "kind", "rule", "importer_layer",

@@ -129,6 +129,10 @@ CASES = {
         """,
         True,
     ),
+    "empty dependencies in any context": (
+        "dependencies = []\nx = f(\n    dependencies=[],\n)\n",
+        True,
+    ),
     "dependencies as a tuple on one line": ('dependencies = (("app", "0001"),)  # ok\n', True),
     "annotated dependencies decline": ('dependencies: list = [("app", "0001")]\n', False),
     "dependencies used in an expression decline": ('dependencies = [("a", "1")] + more\n', False),

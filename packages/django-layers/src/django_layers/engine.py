@@ -46,7 +46,13 @@ def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str
     read: dict[str, tuple] = {}
     for path, module, is_init in tree.files:
         result.files += 1
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError as error:  # removed while the run was going on
+            from django_layers.reader import FileError
+
+            result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {error}"))
+            continue
         cached = cache.get(path, stat.st_size, stat.st_mtime_ns)
         if cached is not None:
             result.from_cache += 1

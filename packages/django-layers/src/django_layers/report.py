@@ -51,6 +51,8 @@ def as_json(result: Result) -> str:
             "stale_baseline": result.stale_baseline,
             "files": result.files,
             "from_cache": result.from_cache,
+            "read_fast": result.fast,
+            "read_by_syntax_tree": result.tree,
         },
     }
     return json.dumps(data, indent=2) + "\n"

@@ -190,22 +190,27 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
         return []
     if line_start >= 2 and source[line_start - 2] == "\\":
         raise Unsure
-    if _bracket_depth(source, pos) != 0:
-        return []  # a keyword argument on its own line inside a call
     opener = _AFTER_WORD.match(source, follower.end(1)).group(1)
     if opener in "\n\\#":
         raise Unsure
-    if opener not in "[(":
-        line_end = source.find("\n", end)
-        if "=" in source[follower.end(1) : line_end if line_end >= 0 else len(source)]:
-            raise Unsure  # ``dependencies = other = [...]`` chains targets
-        return []  # ``dependencies = some_name``: not a literal list
-    tree, stop = _snippet(source, pos, "]" if opener == "[" else ")", "exec")
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
-        raise Unsure
-    if _LINE_REST.match(source, stop) is None:
-        raise Unsure  # ``dependencies = [...] + more``: the value is not the literal alone
-    return _offset(assignment_records(tree.body[0]), line, pos - line_start)
+    if opener in "[(":
+        tree, stop = _snippet(source, pos, "]" if opener == "[" else ")", "exec")
+        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+            raise Unsure
+        records = assignment_records(tree.body[0])
+        if not records:
+            return []  # no literal pair: nothing to report, whatever the context
+        if _bracket_depth(source, pos) != 0:
+            return []  # a keyword argument on its own line inside a call
+        if _LINE_REST.match(source, stop) is None:
+            raise Unsure  # ``dependencies = [...] + more``: the value is not the literal alone
+        return _offset(records, line, pos - line_start)
+    if _bracket_depth(source, pos) != 0:
+        return []  # a keyword argument on its own line inside a call
+    line_end = source.find("\n", end)
+    if "=" in source[follower.end(1) : line_end if line_end >= 0 else len(source)]:
+        raise Unsure  # ``dependencies = other = [...]`` chains targets
+    return []  # ``dependencies = some_name``: not a literal list
 
 
 def _is_f_string(source: str, quote: int) -> bool:
