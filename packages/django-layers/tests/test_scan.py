@@ -130,7 +130,7 @@ CASES = {
         True,
     ),
     "empty dependencies in any context": (
-        "dependencies = []\nx = f(\n    dependencies=[],\n)\n",
+        "dependencies = []\nx = f(\n    dependencies=[],\n)\nimport shown\n",
         True,
     ),
     "dependencies as a tuple on one line": ('dependencies = (("app", "0001"),)  # ok\n', True),
