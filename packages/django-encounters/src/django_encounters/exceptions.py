@@ -62,8 +62,11 @@ class InvalidDefinitionError(EncounterError):
     def __init__(self, definition: Any, problems: Sequence[str]) -> None:
         self.definition = definition
         self.problems = list(problems)
-        label = getattr(definition, "code", "") or getattr(definition, "name", "") or "?"
         lines = "\n".join(f"- {problem}" for problem in self.problems)
+        if definition is None:  # refused on a queryset path, before any one row is involved
+            super().__init__(f"Encounter definitions cannot be changed this way:\n{lines}")
+            return
+        label = getattr(definition, "code", "") or getattr(definition, "name", "") or "(unnamed)"
         super().__init__(f"Encounter definition {label!r} is invalid:\n{lines}")
 
 
