@@ -8,6 +8,7 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 
 from django_basemodels.models import BaseModel
+from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_modules import conf, tracking
 from django_modules.exceptions import DuplicateModuleKey, DuplicateOverride
 from django_modules.query import TrackedQuerySet
@@ -22,17 +23,12 @@ class OrgModuleStateQuerySet(TrackedQuerySet):
 
 
 def _managers(queryset_class):
-    base = models.Manager.from_queryset(queryset_class)
-
-    class LiveManager(base):
-        def get_queryset(self):
-            return super().get_queryset().filter(deleted_at__isnull=True)
-
-    class DeletedManager(base):
-        def get_queryset(self):
-            return super().get_queryset().filter(deleted_at__isnull=False)
-
-    return LiveManager(), base(), DeletedManager()
+    """``objects`` (live rows), ``all_objects`` and ``deleted_objects`` over ``queryset_class``."""
+    return (
+        SoftDeleteManager.from_queryset(queryset_class)(),
+        AllObjectsManager.from_queryset(queryset_class)(),
+        DeletedObjectsManager.from_queryset(queryset_class)(),
+    )
 
 
 class TrackedModel(BaseModel):
