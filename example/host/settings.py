@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # after authentication, so the audit context knows the user
     "django_audit_log.middleware.AuditContextMiddleware",
+    # one query answers every module check of a request
+    "django_modules.middleware.ModuleCacheMiddleware",
 ]
 
 ROOT_URLCONF = "host.urls"

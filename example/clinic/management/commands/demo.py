@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from clinic.models import Vehicle
 from demo_steps import STEPS
 
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ctx = DemoContext(command=self, admin=self._user("admin", True), user=self._user("sam"))
+        # The host's own subject for repair jobs; its changes are tracked by django-audit-log.
+        ctx.shared["subject"] = Vehicle.objects.create(
+            registration="KX-482-B", make="Land Rover", owner_name="Harbor Workshop"
+        )
         for number, name in enumerate(STEPS, start=1):
             self.stdout.write(self.style.MIGRATE_HEADING(f"\n{number}. {name}"))
             step = importlib.import_module(f"demo_steps.{name}")
