@@ -1,35 +1,20 @@
-"""Reading layers.yaml: every problem is collected with its line number before anything fails."""
+"""layers.yaml as a :class:`Config`; the schema itself is read by :mod:`django_layers.schema`.
+
+PyYAML is imported only when the file has to be parsed: an unchanged configuration comes from
+its snapshot (see :func:`load_config`).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django_layers import __version__
-
-if TYPE_CHECKING:  # PyYAML is imported only when the file has to be parsed (see load_config)
-    import yaml
 
 DEFAULT_SOURCES = ("packages/*/src/*",)
 DEFAULT_IGNORE = ("**/tests/**", "**/test_*.py", "**/*_tests.py", "**/conftest.py")
 DEFAULT_CACHE_DIR = ".django-layers-cache"
-
-TOP_KEYS = {
-    "sources": "list of globs",
-    "ignore": "list of globs",
-    "layers": "list of layers",
-    "isolated": "list of packages",
-    "unlayered": "list of packages",
-    "allow": "list of exceptions",
-    "app_labels": "mapping of app label to package",
-    "count_type_checking_imports": "boolean",
-    "check_dependencies": "boolean",
-    "cache_dir": "string",
-}
-LAYER_KEYS = {"name", "packages", "independent", "description"}
-ALLOW_KEYS = {"importer", "imported", "reason"}
 
 
 class ConfigError(Exception):
@@ -94,86 +79,6 @@ class Config:
         return config
 
 
-def _yaml():
-    import yaml
-
-    return yaml
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Reader:
-    """Turns YAML nodes into values, recording each problem instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[int, str]] = []
-
-    def problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append((_line(node), message))
-
-    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
-        if not isinstance(node, _yaml().MappingNode):
-            self.problem(node, f"{what} must be a mapping, got {_kind(node)}")
-            return {}
-        found: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, _yaml().ScalarNode) else None
-            if not isinstance(key, str):
-                self.problem(key_node, f"{what} has a key that is not a string")
-            elif key in found:
-                self.problem(key_node, f"duplicate key {key!r} in {what}")
-            elif key not in allowed:
-                import difflib
-
-                hint = difflib.get_close_matches(key, sorted(allowed), n=1)
-                also = f" (did you mean {hint[0]!r}?)" if hint else ""
-                expected = ", ".join(sorted(allowed))
-                self.problem(key_node, f"unknown key {key!r} in {what}{also}; expected: {expected}")
-            else:
-                found[key] = value_node
-        return found
-
-    def string(self, node: yaml.Node, what: str) -> str | None:
-        if isinstance(node, _yaml().ScalarNode) and node.tag == "tag:yaml.org,2002:str":
-            if node.value.strip():
-                return node.value
-            self.problem(node, f"{what} must not be empty")
-            return None
-        self.problem(node, f"{what} must be a string, got {_kind(node)}")
-        return None
-
-    def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        if isinstance(node, _yaml().ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-            return node.value.lower() in ("true", "yes", "on")
-        self.problem(node, f"{what} must be true or false, got {_kind(node)}")
-        return None
-
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if isinstance(node, _yaml().SequenceNode):
-            return list(node.value)
-        self.problem(node, f"{what} must be a list, got {_kind(node)}")
-        return []
-
-    def strings(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
-        found = []
-        for item in self.sequence(node, what):
-            value = self.string(item, f"each entry of {what}")
-            if value is not None:
-                found.append((value, item))
-        return found
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, _yaml().MappingNode):
-        return "a mapping"
-    if isinstance(node, _yaml().SequenceNode):
-        return "a list"
-    tag = node.tag.rsplit(":", 1)[-1]
-    return "nothing" if tag == "null" else f"{tag} {node.value!r}"
-
-
 def _snapshot_key(path: Path) -> list | None:
     try:
         stat = os.stat(path)
@@ -199,7 +104,9 @@ def load_config(path: str | Path, snapshot: bool = True) -> Config:
                 return Config.from_dict(path, path.resolve().parent, data["config"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    config = _parse(path)
+    from django_layers.schema import parse
+
+    config = parse(path)
     if key is not None and config.cache_dir == DEFAULT_CACHE_DIR:
         from django_layers.cache import RACY_SECONDS, write_atomic
 
@@ -212,122 +119,3 @@ def time_ns() -> int:
     import time
 
     return time.time_ns()
-
-
-def _parse(path: Path) -> Config:
-    import yaml
-
-    try:  # the C parser is several times faster; PyYAML without libyaml still works
-        from yaml import CSafeLoader as loader
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import SafeLoader as loader
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(path, [(0, f"cannot read the configuration: {error}")]) from error
-    try:
-        document = yaml.compose(text, Loader=loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(path, [(line, f"invalid YAML: {problem}")]) from error
-    config = Config(path=path, root=path.resolve().parent)
-    reader = _Reader()
-    if document is None:
-        raise ConfigError(path, [(1, "the file is empty; expected a mapping with 'layers'")])
-    top = reader.mapping(document, "the configuration", set(TOP_KEYS))
-    _read_top(reader, top, config)
-    if "layers" not in top and isinstance(document, _yaml().MappingNode):
-        reader.problem(document, "missing required key 'layers'")
-    if reader.problems:
-        raise ConfigError(path, reader.problems)
-    return config
-
-
-def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> None:
-    for key in ("sources", "ignore"):
-        if key in top:
-            setattr(config, key, [value for value, _ in reader.strings(top[key], key)])
-    for key in ("count_type_checking_imports", "check_dependencies"):
-        if key in top:
-            value = reader.boolean(top[key], key)
-            if value is not None:
-                setattr(config, key, value)
-    if "cache_dir" in top:
-        config.cache_dir = reader.string(top["cache_dir"], "cache_dir") or config.cache_dir
-    placed: dict[str, str] = {}
-
-    def place(name: str, node: yaml.Node, where: str) -> None:
-        if name in placed:
-            reader.problem(node, f"package {name!r} is in {placed[name]} and in {where}")
-            return
-        placed[name] = where
-        config.package_lines[name] = _line(node)
-
-    if "layers" in top:
-        config.layers_line = _line(top["layers"])
-        _read_layers(reader, top["layers"], config, place)
-    for key in ("isolated", "unlayered"):
-        if key in top:
-            names = reader.strings(top[key], key)
-            for name, node in names:
-                place(name, node, f"'{key}'")
-            setattr(config, key, [name for name, _ in names])
-    if "allow" in top:
-        for item in reader.sequence(top["allow"], "allow"):
-            entry = reader.mapping(item, "an allow entry", ALLOW_KEYS)
-            values = {}
-            for key in sorted(ALLOW_KEYS):
-                if key in entry:
-                    values[key] = reader.string(entry[key], f"allow {key}")
-                elif isinstance(item, _yaml().MappingNode):
-                    reader.problem(item, f"allow entry is missing {key!r}")
-            if all(values.get(key) for key in ALLOW_KEYS):
-                config.allow.append(Allow(line=_line(item), **values))
-    if "app_labels" in top:
-        labels = reader.mapping(top["app_labels"], "app_labels", _AnyKey())
-        for label, node in labels.items():
-            module = reader.string(node, f"app_labels {label!r}")
-            if module is not None:
-                config.app_labels[label] = module
-
-
-def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place) -> None:
-    items = reader.sequence(node, "layers")
-    if isinstance(node, _yaml().SequenceNode) and not items:
-        reader.problem(node, "layers must list at least one layer")
-    names: set[str] = set()
-    for item in items:
-        entry = reader.mapping(item, "a layer", LAYER_KEYS)
-        if not entry:
-            continue
-        name = reader.string(entry["name"], "a layer's name") if "name" in entry else None
-        if "name" not in entry:
-            reader.problem(item, "a layer is missing 'name'")
-        elif name in names:
-            reader.problem(entry["name"], f"duplicate layer name {name!r}")
-        names.add(name or "")
-        label = repr(name) if name else "(unnamed)"
-        independent = False
-        if "independent" in entry:
-            independent = bool(reader.boolean(entry["independent"], "independent"))
-        if "description" in entry:
-            reader.string(entry["description"], "description")
-        packages = []
-        if "packages" not in entry:
-            reader.problem(item, f"layer {label} is missing 'packages'")
-        else:
-            for package, package_node in reader.strings(entry["packages"], "packages"):
-                place(package, package_node, f"layer {label}")
-                packages.append(package)
-            if isinstance(entry["packages"], _yaml().SequenceNode) and not entry["packages"].value:
-                reader.problem(entry["packages"], f"layer {label} has no packages")
-        config.layers.append(Layer(name or "", packages, independent, _line(item)))
-
-
-class _AnyKey(set):
-    """Every key is allowed (a mapping whose keys are the user's own names)."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
