@@ -29,3 +29,8 @@ def test_queryset_update_sends_without_instance(received):
     received.clear()
     SiteSettings.objects.update(maintenance=True)
     assert received == [(SiteSettings, None, "default")]
+
+
+def test_an_update_that_matches_no_row_sends_nothing(received):
+    SiteSettings.objects.update(maintenance=True)  # the table is still empty
+    assert received == []

@@ -41,7 +41,8 @@ class SingletonQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         count = super().update(**kwargs)
         cache.invalidate(self.model, self.db)
-        singleton_changed.send(sender=self.model, instance=None, using=self.db)
+        if count:
+            singleton_changed.send(sender=self.model, instance=None, using=self.db)
         return count
 
     update.alters_data = True
