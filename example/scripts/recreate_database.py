@@ -20,6 +20,7 @@ with psycopg.connect(
     dbname="postgres",
     autocommit=True,
 ) as connection:
-    connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    database = sql.Identifier(name)
+    connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+    connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
 print(f"database {name} recreated")
