@@ -5,13 +5,20 @@ from unittest import mock
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from django_audit_log import audit_context
 from django_audit_log.models import AuditLog
+from django_audit_log.tracking import entry_for as _real_entry_for
 from tests.testapp.models import Account, Document, Folder, Invoice, Page, Plain
 
 pytestmark = pytest.mark.django_db
+
+
+def entry_queries():
+    """Queries an entry adds to a save: none on PostgreSQL, where the row's own statement
+    carries it (see single_statement); one INSERT elsewhere."""
+    return 0 if connection.vendor == "postgresql" else 1
 
 
 def entries(action=None):
@@ -49,9 +56,11 @@ def test_update_diff_holds_only_changed_fields_without_a_select(django_assert_nu
     invoice = Invoice.objects.get(pk=invoice.pk)
     invoice.paid = True
     invoice.issued_on = datetime.date(2025, 3, 1)
-    with django_assert_num_queries(2) as captured:  # the model's UPDATE + one INSERT
+    with django_assert_num_queries(1 + entry_queries()) as captured:  # the model's own + entry
         invoice.save()
-    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["UPDATE", "INSERT"]
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "UPDATE" in sql
+    assert 'INSERT INTO "django_audit_log_auditlog"' in sql
     (entry,) = entries("update")
     assert entry.changes == {
         "paid": {"old": False, "new": True},
@@ -62,8 +71,9 @@ def test_update_diff_holds_only_changed_fields_without_a_select(django_assert_nu
 def test_tracked_create_costs_one_query_more_than_plain(django_assert_num_queries):
     with django_assert_num_queries(1):
         Plain.objects.create(name="x")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1 + entry_queries()):
         Invoice.objects.create(number="A-1")
+    assert len(entries("create")) == 1
 
 
 def test_successive_saves_diff_against_the_last_save():
@@ -199,16 +209,27 @@ def test_cascade_deletes_of_tracked_children_are_logged():
     assert sorted(e.changes["body"]["old"] for e in entries("delete")) == ["0", "1", "2"]
 
 
+def _refused_entry(*args, **kwargs):
+    """An entry the database refuses (its CHECK constraint on sensitivity)."""
+    entry = _real_entry_for(*args, **kwargs)
+    entry.sensitivity = "bogus"
+    return entry
+
+
 @pytest.mark.django_db(transaction=True)
 def test_entry_is_written_in_the_same_transaction_as_the_save():
     with (
-        mock.patch(
-            "django_audit_log.tracking.write_entries", side_effect=RuntimeError("disk full")
-        ),
-        pytest.raises(RuntimeError),
+        mock.patch("django_audit_log.tracking.entry_for", side_effect=_refused_entry),
+        pytest.raises(IntegrityError),
     ):
         Invoice.objects.create(number="A-1")
-    assert not Invoice.objects.exists()  # the row went with the failed entry
+    assert not Invoice.objects.exists()  # the row went with the refused entry
+    with (
+        mock.patch("django_audit_log.tracking.entry_for", side_effect=_refused_entry),
+        pytest.raises(IntegrityError),
+    ):
+        Account.objects.create(name="integer key, two INSERTs")
+    assert not Account.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -242,3 +263,58 @@ def test_fixtures_loaded_with_loaddata_are_logged(tmp_path):
     )
     call_command("loaddata", str(fixture), verbosity=0)
     assert [e.target_repr for e in entries("create")] == ["Invoice F-1"]
+
+
+def test_integer_key_create_writes_the_entry_in_the_same_transaction(django_assert_num_queries):
+    # The key is known only after the INSERT: the entry is a second INSERT, in one transaction.
+    with django_assert_num_queries(2):
+        account = Account.objects.create(name="ops")
+    assert entries("create")[0].target_id == str(account.pk)
+
+
+@pytest.mark.postgresql
+def test_single_statement_carries_the_entry_with_the_row(django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        invoice = Invoice.objects.create(number="S-1")
+    (query,) = captured.captured_queries
+    assert query["sql"].startswith('WITH "audit_row" AS (INSERT INTO "testapp_invoice"')
+    assert entries("create")[0].target_id == str(invoice.pk)
+
+
+@pytest.mark.postgresql
+def test_update_of_a_vanished_row_logs_the_insert_only():
+    invoice = Invoice.objects.create(number="V-1")
+    pk = invoice.pk
+    Invoice.objects.filter(pk=pk).delete()
+    invoice.customer = "again"
+    invoice.save()  # UPDATE matches nothing, so Django INSERTs: one "create", no "update"
+    assert [e.action for e in entries() if e.target_id == str(pk)] == ["create", "delete", "create"]
+
+
+def test_a_save_nested_in_a_signal_handler_gets_its_own_entry():
+    from django.db.models.signals import pre_save
+
+    def also_save_another(sender, instance, **kwargs):
+        if instance.number == "outer":
+            Invoice.objects.create(number="inner")
+
+    pre_save.connect(also_save_another, sender=Invoice)
+    try:
+        Invoice.objects.create(number="outer")
+    finally:
+        pre_save.disconnect(also_save_another, sender=Invoice)
+    assert sorted(e.target_repr for e in entries("create")) == ["Invoice inner", "Invoice outer"]
+    numbers = {e.target_repr: e.changes["number"]["new"] for e in entries("create")}
+    assert numbers == {"Invoice inner": "inner", "Invoice outer": "outer"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autocommit_update_is_atomic_with_its_entry():
+    invoice = Invoice.objects.create(number="A-1")
+    invoice.customer = "ACME"
+    with (
+        mock.patch("django_audit_log.tracking.entry_for", side_effect=_refused_entry),
+        pytest.raises(IntegrityError),
+    ):
+        invoice.save()
+    assert Invoice.objects.get(pk=invoice.pk).customer == ""  # refused entry, unchanged row

@@ -18,6 +18,7 @@ from django.db import connections, models, router, transaction
 from django.db.models.fields import Field
 from django.db.models.signals import class_prepared, post_delete, post_save
 
+from django_audit_log import single_statement
 from django_audit_log.services import batched_entries, build_entry, write_entries
 
 _fields_cache: dict[type, tuple[Field, ...]] = {}
@@ -41,6 +42,11 @@ class AuditTrackedModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if single_statement.applies(self, using):
+            # PostgreSQL: the row's INSERT/UPDATE carries the entry in the same statement.
+            with single_statement.carrying_entry(self, using, kwargs.get("update_fields")):
+                super().save(*args, **kwargs)
+            return
         with write_transaction(using):
             super().save(*args, **kwargs)  # the entry is written by post_save, inside
 
@@ -156,23 +162,31 @@ def entry_for(
     return entry
 
 
-def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
-    fields = tracked_fields(sender)
+def changes_on_save(
+    instance: Any, created: bool, update_fields: Any = None
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """``(action, changes, current values)`` of a save; no entry is due when an update has no
+    changes."""
+    fields = tracked_fields(type(instance))
     current = current_values(instance, fields)
-    update_fields = kwargs.get("update_fields")
     if created:
         changes = {
             f.name: {"old": None, "new": current[f.attname]} for f in fields if f.attname in current
         }
-        action = "create"
-    else:
-        if update_fields is not None:
-            fields = tuple(
-                f for f in fields if f.name in update_fields or f.attname in update_fields
-            )
-        changes = diff(fields, instance.__dict__.get("_audit_loaded") or {}, current)
-        action = "update"
-    instance.__dict__.setdefault("_audit_loaded", {}).update(snapshot(dict(current)))
+        return "create", changes, current
+    if update_fields is not None:
+        fields = tuple(f for f in fields if f.name in update_fields or f.attname in update_fields)
+    return "update", diff(fields, instance.__dict__.get("_audit_loaded") or {}, current), current
+
+
+def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
+    state = instance.__dict__
+    if state.pop("_audit_written", False):  # written with the row itself (single_statement)
+        fields = tracked_fields(sender)
+        state.setdefault("_audit_loaded", {}).update(snapshot(current_values(instance, fields)))
+        return
+    action, changes, current = changes_on_save(instance, created, kwargs.get("update_fields"))
+    state.setdefault("_audit_loaded", {}).update(snapshot(dict(current)))
     if changes or created:
         write_entries([entry_for(action, sender, changes, obj=instance)], using)
 
