@@ -99,6 +99,7 @@ def test_every_problem_is_listed_at_once_with_its_line(tmp_path):
           - packages: [two]
           - name: empty
             packages: []
+          - name: bare
         isolated: [tool]
         isolated: [other]
         allow:
@@ -121,10 +122,11 @@ def test_every_problem_is_listed_at_once_with_its_line(tmp_path):
         (10, "a layer is missing 'name'"),
         (10, "package 'two' is in layer 'a' and in layer (unnamed)"),
         (12, "layer 'empty' has no packages"),
-        (14, "duplicate key 'isolated' in the configuration"),
-        (16, "allow entry is missing 'imported'"),
-        (16, "allow entry is missing 'reason'"),
-        (17, "check_dependencies must be true or false, got str 'yes'"),
+        (13, "layer 'bare' is missing 'packages'"),
+        (15, "duplicate key 'isolated' in the configuration"),
+        (17, "allow entry is missing 'imported'"),
+        (17, "allow entry is missing 'reason'"),
+        (18, "check_dependencies must be true or false, got str 'yes'"),
     ]
 
 
