@@ -79,5 +79,5 @@ def test_the_same_package_found_twice_is_a_problem(tmp_path):
     config = Config(tmp_path / "layers.yaml", tmp_path)
     config.sources = ["a/*", "b/*"]
     [(line, message)] = discover(config).problems
-    assert line == 0  # not a line of layers.yaml: the sources found it
+    assert line == 0  # the sources were set in code here, not read from a line
     assert message.startswith("package 'pkg' is found twice: ")

@@ -62,6 +62,7 @@ class Config:
         # Where each named package was written, for errors found after the sources are read.
         self.package_lines: dict[str, int] = {}
         self.layers_line = 1
+        self.sources_line = 0  # 0: the default sources, written nowhere
 
     def to_dict(self) -> dict:
         data = {key: value for key, value in vars(self).items() if key not in ("path", "root")}

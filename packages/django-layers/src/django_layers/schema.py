@@ -142,6 +142,8 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
     for key in ("sources", "ignore"):
         if key in top:
             setattr(config, key, [value for value, _ in reader.strings(top[key], key)])
+    if "sources" in top:
+        config.sources_line = _line(top["sources"])
     for key in ("count_type_checking_imports", "check_dependencies"):
         if key in top:
             value = reader.boolean(top[key], key)

@@ -75,17 +75,17 @@ def discover(config: Config) -> SourceTree:
         full = pattern if os.path.isabs(pattern) else str(config.root / pattern)
         matches = sorted(glob.glob(full))
         if not matches:
-            tree.problems.append((0, f"source {pattern!r} matches nothing"))
+            tree.problems.append((config.sources_line, f"source {pattern!r} matches nothing"))
         for match in matches:
-            _add_package(tree, Path(match), ignored)
+            _add_package(tree, Path(match), ignored, config.sources_line)
     return tree
 
 
-def _add_package(tree: SourceTree, path: Path, ignored) -> None:
+def _add_package(tree: SourceTree, path: Path, ignored, line: int) -> None:
     if path.is_file() and path.suffix == ".py" and path.stem.isidentifier():
         name = path.stem
         if name in tree.packages:
-            tree.problems.append((0, f"package {name!r} is found twice: {path}"))
+            tree.problems.append((line, f"package {name!r} is found twice: {path}"))
             return
         tree.packages[name] = Package(name, path, path.parent)
         if not ignored(path.name):
@@ -96,7 +96,7 @@ def _add_package(tree: SourceTree, path: Path, ignored) -> None:
         return
     name = path.name
     if name in tree.packages:
-        tree.problems.append((0, f"package {name!r} is found twice: {path}"))
+        tree.problems.append((line, f"package {name!r} is found twice: {path}"))
         return
     tree.packages[name] = Package(name, path, path.parent)
     _walk(tree, str(path), name, name, ignored)
