@@ -109,3 +109,27 @@ def test_refresh_from_db_clears_the_cache(make_user, staff_role):
     assert user.hierarchy_level == 0  # cached for this object's lifetime
     user.refresh_from_db()
     assert user.hierarchy_level == 20
+
+
+@pytest.mark.parametrize("how", ["deactivated", "soft-deleted", "expired"])
+def test_a_dead_role_grants_no_permission(make_user, superuser, staff_role, grant, how):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    grant(staff_role, "billing.refund")
+    user = make_user()
+    now = timezone.now()
+    if how == "expired":
+        assign_role(user, staff_role, superuser, valid_from=now - timedelta(days=2), valid_to=now)
+    else:
+        assign_role(user, staff_role, superuser)
+        if how == "deactivated":
+            staff_role.is_active = False
+            staff_role.save()
+        else:
+            staff_role.delete()
+    fresh = User.objects.get(pk=user.pk)
+    assert not fresh.has_module_permission("billing", "refund")
+    assert not fresh.has_perm("django_rbac.billing.refund")
+    assert fresh.hierarchy_level == 0

@@ -50,3 +50,26 @@ def test_misconfigured_views_fail_closed_even_for_superusers(client, superuser, 
     client.logout()
     with pytest.raises(ImproperlyConfigured):
         client.get(url)
+
+
+def test_async_views_are_guarded_too(make_user, superuser, staff_role, grant):
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    client = AsyncClient()
+
+    @async_to_sync
+    async def get(url):
+        return await client.get(url)
+
+    for url in ("/async/practice/", "/async/manager-cbv/"):
+        assert get(url).status_code == 302
+    clerk = make_user(20)
+    client.force_login(clerk)
+    assert get("/async/practice/").status_code == 403
+    assert get("/async/manager-cbv/").status_code == 403
+    grant(staff_role, "practice.view")
+    assign_role(clerk, staff_role, superuser)
+    assert get("/async/practice/").content == b"ok"
+    client.force_login(make_user(60))
+    assert get("/async/manager-cbv/").content == b"ok"

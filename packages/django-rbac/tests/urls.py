@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("practice/", views.practice_view),
     path("manager/", views.manager_view),
+    path("async/practice/", views.practice_view_async),
+    path("async/manager-cbv/", views.ManagerOnlyAsync.as_view()),
     path("practice/edit/", views.PracticeEdit.as_view()),
     path("forgot-module/", views.ForgotModule.as_view()),
     path("undeclared-module/", views.UndeclaredModule.as_view()),

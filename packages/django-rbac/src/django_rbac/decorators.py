@@ -1,4 +1,4 @@
-"""View decorators that fail closed.
+"""View decorators that fail closed, for sync and async views.
 
 Anonymous users are sent to the login page; authenticated users without the right get 403
 (``PermissionDenied``). A decorator used without its arguments, or naming a module permission
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
@@ -21,16 +22,30 @@ from django_rbac.exceptions import UnknownModulePermissionError
 
 
 def _guard(check: Callable[[Any], bool], before: Callable[[], None] = lambda: None):
+    def denial(request: Any) -> Any:
+        """``None`` when the request may pass; otherwise a redirect, or PermissionDenied."""
+        before()
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not check(user):
+            raise PermissionDenied
+        return None
+
     def decorator(view: Callable) -> Callable:
+        if iscoroutinefunction(view):
+
+            @wraps(view)
+            async def guarded_async(request: Any, *args: Any, **kwargs: Any) -> Any:
+                # The checks may query the database: run them where sync code is allowed.
+                refused = await sync_to_async(denial)(request)
+                return refused or await view(request, *args, **kwargs)
+
+            return guarded_async
+
         @wraps(view)
         def guarded(request: Any, *args: Any, **kwargs: Any) -> Any:
-            before()
-            user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
+            return denial(request) or view(request, *args, **kwargs)
 
         return guarded
 

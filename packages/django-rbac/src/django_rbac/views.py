@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,12 +20,23 @@ from django_rbac.exceptions import UnknownModulePermissionError
 
 class _RBACViewMixin(AccessMixin):
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "view_is_async", False):
+            return self._dispatch_async(request, *args, **kwargs)
+        return self.rbac_denial(request) or super().dispatch(request, *args, **kwargs)
+
+    async def _dispatch_async(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # The checks may query the database: run them where sync code is allowed.
+        refused = await sync_to_async(self.rbac_denial)(request)
+        return refused or await super().dispatch(request, *args, **kwargs)
+
+    def rbac_denial(self, request: Any) -> Any:
+        """``None`` when the request may pass; else the login redirect, or PermissionDenied."""
         self.check_rbac_configuration()
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.has_rbac_access(request.user):
             return self.handle_no_permission()  # authenticated: PermissionDenied (403)
-        return super().dispatch(request, *args, **kwargs)
+        return None
 
     def check_rbac_configuration(self) -> None:
         raise NotImplementedError

@@ -12,7 +12,12 @@ def ok(request, *args, **kwargs):
     return HttpResponse("ok")
 
 
+async def ok_async(request, *args, **kwargs):
+    return HttpResponse("ok")
+
+
 practice_view = require_permission("practice", "view")(ok)
+practice_view_async = require_permission("practice", "view")(ok_async)
 manager_view = requires_hierarchy_level(60)(ok)
 
 
@@ -60,3 +65,10 @@ class EditUser(HierarchyPermissionMixin, View):
 class ForgotTarget(HierarchyPermissionMixin, View):
     def get(self, request):
         return HttpResponse("open door")
+
+
+class ManagerOnlyAsync(HierarchyLevelMixin, View):
+    required_hierarchy_level = 60
+
+    async def get(self, request):
+        return HttpResponse("ok")
