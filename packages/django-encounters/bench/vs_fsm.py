@@ -118,7 +118,7 @@ def main() -> None:
 
     ours_ms = statistics.median(ours) * 1000
     theirs_ms = statistics.median(theirs) * 1000
-    print(f"PostgreSQL {connection.pg_version}, {args.rounds} rounds x {args.moves} moves")
+    print(f"PostgreSQL {connection.pg_version // 10000}, {args.rounds} rounds x {args.moves} moves")
     print(f"django-encounters transition():              {ours_ms:.3f} ms per move (median)")
     print(f"django-fsm-2 ConcurrentTransition + log row: {theirs_ms:.3f} ms per move (median)")
     print(f"ratio encounters / fsm: {ours_ms / theirs_ms:.2f}x")
