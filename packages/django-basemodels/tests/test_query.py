@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from django_basemodels.exceptions import BaseModelsError, SoftDeleteBypassError
 from django_basemodels.query import (
@@ -10,7 +11,7 @@ from django_basemodels.query import (
     SoftDeleteQuerySet,
     soft_delete_queryset_for,
 )
-from tests.testapp.models import Article, Book, BookQuerySet, Comment, Reaction, Tag
+from tests.testapp.models import Article, Book, BookQuerySet, Comment, Note, Reaction, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,16 @@ def test_hard_delete_removes_rows_and_their_children(thread):
     assert counts == {"testapp.Article": 1, "testapp.Comment": 2, "testapp.Reaction": 2}
     assert total == 5
     assert Comment.all_objects.count() == 0
+
+
+def test_querysets_filtered_across_nullable_relations_delete_and_restore():
+    # The lock subquery then has an outer join; only the model's own rows may be locked.
+    article = Article.objects.create(title="x")
+    notes = [Note.objects.create(article=article), Note.objects.create(article=None)]
+    Note.objects.create(article=Article.objects.create(title="other"))
+    rows = Note.all_objects.filter(Q(article__isnull=True) | Q(article__title="x"))
+    assert rows.delete() == (2, {"testapp.Note": 2})
+    assert Article.objects.count() == 2  # the joined table is read, not written
+    assert set(Note.deleted_objects.all()) == set(notes)
+    assert rows.restore() == 2
+    assert Note.deleted_objects.count() == 0

@@ -129,8 +129,14 @@ def _write(rows: models.QuerySet, values: dict[str, Any]) -> int:
     and a plain FOR UPDATE would also block the foreign-key checks that other transactions run
     on these rows at commit, which can deadlock with them.
     """
-    no_key = connections[rows.db].features.has_select_for_no_key_update
-    locked = rows.order_by("pk").select_for_update(no_key=no_key).values("pk")
+    features = connections[rows.db].features
+    lock = rows.select_for_update(
+        no_key=features.has_select_for_no_key_update,
+        # Only this model's rows: a filter across relations joins other tables, which must not
+        # be locked (and cannot be, on the nullable side of an outer join).
+        of=("self",) if features.has_select_for_update_of else (),
+    )
+    locked = lock.order_by("pk").values("pk")
     return _rows(rows.model, rows.db).filter(pk__in=locked).update(**values)
 
 
