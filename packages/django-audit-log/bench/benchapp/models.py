@@ -2,11 +2,15 @@
 
 import pghistory
 from django.db import models
+from django_basemodels.models import UUIDModel
 
 from django_audit_log import AuditTrackedModel
 
 
-class Fields(models.Model):
+class Fields(UUIDModel):
+    """Six fields, plus the UUIDv7 key every model of this repository has (the same for all
+    four variants)."""
+
     number = models.CharField(max_length=20)
     customer = models.CharField(max_length=100)
     amount = models.DecimalField(max_digits=10, decimal_places=2)

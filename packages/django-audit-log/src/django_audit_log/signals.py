@@ -3,9 +3,9 @@
 The package sends no signals of its own. A host wires signals to the log in one call each::
 
     from django_audit_log import connect_signal
-    from django_catalog.signals import basket_committed
+    from billing.signals import invoice_sent     # a signal of any package or app
 
-    connect_signal(basket_committed, "basket.committed", obj_arg="basket", actor_arg="user")
+    connect_signal(invoice_sent, "invoice.sent", obj_arg="invoice", actor_arg="user")
 """
 
 from __future__ import annotations
