@@ -22,7 +22,7 @@ def run(ctx) -> None:
     with audit_context(actor=ctx.admin, request_id="demo"):
         closing = log_event("demo.finished", metadata={"steps": 9}, sensitivity="high")
     total = AuditLog.objects.count()
-    ctx.say(f"The host wired its signals to the audit log; {total} entries were written.")
+    ctx.say(f"Everything the demo did went to the audit log: {total} entries so far.")
     ctx.say(f"The last {min(LAST, total)}, newest first (time, actor, action, target, changes):")
     for entry in AuditLog.objects.select_related("target_content_type")[:LAST]:
         actor = entry.actor_display or ("system" if entry.is_system else "anonymous")
