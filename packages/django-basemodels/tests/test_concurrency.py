@@ -80,3 +80,17 @@ def test_operations_starting_at_different_levels_do_not_deadlock(forum):
     assert run.errors == []
     for comment in Comment.all_objects.filter(pk__in=comment_ids):
         assert_children_follow(comment, Reaction.all_objects.filter(comment=comment))
+
+
+def test_16_threads_deleting_one_row_stamp_it_once(thread):
+    article, _comments, _reactions = thread
+
+    def delete(index: int) -> int:
+        return Article.all_objects.filter(pk=article.pk).delete()[0]
+
+    run = run_concurrently(delete, threads=16)
+    assert run.errors == []
+    assert sorted(run.results) == [0] * 15 + [5]  # one thread took the batch, whole
+    moment = Article.all_objects.get(pk=article.pk).deleted_at
+    assert set(Comment.all_objects.values_list("deleted_at", flat=True)) == {moment}
+    assert set(Reaction.all_objects.values_list("deleted_at", flat=True)) == {moment}
