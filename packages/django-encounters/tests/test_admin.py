@@ -79,3 +79,14 @@ def test_transition_admin_is_read_only(admin_client, encounter):
     assert (
         admin_client.get(reverse("admin:django_encounters_encounter_changelist")).status_code == 200
     )
+
+
+def test_deleting_an_encounter_in_the_admin_soft_deletes_it(admin_client, encounter):
+    transition(encounter, "checked_in")
+    url = reverse("admin:django_encounters_encounter_delete", args=[encounter.pk])
+    assert "Are you sure" in admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Encounter.objects.filter(pk=encounter.pk).exists()
+    assert Encounter.all_objects.get(pk=encounter.pk).is_deleted
+    assert EncounterTransition.objects.filter(encounter=encounter).count() == 2

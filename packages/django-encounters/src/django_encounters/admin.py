@@ -74,6 +74,15 @@ class EncounterAdmin(admin.ModelAdmin):
     readonly_fields = ("state", "state_since", "ended_at")
     inlines = [EncounterTransitionInline]
 
+    def get_deleted_objects(self, objs, request):
+        """Deleting here is a soft delete: the history stays, so nothing else is affected.
+
+        (Django's collector would report the PROTECTed transitions and refuse.)
+        """
+        objs = list(objs)
+        perms_needed = set() if self.has_delete_permission(request) else {"encounter"}
+        return [str(obj) for obj in objs], {"encounters": len(objs)}, perms_needed, []
+
     def get_readonly_fields(self, request, obj=None):
         # The definition is chosen once; after that only transition() changes anything about it.
         if obj is not None:
