@@ -14,6 +14,7 @@ from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 
 from django_rbac import access
+from django_rbac.conf import MAX_LEVEL
 from django_rbac.exceptions import (
     InactiveRoleError,
     InvalidAssignmentPeriodError,
@@ -34,7 +35,8 @@ def check_can_manage(actor: Any, user: Any, role: Role, verb: str = "assign") ->
     if not access.can_manage_role(actor, role):
         raise RoleEscalationError(actor, role, level, verb)
     if not access.can_manage_user(actor, user):
-        other = 101 if access.is_superuser(user) else access.hierarchy_level(user)
+        # A superuser ranks above every role level, so report them one above the top.
+        other = MAX_LEVEL + 1 if access.is_superuser(user) else access.hierarchy_level(user)
         raise UserEscalationError(actor, user, level, other)
 
 
