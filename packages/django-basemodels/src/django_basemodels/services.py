@@ -1,9 +1,10 @@
 """The operations behind soft delete: ``soft_delete()`` and ``restore()``, cascade included.
 
-Both take a queryset and cost a fixed number of queries, whatever the number of rows: one UPDATE
-for the queryset's own model plus one per model the cascade reaches (see ``cascade``). Each runs
-in one transaction (``atomic(savepoint=False)``, so no SAVEPOINT queries inside callers'
-transactions) and locks rows in a fixed order: models parents first, rows by primary key.
+Both take a queryset and cost a fixed number of queries, whatever the number of rows: a soft
+delete is one UPDATE for the queryset's own model plus one per model the cascade reaches (see
+``cascade``); a restore is twice that (mark, then clear). Each runs in one transaction
+(``atomic(savepoint=False)``, so no SAVEPOINT queries inside callers' transactions) and locks
+rows in a fixed order: models parents first, rows by primary key.
 
 How a batch is recognised: every row a soft delete writes, cascaded or not, is stamped with the
 same ``deleted_at``. A child belongs to its parent's batch when its ``deleted_at`` equals the
@@ -13,7 +14,7 @@ How restore() walks down without forgetting: clearing a parent's ``deleted_at`` 
 the moment its children are matched by. So restore() first *marks* the batch top-down, moving each
 ``deleted_at`` back by ``MARK_SHIFT`` (a child is marked when its parent's mark equals its own
 moment minus the shift), then clears the marks model by model. Marks live only inside the
-transaction; real moments are therefore kept between ``EARLIEST`` and ``LATEST``.
+transaction; real moments are therefore kept between ``earliest()`` and ``latest()``.
 """
 
 from __future__ import annotations
