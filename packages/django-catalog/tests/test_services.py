@@ -6,6 +6,7 @@ from django_catalog.exceptions import (
     BasketCancelledError,
     BasketDeletedError,
     BasketNotDraftError,
+    CatalogError,
     EmptyBasketError,
     InvalidEncounterError,
     InvalidQuantityError,
@@ -14,6 +15,7 @@ from django_catalog.exceptions import (
     OverDispenseError,
 )
 from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
+from django_catalog.query import BasketQuerySet
 from django_catalog.services import (
     add_item,
     cancel_basket,
@@ -49,6 +51,28 @@ def test_a_new_draft_follows_a_committed_basket(filled_basket, encounter, user):
 def test_a_deleted_draft_is_not_reused(basket, encounter, user):
     basket.delete()
     assert get_or_create_draft_basket(encounter, user) != basket
+
+
+def test_losing_the_draft_race_reads_the_winners_draft(basket, encounter, user, monkeypatch):
+    """The first read misses the draft another caller just created; the insert then fails."""
+    real_drafts = BasketQuerySet.drafts
+    calls = []
+
+    def drafts(queryset):
+        calls.append(1)
+        return queryset.none() if len(calls) == 1 else real_drafts(queryset)
+
+    monkeypatch.setattr(BasketQuerySet, "drafts", drafts)
+    assert get_or_create_draft_basket(encounter, user) == basket
+    assert len(calls) == 2
+    assert Basket.objects.filter(encounter=encounter).count() == 1
+
+
+def test_a_draft_that_never_settles_is_a_catalog_error(basket, encounter, user, monkeypatch):
+    monkeypatch.setattr(BasketQuerySet, "drafts", lambda queryset: queryset.none())
+    with pytest.raises(CatalogError, match="after 5 attempts"):
+        get_or_create_draft_basket(encounter, user)
+    assert Basket.objects.filter(encounter=encounter).count() == 1
 
 
 def test_draft_basket_needs_an_encounter_instance(user):
