@@ -138,6 +138,11 @@ CASES = {
     "dependencies used in an expression decline": ('dependencies = [("a", "1")] + more\n', False),
     "chained dependencies decline": ('x = dependencies = [("a", "1")]\n', False),
     "parenthesized dependencies target declines": ('(dependencies) = [("a", "1")]\n', False),
+    "f-string that only names a coupling in its text": (
+        'x = f"use get_model() for {name!r}"\nimport shown\n',
+        True,
+    ),
+    "f-string with a call inside declines": ("x = f\"{import_module('a.b')}\"\n", False),
     "unterminated string declines": ('x = """never closed\n', False),
 }
 

@@ -43,6 +43,7 @@ _LEXER = re.compile(
 # The same with single brackets: the bracket depth at a point of the file.
 _BRACKETS = re.compile(_COMMENT_OR_STRING + r"|\(|\[|\{|\)|\]|\}", re.VERBOSE | re.DOTALL)
 _OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+_WORDS = re.compile(r"ForeignKey|OneToOneField|ManyToManyField|get_model|import_module")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _DOTTED = rf"{_NAME}(?:\.{_NAME})*"
@@ -257,12 +258,10 @@ def scan(source: str) -> list[Record] | None:
             if first in "'\"":
                 if resume - pos == 1:
                     raise Unsure  # an unterminated string
-                if (
-                    source[pos - 1] in _PREFIXES
-                    and _is_f_string(source, pos)
-                    and not _balanced(match.group())
-                ):
-                    raise Unsure
+                if source[pos - 1] in _PREFIXES and _is_f_string(source, pos):
+                    fields = _replacement_fields(match.group())
+                    if fields is None or _WORDS.search(fields):
+                        raise Unsure  # cut short, or a call inside a replacement field
                 continue
             if pos and (source[pos - 1].isalnum() or source[pos - 1] == "_"):
                 continue  # the end of a longer name
@@ -287,9 +286,11 @@ def scan(source: str) -> list[Record] | None:
     return found
 
 
-def _balanced(text: str) -> bool:
-    """An f-string's braces pair up; a string cut short by nested quotes (PEP 701) does not."""
+def _replacement_fields(text: str) -> str | None:
+    """The code inside an f-string's braces, or ``None`` when they do not pair up (a string cut
+    short by nested quotes, PEP 701)."""
     depth, index, size = 0, 0, len(text)
+    inside = []
     while index < size:
         char = text[index]
         if depth == 0 and char in "{}" and text[index + 1 : index + 2] == char:
@@ -300,6 +301,8 @@ def _balanced(text: str) -> bool:
         elif char == "}":
             depth -= 1
             if depth < 0:
-                return False
+                return None
+        elif depth:
+            inside.append(char)
         index += 1
-    return depth == 0
+    return "".join(inside) if depth == 0 else None
