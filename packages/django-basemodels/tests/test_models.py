@@ -94,3 +94,14 @@ def test_child_deleted_before_its_parent_keeps_its_own_moment(thread):
     article.delete()
     assert Comment.all_objects.get(pk=comments[1].pk).deleted_at == earlier
     assert Comment.all_objects.get(pk=comments[0].pk).deleted_at == article.deleted_at
+
+
+def test_prefetch_hides_deleted_rows_and_forward_access_still_resolves(thread):
+    article, comments, _reactions = thread
+    comments[1].delete()
+    (fetched,) = Article.objects.prefetch_related("comments")
+    assert list(fetched.comments.all()) == [comments[0]]
+    article.delete()
+    deleted_parent = Comment.all_objects.get(pk=comments[0].pk).article
+    assert deleted_parent == article
+    assert deleted_parent.is_deleted
