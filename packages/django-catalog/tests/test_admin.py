@@ -101,3 +101,23 @@ def test_catalog_settings_admin_edits_the_singleton(admin_client):
     response = admin_client.post(response.url, {"allow_inactive_items": "on"})
     assert response.status_code == 302
     assert CatalogSettings.get_instance().allow_inactive_items is True
+
+
+def test_boards_view_counts_work_items_per_board_and_status(admin_client, work_items, user):
+    from django_catalog.services import update_work_item_status
+
+    update_work_item_status(work_items[0], "in_progress", user)
+    response = admin_client.get(url(WorkItem, "boards"))
+    assert response.status_code == 200
+    boards = {board["name"]: board["cells"] for board in response.context["boards"]}
+    assert {cell["status"]: cell["count"] for cell in boards["lab"]}["in_progress"] == 1
+    assert {cell["status"]: cell["count"] for cell in boards["pharmacy"]}["pending"] == 1
+    assert f'{url(WorkItem)}?board=pharmacy&amp;status=pending"' in response.text
+    assert url(WorkItem, "boards") in admin_client.get(url(WorkItem)).text
+
+
+def test_boards_view_needs_permission(client, user, work_items):
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get(url(WorkItem, "boards")).status_code == 403

@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from django_catalog import services
 from django_catalog.exceptions import CatalogError
@@ -121,7 +124,7 @@ class DispenseLogInline(admin.TabularInline):
 
 @admin.register(WorkItem)
 class WorkItemAdmin(admin.ModelAdmin):
-    """The boards: filter the list by board (and status) to see one board's queue."""
+    """The boards: an overview (``boards/``) and the list filtered by board and status."""
 
     list_display = ["display_name", "board", "status", "priority", "assigned_to", "created_at"]
     list_filter = ["board", "status", "kind", "priority"]
@@ -147,6 +150,42 @@ class WorkItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["assigned_to"]
     inlines = [DispenseLogInline]
     actions = ["start", "complete", "cancel"]
+
+    def get_urls(self) -> list:
+        name = f"{self.opts.app_label}_{self.opts.model_name}_boards"
+        view = self.admin_site.admin_view(self.boards_view)
+        return [path("boards/", view, name=name), *super().get_urls()]
+
+    def boards_view(self, request: HttpRequest) -> TemplateResponse:
+        """Every board with its work item count per status, each linking to the list."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        counts: dict[str, dict[str, int]] = {}
+        rows = WorkItem.objects.values("board", "status").annotate(count=Count("pk"))
+        for row in rows.order_by("board"):
+            counts.setdefault(row["board"], {})[row["status"]] = row["count"]
+        boards = [
+            {
+                "name": board,
+                "cells": [
+                    {"status": status, "count": by_status.get(status, 0)}
+                    for status in WorkItem.Status.values
+                ],
+            }
+            for board, by_status in counts.items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Boards",
+            "boards": boards,
+            "statuses": WorkItem.Status.choices,
+            "changelist_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                current_app=self.admin_site.name,
+            ),
+        }
+        return TemplateResponse(request, "admin/django_catalog/workitem/boards.html", context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # work items are spawned by committing a basket
