@@ -93,3 +93,14 @@ def test_bulk_create_refuses_ignore_conflicts(definition, patient):
         Encounter.objects.bulk_create(
             [Encounter(definition=definition, subject=patient)], ignore_conflicts=True
         )
+
+
+def test_saving_a_partly_loaded_encounter_writes_only_what_was_loaded(
+    encounter, django_assert_num_queries
+):
+    partial = Encounter.objects.only("id", "notes").get(pk=encounter.pk)
+    partial.notes = "partial"
+    with django_assert_num_queries(1):
+        partial.save()
+    stored = Encounter.objects.get(pk=encounter.pk)
+    assert (stored.notes, stored.state) == ("partial", "scheduled")

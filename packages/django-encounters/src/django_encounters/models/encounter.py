@@ -127,10 +127,13 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                 raise StateChangeError(self, name.removesuffix("_id"))
         update_fields = kwargs.get("update_fields")
         if update_fields is None:
+            deferred = self.get_deferred_fields()  # as Django does: never write unloaded fields
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in STATE_FIELDS
+                if not field.primary_key
+                and field.name not in STATE_FIELDS
+                and field.attname not in deferred
             ]
         else:
             for name in update_fields:
