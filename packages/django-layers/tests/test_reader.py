@@ -101,3 +101,18 @@ def test_unreadable_file_is_an_error(tmp_path):
     missing.unlink()
     with pytest.raises(FileError, match="cannot be read"):
         read_file(str(missing), stat, False)
+
+
+def test_warnings_about_the_checked_code_are_not_shown(tmp_path, recwarn):
+    # Warnings are errors in this suite: an invalid escape would fail the read if it leaked.
+    source = tmp_path / "escapes.py"
+    source.write_text(
+        'import a\nx = "\\d"\ny = ForeignKey("app.M", help_text="\\d")\nimport b; c\n'
+    )
+    records, _, how = read_file(str(source), os.stat(source), False)
+    assert how == "tree"
+    assert [r[3] for r in records] == ["a", "app", "b"]
+    fast = tmp_path / "fast.py"
+    fast.write_text('import a\ny = ForeignKey("app.M", help_text="\\d")\n')
+    assert [r[3] for r in read_file(str(fast), os.stat(fast), False)[0]] == ["a", "app"]
+    assert len(recwarn) == 0

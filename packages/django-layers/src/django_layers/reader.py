@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import warnings
 
 _MAGIC = importlib.util.MAGIC_NUMBER
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
@@ -70,14 +71,21 @@ def read_file(path: str, stat: os.stat_result, is_apps: bool) -> tuple[list, lis
 
     ``how`` says which way was taken: ``"fast"`` or ``"tree"``.
     """
-    from django_layers import extract, scan
-
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
         raise FileError(path, 1, 1, f"cannot be read: {error.strerror}") from error
     text = _decode(data)
+    # Compiling someone's code may warn about it (invalid escape sequences, ...): not ours to say.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _read(path, stat, data, text, is_apps)
+
+
+def _read(path: str, stat: os.stat_result, data: bytes, text: str | None, is_apps: bool):
+    from django_layers import extract, scan
+
     records = None
     try:
         if text is not None:

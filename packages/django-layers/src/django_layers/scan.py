@@ -9,7 +9,7 @@ f-string that nests quotes, ``if TYPE_CHECKING:``, non-ASCII names, ...) makes :
 return ``None`` and the caller falls back to the syntax tree, so the result is always the
 reference result. Django couplings are read by parsing only the call or assignment they sit in.
 
-The file must be known to be valid Python (see :mod:`django_layers.validate`): the pass relies
+The file must be known to be valid Python (see :mod:`django_layers.reader`): the pass relies
 on it, e.g. a line that starts with ``import`` can only be an import statement in valid code.
 """
 
