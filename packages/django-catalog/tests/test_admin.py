@@ -80,8 +80,6 @@ def test_basket_commit_action(admin_client, filled_basket):
 def test_items_are_added_through_the_basket_inline(admin_client, basket, lab_test, admin_user):
     prefix = "items"
     data = {
-        "encounter": basket.encounter_id,
-        "created_by": basket.created_by_id,
         f"{prefix}-TOTAL_FORMS": "1",
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-0-catalog_item": lab_test.pk,
@@ -121,3 +119,10 @@ def test_boards_view_needs_permission(client, user, work_items):
     user.save()
     client.force_login(user)
     assert client.get(url(WorkItem, "boards")).status_code == 403
+
+
+def test_a_saved_basket_keeps_its_encounter(admin_client, basket):
+    other = type(basket.encounter).objects.create(label="other")
+    data = {"encounter": other.pk, "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0"}
+    assert admin_client.post(url(Basket, "change", basket.pk), data).status_code == 302
+    assert Basket.objects.get(pk=basket.pk).encounter_id == basket.encounter_id

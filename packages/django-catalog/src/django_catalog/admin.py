@@ -82,6 +82,11 @@ class BasketAdmin(admin.ModelAdmin):
     inlines = [BasketItemInline]
     actions = ["commit", "cancel"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A saved basket keeps its encounter and author; only its items change, while a draft.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is None else [*fields, "encounter", "created_by"]
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for item in formset.save(commit=False):
             if item._state.adding:
