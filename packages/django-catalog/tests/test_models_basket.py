@@ -12,7 +12,8 @@ from django_catalog.exceptions import (
     RefusedOperationError,
 )
 from django_catalog.models import Basket, BasketItem, CatalogSettings
-from django_catalog.services import cancel_basket, commit_basket
+from django_catalog.services import cancel_basket, commit_basket, get_or_create_draft_basket
+from tests.testapp.models import Encounter
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,19 @@ def test_items_deleted_from_a_draft_are_not_restored_after_commit(filled_basket,
     with pytest.raises(BasketNotDraftError):
         BasketItem.deleted_objects.filter(pk=removed.pk).restore()
     assert BasketItem.objects.filter(basket=filled_basket).count() == 1
+
+
+def test_items_cannot_be_moved_into_a_closed_basket(filled_basket, user):
+    other = get_or_create_draft_basket(Encounter.objects.create(), user)
+    BasketItem.objects.create(
+        basket=other, catalog_item=filled_basket.items.first().catalog_item, added_by=user
+    )
+    commit_basket(filled_basket, user)
+    movable = BasketItem.objects.filter(basket=other)
+    with pytest.raises(BasketNotDraftError):
+        movable.update(basket=filled_basket)
+    item = movable.get()
+    item.basket = filled_basket
+    with pytest.raises(BasketNotDraftError):
+        BasketItem.objects.bulk_update([item], ["basket"])
+    assert BasketItem.objects.filter(basket=filled_basket).count() == 2

@@ -69,8 +69,11 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
     bulk_create.alters_data = True
 
     def update(self, **kwargs: Any) -> int:
+        # Moving items into another basket needs that basket to be a draft as well.
+        target = kwargs.get("basket", kwargs.get("basket_id"))
+        targets = [] if target is None or hasattr(target, "resolve_expression") else [target]
         with transaction.atomic(using=self.db):
-            self._refuse_outside_drafts()
+            self._refuse_outside_drafts(also=[getattr(t, "pk", t) for t in targets])
             return super().update(**kwargs)
 
     update.alters_data = True
@@ -78,9 +81,9 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            self.model.objects.using(self.db).filter(
+            self.model.all_objects.using(self.db).filter(
                 pk__in=[obj.pk for obj in objs]
-            )._refuse_outside_drafts()
+            )._refuse_outside_drafts(also=[obj.basket_id for obj in objs])
             return super().bulk_update(objs, fields, *args, **kwargs)
 
     bulk_update.alters_data = True
@@ -106,14 +109,17 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
 
     restore.alters_data = True
 
-    def _refuse_outside_drafts(self) -> None:
-        """Lock the baskets involved and refuse when one of them is not a draft."""
+    def _refuse_outside_drafts(self, also: Any = ()) -> None:
+        """Lock the baskets involved (and ``also`` these) and refuse any that is not a draft."""
         from django_catalog.models import Basket
 
         baskets = Basket.all_objects.using(self.db).select_for_update().only("pk", "status")
+        involved = models.Q(pk__in=self.values("basket_id"))
+        if also:
+            involved |= models.Q(pk__in=list(also))
         # Every basket involved is locked (not only the closed ones) so that none can be
         # committed between this check and the write that follows it.
-        for basket in baskets.filter(pk__in=self.values("basket_id")).order_by("pk"):
+        for basket in baskets.filter(involved).order_by("pk"):
             if basket.status != "draft":
                 raise BasketNotDraftError(basket)
 
