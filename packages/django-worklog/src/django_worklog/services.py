@@ -84,6 +84,7 @@ def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
             return []
         for session in stale:
             _mark_stopped(session, now, StopReason.SYSTEM)
+            session.updated_at = now
         durations = Case(
             *(When(pk=session.pk, then=Value(session.duration_seconds)) for session in stale),
             output_field=WorkSession._meta.get_field("duration_seconds"),
