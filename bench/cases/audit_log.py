@@ -1,0 +1,153 @@
+"""django-audit-log: what change tracking costs per save, per explicit log() and per bulk update.
+
+The same six-field model (benchapp.models.Fields) five times: plain, AuditTrackedModel,
+registered with django-auditlog, with django-simple-history's HistoricalRecords and (PostgreSQL
+only) tracked by django-pghistory's triggers. Saves run in autocommit, as a view would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+from auditlog.models import LogEntry
+from benchapp.models import AuditlogItem, HistoryItem, PlainItem, TrackedItem
+from django.conf import settings
+from simple_history.utils import bulk_update_with_history
+
+from django_audit_log import log
+
+PACKAGE = "django-audit-log"
+
+
+def create(model, i):
+    return model.objects.create(
+        number=f"N-{i}",
+        customer="ACME",
+        amount=decimal.Decimal("10.00"),
+        issued_on=datetime.date(2025, 1, 1),
+        note="",
+    )
+
+
+def update(obj, i):
+    obj.amount = decimal.Decimal(i)
+    obj.note = f"changed {i}"
+    obj.save()
+
+
+def creating(model, rows):
+    return lambda: lambda: [create(model, i) for i in range(rows)]
+
+
+def updating(model, rows):
+    def prepare():
+        objs = [create(model, i) for i in range(rows)]
+        return lambda: [update(obj, i + 1) for i, obj in enumerate(objs)]
+
+    return prepare
+
+
+def queryset_updating(model, rows):
+    def prepare():
+        pks = [create(model, i).pk for i in range(rows)]
+        return lambda: model.objects.filter(pk__in=pks).update(note="bulk", paid=True)
+
+    return prepare
+
+
+def bulk_updating(model, rows, bulk_update):
+    def prepare():
+        objs = [create(model, i) for i in range(rows)]
+        for i, obj in enumerate(objs):
+            obj.note = f"bulk {i}"
+        return lambda: bulk_update(objs)
+
+    return prepare
+
+
+def peers():
+    found = {
+        "plain save": PlainItem,
+        "django-auditlog": AuditlogItem,
+        "django-simple-history": HistoryItem,
+    }
+    if settings.POSTGRESQL:
+        from benchpg.models import PghistoryItem
+
+        found["django-pghistory"] = PghistoryItem
+    return found
+
+
+def run(bench) -> None:
+    saves = bench.sizes.pick(300, 5)
+    bulk = bench.sizes.pick(1000, 20)
+    pg_only = "PostgreSQL only (triggers)"
+    for peer, model in peers().items():
+        note = pg_only if peer == "django-pghistory" else ""
+        bench.pair(
+            "tracked create()",
+            peer,
+            creating(TrackedItem, saves),
+            creating(model, saves),
+            ops=saves,
+            note=note,
+        )
+        bench.pair(
+            "tracked save() (update)",
+            peer,
+            updating(TrackedItem, saves),
+            updating(model, saves),
+            ops=saves,
+            note=note,
+        )
+
+    target = create(PlainItem, 0)
+    changes = {"amount": {"old": "10.00", "new": "12.00"}}
+
+    def ours_log():
+        for _ in range(saves):
+            log("invoice.amount_changed", obj=target, changes=changes)
+
+    def auditlog_log():
+        for _ in range(saves):
+            LogEntry.objects.log_create(
+                target, force_log=True, action=LogEntry.Action.UPDATE, changes=changes
+            )
+
+    bench.pair(
+        "explicit log()",
+        "django-auditlog log_create()",
+        lambda: ours_log,
+        lambda: auditlog_log,
+        ops=saves,
+    )
+
+    size = f"{bulk:,} rows"
+    bench.pair(
+        f"QuerySet.update() of {size}",
+        "plain update, untracked",
+        queryset_updating(TrackedItem, bulk),
+        queryset_updating(PlainItem, bulk),
+        note="auditlog and simple-history do not see this path",
+    )
+    if settings.POSTGRESQL:
+        from benchpg.models import PghistoryItem
+
+        bench.pair(
+            f"QuerySet.update() of {size}",
+            "django-pghistory",
+            queryset_updating(TrackedItem, bulk),
+            queryset_updating(PghistoryItem, bulk),
+            note=pg_only,
+        )
+    bench.pair(
+        f"bulk_update() of {size}",
+        "simple-history bulk_update_with_history()",
+        bulk_updating(
+            TrackedItem, bulk, lambda objs: TrackedItem.objects.bulk_update(objs, ["note"])
+        ),
+        bulk_updating(
+            HistoryItem, bulk, lambda objs: bulk_update_with_history(objs, HistoryItem, ["note"])
+        ),
+    )

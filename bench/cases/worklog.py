@@ -1,0 +1,102 @@
+"""django-worklog: the start_session() switch and the per-user total report.
+
+No peer package does server-side session timing, so the baselines are what an app writes by
+hand, measured in the same run:
+
+- switch: start_session() (user row lock, running session stopped, new one inserted, under the
+  one-active-session constraint) against a plain model: stop the running row, insert a new one,
+  in one transaction, without lock or constraint;
+- report: total_seconds_per_user() (one GROUP BY query) against summing
+  ``values_list("user", "duration_seconds")`` in Python.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+
+from benchapp.models import Organization, PlainSession
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from django_worklog import WorkSession, start_session
+from django_worklog.reports import total_seconds_per_user
+
+PACKAGE = "django-worklog"
+
+
+def seed_sessions(users, context, count: int) -> None:
+    """Stopped sessions written directly (start_session() would take minutes for 10,000)."""
+    content_type = ContentType.objects.get_for_model(context)
+    start = timezone.now() - datetime.timedelta(days=30)
+    sessions = []
+    for i in range(count):
+        started = start + datetime.timedelta(minutes=i)
+        sessions.append(
+            WorkSession(
+                user=users[i % len(users)],
+                context_content_type=content_type,
+                context_id=str(context.pk),
+                started_at=started,
+                stopped_at=started + datetime.timedelta(seconds=60 + i % 600),
+                duration_seconds=60 + i % 600,
+                stop_reason="user",
+            )
+        )
+    # WorkSession.objects.bulk_create() refuses (timings come from start_session() only).
+    models.QuerySet(WorkSession).bulk_create(sessions, batch_size=500)
+
+
+def plain_switch(user, context_id: str) -> PlainSession:
+    now = timezone.now()
+    with transaction.atomic():
+        running = PlainSession.objects.filter(user=user, stopped_at__isnull=True).first()
+        if running is not None:
+            running.stopped_at = now
+            running.duration_seconds = int((now - running.started_at).total_seconds())
+            running.save(update_fields=["stopped_at", "duration_seconds"])
+        return PlainSession.objects.create(user=user, context_id=context_id, started_at=now)
+
+
+def python_totals() -> dict:
+    totals: dict = collections.defaultdict(int)
+    for user_id, seconds in WorkSession.objects.values_list("user", "duration_seconds"):
+        totals[user_id] += seconds or 0
+    return totals
+
+
+def run(bench) -> None:
+    User = get_user_model()
+    users = [User.objects.create(username=f"worker{i}") for i in range(50)]
+    contexts = [Organization.objects.create(name=f"desk {i}") for i in range(2)]
+    sessions = bench.sizes.pick(10_000, 100)
+    seed_sessions(users, contexts[0], sessions)
+    assert total_seconds_per_user() == dict(python_totals())
+    bench.pair(
+        f"total_seconds_per_user(), {sessions:,} sessions",
+        "sum in Python",
+        lambda: total_seconds_per_user,
+        lambda: python_totals,
+    )
+
+    switches = bench.sizes.pick(300, 4)
+    user = User.objects.create(username="switcher")
+    start_session(user, contexts[1]), plain_switch(user, "1")  # a running session to switch from
+
+    def ours():
+        for i in range(switches):
+            start_session(user, contexts[i % 2])
+
+    def plain():
+        for i in range(switches):
+            plain_switch(user, str(contexts[i % 2].pk))
+
+    bench.pair(
+        "start_session() switch",
+        "plain model, no lock or constraint",
+        lambda: ours,
+        lambda: plain,
+        ops=switches,
+    )
