@@ -232,3 +232,12 @@ def test_items_cannot_be_moved_into_a_closed_basket(filled_basket, user):
     with pytest.raises(BasketNotDraftError):
         BasketItem.objects.bulk_update([item], ["basket"])
     assert BasketItem.objects.filter(basket=filled_basket).count() == 2
+
+
+def test_items_cannot_be_moved_out_of_a_closed_basket(filled_basket, user):
+    commit_basket(filled_basket, user)
+    item = filled_basket.items.first()
+    item.basket = get_or_create_draft_basket(Encounter.objects.create(), user)
+    with pytest.raises(BasketNotDraftError):
+        item.save()
+    assert BasketItem.objects.filter(basket=filled_basket).count() == 2

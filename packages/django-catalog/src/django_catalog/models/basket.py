@@ -155,7 +155,8 @@ class BasketItem(BaseModel):
                 self.prepare_new_items([self], using)
             else:
                 check_quantity(self.quantity)
-                _lock_draft_baskets({self.basket_id}, using)
+                # The stored basket (which this item may be leaving) and the new one.
+                self._stored_row(using)._refuse_outside_drafts(also=[self.basket_id])
             super().save(*args, **kwargs)
 
     save.alters_data = True
@@ -165,10 +166,13 @@ class BasketItem(BaseModel):
     def hard_delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
         using = using or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            _lock_draft_baskets({self.basket_id}, using)
+            self._stored_row(using)._refuse_outside_drafts()
             return super().hard_delete(using=using, keep_parents=keep_parents)
 
     hard_delete.alters_data = True
+
+    def _stored_row(self, using: str) -> BasketItemQuerySet:
+        return type(self).all_objects.using(using).filter(pk=self.pk)
 
 
 def _lock_draft_baskets(basket_ids: set[Any], using: str | None) -> None:
