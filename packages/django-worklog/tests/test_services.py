@@ -108,3 +108,12 @@ def test_get_active_session_is_one_query(user, job, django_assert_num_queries):
     start_session(user, job)
     with django_assert_num_queries(1):
         get_active_session(user)
+
+
+def test_switch_after_a_clock_step_backwards_keeps_the_chain(user, job, lab_work, clock):
+    first = start_session(user, job)
+    clock.advance(seconds=-30)  # another application server, its clock slightly behind
+    second = start_session(user, lab_work)
+    first.refresh_from_db()
+    assert first.duration_seconds == 0
+    assert first.stopped_at == second.started_at == first.started_at

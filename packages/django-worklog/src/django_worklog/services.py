@@ -39,6 +39,8 @@ def start_session(user: Any, context: Any, metadata: dict | None = None) -> Work
         now = server_now()
         running = _active_for_update(user)
         if running is not None:
+            # Application servers' clocks may disagree slightly: never stop before the start.
+            now = max(now, running.started_at)
             _stop(running, now, StopReason.SWITCHED, user)
         session = WorkSession(
             user=user,
@@ -112,7 +114,8 @@ def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
 
 def _lock_user(user: Any) -> None:
     user_model = get_user_model()
-    list(user_model._default_manager.select_for_update().filter(pk=user.pk).values_list("pk"))
+    # The base manager: a custom default manager might hide the row (inactive users, say).
+    list(user_model._base_manager.select_for_update().filter(pk=user.pk).values_list("pk"))
 
 
 def _active_for_update(user: Any) -> WorkSession | None:
