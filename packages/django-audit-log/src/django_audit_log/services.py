@@ -27,6 +27,7 @@ from django_audit_log.values import clean_changes, clean_metadata
 
 _ACTION_MAX = AuditLog._meta.get_field("action").max_length
 _DISPLAY_MAX = 255
+_SENSITIVITIES = frozenset(Sensitivity.values)
 PRUNE_ACTION = "audit_log.pruned"
 
 # While set, entries are collected here and written with one INSERT when the batch ends.
@@ -101,7 +102,7 @@ def build_entry(
     ContentType cache."""
     if not isinstance(action, str) or not action or len(action) > _ACTION_MAX:
         raise InvalidActionError(action, _ACTION_MAX)
-    if sensitivity not in Sensitivity.values:
+    if sensitivity not in _SENSITIVITIES:
         raise InvalidSensitivityError(sensitivity, list(Sensitivity.values))
     context = current_context()
     entry = AuditLog(action=action, sensitivity=sensitivity)

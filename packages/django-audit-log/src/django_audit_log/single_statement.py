@@ -20,13 +20,12 @@ model has no multi-table parents; otherwise the entry is a second INSERT in the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections
-
-_AUDIT_FIELDS: list[Any] | None = None
 
 
 def applies(instance: Any, using: str) -> bool:
@@ -90,15 +89,17 @@ class _Rewriter:
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _columns(model: Any, alias: str) -> tuple[tuple[Any, ...], str, str]:
+    fields = tuple(model._meta.concrete_fields)
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    return fields, columns, ", ".join(["%s"] * len(fields))
+
+
 def _insert_parts(entry: Any, connection: Any) -> tuple[str, str, list[Any]]:
-    """Column list, placeholders and database values of an unsaved entry, as Django's INSERT
-    compiler would prepare them."""
-    global _AUDIT_FIELDS
-    if _AUDIT_FIELDS is None:
-        _AUDIT_FIELDS = list(entry._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _AUDIT_FIELDS)
-    values = [
-        field.get_db_prep_save(field.pre_save(entry, True), connection) for field in _AUDIT_FIELDS
-    ]
-    return columns, ", ".join(["%s"] * len(values)), values
+    """Column list, placeholders and database values of an unsaved entry, prepared by each
+    field as Django's INSERT compiler would."""
+    fields, columns, placeholders = _columns(type(entry), connection.alias)
+    values = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+    return columns, placeholders, values

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
+import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -32,27 +34,39 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+@functools.lru_cache(maxsize=8)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word.lower().replace("-", "_")) for word in words))
+
+
+def _sensitive() -> Callable[[str], bool]:
+    """A matcher for the current AUDIT_LOG_REDACT_KEYS (read once per entry, compiled once)."""
+    search = _pattern(tuple(conf.get("AUDIT_LOG_REDACT_KEYS"))).search
+    return lambda key: search(key.lower().replace("-", "_")) is not None
+
+
 def is_sensitive(key: str) -> bool:
     """Whether ``key`` contains a redacted word (case-insensitive; "-" counts as "_")."""
-    lowered = key.lower().replace("-", "_")
-    return any(word.lower() in lowered for word in conf.get("AUDIT_LOG_REDACT_KEYS"))
+    return _sensitive()(key)
 
 
 def clean_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
     """JSON-ready metadata with the values of sensitive keys masked, at any depth."""
     if not metadata:
         return {}
-    return _redact_mapping(metadata, conf.get("AUDIT_LOG_REDACT_MASK"))
+    return _redact_mapping(metadata, conf.get("AUDIT_LOG_REDACT_MASK"), _sensitive())
 
 
-def _redact_mapping(data: Mapping[str, Any], mask: str) -> dict[str, Any]:
+def _redact_mapping(
+    data: Mapping[str, Any], mask: str, sensitive: Callable[[str], bool]
+) -> dict[str, Any]:
     cleaned = {}
     for key, value in data.items():
         key = str(key)
-        if is_sensitive(key):
+        if sensitive(key):
             cleaned[key] = mask
         elif isinstance(value, Mapping):
-            cleaned[key] = _redact_mapping(value, mask)
+            cleaned[key] = _redact_mapping(value, mask, sensitive)
         else:
             cleaned[key] = jsonable(value)
     return cleaned
@@ -63,12 +77,13 @@ def clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
     if not changes:
         return {}
     mask = conf.get("AUDIT_LOG_REDACT_MASK")
+    sensitive = _sensitive()
     cleaned = {}
     for name, change in changes.items():
         name = str(name)
         if not isinstance(change, Mapping):
             change = {"new": change}
-        if is_sensitive(name):
+        if sensitive(name):
             cleaned[name] = {side: None if v is None else mask for side, v in change.items()}
         else:
             cleaned[name] = {side: jsonable(v) for side, v in change.items()}
