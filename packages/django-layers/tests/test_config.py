@@ -181,3 +181,27 @@ def test_snapshot_of_a_freshly_written_file_is_not_kept(tmp_path):
     path = write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n")
     load_config(path)
     assert not (tmp_path / ".django-layers-cache" / "config.json").exists()
+
+
+def test_schema_and_source_problems_are_listed_together(layered):
+    found = problems(
+        layered,
+        "sources: [src/*]\nlayers:\n  - name: all\n    packages: [alpha, ghost]\nextra: 1\n",
+    )
+    unplaced = "is in no layer: add it to a layer, to 'isolated', or to 'unlayered'"
+    assert found == [
+        (3, f"package 'basics' (src/basics) {unplaced}"),
+        (3, f"package 'beta' (src/beta) {unplaced}"),
+        (3, f"package 'shop' (src/shop) {unplaced}"),
+        (3, f"package 'tool' (src/tool) {unplaced}"),
+        (4, "package 'ghost' is named here but found in no source"),
+        (5, "unknown key 'extra' in the configuration; expected: allow, app_labels, cache_dir, "
+            "check_dependencies, count_type_checking_imports, ignore, isolated, layers, sources, "
+            "unlayered"),
+    ]  # fmt: skip
+
+
+def test_broken_sources_are_not_walked(layered):
+    assert problems(layered, "sources: 3\nlayers:\n  - name: all\n    packages: [ghost]\n") == [
+        (1, "sources must be a list, got int '3'")
+    ]

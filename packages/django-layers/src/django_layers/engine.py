@@ -22,7 +22,8 @@ def display_path(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def _placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
+def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
+    """Problems only the sources reveal: a package in no layer, a name in no source."""
     problems = list(tree.problems)
     named = config.package_lines
     for name, line in sorted(named.items()):
@@ -34,7 +35,8 @@ def _placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str
             problems.append(
                 (
                     config.layers_line,
-                    f"package {package!r} ({tree.packages[package].path}) is in no layer: add it "
+                    f"package {package!r} ({display_path(str(tree.packages[package].path))}) is in "
+                    "no layer: add it "
                     "to a layer, to 'isolated', or to 'unlayered'",
                 )
             )
@@ -121,7 +123,7 @@ def resolve(tree: SourceTree, read: dict[str, tuple], labels: dict[str, str], co
 def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = True) -> Result:
     """Check the sources of ``config``; raises :class:`ConfigError` for placement problems."""
     tree = discover(config)
-    problems = _placement_problems(config, tree)
+    problems = placement_problems(config, tree)
     if problems:
         raise ConfigError(config.path, problems)
     directory = None

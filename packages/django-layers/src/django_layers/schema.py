@@ -134,6 +134,16 @@ def parse(path: Path) -> Config:
     if "layers" not in top and isinstance(document, _yaml().MappingNode):
         reader.problem(document, "missing required key 'layers'")
     if reader.problems:
+        # Report what the sources would add too, so that one run lists everything; unless the
+        # sources themselves are what is broken, or cannot be found.
+        sources_broken = any(line == config.sources_line for line, _ in reader.problems)
+        if top and not sources_broken:
+            from django_layers.engine import placement_problems
+            from django_layers.sources import discover
+
+            tree = discover(config)
+            if not tree.problems:
+                reader.problems.extend(placement_problems(config, tree))
         raise ConfigError(path, reader.problems)
     return config
 
