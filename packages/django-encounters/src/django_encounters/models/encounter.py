@@ -96,8 +96,9 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
     # -- saving --------------------------------------------------------------------------------
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        # **kwargs: Django 6.1 passes fetch_mode; older versions pass nothing more.
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._remember_loaded()
         return instance
 
