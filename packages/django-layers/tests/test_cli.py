@@ -59,6 +59,16 @@ def test_exit_2_for_a_broken_config_listing_every_problem(layered, cli):
     assert "layers.yaml:2: unknown key 'bogus'" in err
 
 
+def test_config_problems_become_annotations_in_github_format(layered, cli):
+    (layered / "layers.yaml").write_text("layers: 3\n")
+    code, out, _ = cli("check", "--format", "github")
+    assert code == 2
+    assert out == (
+        "::error file=layers.yaml,line=1,title=django-layers config::"
+        "layers must be a list, got int '3'\n"
+    )
+
+
 def test_exit_2_for_usage_errors(cli):
     with pytest.raises(SystemExit) as caught:
         cli("check", "--format", "xml")

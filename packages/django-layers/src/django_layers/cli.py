@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)
     except ConfigError as error:
         print(f"django-layers: {error}", file=sys.stderr)
+        if options.format == "github":
+            from django_layers.report import config_annotations
+
+            sys.stdout.write(config_annotations(error))
         return 2
     if options.command == "graph":
         from django_layers.graph import mermaid

@@ -78,4 +78,15 @@ def github(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def config_annotations(error) -> str:
+    """A :class:`~django_layers.config.ConfigError` as workflow annotations on layers.yaml."""
+    from django_layers.engine import display_path
+
+    where = _escape(display_path(str(error.path)), True)
+    return "".join(
+        f"::error file={where},line={max(line, 1)},title=django-layers config::{_escape(message)}\n"
+        for line, message in error.problems
+    )
+
+
 FORMATS = {"text": text, "json": as_json, "github": github}
