@@ -22,3 +22,23 @@ def test_sixteen_concurrent_assignments_make_exactly_one():
     assert len(set(run.results)) == 1
     assert UserRole.objects.current().filter(user=user, role=role).count() == 1
     assert UserRole.all_objects.filter(user=user).count() == 1
+
+
+def test_sixteen_concurrent_revocations_close_it_once():
+    from django_rbac.exceptions import RoleNotAssignedError
+    from django_rbac.services import revoke_role
+
+    admin = User.objects.create_superuser("root", "root@example.com", "pw")
+    user = User.objects.create_user("clerk")
+    role = Role.objects.create(name="Staff", slug="staff", hierarchy_level=20)
+    assign_role(user, role, admin)
+
+    def revoke(_index):
+        return revoke_role(User.objects.get(pk=user.pk), role, User.objects.get(pk=admin.pk)).pk
+
+    run = run_concurrently(revoke, threads=16)
+    assert len(run.results) == 1
+    assert len(run.errors) == 15
+    assert all(isinstance(error, RoleNotAssignedError) for error in run.errors)
+    assert UserRole.objects.open().filter(user=user).count() == 0
+    assert UserRole.objects.get(user=user).revoked_at is not None

@@ -34,6 +34,11 @@ def test_hierarchy_mixin_requires_a_strictly_higher_level(client, make_user):
     assert client.get(f"/users/{clerk.pk}/edit/").status_code == 302
 
 
+def test_hierarchy_mixin_refuses_when_there_is_no_target(client, make_user):
+    client.force_login(make_user(90))
+    assert client.get("/edit-nobody/").status_code == 403
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [

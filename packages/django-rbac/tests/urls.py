@@ -16,4 +16,5 @@ urlpatterns = [
     path("forgot-level/", views.ForgotLevel.as_view()),
     path("users/<int:pk>/edit/", views.EditUser.as_view()),
     path("forgot-target/", views.ForgotTarget.as_view()),
+    path("edit-nobody/", views.EditNobody.as_view()),
 ]

@@ -72,3 +72,11 @@ class ManagerOnlyAsync(HierarchyLevelMixin, View):
 
     async def get(self, request):
         return HttpResponse("ok")
+
+
+class EditNobody(HierarchyPermissionMixin, View):
+    def get_managed_user(self):
+        return None  # e.g. a lookup that found nobody: must refuse, not pass
+
+    def get(self, request):
+        return HttpResponse("open door")
