@@ -39,6 +39,7 @@ migrations: install
 suites: suites-sqlite suites-postgresql
 
 suites-sqlite: install
+	scripts/ensure-chromium
 	scripts/run-suites $(BIN) sqlite
 
 suites-postgresql: install

@@ -21,3 +21,13 @@ class Vehicle(AuditTrackedModel, BaseModel):
 
     def __str__(self) -> str:
         return f"{self.make} {self.registration}"
+
+
+class ServiceRecord(BaseModel):
+    """One line of a vehicle's service history; soft-deleted together with its vehicle."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="service_records")
+    description = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.description
