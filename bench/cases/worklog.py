@@ -6,14 +6,16 @@ hand, measured in the same run:
 - switch: start_session() (user row lock, running session stopped, new one inserted, under the
   one-active-session constraint) against a plain model: stop the running row, insert a new one,
   in one transaction, without lock or constraint;
-- report: total_seconds_per_user() (one GROUP BY query) against summing
-  ``values_list("user", "duration_seconds")`` in Python.
+- stale stop: stop_stale_sessions() (one UPDATE for every stale session) against
+  stop_session() user by user;
+- report: total_seconds_per_user() (one GROUP BY query) against summing the sessions in Python.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime
+import itertools
 
 from benchapp.models import Organization, PlainSession
 from django.contrib.auth import get_user_model
@@ -21,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from django_worklog import WorkSession, start_session
+from django_worklog import WorkSession, start_session, stop_session, stop_stale_sessions
 from django_worklog.reports import total_seconds_per_user
 
 PACKAGE = "django-worklog"
@@ -62,9 +64,45 @@ def plain_switch(user, context_id: str) -> PlainSession:
 
 def python_totals() -> dict:
     totals: dict = collections.defaultdict(int)
-    for user_id, seconds in WorkSession.objects.values_list("user", "duration_seconds"):
-        totals[user_id] += seconds or 0
-    return totals
+    for session in WorkSession.objects.all():
+        totals[session.user_id] += session.duration_seconds or 0
+    return dict(totals)
+
+
+def stale(users: int, stop):
+    """``users`` new users, each with a session running for a day; the action stops them."""
+    User = get_user_model()
+    batches = itertools.count()
+
+    def prepare():
+        batch = next(batches)
+        people = User.objects.bulk_create(
+            [User(username=f"stale{id(stop)}-{batch}-{i}") for i in range(users)]
+        )
+        context = Organization.objects.create(name=f"stale {batch}")
+        content_type = ContentType.objects.get_for_model(context)
+        started = timezone.now() - datetime.timedelta(days=1)
+        models.QuerySet(WorkSession).bulk_create(
+            WorkSession(
+                user=person,
+                context_content_type=content_type,
+                context_id=str(context.pk),
+                started_at=started,
+            )
+            for person in people
+        )
+        return lambda: stop(people)
+
+    return prepare
+
+
+def stop_all(people) -> None:
+    stop_stale_sessions(datetime.timedelta(hours=1))  # every stale session, in one UPDATE
+
+
+def stop_each(people) -> None:
+    for person in people:
+        stop_session(person)
 
 
 def run(bench) -> None:
@@ -79,6 +117,14 @@ def run(bench) -> None:
         "sum in Python",
         lambda: total_seconds_per_user,
         lambda: python_totals,
+    )
+
+    stale_users = bench.sizes.pick(1000, 5)
+    bench.pair(
+        f"stop_stale_sessions(), {stale_users:,} users",
+        "stop_session() per user",
+        stale(stale_users, stop_all),
+        stale(stale_users, stop_each),
     )
 
     switches = bench.sizes.pick(300, 4)

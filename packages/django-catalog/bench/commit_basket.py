@@ -1,12 +1,12 @@
-"""django-catalog: commit_basket() with 1 / 10 / 100 items against a naive spawn (time and queries).
+"""django-catalog: commit_basket() with 1 / 10 / 100 items against a naive spawn.
 
-The measurement lives in the repository benchmark (bench/cases/catalog.py, one harness for every
-package); this script runs its rows through bench/run, which builds .venv-bench (the peers and
-this repository's packages) on first use:
+The measurement lives in the repository benchmark (bench/cases/catalog.py: one harness and
+one settings module for every package). This script runs its rows through bench/run, which
+builds .venv-bench (the peers and this repository's packages) on first use:
 
-    python packages/django-catalog/bench/commit_basket.py [--quick] [--databases sqlite] [--rounds 7]
+    python bench/commit_basket.py [--quick] [--databases sqlite] [--rounds 7]
 
-DATABASE_URL=postgres://... runs on that server only (a scratch database is created and dropped).
+With DATABASE_URL=postgres://... it runs on that server only (in a scratch database).
 """
 
 import os
