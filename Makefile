@@ -50,7 +50,7 @@ layers: install
 	else echo "django-layers is not installed yet: layer check skipped"; fi
 
 docs: $(VENV)/.deps
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 build: $(VENV)/.deps
 	rm -rf dist && mkdir -p dist
