@@ -81,6 +81,18 @@ AUTH_USER_MODEL = "clinic.User"
 MODULES_ORG_MODEL = "django_parties.Organization"
 CATALOG_ENCOUNTER_MODEL = "django_encounters.Encounter"
 
+# django-rbac: the module permissions this host talks about, created on migrate; the backend lets
+# has_perm() answer from a user's current roles.
+RBAC_MODULES = {
+    "workshop": ["view", "edit"],
+    "lab": ["view", "report"],
+    "pharmacy": ["view", "dispense"],
+}
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "django_rbac.backends.RoleBackend",
+]
+
 LOGIN_URL = "admin:login"
 USE_TZ = True
 TIME_ZONE = "UTC"
