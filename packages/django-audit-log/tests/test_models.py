@@ -91,10 +91,10 @@ def test_delete_is_refused_without_a_query(entry, django_assert_num_queries):
     ],
     ids=["update", "update-with-detach", "delete", "bulk_update", "upsert", "base-manager"],
 )
-def test_bulk_paths_are_refused(entry, operation, django_assert_max_num_queries):
+def test_bulk_paths_are_refused_without_a_query(entry, operation, django_assert_num_queries):
     queryset = AuditLog.objects.filter(pk=entry.pk)
     list(queryset)  # bulk_update's argument is loaded before the budget starts
-    with django_assert_max_num_queries(1), pytest.raises(AuditLogImmutableError):
+    with django_assert_num_queries(0), pytest.raises(AuditLogImmutableError):
         operation(queryset)
     fresh = AuditLog.objects.get(pk=entry.pk)
     assert fresh.action == "invoice.sent"

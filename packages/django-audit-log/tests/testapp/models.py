@@ -43,6 +43,19 @@ class Document(AuditTrackedModel, BaseModel):
 
     title = models.CharField(max_length=100)
 
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chapter(AuditTrackedModel, BaseModel):
+    """Tracked, soft-deletable child: a document's soft delete cascades to its chapters."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="chapters")
+    heading = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.heading
+
 
 class Folder(models.Model):
     """Not tracked; deleting one cascades to tracked Pages."""

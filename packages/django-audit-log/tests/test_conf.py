@@ -1,0 +1,17 @@
+from django.test import override_settings
+
+from django_audit_log import conf
+
+
+def test_defaults_live_in_one_place():
+    assert conf.get("AUDIT_LOG_TRUSTED_PROXIES") == []
+    assert conf.get("AUDIT_LOG_REQUEST_ID_HEADER") == "X-Request-ID"
+    assert "password" in conf.get("AUDIT_LOG_REDACT_KEYS")
+    assert conf.get("AUDIT_LOG_REDACT_MASK") == "[redacted]"
+    assert conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT") == 10_000
+
+
+def test_settings_are_read_at_call_time():
+    with override_settings(AUDIT_LOG_ADMIN_COUNT_LIMIT=5):
+        assert conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT") == 5
+    assert conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT") == 10_000

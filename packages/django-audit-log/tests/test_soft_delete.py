@@ -1,0 +1,68 @@
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from django_audit_log.models import AuditLog
+from tests.testapp.models import Chapter, Document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _warm_content_types():
+    for model in (Document, Chapter):
+        ContentType.objects.get_for_model(model, for_concrete_model=False)
+
+
+def entries(action=None):
+    queryset = AuditLog.objects.order_by("created_at", "id")
+    return list(queryset.filter(action=action) if action else queryset)
+
+
+def test_soft_delete_is_logged_as_a_delete_of_deleted_at(django_assert_num_queries):
+    document = Document.objects.create(title="t")
+    document.delete()
+    (entry,) = entries("delete")
+    assert entry.target_id == str(document.pk)
+    assert entry.target_repr == str(document)
+    assert entry.metadata == {"via": "soft_delete"}
+    assert entry.changes["deleted_at"]["old"] is None
+    assert entry.changes["deleted_at"]["new"] is not None
+
+
+def test_queryset_soft_delete_logs_each_row_in_one_insert(django_assert_num_queries):
+    Document.objects.bulk_create([Document(title=str(i)) for i in range(5)])
+    # django-basemodels' UPDATEs (documents, and chapters it cascades to), one SELECT of the
+    # deleted documents (no chapter was written, so none for chapters), one INSERT.
+    with django_assert_num_queries(4) as captured:
+        Document.objects.filter(title__in=["1", "2", "3"]).delete()
+    assert sum(q["sql"].startswith("INSERT") for q in captured.captured_queries) == 1
+    assert sorted(e.target_repr for e in entries("delete")) == sorted(
+        str(d) for d in Document.all_objects.filter(title__in=["1", "2", "3"])
+    )
+
+
+def test_restore_is_logged():
+    document = Document.objects.create(title="t")
+    document.delete()
+    Document.all_objects.get(pk=document.pk).restore()
+    (entry,) = entries("restore")
+    assert entry.target_id == str(document.pk)
+    assert entry.changes["deleted_at"]["new"] is None
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_cascaded_soft_delete_logs_every_tracked_row_and_restore_reports_the_cascade():
+    document = Document.objects.create(title="d")
+    Chapter.objects.bulk_create([Chapter(document=document, heading=f"h{i}") for i in range(3)])
+    document.delete()
+    deleted = entries("delete")
+    assert sorted(e.target_repr for e in deleted) == ["d", "h0", "h1", "h2"]
+    assert all(e.metadata == {"via": "soft_delete"} for e in deleted)
+    Document.all_objects.get(pk=document.pk).restore()
+    restored = entries("restore")
+    own = [e for e in restored if e.target_id == str(document.pk)]
+    cascade = [e for e in restored if e.metadata.get("via") == "restore cascade"]
+    assert len(own) == 1
+    assert len(cascade) == 1
+    assert cascade[0].metadata == {"via": "restore cascade", "rows": 3, "cause": "testapp.Document"}
+    assert Chapter.objects.count() == 3
