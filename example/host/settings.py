@@ -33,8 +33,9 @@ INSTALLED_APPS = [
     "django_encounters",
     "django_catalog",
     "django_worklog",
-    # the host's own app
+    # the host's own apps: its domain, and the narrated demo on top of it
     "clinic",
+    "demo",
 ]
 
 MIDDLEWARE = [
