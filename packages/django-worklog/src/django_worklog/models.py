@@ -133,8 +133,9 @@ class WorkSession(BaseModel):
         return self.stopped_at is not None
 
     @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> WorkSession:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str, field_names: Any, values: Any, **kwargs: Any) -> WorkSession:
+        # **kwargs: Django 6.1 passes fetch_mode, earlier versions nothing.
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._remember_times()
         return instance
 
