@@ -5,9 +5,10 @@ a plain save in autocommit costs one (BEGIN, the row, the entry, COMMIT). Instea
 ``save()`` runs, an ``execute_wrapper`` (Django's documented hook) turns the row's own INSERT or
 UPDATE into a data-modifying CTE::
 
-    WITH "row" AS (<the row's INSERT/UPDATE> RETURNING ...),
-         "entry" AS (INSERT INTO <audit table> (...) SELECT ... WHERE EXISTS (SELECT 1 FROM "row"))
-    SELECT * FROM "row"
+    WITH "audit_row" AS (<the row's INSERT/UPDATE> RETURNING ...),
+         "audit_entry" AS (INSERT INTO <audit table> (...)
+                           SELECT ... WHERE EXISTS (SELECT 1 FROM "audit_row"))
+    SELECT * FROM "audit_row"
 
 One statement is atomic on its own, so no transaction is needed, and the entry exists exactly
 when the row was written (an UPDATE that matched nothing writes no entry). The statement returns

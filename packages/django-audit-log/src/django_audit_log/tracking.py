@@ -60,8 +60,9 @@ class AuditTrackedModel(models.Model):
     delete.alters_data = True
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
+        # **kwargs: Django 6.1 passes fetch_mode, earlier versions nothing.
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._audit_loaded = snapshot(dict(zip(field_names, values, strict=True)))
         return instance
 
