@@ -178,6 +178,7 @@ def test_queryset_soft_delete_of_a_stopped_session(user, job):
     assert WorkSession.objects.count() == 0
 
 
-def test_str(user, job):
-    session = start_session(user, job)
-    assert "running" in str(session)
+def test_str(user, job, clock):
+    start_session(user, job)
+    clock.advance(seconds=42)
+    assert str(stop_session(user)) == f"sam on testapp.repairjob {job.pk} (42s)"

@@ -122,7 +122,10 @@ class WorkSession(BaseModel):
 
     def __str__(self) -> str:
         state = f"{self.duration_seconds}s" if self.is_stopped else "running"
-        return f"{self.user_id} on {self.context_content_type_id}:{self.context_id} ({state})"
+        # ContentType.objects caches by id: no query after the first for each model.
+        context_type = ContentType.objects.get_for_id(self.context_content_type_id)
+        context = f"{context_type.app_label}.{context_type.model} {self.context_id}"
+        return f"{self.user} on {context} ({state})"
 
     @property
     def is_active(self) -> bool:
