@@ -182,3 +182,11 @@ def test_str(user, job, clock):
     start_session(user, job)
     clock.advance(seconds=42)
     assert str(stop_session(user)) == f"sam on testapp.repairjob {job.pk} (42s)"
+
+
+def test_bulk_update_of_other_fields_works(user, job):
+    session = start_session(user, job)
+    session.metadata = {"bulk": True}
+    assert WorkSession.objects.bulk_update([session], ["metadata"]) == 1
+    session.refresh_from_db()
+    assert session.metadata == {"bulk": True}
