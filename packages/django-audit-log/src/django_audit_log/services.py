@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +25,7 @@ from django_audit_log.exceptions import (
 )
 from django_audit_log.models import AuditLog, Sensitivity, _pruning
 from django_audit_log.values import clean_changes, clean_metadata
+from django_basemodels.ids import uuid7
 
 _ACTION_MAX = AuditLog._meta.get_field("action").max_length
 _DISPLAY_MAX = 255
@@ -105,57 +107,82 @@ def build_entry(
     if sensitivity not in _SENSITIVITIES:
         raise InvalidSensitivityError(sensitivity, list(Sensitivity.values))
     context = current_context()
-    entry = AuditLog(action=action, sensitivity=sensitivity)
+    row: dict[str, Any] = {
+        "id": uuid7(),
+        "created_at": timezone.now(),
+        "action": action,
+        "actor_id": None,
+        "actor_display": "",
+        "target_content_type_id": None,
+        "target_id": "",
+        "target_repr": "",
+        "ip_address": None,
+        "user_agent": "",
+        "request_id": "",
+        "sensitivity": sensitivity,
+    }
     extra: Mapping[str, Any] = {}
     if request is not None:
         meta = request.META
-        entry.ip_address = request_info.client_ip(meta)
-        entry.user_agent = request_info.user_agent_of(meta)
-        entry.request_id = getattr(request, "audit_request_id", "") or ""
+        row["ip_address"] = request_info.client_ip(meta)
+        row["user_agent"] = request_info.user_agent_of(meta)
+        row["request_id"] = getattr(request, "audit_request_id", "") or ""
         if actor is None:
             actor = user_of(request)
     elif context is not None:
-        entry.ip_address = context.ip_address
-        entry.user_agent = context.user_agent
-        entry.request_id = context.request_id
+        row["ip_address"] = context.ip_address
+        row["user_agent"] = context.user_agent
+        row["request_id"] = context.request_id
         if actor is None:
             actor = context.resolve_actor()
     if context is not None:
         extra = context.extra
         if is_system is None:
             is_system = context.is_system
-    _set_actor(entry, actor)
+    user = _actor_into(row, actor)
     if obj is not None:
-        _set_target(entry, obj)
-    entry.changes = clean_changes(changes)
-    entry.metadata = clean_metadata({**extra, **(metadata or {})})
+        _target_into(row, obj)
+    row["changes"] = clean_changes(changes)
+    row["metadata"] = clean_metadata({**extra, **(metadata or {})})
     if is_system is None:  # nobody to attribute it to and no request: the system did it
         is_system = (
             actor is None and request is None and (context is None or context.request is None)
         )
-    entry.is_system = is_system
+    row["is_system"] = is_system
+    # Positional construction: Django's fast path (no keyword matching, no default callables).
+    entry = AuditLog(*[row[attname] for attname in _attnames()])
+    if user is not None:
+        AuditLog.actor.field.set_cached_value(entry, user)
     return entry
 
 
-def _set_actor(entry: AuditLog, actor: Any) -> None:
+@functools.cache
+def _attnames() -> tuple[str, ...]:
+    return tuple(field.attname for field in AuditLog._meta.concrete_fields)
+
+
+def _actor_into(row: dict[str, Any], actor: Any) -> Any:
+    """Fill the actor columns; returns the user instance, if the actor is one."""
     if actor is None:
-        return
+        return None
     if isinstance(actor, str):
-        entry.actor_display = actor[:_DISPLAY_MAX]
-        return
+        row["actor_display"] = actor[:_DISPLAY_MAX]
+        return None
     user_model = get_user_model()
     if not isinstance(actor, user_model) or actor.pk is None:
         raise InvalidActorError(actor, user_model._meta.label)
-    entry.actor = actor
-    entry.actor_display = str(actor.get_username())[:_DISPLAY_MAX]
+    row["actor_id"] = actor.pk
+    row["actor_display"] = str(actor.get_username())[:_DISPLAY_MAX]
+    return actor
 
 
-def _set_target(entry: AuditLog, obj: models.Model) -> None:
+def _target_into(row: dict[str, Any], obj: models.Model) -> None:
     if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
         raise InvalidTargetError(obj)
-    entry.target_content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    entry.target_id = str(obj.pk)
-    entry.target_repr = str(obj)[:_DISPLAY_MAX]
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    row["target_content_type_id"] = content_type.pk
+    row["target_id"] = str(obj.pk)
+    row["target_repr"] = str(obj)[:_DISPLAY_MAX]
 
 
 @contextmanager

@@ -26,7 +26,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections
+from django.db import connections, models
+
+_AS_IS = (models.CharField, models.BooleanField)
 
 
 def applies(instance: Any, using: str) -> bool:
@@ -102,5 +104,12 @@ def _insert_parts(entry: Any, connection: Any) -> tuple[str, str, list[Any]]:
     """Column list, placeholders and database values of an unsaved entry, prepared by each
     field as Django's INSERT compiler would."""
     fields, columns, placeholders = _columns(type(entry), connection.alias)
-    values = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+    state = entry.__dict__
+    values = [
+        # Plain strings and booleans go as they are; every other field prepares its value.
+        value
+        if type(field) in _AS_IS and (value := state[field.attname]) is not None
+        else field.get_db_prep_save(field.pre_save(entry, True), connection)
+        for field in fields
+    ]
     return columns, placeholders, values

@@ -157,7 +157,9 @@ def entry_for(
         metadata={"via": via} if via else None,
         sensitivity=model.audit_sensitivity,
     )
-    entry.target_content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    entry.target_content_type_id = ContentType.objects.get_for_model(
+        model, for_concrete_model=False
+    ).pk
     entry.target_id = str(obj.pk if obj is not None else pk)
     entry.target_repr = (str(obj) if obj is not None else f"{model._meta.verbose_name} {pk}")[:255]
     return entry
