@@ -31,10 +31,17 @@ from django.db import connections, models
 _AS_IS = (models.CharField, models.BooleanField)
 
 
+# Key types whose value in the statement's parameters is recognised reliably (see _kind).
+_KEY_TYPES = (models.UUIDField, models.IntegerField, models.CharField)
+
+
 def applies(instance: Any, using: str) -> bool:
-    connection = connections[using]
+    meta = instance._meta
     return (
-        connection.vendor == "postgresql" and not instance._meta.parents and instance.pk is not None
+        connections[using].vendor == "postgresql"
+        and not meta.parents
+        and isinstance(meta.pk, _KEY_TYPES)
+        and instance.pk is not None
     )
 
 
