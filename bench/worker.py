@@ -45,7 +45,8 @@ def server_version() -> str | None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        return connection.cursor().connection.info.parameter_status("server_version")
+        version = connection.cursor().connection.info.parameter_status("server_version")
+        return f"PostgreSQL {version}"
     if connection.vendor == "sqlite":
         import sqlite3
 
