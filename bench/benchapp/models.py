@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel as SoloModel
 
 from django_audit_log import AuditTrackedModel
-from django_basemodels import BaseModel
+from django_basemodels import BaseModel, UUIDModel
 from django_rbac.mixins import RBACUserMixin
 from django_singleton import SingletonModel
 
@@ -56,6 +56,14 @@ class PlainItem(Fields):
 
 class TrackedItem(AuditTrackedModel, Fields):
     pass
+
+
+class PlainUuidItem(UUIDModel, Fields):
+    """Keyed before its INSERT, as every BaseModel is."""
+
+
+class TrackedUuidItem(AuditTrackedModel, UUIDModel, Fields):
+    """On PostgreSQL its entry rides in the row's own INSERT (the key is known beforehand)."""
 
 
 class AuditlogItem(Fields):  # registered with django-auditlog in apps.py

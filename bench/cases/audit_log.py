@@ -2,7 +2,8 @@
 
 The same six-field model (benchapp.models.Fields) five times: plain, AuditTrackedModel,
 registered with django-auditlog, with django-simple-history's HistoricalRecords and (PostgreSQL
-only) tracked by django-pghistory's triggers. Saves run in autocommit, as a view would.
+only) tracked by django-pghistory's triggers; plain, tracked and pghistory once more with a UUID
+key. Saves run in autocommit, as a view would.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ import datetime
 import decimal
 
 from auditlog.models import LogEntry
-from benchapp.models import AuditlogItem, HistoryItem, PlainItem, TrackedItem
+from benchapp.models import (
+    AuditlogItem,
+    HistoryItem,
+    PlainItem,
+    PlainUuidItem,
+    TrackedItem,
+    TrackedUuidItem,
+)
 from django.conf import settings
 from simple_history.utils import bulk_update_with_history
 
@@ -79,6 +87,12 @@ def peers():
     return found
 
 
+def uuid_pghistory():
+    from benchpg.models import PghistoryUuidItem
+
+    return PghistoryUuidItem
+
+
 def run(bench) -> None:
     saves = bench.sizes.pick(300, 5)
     bulk = bench.sizes.pick(1000, 20)
@@ -93,6 +107,17 @@ def run(bench) -> None:
             ops=saves,
             note=note,
         )
+        if peer in ("plain save", "django-pghistory"):
+            # A key known before the INSERT (UUIDModel, BaseModel) lets the entry ride in it.
+            uuid_peer = PlainUuidItem if peer == "plain save" else uuid_pghistory()
+            bench.pair(
+                "tracked create(), UUID key",
+                peer,
+                creating(TrackedUuidItem, saves),
+                creating(uuid_peer, saves),
+                ops=saves,
+                note=note,
+            )
         bench.pair(
             "tracked save() (update)",
             peer,
