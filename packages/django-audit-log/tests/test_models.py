@@ -113,10 +113,11 @@ def test_plain_bulk_create_appends(user):
 
 
 def test_database_refuses_an_unknown_sensitivity_and_an_empty_action():
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         AuditLog.objects.bulk_create([AuditLog(action="x", sensitivity="secret")])
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         AuditLog.objects.bulk_create([AuditLog(action="")])
+    assert not AuditLog.objects.exists()
 
 
 def _raw(sql, params=()):
