@@ -34,12 +34,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ctx = DemoContext(command=self, admin=self._user("admin", True), user=self._user("sam"))
-        # The host's own subject for repair jobs; its changes are tracked by django-audit-log.
-        ctx.shared["subject"] = Vehicle.objects.create(
-            registration="KX-482-B", make="Land Rover", owner_name="Harbor Workshop"
-        )
         # Outside a request there is no middleware to say who acts: the demo says it once.
         with audit_context(actor=ctx.admin, request_id=f"demo-{uuid.uuid4().hex[:12]}"):
+            # The host's own subject for repair jobs; django-audit-log tracks its changes.
+            ctx.shared["subject"] = Vehicle.objects.create(
+                registration="KX-482-B", make="Land Rover", owner_name="Harbor Workshop"
+            )
             for number, name in enumerate(STEPS, start=1):
                 self.stdout.write(self.style.MIGRATE_HEADING(f"\n{number}. {name}"))
                 step = importlib.import_module(f"demo_steps.{name}")
