@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from django_audit_log import audit_context
 from django_audit_log.models import AuditLog
-from django_audit_log.tracking import entry_for as _real_entry_for
+from django_audit_log.services import entry_row as _real_entry_row
 from tests.testapp.models import Account, Document, Folder, Invoice, Page, Plain
 
 pytestmark = pytest.mark.django_db
@@ -179,22 +179,23 @@ def test_cascade_deletes_of_tracked_children_are_logged():
 
 
 def _refused_entry(*args, **kwargs):
-    """An entry the database refuses (its CHECK constraint on sensitivity)."""
-    entry = _real_entry_for(*args, **kwargs)
-    entry.sensitivity = "bogus"
-    return entry
+    """An entry the database refuses (its CHECK constraint on sensitivity); every path that
+    writes an entry (the single statement and the second INSERT) builds its row here."""
+    row, user = _real_entry_row(*args, **kwargs)
+    row["sensitivity"] = "bogus"
+    return row, user
 
 
 @pytest.mark.django_db(transaction=True)
 def test_entry_is_written_in_the_same_transaction_as_the_save():
     with (
-        mock.patch("django_audit_log.tracking.entry_for", side_effect=_refused_entry),
+        mock.patch("django_audit_log.services.entry_row", side_effect=_refused_entry),
         pytest.raises(IntegrityError),
     ):
         Invoice.objects.create(number="A-1")
     assert not Invoice.objects.exists()  # the row went with the refused entry
     with (
-        mock.patch("django_audit_log.tracking.entry_for", side_effect=_refused_entry),
+        mock.patch("django_audit_log.services.entry_row", side_effect=_refused_entry),
         pytest.raises(IntegrityError),
     ):
         Account.objects.create(name="integer key, two INSERTs")
@@ -263,7 +264,7 @@ def test_autocommit_update_is_atomic_with_its_entry():
     invoice = Invoice.objects.create(number="A-1")
     invoice.customer = "ACME"
     with (
-        mock.patch("django_audit_log.tracking.entry_for", side_effect=_refused_entry),
+        mock.patch("django_audit_log.services.entry_row", side_effect=_refused_entry),
         pytest.raises(IntegrityError),
     ):
         invoice.save()

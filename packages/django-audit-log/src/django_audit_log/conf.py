@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 DEFAULTS: dict[str, Any] = {
     # IPs or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed. Empty:
@@ -35,5 +36,23 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Values read since the last setting change. Every tracked save reads the redaction settings,
+# and reading a setting that is absent (the usual case) costs Django a raised AttributeError.
+_read: dict[str, Any] = {}
+
+
 def get(name: str) -> Any:
-    return getattr(settings, name, DEFAULTS[name])
+    try:
+        return _read[name]
+    except KeyError:
+        value = _read[name] = getattr(settings, name, DEFAULTS[name])
+        return value
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    """``override_settings`` (and pytest-django's ``settings``) announce every change."""
+    if setting in DEFAULTS:
+        _read.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="django_audit_log.conf")

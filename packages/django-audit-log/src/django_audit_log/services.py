@@ -102,6 +102,36 @@ def build_entry(
 ) -> AuditLog:
     """An unsaved entry, validated and filled from the context; no query except a cold
     ContentType cache."""
+    row, user = entry_row(
+        action,
+        obj,
+        actor=actor,
+        request=request,
+        changes=changes,
+        metadata=metadata,
+        sensitivity=sensitivity,
+        is_system=is_system,
+    )
+    # Positional construction: Django's fast path (no keyword matching, no default callables).
+    entry = AuditLog(*[row[attname] for attname in _attnames()])
+    if user is not None:
+        AuditLog.actor.field.set_cached_value(entry, user)
+    return entry
+
+
+def entry_row(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    actor: Any = None,
+    request: Any = None,
+    changes: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    sensitivity: str = Sensitivity.NORMAL,
+    is_system: bool | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """The validated column values of an entry, by attname (``changes`` and ``metadata``
+    JSON-native and redacted), and the actor when it is a user instance."""
     if not isinstance(action, str) or not action or len(action) > _ACTION_MAX:
         raise InvalidActionError(action, _ACTION_MAX)
     if sensitivity not in _SENSITIVITIES:
@@ -149,11 +179,7 @@ def build_entry(
             actor is None and request is None and (context is None or context.request is None)
         )
     row["is_system"] = is_system
-    # Positional construction: Django's fast path (no keyword matching, no default callables).
-    entry = AuditLog(*[row[attname] for attname in _attnames()])
-    if user is not None:
-        AuditLog.actor.field.set_cached_value(entry, user)
-    return entry
+    return row, user
 
 
 @functools.cache

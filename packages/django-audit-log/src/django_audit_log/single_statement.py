@@ -22,13 +22,17 @@ model has no multi-table parents; otherwise the entry is a second INSERT in the 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 
-_AS_IS = (models.CharField, models.BooleanField)
+from django_audit_log import services
+
+_REPR_MAX = 255
 
 
 # Key types whose value in the statement's parameters is recognised reliably (see _kind).
@@ -65,22 +69,15 @@ class _Rewriter:
         kind = self._kind(sql, params, many)
         if kind is None:
             return execute(sql, params, many, context)
-        from django_audit_log.tracking import changes_on_save, entry_for
+        from django_audit_log.tracking import changes_on_save
 
         action, changes, _ = changes_on_save(self.instance, kind == "insert", self.update_fields)
         if kind == "update" and not changes:
             return execute(sql, params, many, context)
-        entry = entry_for(action, type(self.instance), changes, obj=self.instance)
-        columns, placeholders, values = _insert_parts(entry, self.connection)
+        entry_sql, entry_params = _entry_statement(self.instance, action, changes, self.connection)
         returning = "" if " RETURNING " in sql else " RETURNING 1"
-        quote = self.connection.ops.quote_name
-        combined = (
-            f'WITH "audit_row" AS ({sql}{returning}), '
-            f'"audit_entry" AS (INSERT INTO {quote(entry._meta.db_table)} ({columns}) '
-            f'SELECT {placeholders} WHERE EXISTS (SELECT 1 FROM "audit_row")) '
-            f'SELECT * FROM "audit_row"'
-        )
-        result = execute(combined, (*params, *values), many, context)
+        combined = f'WITH "audit_row" AS ({sql}{returning}), {entry_sql}'
+        result = execute(combined, (*params, *entry_params), many, context)
         if context["cursor"].rowcount:
             self.done = True
             self.instance.__dict__["_audit_written"] = True
@@ -99,24 +96,63 @@ class _Rewriter:
         return None
 
 
-@functools.lru_cache(maxsize=8)
-def _columns(model: Any, alias: str) -> tuple[tuple[Any, ...], str, str]:
-    fields = tuple(model._meta.concrete_fields)
-    quote = connections[alias].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    return fields, columns, ", ".join(["%s"] * len(fields))
+def _entry_statement(
+    instance: Any, action: str, changes: dict[str, Any], connection: Any
+) -> tuple[str, list[Any]]:
+    """The CTE part that inserts the entry of ``instance``'s write, and its parameters.
 
-
-def _insert_parts(entry: Any, connection: Any) -> tuple[str, str, list[Any]]:
-    """Column list, placeholders and database values of an unsaved entry, prepared by each
-    field as Django's INSERT compiler would."""
-    fields, columns, placeholders = _columns(type(entry), connection.alias)
-    state = entry.__dict__
+    The values come straight from ``entry_row`` (validated, redacted, JSON-native) without an
+    ``AuditLog`` instance or the INSERT compiler, which cost more than the write itself.
+    """
+    model = type(instance)
+    template = _template(connection.alias)
+    row, _ = services.entry_row(action, changes=changes, sensitivity=model.audit_sensitivity)
+    row["target_content_type_id"] = ContentType.objects.get_for_model(
+        model, for_concrete_model=False
+    ).pk
+    row["target_id"] = str(instance.pk)
+    row["target_repr"] = str(instance)[:_REPR_MAX]
     values = [
-        # Plain strings and booleans go as they are; every other field prepares its value.
-        value
-        if type(field) in _AS_IS and (value := state[field.attname]) is not None
-        else field.get_db_prep_save(field.pre_save(entry, True), connection)
-        for field in fields
+        value if prepare is None or value is None else prepare(value, connection)
+        for prepare, value in zip(
+            template.preparers, map(row.__getitem__, template.attnames), strict=True
+        )
     ]
-    return columns, placeholders, values
+    return template.sql, values
+
+
+class _Template(NamedTuple):
+    sql: str
+    attnames: tuple[str, ...]
+    # Per column: None when the value goes to the driver as it is, else a function of
+    # (value, connection) that prepares it.
+    preparers: tuple[Any, ...]
+
+
+@functools.lru_cache(maxsize=8)
+def _template(alias: str) -> _Template:
+    """The entry's half of the statement, computed once per database."""
+    from django_audit_log.models import AuditLog
+
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = tuple(AuditLog._meta.concrete_fields)
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f'"audit_entry" AS (INSERT INTO {quote(AuditLog._meta.db_table)} ({columns}) '
+        f'SELECT {placeholders} WHERE EXISTS (SELECT 1 FROM "audit_row")) '
+        f'SELECT * FROM "audit_row"'
+    )
+    return _Template(sql, tuple(f.attname for f in fields), tuple(map(_preparer, fields)))
+
+
+def _preparer(field: Any) -> Any:
+    if isinstance(field, models.JSONField):
+        # entry_row made the value JSON-native; the column's type turns the text into jsonb.
+        return lambda value, connection: json.dumps(value)
+    if isinstance(field, (models.UUIDField, models.DateTimeField, models.CharField)):
+        return None  # PostgreSQL takes uuid.UUID, aware datetimes and str as they are
+    if isinstance(field, models.BooleanField):
+        return None
+    return field.get_db_prep_save  # the keys, the IP address

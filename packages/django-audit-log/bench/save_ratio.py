@@ -1,0 +1,156 @@
+"""Issue 4's bar, measured directly: 2,000 creates + 2,000 updates of a six-field model on
+PostgreSQL in autocommit, plain save() against AuditTrackedModel and django-pghistory.
+
+Rounds are interleaved (plain, tracked, pghistory, plain, ...) so that a noisy neighbour hurts
+every variant alike; the figure per variant is the median round. Needs django-pghistory (see
+requirements.txt) and a PostgreSQL server:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        python bench/save_ratio.py [--rows 2000] [--rounds 5] [--sync on|off] [--profile]
+
+--profile runs cProfile over the tracked creates and updates instead and prints the top entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import decimal
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+SCRATCH = "bench_audit_log_save_ratio"
+
+
+def configure(url: str, sync: str) -> None:
+    import dj_database_url
+    import django
+    from django.conf import settings
+
+    database = dj_database_url.parse(url)
+    database["NAME"] = SCRATCH
+    database["OPTIONS"] = {"options": f"-c synchronous_commit={sync}"}
+    settings.configure(
+        SECRET_KEY="bench",
+        USE_TZ=True,
+        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        DATABASES={"default": database},
+        INSTALLED_APPS=[
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django_basemodels",
+            "django_audit_log",
+            "pgtrigger",
+            "pghistory",
+            "perfapp",
+        ],
+    )
+    django.setup()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    server = dict(__import__("dj_database_url").parse(url))
+    with psycopg.connect(
+        host=server["HOST"],
+        port=server["PORT"] or 5432,
+        user=server["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
+        connection.execute(f'CREATE DATABASE "{SCRATCH}"')
+
+
+def build_schema() -> None:
+    import pgtrigger
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, run_syncdb=True)
+    with connection.schema_editor() as editor:
+        existing = set(connection.introspection.table_names())
+        for model in apps.get_app_config("perfapp").get_models():
+            if model._meta.db_table not in existing:
+                editor.create_model(model)
+    pgtrigger.install()
+
+
+def create(model, i):
+    return model.objects.create(
+        number=f"N-{i}",
+        customer="ACME",
+        amount=decimal.Decimal("10.00"),
+        issued_on=datetime.date(2025, 1, 1),
+        note="",
+    )
+
+
+def update(obj, i):
+    obj.amount = decimal.Decimal(i)
+    obj.note = f"changed {i}"
+    obj.save()
+
+
+def one_round(model, rows):
+    started = time.perf_counter()
+    objs = [create(model, i) for i in range(rows)]
+    created = time.perf_counter() - started
+    started = time.perf_counter()
+    for i, obj in enumerate(objs):
+        update(obj, i + 1)
+    return created, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sync", choices=["on", "off"], default="off")
+    parser.add_argument("--profile", action="store_true")
+    options = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    recreate_database(url)
+    configure(url, options.sync)
+    build_schema()
+    from perfapp.models import Pgh, Plain, Tracked
+
+    variants = {"plain save()": Plain, "AuditTrackedModel": Tracked, "django-pghistory": Pgh}
+    for model in variants.values():  # warm caches (content types, compiled statements)
+        one_round(model, 50)
+    if options.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(one_round, Tracked, options.rows)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        return
+    times = {name: ([], []) for name in variants}
+    for _ in range(options.rounds):
+        for name, model in variants.items():
+            created, updated = one_round(model, options.rows)
+            times[name][0].append(created)
+            times[name][1].append(updated)
+    base_c, base_u = (statistics.median(t) for t in times["plain save()"])
+    print(
+        f"{options.rows} creates + {options.rows} updates, {options.rounds} interleaved rounds, "
+        f"synchronous_commit={options.sync}; median round, ratio to plain"
+    )
+    print(f"{'variant':<20} {'create ms/op':>12} {'ratio':>6} {'update ms/op':>12} {'ratio':>6}")
+    for name, (creates, updates) in times.items():
+        c, u = statistics.median(creates), statistics.median(updates)
+        print(
+            f"{name:<20} {c / options.rows * 1000:>12.3f} {c / base_c:>5.2f}x "
+            f"{u / options.rows * 1000:>12.3f} {u / base_u:>5.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
