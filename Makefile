@@ -8,10 +8,10 @@ BIN := $(VENV)/bin
 PACKAGES := $(sort $(patsubst packages/%/pyproject.toml,%,$(wildcard packages/*/pyproject.toml)))
 
 .PHONY: test demo serve dev lint format migrations suites suites-sqlite suites-postgresql layers \
-        docs build bench clean
+        docs build bench bench-quick clean
 
 ## make test: everything CI checks.
-test: install lint migrations layers suites docs
+test: install lint migrations layers suites docs bench-quick
 
 $(VENV)/.deps: requirements/dev.txt requirements/docs.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ build: $(VENV)/.deps
 	rm -rf dist && mkdir -p dist
 	for pkg in $(PACKAGES); do $(BIN)/python -m build --outdir dist packages/$$pkg || exit 1; done
 	$(BIN)/twine check dist/*
+
+## make bench: every package against the peers users would pick instead (its own environment,
+## .venv-bench); writes docs/benchmarks.md. bench-quick: tiny sizes, so the harness cannot rot.
+bench:
+	bench/run
+
+bench-quick:
+	bench/run --quick
 
 ## make dev: an editable environment (.venv-dev) for working on the packages.
 dev:
