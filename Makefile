@@ -65,7 +65,10 @@ bench:
 	bench/run
 
 bench-quick:
-	bench/run --quick
+	@if scripts/ensure-postgres; then bench/run --quick; \
+	elif [ "$(CI)" = true ]; then echo "PostgreSQL is required under CI=true" >&2; exit 1; \
+	else echo "PostgreSQL not reachable: quick benchmarks on SQLite only"; \
+	     bench/run --quick --databases sqlite; fi
 
 ## make dev: an editable environment (.venv-dev) for working on the packages.
 dev:
