@@ -1,0 +1,324 @@
+"""Run the ```python blocks of the docs, statement by statement, in one namespace per page.
+
+What the runner adds to plain ``exec``:
+
+- Tracebacks point into the Markdown page: each block is compiled with the page's file name and
+  its lines shifted to where they stand in the page.
+- Models a page defines land in the ``docs_examples`` app (the namespace's ``__name__`` is a
+  module of it); their tables are created as soon as the class exists, and dropped, unregistered
+  and forgotten by the classes they touched when the page ends. A later block that defines a
+  model of the same name replaces the earlier one.
+- A comment that states a result is checked: ``expr  # 0: ...``, ``expr  # ["a", "b"]``,
+  ``expr  # None now`` compare the value (``...`` in a list or set means "at least these");
+  ``expr  # raises SomeError`` and a statement followed by the comment line
+  ``# SomeError: message`` expect that exception (and message).
+- Settings fragments are checked against the real project: the apps they list are installed,
+  the middleware, backends and cache backends they name import.
+- A QuerySet an expression statement returns is evaluated, so its SQL really runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+APP_LABEL = "docs_examples"
+FENCE_OPEN = re.compile(r"^```python\s*$")
+RAISES = re.compile(r"^raises (\w+)$")
+ERROR_LINE = re.compile(r"^(\w+Error): (.+)$")
+BARE_LITERAL = re.compile(r"^(True|False|None)$")  # "# None now"
+
+
+class DocsExampleError(AssertionError):
+    """A docs example failed, or stated a result the code does not give."""
+
+
+@dataclass
+class Block:
+    path: Path  # the Markdown page
+    line: int  # the page's line number of the block's first line of code
+    source: str
+
+
+def extract_blocks(path: Path) -> list[Block]:
+    """The ```python blocks of one Markdown page, in order."""
+    blocks, current, start = [], None, 0
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if current is None:
+            if FENCE_OPEN.match(text):
+                current, start = [], number + 1
+        elif text.startswith("```"):
+            blocks.append(Block(path, start, "\n".join(current) + "\n"))
+            current = None
+        else:
+            current.append(text)
+    return blocks
+
+
+def stated_result(comment: str) -> tuple[str, Any] | None:
+    """What a trailing comment says an expression gives: ("raises", name), ("equals", value)."""
+    text = comment.lstrip("#").strip()
+    if match := RAISES.match(text):
+        return ("raises", match.group(1))
+    candidates = [text, text.split(": ")[0], text.split(" (")[0]]
+    first_word = text.split(" ")[0]
+    if BARE_LITERAL.match(first_word):
+        candidates.append(first_word)
+    for candidate in candidates:
+        try:
+            return ("equals", ast.literal_eval(candidate))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    return None
+
+
+def relabel(value: Any, labels: dict[str, str]) -> Any:
+    """``value`` with the model labels the docs use ("shop.Pet") turned into the test's."""
+    if isinstance(value, str):
+        for shown, real in labels.items():
+            if value.startswith(shown + "."):
+                return real + value[len(shown) :]
+        return value
+    if isinstance(value, dict):
+        return {relabel(k, labels): relabel(v, labels) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value)(relabel(item, labels) for item in value)
+    return value
+
+
+def matches(value: Any, expected: Any) -> bool:
+    if isinstance(value, QuerySet):
+        value = list(value)
+    if isinstance(expected, (list, set, tuple)) and ... in expected:
+        return all(item in value for item in expected if item is not ...)
+    if isinstance(expected, list) and isinstance(value, (list, tuple)):
+        return list(value) == expected
+    if isinstance(expected, set) and isinstance(value, (set, frozenset)):
+        return set(value) == expected
+    return value == expected
+
+
+def check_settings_fragment(name: str, value: Any, invented: set[str]) -> None:
+    """A settings fragment names apps, classes and models that exist in the project."""
+    if name in invented or value is ...:
+        return
+    entries = [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+    if name == "INSTALLED_APPS":
+        missing = [entry for entry in entries if not apps.is_installed(entry)]
+        assert not missing, f"INSTALLED_APPS names apps that do not exist: {missing}"
+    elif name in ("MIDDLEWARE", "AUTHENTICATION_BACKENDS"):
+        for entry in entries:
+            import_string(entry)
+    elif name == "CACHES":
+        for alias in value.values():
+            import_string(alias["BACKEND"])
+    elif name.endswith("_MODEL"):
+        apps.get_model(value)
+
+
+def _comments(block: Block) -> tuple[dict[int, str], set[int]]:
+    """Page line number -> the comment on that line; and the lines that are only a comment."""
+    found, alone = {}, set()
+    for token in tokenize.generate_tokens(io.StringIO(block.source).readline):
+        if token.type == tokenize.COMMENT:
+            number = block.line - 1 + token.start[0]
+            found[number] = token.string
+            if not token.line[: token.start[1]].strip():
+                alone.add(number)
+    return found, alone
+
+
+def _registry_changed() -> None:
+    """Models came or went: forget what was worked out from the registry as it was.
+
+    Projects register their models once at start-up, so django-basemodels keeps its cascade
+    plans for good; the docs' pages register models as they go.
+    """
+    from django_basemodels import cascade
+
+    cascade.plan_for.cache_clear()
+    cascade._global_rank.cache_clear()
+    apps.clear_cache()
+
+
+def _page_models() -> dict[tuple[str, str], type]:
+    return {
+        (label, name): model
+        for label, models in apps.all_models.items()
+        for name, model in models.items()
+    }
+
+
+class PageRun:
+    """One page's execution: its namespace, and everything to undo when it ends."""
+
+    def __init__(self, module: str, labels: dict[str, str], invented: set[str]):
+        self.namespace: dict[str, Any] = {"__name__": f"{APP_LABEL}.{module}"}
+        self.labels = labels
+        self.invented = invented
+        self.results: dict[str, Callable[[Any], bool]] = {}
+        self.checked: set[str] = set()
+        self.models: dict[tuple[str, str], type] = {}
+        self._comment_lines: set[int] = set()
+        self._admin_registry = dict(admin.site._registry)
+        # Defining a model sets accessors on the classes it relates to: put them back afterwards.
+        self._class_attributes = {
+            model: dict(vars(model)) for model in apps.get_models(include_auto_created=True)
+        }
+
+    def expect(self, results: dict[str, Callable[[Any, dict], bool]]) -> None:
+        """Checks of results the docs state in prose, by statement (formatting is ignored)."""
+        self.results = {ast.unparse(ast.parse(source)): check for source, check in results.items()}
+
+    def unchecked(self) -> set[str]:
+        """The statements ``expect`` names that the page no longer has."""
+        return set(self.results) - self.checked
+
+    def run_block(self, block: Block) -> None:
+        tree = ast.parse(block.source, filename=str(block.path))
+        ast.increment_lineno(tree, block.line - 1)
+        comments, self._comment_lines = _comments(block)
+        for statement in tree.body:
+            self._run_statement(statement, block, comments)
+
+    def _run_statement(self, statement: ast.stmt, block: Block, comments: dict[int, str]) -> None:
+        filename = str(block.path)
+        if isinstance(statement, ast.ClassDef):
+            self._forget_model_named(statement.name)
+        before = _page_models()
+        expected_error = self._expected_error(statement, comments)
+        try:
+            if isinstance(statement, ast.Expr):
+                code = compile(ast.Expression(statement.value), filename, "eval")
+                value = eval(code, self.namespace)
+                if isinstance(value, QuerySet):
+                    value = list(value)
+            else:
+                exec(compile(ast.Module([statement], []), filename, "exec"), self.namespace)
+                value = self._assigned_value(statement)
+        except Exception as error:  # the docs may say this statement raises it
+            if expected_error and expected_error[0] in [k.__name__ for k in type(error).__mro__]:
+                message = expected_error[1]
+                if message is not None and " ".join(str(error).split()) != message:
+                    raise DocsExampleError(
+                        f"line {statement.lineno}: the docs show the message {message!r}, "
+                        f"the code says {str(error)!r}"
+                    ) from error
+                return
+            raise
+        if expected_error:
+            raise DocsExampleError(
+                f"line {statement.lineno}: the docs say this raises {expected_error[0]}, "
+                f"it gave {value!r}"
+            )
+        self._create_tables(before)
+        self._check_result(statement, value, comments.get(statement.end_lineno))
+
+    def _expected_error(self, statement: ast.stmt, comments: dict[int, str]):
+        """(exception name, message or None) when the docs say this statement raises."""
+        if not isinstance(statement, ast.Expr):
+            return None
+        stated = stated_result(comments.get(statement.end_lineno, ""))
+        if stated and stated[0] == "raises":
+            return (stated[1], None)
+        # A comment block right under the statement: "# SomeError: message", maybe wrapped.
+        lines, number = [], statement.end_lineno + 1
+        while number in self._comment_lines:
+            lines.append(comments[number].lstrip("#").strip())
+            number += 1
+        match = ERROR_LINE.match(" ".join(lines))
+        return (match.group(1), match.group(2)) if match else None
+
+    def _assigned_value(self, statement: ast.stmt) -> Any:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                value = self.namespace[target.id]
+                if target.id.isupper():
+                    check_settings_fragment(target.id, value, self.invented)
+                return value
+        return None
+
+    def _check_result(self, statement: ast.stmt, value: Any, comment: str | None) -> None:
+        source = ast.unparse(statement)
+        if source in self.results:
+            self.checked.add(source)
+            assert self.results[source](value, self.namespace), (
+                f"line {statement.lineno}: {source} gave {value!r}, not what the docs say"
+                f" ({comment})"
+            )
+            return
+        if comment is None or not isinstance(statement, ast.Expr):
+            return
+        stated = stated_result(comment)
+        if stated and stated[0] == "equals":
+            expected = relabel(stated[1], self.labels)
+            assert matches(value, expected), (
+                f"line {statement.lineno}: {source} gave {value!r}; the docs say {comment}"
+            )
+
+    def _create_tables(self, before: dict[tuple[str, str], type]) -> None:
+        new = {key: model for key, model in _page_models().items() if key not in before}
+        if not new:
+            return
+        with connection.schema_editor() as editor:
+            for model in new.values():
+                if not model._meta.auto_created:  # m2m tables come with their model
+                    editor.create_model(model)
+        self.models.update(new)
+        _registry_changed()
+
+    def _forget_model_named(self, class_name: str) -> None:
+        for key in list(self.models):
+            if key[1] == class_name.lower():
+                self._drop([key])
+
+    def _drop(self, keys: list[tuple[str, str]], tables: bool = True) -> None:
+        """Unregister the models of ``keys`` (and their m2m tables), dropping their tables."""
+        if tables:
+            # PostgreSQL refuses to drop a table with deferred constraint checks still pending.
+            connection.check_constraints()
+            with connection.schema_editor() as editor:
+                for key in keys:
+                    editor.delete_model(self.models[key])
+        for key in keys:
+            model = self.models.pop(key)
+            through = [k for k, m in self.models.items() if m._meta.auto_created is model]
+            for label, name in [*through, key]:
+                apps.all_models[label].pop(name, None)
+                self.models.pop((label, name), None)
+        _registry_changed()
+
+    def close(self) -> None:
+        """Drop the page's tables and models, and undo what it registered.
+
+        Inside a test's transaction (PostgreSQL) the rollback drops the tables, and a failed
+        example may have left the transaction unusable: only the registrations are undone then.
+        """
+        owners = [key for key, model in self.models.items() if not model._meta.auto_created]
+        self._drop(list(reversed(owners)), tables=not connection.in_atomic_block)
+        admin.site._registry.clear()
+        admin.site._registry.update(self._admin_registry)
+        for model, attributes in self._class_attributes.items():
+            for name in set(vars(model)) - set(attributes):
+                delattr(model, name)
+            for name, value in attributes.items():
+                if vars(model).get(name) is not value:
+                    setattr(model, name, value)
+        ContentType.objects.clear_cache()
+        for cache in caches.all():
+            cache.clear()
