@@ -37,6 +37,7 @@ from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
 APP_LABEL = "docs_examples"
+INERROR = 3  # libpq's PQTRANS_INERROR: a failed statement aborted the transaction
 FENCE_OPEN = re.compile(r"^```python\s*$")
 RAISES = re.compile(r"^raises (\w+)$")
 ERROR_LINE = re.compile(r"^(\w+Error): (.+)$")
@@ -155,6 +156,11 @@ def _registry_changed() -> None:
     apps.clear_cache()
 
 
+def _transaction_usable() -> bool:
+    info = getattr(connection.connection, "info", None)  # psycopg's connection information
+    return info is None or int(info.transaction_status) != INERROR
+
+
 def _page_models() -> dict[tuple[str, str], type]:
     return {
         (label, name): model
@@ -166,7 +172,9 @@ def _page_models() -> dict[tuple[str, str], type]:
 class PageRun:
     """One page's execution: its namespace, and everything to undo when it ends."""
 
-    def __init__(self, module: str, labels: dict[str, str], invented: set[str]):
+    def __init__(self, page: str, labels: dict[str, str], invented: set[str]):
+        self.page = page  # its path under docs/
+        module = re.sub(r"\W", "_", page.removesuffix(".md"))
         self.namespace: dict[str, Any] = {"__name__": f"{APP_LABEL}.{module}"}
         self.labels = labels
         self.invented = invented
@@ -188,12 +196,19 @@ class PageRun:
         """The statements ``expect`` names that the page no longer has."""
         return set(self.results) - self.checked
 
-    def run_block(self, block: Block) -> None:
+    def run_block(self, block: Block, number: int = 1) -> None:
+        """Run ``block``, the page's ``number``-th; a failure names the page, block and line."""
         tree = ast.parse(block.source, filename=str(block.path))
         ast.increment_lineno(tree, block.line - 1)
         comments, self._comment_lines = _comments(block)
         for statement in tree.body:
-            self._run_statement(statement, block, comments)
+            try:
+                self._run_statement(statement, block, comments)
+            except Exception as error:
+                raise DocsExampleError(
+                    f"docs/{self.page}, python block {number} (line {block.line}), statement at"
+                    f" line {statement.lineno}: {type(error).__name__}: {error}"
+                ) from error
 
     def _run_statement(self, statement: ast.stmt, block: Block, comments: dict[int, str]) -> None:
         filename = str(block.path)
@@ -289,6 +304,8 @@ class PageRun:
 
     def _drop(self, keys: list[tuple[str, str]], tables: bool = True) -> None:
         """Unregister the models of ``keys`` (and their m2m tables), dropping their tables."""
+        if not keys:
+            return
         if tables:
             # PostgreSQL refuses to drop a table with deferred constraint checks still pending.
             connection.check_constraints()
@@ -306,11 +323,11 @@ class PageRun:
     def close(self) -> None:
         """Drop the page's tables and models, and undo what it registered.
 
-        Inside a test's transaction (PostgreSQL) the rollback drops the tables, and a failed
-        example may have left the transaction unusable: only the registrations are undone then.
+        After a failed example PostgreSQL's transaction may refuse every statement: its
+        tables are left to the test's rollback then, and only the registrations are undone.
         """
         owners = [key for key, model in self.models.items() if not model._meta.auto_created]
-        self._drop(list(reversed(owners)), tables=not connection.in_atomic_block)
+        self._drop(list(reversed(owners)), tables=_transaction_usable())
         admin.site._registry.clear()
         admin.site._registry.update(self._admin_registry)
         for model, attributes in self._class_attributes.items():

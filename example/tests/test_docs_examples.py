@@ -1,11 +1,10 @@
 """Every ```python block of the docs runs, so the docs cannot drift from the code.
 
 One test per page: its blocks run in order in one namespace (docs_examples/runner.py says how),
-seeded with the page's "given": what the examples take for granted without showing it (a user, a
-request, a patient, a module of the reader's own project), created through the packages' APIs.
-A result a comment states is checked; ``results`` below checks the ones written in prose, and
-``after`` what the page says happened. A page with a python block the givens do not know fails
-and says what to add.
+seeded with the page's "given" (docs_examples/givens.py): what the examples take for granted
+without showing it (a user, a request, a patient, a module of the reader's own project). A result
+a comment states is checked. A page with a python block the givens do not know fails and says
+what to add. The runner's own tests, at the end, show that a wrong stated result fails.
 
 On SQLite the schema editor cannot run inside a transaction, so the pages run in a committed
 database there; on PostgreSQL they run in the usual rolled-back transaction (the append-only
@@ -17,297 +16,14 @@ from __future__ import annotations
 import contextlib
 import sys
 import types
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db import connection, models
-from django.db.models import Sum
-from django.dispatch import Signal
-from django.shortcuts import get_object_or_404
-from django.test import RequestFactory, override_settings
-from django.utils import timezone
-from django.views import View
-from django.views.generic import TemplateView, UpdateView
-from docs_examples.runner import Block, PageRun, extract_blocks
+from django.db import connection
+from docs_examples.givens import GIVENS, Names
+from docs_examples.runner import Block, DocsExampleError, PageRun, extract_blocks
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-EXAMPLE = Path(__file__).resolve().parents[1]
-
-Names = dict[str, Any]
-
-
-@dataclass
-class Given:
-    """What a page's examples take for granted, like the ``testsetup`` of Sphinx doctest."""
-
-    blocks: int  # the page's python blocks this given was written for
-    names: Callable[[], Names] = dict  # objects the examples use without creating them
-    before: dict[int, Callable[[Names, contextlib.ExitStack], Names]] = field(default_factory=dict)
-    modules: dict[str, Names] = field(default_factory=dict)  # the reader's modules they import
-    labels: dict[str, str] = field(default_factory=dict)  # app label shown -> docs_examples
-    invented: set[str] = field(default_factory=set)  # settings naming the reader's own code
-    results: dict[str, Callable[[Any, Names], bool]] = field(default_factory=dict)
-    after: Callable[[Names], None] | None = None
-    cwd: Path | None = None
-
-
-def user(username: str, **extra: Any) -> Any:
-    return get_user_model().objects.create_user(username=username, password="x", **extra)
-
-
-def request_by(someone: Any) -> Any:
-    request = RequestFactory().get("/")
-    request.user = someone
-    return request
-
-
-def person(first_name: str) -> Any:
-    from django_parties.models import Person
-
-    return Person.objects.create(first_name=first_name, last_name="Example")
-
-
-def organization(name: str) -> Any:
-    from django_parties.models import Organization
-
-    return Organization.objects.create(name=name, org_type="clinic")
-
-
-def audit_log_names() -> Names:
-    from django_audit_log import log_event
-
-    def run_import() -> None:
-        log_event(action="import.row", metadata={"row": 1})
-
-    return {
-        "request": request_by(user("alice")),
-        "user": user("bob"),
-        "my_instance": organization("Northside Clinic"),
-        "customer": person("Ada"),
-        "task": types.SimpleNamespace(request=types.SimpleNamespace(id="task-1")),
-        "run_import": run_import,
-    }
-
-
-def audit_log_after(ns: Names) -> None:
-    from django_audit_log.models import AuditLog
-
-    imported = AuditLog.objects.get(action="import.row")
-    assert (imported.actor_display, imported.request_id) == ("cron:nightly-import", "task-1")
-    ns["invoice_sent"].send(sender=None, invoice=ns["my_instance"], user=ns["user"])
-    sent = AuditLog.objects.get(action="invoice.sent")
-    assert (sent.actor, sent.target_id) == (ns["user"], str(ns["my_instance"].pk))
-    invoice = ns["Invoice"].objects.create(number="1", amount=Decimal("9.50"), internal_note="x")
-    created = AuditLog.objects.filter(target_id=str(invoice.pk)).get()
-    assert "internal_note" not in created.changes
-    assert created.sensitivity == "high"
-
-
-def basemodels_after(ns: Names) -> None:
-    pets = ns["Pet"]
-    pets.objects.create(kind="dog")
-    pets.objects.dogs().delete()  # "stays soft"
-    assert pets.objects.dogs().count() == 0
-    assert pets.all_objects.filter(kind="dog").count() == 1
-
-
-def catalog_names() -> Names:
-    from django_encounters import EncounterDefinition, create_encounter
-
-    EncounterDefinition.objects.create(
-        name="Visit", code="VISIT", states=["open", "closed"], initial_state="open",
-        final_states=["closed"], transitions={"open": ["closed"]},
-    )  # fmt: skip
-    return {"user": user("alice"), "encounter": create_encounter("VISIT", subject=person("Ada"))}
-
-
-def catalog_after(ns: Names) -> None:
-    ns["lab"].refresh_from_db()
-    assert ns["lab"].status == "completed"
-
-
-def encounters_names() -> Names:
-    from django_encounters import Encounter
-
-    return {
-        "patient": person("Ada"),
-        "request": request_by(user("alice")),
-        "receptionist": user("rita"),
-        "doctor": user("dora"),
-        "some_past_time": timezone.now(),
-        "models": models,
-        "Encounter": Encounter,
-    }
-
-
-def encounters_asset(ns: Names, stack: contextlib.ExitStack) -> Names:
-    from django_encounters import create_encounter
-
-    asset = ns["Asset"].objects.create()
-    create_encounter("VISIT", subject=asset)
-    return {"asset": asset}
-
-
-def rbac_settings(ns: Names, stack: contextlib.ExitStack) -> Names:
-    """The page's RBAC_MODULES fragment is the project's setting while the page runs."""
-    from django_rbac.permissions import sync_module_permissions
-
-    stack.enter_context(override_settings(RBAC_MODULES=ns["RBAC_MODULES"]))
-    sync_module_permissions()
-    return {}
-
-
-def layers_after(ns: Names) -> None:
-    assert ns["result"].exit_code == 0, ns["result"].violations  # the example keeps its layers
-
-
-def modules_names() -> Names:
-    from django_modules.models import Module
-
-    for key in ("billing", "lab"):
-        Module.objects.create(key=key, name=key.title(), active=True)
-    org, other_org = organization("Northside Clinic"), organization("Southside Clinic")
-    return {
-        "org": org,
-        "orgs": [other_org, org],
-        "other_org": other_org,
-        "Clinic": type(org),
-        "View": View,
-    }
-
-
-def modules_after(ns: Names) -> None:
-    from django_modules import is_module_enabled
-
-    assert is_module_enabled(ns["org"], "lab")
-    assert not is_module_enabled(ns["other_org"], "lab")
-
-
-def singleton_after(ns: Names) -> None:
-    assert ns["StoreSettings"].get_instance().tax_rate == Decimal("7.5")
-
-
-def worklog_names() -> Names:
-    return {
-        "request": request_by(user("alice")),
-        "repair_job": organization("Repair job"),
-        "lab_item": organization("Lab item"),
-        "models": models,
-        "Sum": Sum,
-    }
-
-
-def _still_running(session: Any) -> bool:
-    session.refresh_from_db()
-    return session.stopped_at is None
-
-
-GIVENS: dict[str, Given] = {
-    "getting-started.md": Given(blocks=2),
-    "installation.md": Given(blocks=1),
-    "packages/audit-log.md": Given(
-        blocks=5,
-        names=audit_log_names,
-        modules={"billing.signals": {"invoice_sent": Signal()}},
-        after=audit_log_after,
-    ),
-    "packages/basemodels.md": Given(
-        blocks=5,
-        names=lambda: {"cutoff": timezone.now(), "my_action": lambda *args: None},
-        labels={"shop": "docs_examples"},
-        results={
-            "Owner.all_objects.get(pk=owner.pk).restore()": lambda restored, ns: (
-                restored == 1 and ns["Pet"].objects.get().name == "Rex"
-            ),
-        },
-        after=basemodels_after,
-    ),
-    "packages/catalog.md": Given(
-        blocks=2,
-        names=catalog_names,
-        results={
-            "work_items = commit_basket(basket, user)": lambda items, ns: (
-                [(item.display_name, item.board) for item in items]
-                == [("Blood Test", "lab"), ("Amoxicillin 250 mg", "pharmacy")]
-            ),
-        },
-        after=catalog_after,
-    ),
-    "packages/encounters.md": Given(
-        blocks=4,
-        names=encounters_names,
-        before={3: encounters_asset},
-        results={
-            "get_encounter_history(encounter)": lambda history, ns: (
-                [record.to_state for record in history]
-                == ["scheduled", "checked_in", "in_progress"]
-            ),
-            "Encounter.objects.for_subject(asset)": lambda found, ns: (
-                [encounter.subject for encounter in found] == [ns["asset"]]
-            ),
-        },
-    ),
-    "packages/layers.md": Given(
-        blocks=1,
-        cwd=EXAMPLE,  # the example host's own layers.yaml
-        after=layers_after,
-    ),
-    "packages/modules.md": Given(
-        blocks=5,
-        names=modules_names,
-        results={
-            'clear_org_module(org, "pharmacy")': lambda existed, ns: existed is True,
-        },
-        after=modules_after,
-    ),
-    "packages/parties.md": Given(
-        blocks=2,
-        results={
-            "clinic.employees()": lambda people, ns: people == [ns["ada"]],
-            "ada.organizations()": lambda orgs, ns: orgs == [ns["clinic"]],
-            'ada.organizations("employee", as_of=date(2020, 1, 1))': lambda orgs, ns: (
-                orgs == [ns["clinic"]]
-            ),
-            "ada.primary_email()": lambda email, ns: email.email == "ada@example.com",
-        },
-    ),
-    "packages/rbac.md": Given(
-        blocks=4,
-        names=lambda: {
-            "alice": user("alice"),
-            "bob": user("bob"),
-            "admin": get_user_model().objects.create_superuser("admin", password="x"),
-            "Permission": Permission,
-            "View": View,
-            "TemplateView": TemplateView,
-            "UpdateView": UpdateView,
-            "get_object_or_404": get_object_or_404,
-        },
-        before={1: rbac_settings},
-        invented={"AUTH_USER_MODEL"},  # the reader's accounts.User, defined in block 2
-        results={
-            "alice.get_manageable_roles()": lambda roles, ns: (
-                [role.name for role in roles] == ["Front desk"]
-            ),
-        },
-    ),
-    "packages/singleton.md": Given(blocks=4, after=singleton_after),
-    "packages/worklog.md": Given(
-        blocks=3,
-        names=worklog_names,
-        results={
-            "start_session(request.user, lab_item)": lambda started, ns: (
-                not _still_running(ns["session"]) and _still_running(started)
-            ),
-        },
-    ),
-}
 
 
 def pages_with_examples() -> dict[str, list[Block]]:
@@ -326,7 +42,7 @@ def test_every_page_with_examples_has_a_given():
     missing = sorted(set(PAGES) - set(GIVENS))
     assert not missing, (
         f"docs pages with python blocks the tests do not run: {missing}; add a Given for each to"
-        " GIVENS in example/tests/test_docs_examples.py (the names their examples take for granted)"
+        " GIVENS in example/docs_examples/givens.py (the names their examples take for granted)"
     )
     stale = sorted(set(GIVENS) - set(PAGES))
     assert not stale, f"GIVENS has pages without python blocks (remove them): {stale}"
@@ -339,7 +55,7 @@ def test_docs_examples_run(page, monkeypatch):
     assert len(blocks) == given.blocks, (
         f"docs/{page} has {len(blocks)} python blocks, its Given was written for {given.blocks}:"
         f" the blocks start at lines {[block.line for block in blocks]}; give the new block's"
-        " free names in GIVENS[{page!r}] and set blocks={len(blocks)}"
+        " free names in GIVENS[{page!r}] (docs_examples/givens.py) and set blocks={len(blocks)}"
     )
     for name, attributes in given.modules.items():
         parts = name.split(".")
@@ -348,16 +64,15 @@ def test_docs_examples_run(page, monkeypatch):
         monkeypatch.setitem(sys.modules, name, _stub_module(name, attributes))
     if given.cwd:
         monkeypatch.chdir(given.cwd)
-    run = PageRun(page.removesuffix(".md").replace("/", "_").replace("-", "_"), given.labels,
-                  given.invented)  # fmt: skip
+    run = PageRun(page, given.labels, given.invented)
     run.expect(given.results)
     with contextlib.ExitStack() as stack:
         stack.callback(run.close)
         run.namespace.update(given.names())
-        for number, block in enumerate(blocks):
+        for number, block in enumerate(blocks, start=1):
             if number in given.before:
                 run.namespace.update(given.before[number](run.namespace, stack))
-            run.run_block(block)
+            run.run_block(block, number)
         unchecked = run.unchecked()
         assert not unchecked, f"results of docs/{page} never met (statement changed?): {unchecked}"
         if given.after:
@@ -368,3 +83,84 @@ def _stub_module(name: str, attributes: Names) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__dict__.update(attributes)
     return module
+
+
+# The runner itself: a page that states a wrong result, or names what does not exist, fails.
+
+
+def run_page(source: str) -> PageRun:
+    run = PageRun("selftest.md", labels={"shop": "docs_examples"}, invented=set())
+    try:
+        run.run_block(Block(Path("selftest.md"), 1, source))
+    finally:
+        run.close()
+    return run
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "1 + 1  # 2: two\n",
+        "[1, 2]  # [1, 2]\n",
+        "{'a', 'b', 'c'}  # {'a', 'b', ...}\n",
+        "None  # None now\n",
+        "2 > 1  # True (2 > 1)\n",
+        "{'docs_examples.Pet': 1}  # {'shop.Pet': 1}\n",  # the docs' app label is shop
+        "int('x')  # raises ValueError\n",
+        "int('x')\n# ValueError: invalid literal for int() with base 10:\n# 'x'\n",
+        "INSTALLED_APPS = [..., 'django_basemodels']\n",
+        "MIDDLEWARE = ['django_modules.middleware.ModuleCacheMiddleware']\n",
+    ],
+)
+def test_a_result_the_docs_state_rightly_passes(source):
+    run_page(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("1 + 1  # 3: three\n", AssertionError),
+        ("[1, 2]  # [2, 1]\n", AssertionError),
+        ("{'a'}  # {'a', 'b', ...}\n", AssertionError),
+        ("0  # None now\n", AssertionError),
+        ("2 > 1  # False (2 > 1)\n", AssertionError),
+        ("{'docs_examples.Pet': 1}  # {'shop.Pet': 2}\n", AssertionError),
+        ("int('1')  # raises ValueError\n", AssertionError),
+        ("int('x')\n# ValueError: some other message\n", AssertionError),
+        ("int('x')\n# TypeError: invalid literal for int() with base 10: 'x'\n", ValueError),
+        ("int('x')  # raises TypeError\n", ValueError),
+        ("INSTALLED_APPS = [..., 'django_not_an_app']\n", AssertionError),
+        ("MIDDLEWARE = ['django_modules.middleware.NoSuchMiddleware']\n", ImportError),
+    ],
+)
+def test_a_result_the_docs_state_wrongly_fails(source, error):
+    with pytest.raises(
+        DocsExampleError, match=r"^docs/selftest.md, python block 1 \(line 1\)"
+    ) as info:
+        run_page(source)
+    assert isinstance(info.value.__cause__, error)
+
+
+MODEL_PAGE = """
+from django.db import models
+from django_basemodels.models import BaseModel
+
+
+class Pet(BaseModel):
+    name = models.CharField(max_length=100)
+
+
+Pet.objects.create(name="Rex")
+Pet.objects.count()  # 1
+"""
+
+
+@pytest.mark.django_db(transaction=connection.vendor == "sqlite")
+def test_a_page_model_lives_for_the_page_only():
+    from django.apps import apps
+
+    for _ in range(2):  # the second page defines the same model again: no warning, no clash
+        run = run_page(MODEL_PAGE)
+        assert run.namespace["Pet"]._meta.label == "docs_examples.Pet"
+        assert "pet" not in apps.all_models["docs_examples"]
+    assert "docs_examples_pet" not in connection.introspection.table_names()
