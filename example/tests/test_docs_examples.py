@@ -55,12 +55,13 @@ def test_docs_examples_run(page, monkeypatch):
     assert len(blocks) == given.blocks, (
         f"docs/{page} has {len(blocks)} python blocks, its Given was written for {given.blocks}:"
         f" the blocks start at lines {[block.line for block in blocks]}; give the new block's"
-        " free names in GIVENS[{page!r}] (docs_examples/givens.py) and set blocks={len(blocks)}"
+        f" free names in GIVENS[{page!r}] (docs_examples/givens.py) and set blocks={len(blocks)}"
     )
     for name, attributes in given.modules.items():
         parts = name.split(".")
         for depth in range(1, len(parts)):  # the packages above it, empty
-            monkeypatch.setitem(sys.modules, ".".join(parts[:depth]), types.ModuleType(parts[0]))
+            package = ".".join(parts[:depth])
+            monkeypatch.setitem(sys.modules, package, types.ModuleType(package))
         monkeypatch.setitem(sys.modules, name, _stub_module(name, attributes))
     if given.cwd:
         monkeypatch.chdir(given.cwd)
