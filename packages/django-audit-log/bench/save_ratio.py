@@ -8,6 +8,10 @@ requirements.txt) and a PostgreSQL server:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
         python bench/save_ratio.py [--rows 2000] [--rounds 5] [--sync on|off] [--profile]
 
+Besides wall time it reports CPU time per operation, which a busy machine disturbs far less:
+this process's (Django, the driver, the package) and, when the server runs on this machine,
+its backend process's (/proc/<pid>/schedstat).
+
 --profile runs cProfile over the tracked creates and updates instead and prints the top entries.
 """
 
@@ -98,14 +102,34 @@ def update(obj, i):
     obj.save()
 
 
-def one_round(model, rows):
-    started = time.perf_counter()
+def backend_cpu_reader():
+    """Seconds of CPU the server's backend for our connection has used, or None if unknown."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+    if not path.exists():
+        return lambda: 0.0
+    return lambda: int(path.read_text().split()[0]) / 1e9
+
+
+def one_round(model, rows, server_cpu=lambda: 0.0):
+    """(wall, client CPU, server CPU) of the creates, then of the updates."""
+
+    def clocks():
+        return time.perf_counter(), time.process_time(), server_cpu()
+
+    start = clocks()
     objs = [create(model, i) for i in range(rows)]
-    created = time.perf_counter() - started
-    started = time.perf_counter()
+    created = clocks()
     for i, obj in enumerate(objs):
         update(obj, i + 1)
-    return created, time.perf_counter() - started
+    updated = clocks()
+    return (
+        tuple(b - a for a, b in zip(start, created, strict=True)),
+        tuple(b - a for a, b in zip(created, updated, strict=True)),
+    )
 
 
 def main() -> None:
@@ -132,24 +156,33 @@ def main() -> None:
         profiler.runcall(one_round, Tracked, options.rows)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         return
+    server_cpu = backend_cpu_reader()
     times = {name: ([], []) for name in variants}
     for _ in range(options.rounds):
         for name, model in variants.items():
-            created, updated = one_round(model, options.rows)
+            created, updated = one_round(model, options.rows, server_cpu)
             times[name][0].append(created)
             times[name][1].append(updated)
-    base_c, base_u = (statistics.median(t) for t in times["plain save()"])
     print(
         f"{options.rows} creates + {options.rows} updates, {options.rounds} interleaved rounds, "
-        f"synchronous_commit={options.sync}; median round, ratio to plain"
+        f"synchronous_commit={options.sync}; median round; microseconds per operation "
+        "(wall, then CPU: this process + the server's backend) and ratios to plain save()"
     )
-    print(f"{'variant':<20} {'create ms/op':>12} {'ratio':>6} {'update ms/op':>12} {'ratio':>6}")
-    for name, (creates, updates) in times.items():
-        c, u = statistics.median(creates), statistics.median(updates)
-        print(
-            f"{name:<20} {c / options.rows * 1000:>12.3f} {c / base_c:>5.2f}x "
-            f"{u / options.rows * 1000:>12.3f} {u / base_u:>5.2f}x"
-        )
+    medians = {
+        name: [[statistics.median(r[k] for r in rounds) for k in range(3)] for rounds in pair]
+        for name, pair in times.items()
+    }
+    base = medians["plain save()"]
+    for phase, label in ((0, "create"), (1, "update")):
+        for name, phases in medians.items():
+            wall, client, server = (value / options.rows * 1e6 for value in phases[phase])
+            plain_wall, plain_client, plain_server = base[phase]
+            ratio_wall = phases[phase][0] / plain_wall
+            ratio_cpu = sum(phases[phase][1:]) / (plain_client + plain_server)
+            print(
+                f"{label} {name:<18} wall {wall:6.0f} {ratio_wall:5.2f}x | "
+                f"cpu {client:5.0f} + {server:5.0f} = {client + server:5.0f} {ratio_cpu:5.2f}x"
+            )
 
 
 if __name__ == "__main__":

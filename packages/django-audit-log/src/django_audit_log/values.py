@@ -16,12 +16,13 @@ from django_audit_log import conf
 
 _ENCODER = DjangoJSONEncoder()
 _PLAIN = (str, int, float, bool, type(None))
+_NATIVE = frozenset(_PLAIN)
 _ENCODABLE = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
 
 
 def jsonable(value: Any) -> Any:
     """``value`` as JSON-native data; anything unknown becomes its ``str()``."""
-    if isinstance(value, _PLAIN):
+    if type(value) in _NATIVE or isinstance(value, _PLAIN):  # the common case, checked first
         return value
     if isinstance(value, (*_ENCODABLE, decimal.Decimal, uuid.UUID)):
         return _ENCODER.default(value)
@@ -35,14 +36,20 @@ def jsonable(value: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(word.lower().replace("-", "_")) for word in words))
+def _matcher(words: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a key contains one of ``words``; remembered per key (field names repeat)."""
+    search = re.compile("|".join(re.escape(word.lower().replace("-", "_")) for word in words))
+
+    @functools.lru_cache(maxsize=1024)
+    def sensitive(key: str) -> bool:
+        return search.search(key.lower().replace("-", "_")) is not None
+
+    return sensitive
 
 
 def _sensitive() -> Callable[[str], bool]:
-    """A matcher for the current AUDIT_LOG_REDACT_KEYS (read once per entry, compiled once)."""
-    search = _pattern(tuple(conf.get("AUDIT_LOG_REDACT_KEYS"))).search
-    return lambda key: search(key.lower().replace("-", "_")) is not None
+    """A matcher for the current AUDIT_LOG_REDACT_KEYS."""
+    return _matcher(tuple(conf.get("AUDIT_LOG_REDACT_KEYS")))
 
 
 def is_sensitive(key: str) -> bool:
