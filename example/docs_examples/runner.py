@@ -11,9 +11,11 @@ What the runner adds to plain ``exec``:
 - A comment that states a result is checked: ``expr  # 0: ...``, ``expr  # ["a", "b"]``,
   ``expr  # None now`` compare the value (``...`` in a list or set means "at least these");
   ``expr  # raises SomeError`` and a statement followed by the comment line
-  ``# SomeError: message`` expect that exception (and message).
+  ``# SomeError: message`` expect that exception (and message). Results stated in words are
+  checked by ``PageRun.expect``, given per page.
+- Failures name the page, the block and the line.
 - Settings fragments are checked against the real project: the apps they list are installed,
-  the middleware, backends and cache backends they name import.
+  the middleware, backends and cache backends they name import, the models they name exist.
 - A QuerySet an expression statement returns is evaluated, so its SQL really runs.
 """
 
@@ -178,7 +180,7 @@ class PageRun:
         self.namespace: dict[str, Any] = {"__name__": f"{APP_LABEL}.{module}"}
         self.labels = labels
         self.invented = invented
-        self.results: dict[str, Callable[[Any], bool]] = {}
+        self.results: dict[str, Callable[[Any, dict], bool]] = {}
         self.checked: set[str] = set()
         self.models: dict[tuple[str, str], type] = {}
         self._comment_lines: set[int] = set()
