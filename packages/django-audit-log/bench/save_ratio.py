@@ -6,12 +6,14 @@ every variant alike; the figure per variant is the median round. Needs django-pg
 requirements.txt) and a PostgreSQL server:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
-        python bench/save_ratio.py [--rows 2000] [--rounds 5] [--sync on|off] [--profile]
+        python bench/save_ratio.py [--rows 2000] [--rounds 5] [--sync on|off] [--strip] [--profile]
 
 Besides wall time it reports CPU time per operation, which a busy machine disturbs far less:
 this process's (Django, the driver, the package) and, when the server runs on this machine,
 its backend process's (/proc/<pid>/schedstat).
 
+--strip then measures the tracked save again after dropping, in the scratch database, the audit
+table's foreign keys and then its secondary indexes: what each costs per entry.
 --profile runs cProfile over the tracked creates and updates instead and prints the top entries.
 """
 
@@ -138,6 +140,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sync", choices=["on", "off"], default="off")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--strip", action="store_true", help="then without FKs and indexes")
     options = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     recreate_database(url)
@@ -157,30 +160,59 @@ def main() -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         return
     server_cpu = backend_cpu_reader()
+    print(
+        f"{options.rows} creates + {options.rows} updates, {options.rounds} interleaved rounds, "
+        f"synchronous_commit={options.sync}; median round; microseconds per operation "
+        "(wall, then CPU: this process + the server's backend) and ratios to plain save()"
+    )
+    report(measure(variants, options, server_cpu), options.rows)
+    if options.strip:
+        # What the audit table's constraints cost each entry (scratch database only).
+        for label, statements in (("without FKs", STRIP_FKS), ("and 2ndary indexes", STRIP_IDX)):
+            drop(statements)
+            tracked = {"plain save()": Plain, f"tracked {label}": Tracked}
+            report(measure(tracked, options, server_cpu), options.rows)
+
+
+STRIP_FKS = """SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', conrelid::regclass, conname)
+FROM pg_constraint WHERE conrelid = 'django_audit_log_auditlog'::regclass AND contype = 'f'"""
+STRIP_IDX = """SELECT format('DROP INDEX %I', indexname) FROM pg_indexes
+WHERE tablename = 'django_audit_log_auditlog' AND indexname NOT LIKE '%pkey'"""
+
+
+def drop(query: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        for (statement,) in cursor.fetchall():
+            cursor.execute(statement)
+
+
+def measure(variants, options, server_cpu):
+    """Median (wall, client CPU, server CPU) per variant, for the creates and the updates."""
     times = {name: ([], []) for name in variants}
     for _ in range(options.rounds):
         for name, model in variants.items():
             created, updated = one_round(model, options.rows, server_cpu)
             times[name][0].append(created)
             times[name][1].append(updated)
-    print(
-        f"{options.rows} creates + {options.rows} updates, {options.rounds} interleaved rounds, "
-        f"synchronous_commit={options.sync}; median round; microseconds per operation "
-        "(wall, then CPU: this process + the server's backend) and ratios to plain save()"
-    )
-    medians = {
+    return {
         name: [[statistics.median(r[k] for r in rounds) for k in range(3)] for rounds in pair]
         for name, pair in times.items()
     }
+
+
+def report(medians, rows) -> None:
     base = medians["plain save()"]
     for phase, label in ((0, "create"), (1, "update")):
         for name, phases in medians.items():
-            wall, client, server = (value / options.rows * 1e6 for value in phases[phase])
+            wall, client, server = (value / rows * 1e6 for value in phases[phase])
             plain_wall, plain_client, plain_server = base[phase]
             ratio_wall = phases[phase][0] / plain_wall
             ratio_cpu = sum(phases[phase][1:]) / (plain_client + plain_server)
             print(
-                f"{label} {name:<18} wall {wall:6.0f} {ratio_wall:5.2f}x | "
+                f"{label} {name:<28} wall {wall:6.0f} {ratio_wall:5.2f}x | "
                 f"cpu {client:5.0f} + {server:5.0f} = {client + server:5.0f} {ratio_cpu:5.2f}x"
             )
 
