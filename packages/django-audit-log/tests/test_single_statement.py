@@ -1,11 +1,23 @@
 """PostgreSQL: the row's own statement carries its entry (see single_statement)."""
 
-import pytest
+import datetime
+import decimal
 
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from django_audit_log import audit_context
 from django_audit_log.models import AuditLog
 from tests.testapp.models import Account, Invoice
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _warm_content_types():
+    """The query budgets below are those of a warm process: the content type of a tracked
+    model is read once, on its first entry, and cached (run alone, this file starts cold)."""
+    ContentType.objects.get_for_models(Invoice, Account, for_concrete_models=False)
 
 
 def entries(action=None):
@@ -46,3 +58,35 @@ def test_integer_key_updates_use_it_creates_do_not(django_assert_num_queries):
     with django_assert_num_queries(1):
         account.save()
     assert [e.action for e in entries()] == ["create", "update"]
+
+
+def test_the_carried_entry_holds_every_column_of_the_context(user):
+    """The single statement builds the entry's values itself (no AuditLog instance, no field
+    preparation): each column must still hold what an entry written by log() holds."""
+    context = {"ip_address": "2001:db8::7", "user_agent": "UA/1", "source": "import"}
+    with audit_context(actor=user, request_id="r-42", **context):
+        invoice = Invoice.objects.create(
+            number="C-1", amount=decimal.Decimal("12.50"), issued_on=datetime.date(2025, 3, 1)
+        )
+        invoice.notes = {"tags": ["a"], "api_key": "k"}
+        invoice.save()
+        account = Account.objects.create(name="ops")
+        account.api_token = "s3cret"
+        account.save()  # an update: carried by the statement, and redacted
+    created, updated, _, account_update = entries()
+    assert created.actor_id == user.pk and created.actor_display == user.get_username()
+    assert (created.ip_address, created.user_agent, created.request_id) == (
+        "2001:db8::7",
+        "UA/1",
+        "r-42",
+    )
+    assert created.metadata == {"source": "import"} and created.is_system is False
+    assert created.sensitivity == "normal" and created.target_repr == "Invoice C-1"
+    assert created.target_content_type == ContentType.objects.get_for_model(Invoice)
+    assert created.target_id == str(invoice.pk) and created.target == invoice
+    assert created.changes["amount"] == {"old": None, "new": "12.50"}
+    assert created.changes["issued_on"] == {"old": None, "new": "2025-03-01"}
+    assert created.id.version == 7 and created.created_at <= updated.created_at
+    assert updated.changes == {"notes": {"old": {}, "new": {"tags": ["a"], "api_key": "k"}}}
+    assert account_update.sensitivity == "high"
+    assert account_update.changes == {"api_token": {"old": "[redacted]", "new": "[redacted]"}}
