@@ -74,19 +74,24 @@ def test_the_carried_entry_holds_every_column_of_the_context(user):
         account.api_token = "s3cret"
         account.save()  # an update: carried by the statement, and redacted
     created, updated, _, account_update = entries()
-    assert created.actor_id == user.pk and created.actor_display == user.get_username()
+    assert created.actor_id == user.pk
+    assert created.actor_display == user.get_username()
     assert (created.ip_address, created.user_agent, created.request_id) == (
         "2001:db8::7",
         "UA/1",
         "r-42",
     )
-    assert created.metadata == {"source": "import"} and created.is_system is False
-    assert created.sensitivity == "normal" and created.target_repr == "Invoice C-1"
+    assert created.metadata == {"source": "import"}
+    assert created.is_system is False
+    assert created.sensitivity == "normal"
+    assert created.target_repr == "Invoice C-1"
     assert created.target_content_type == ContentType.objects.get_for_model(Invoice)
-    assert created.target_id == str(invoice.pk) and created.target == invoice
+    assert created.target_id == str(invoice.pk)
+    assert created.target == invoice
     assert created.changes["amount"] == {"old": None, "new": "12.50"}
     assert created.changes["issued_on"] == {"old": None, "new": "2025-03-01"}
-    assert created.id.version == 7 and created.created_at <= updated.created_at
+    assert created.id.version == 7
+    assert created.created_at <= updated.created_at
     assert updated.changes == {"notes": {"old": {}, "new": {"tags": ["a"], "api_key": "k"}}}
     assert account_update.sensitivity == "high"
     assert account_update.changes == {"api_token": {"old": "[redacted]", "new": "[redacted]"}}
