@@ -1,4 +1,4 @@
-"""Issue 4's bar, measured directly: 2,000 creates + 2,000 updates of a six-field model on
+"""Tracked saves against plain ones: 2,000 creates + 2,000 updates of a six-field model on
 PostgreSQL in autocommit, plain save() against AuditTrackedModel and django-pghistory.
 
 Rounds are interleaved (plain, tracked, pghistory, plain, ...) so that a noisy neighbour hurts
