@@ -11,7 +11,7 @@ PACKAGES := $(sort $(patsubst packages/%/pyproject.toml,%,$(wildcard packages/*/
         docs build bench bench-quick clean
 
 ## make test: everything CI checks.
-test: install lint migrations layers suites docs bench-quick
+test: install lint migrations layers docs bench-quick suites
 
 $(VENV)/.deps: requirements/dev.txt requirements/docs.txt
 	$(PYTHON) -m venv $(VENV)
