@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from docs_examples.givens import GIVENS, Names
-from docs_examples.runner import Block, DocsExampleError, PageRun, extract_blocks
+from docs_examples.pages import Block, extract_blocks
+from docs_examples.runner import DocsExampleError, PageRun
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
