@@ -1,0 +1,61 @@
+"""What the test kit promises every suite in the repository."""
+
+import threading
+
+from primitives_testkit import run_concurrently
+from primitives_testkit.settings import database_from_env
+
+pytest_plugins = ["pytester"]
+
+
+def test_sqlite_in_memory_without_database_url(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_from_env("catalog") == {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    }
+
+
+def test_database_url_names_the_server_and_a_test_database_per_suite(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    default = database_from_env("catalog")["default"]
+    assert default["ENGINE"] == "django.db.backends.postgresql"
+    assert (default["HOST"], default["PORT"], default["NAME"]) == ("127.0.0.1", 5432, "test")
+    assert default["TEST"] == {"NAME": "test_catalog"}
+
+
+def test_threads_run_at_the_same_moment():
+    # Every thread must be inside fn at once: a second barrier, which only opens when all 16
+    # arrive, would time out if the kit started them one after another.
+    inside = threading.Barrier(16)
+
+    def fn(index):
+        inside.wait(timeout=10)
+        return threading.get_ident()
+
+    run = run_concurrently(fn, threads=16)
+    assert run.errors == []
+    assert len(set(run.results)) == 16
+
+
+def test_results_in_thread_order_and_errors_collected():
+    def fn(index):
+        if index % 2:
+            raise ValueError(index)
+        return index
+
+    run = run_concurrently(fn, threads=4)
+    assert run.results == [0, 2]
+    assert sorted(error.args[0] for error in run.errors) == [1, 3]
+
+
+def test_suite_refuses_a_package_imported_from_src(pytester, monkeypatch):
+    pytester.mkdir("src")
+    pytester.mkpydir("src/django_fakepkg")
+    pytester.makeconftest(
+        "import sys\nsys.path.insert(0, 'src')\nimport django_fakepkg  # noqa: F401\n"
+    )
+    pytester.makepyfile("def test_nothing():\n    assert True\n")
+    monkeypatch.setenv("PRIMITIVES_REQUIRE_INSTALLED", "1")
+    result = pytester.runpytest_subprocess("-p", "no:django")
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*must run against the installed packages*django_fakepkg*"])
