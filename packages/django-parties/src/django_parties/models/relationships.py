@@ -191,32 +191,29 @@ class PartyRelationship(BaseModel):
         moment = moment or timezone.localdate()
         return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
 
-    def check_invariants(self) -> None:
-        """Raise the package's error if this relationship would break a rule."""
+    def _invariant_errors(self):
+        """``(field, error)`` for each rule this relationship breaks, in the order they are
+        checked: the "from" side, the "to" side, the type, the period."""
         for side in ("from", "to"):
             chosen = set_party_fields(self, f"{side}_")
             if len(chosen) != 1:
-                raise PartyEndpointError(self, side, chosen)
-        _check_type(self.relationship_type)
-        period_given = self.valid_to is not None and self.valid_from is not None
-        if period_given and self.valid_to <= self.valid_from:
-            raise InvalidValidityPeriodError(self, self.valid_from, self.valid_to)
-
-    def clean(self) -> None:
-        super().clean()
-        errors: dict[str, str] = {}
-        for side in ("from", "to"):
-            chosen = set_party_fields(self, f"{side}_")
-            if len(chosen) != 1:
-                errors[f"{side}_person"] = str(PartyEndpointError(self, side, chosen))
+                yield f"{side}_person", PartyEndpointError(self, side, chosen)
         try:
             _check_type(self.relationship_type)
         except UnknownRelationshipTypeError as error:
-            errors["relationship_type"] = str(error)
-        if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
-            errors["valid_to"] = str(
-                InvalidValidityPeriodError(self, self.valid_from, self.valid_to)
-            )
+            yield "relationship_type", error
+        period_given = self.valid_to is not None and self.valid_from is not None
+        if period_given and self.valid_to <= self.valid_from:
+            yield "valid_to", InvalidValidityPeriodError(self, self.valid_from, self.valid_to)
+
+    def check_invariants(self) -> None:
+        """Raise the package's error if this relationship would break a rule."""
+        for _field, error in self._invariant_errors():
+            raise error
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {field: str(error) for field, error in self._invariant_errors()}
         if errors:
             raise ValidationError(errors)
 
