@@ -1,5 +1,7 @@
 """An encounter's state moves only through transition(); every ORM path keeps that true."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -68,6 +70,22 @@ def test_bulk_update_of_state_is_refused(encounter):
     with pytest.raises(StateChangeError):
         Encounter.objects.bulk_update([encounter], ["state"])
     assert Encounter.objects.get(pk=encounter.pk).state == "scheduled"
+
+
+def test_update_paths_refuse_state_since_like_save_does(encounter):
+    """state_since bounds how far transition() may backdate: only transition() writes it."""
+    entered = Encounter.objects.get(pk=encounter.pk).state_since
+    earlier = entered - timedelta(days=30)
+    with pytest.raises(StateChangeError, match="'state_since'"):
+        encounter.save(update_fields=["state_since"])
+    with pytest.raises(StateChangeError, match="'state_since'"):
+        Encounter.objects.filter(pk=encounter.pk).update(state_since=earlier)
+    encounter.state_since = earlier
+    with pytest.raises(StateChangeError, match="'state_since'"):
+        Encounter.objects.bulk_update([encounter], ["state_since"])
+    with pytest.raises(StateChangeError, match="'definition_id'"):
+        Encounter.objects.filter(pk=encounter.pk).update(definition_id=encounter.definition_id)
+    assert Encounter.objects.get(pk=encounter.pk).state_since == entered
 
 
 def test_creation_in_an_undeclared_state_is_refused(definition, patient):

@@ -14,11 +14,13 @@ from django_encounters.exceptions import (
     StateChangeError,
 )
 from django_encounters.models.definition import EncounterDefinition
-from django_encounters.models.query import EncounterQuerySet, soft_delete_managers
+from django_encounters.models.query import (
+    GUARDED_ENCOUNTER_FIELDS,
+    STATE_FIELDS,
+    EncounterQuerySet,
+    soft_delete_managers,
+)
 
-# Written only by transition() (and at creation); save() never writes them on an update, so a
-# stale copy of an encounter cannot put back an old state.
-STATE_FIELDS = ("state", "state_since", "definition")
 _MISSING = object()
 
 
@@ -138,7 +140,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             ]
         else:
             for name in update_fields:
-                if name in STATE_FIELDS or name == "definition_id":
+                if name in GUARDED_ENCOUNTER_FIELDS:
                     raise StateChangeError(self, name)
         super().save(*args, **kwargs)
 

@@ -22,7 +22,10 @@ from django_encounters.exceptions import (
 )
 
 GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transitions", "validators"})
-GUARDED_ENCOUNTER_FIELDS = ("state", "definition", "definition_id")
+# Written only by transition() (and at creation): save() leaves them out of an update, and the
+# update paths that bypass save() refuse them (with the attribute name of the foreign key too).
+STATE_FIELDS = ("state", "state_since", "definition")
+GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
 
 class DefinitionQuerySet(SoftDeleteQuerySet):
