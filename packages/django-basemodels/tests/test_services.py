@@ -10,7 +10,20 @@ from django.utils import timezone
 
 from django_basemodels.exceptions import BaseModelsError, DeletionMomentError
 from django_basemodels.services import restore, soft_delete
-from tests.testapp.models import Article, Attachment, Category, Comment, Note, Reaction, Tag
+from tests.testapp.models import (
+    Article,
+    Attachment,
+    Bin,
+    Category,
+    Comment,
+    Note,
+    Parcel,
+    Ping,
+    Pong,
+    Reaction,
+    Tag,
+    Warehouse,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +88,19 @@ def test_restore_of_a_child_alone_keeps_its_parent_deleted(thread):
     assert set(Reaction.objects.all()) == set(reactions)
 
 
+def test_restore_of_a_child_leaves_its_siblings_share_of_the_batch_deleted(thread):
+    article, comments, reactions = thread
+    sibling_reaction = Reaction.objects.create(comment=comments[1])
+    soft_delete(Article.objects.filter(pk=article.pk))
+    moment = Article.all_objects.get(pk=article.pk).deleted_at
+    _total, counts = restore(Comment.all_objects.filter(pk=comments[0].pk))
+    assert counts == {"testapp.Comment": 1, "testapp.Reaction": 2}
+    assert set(Reaction.objects.all()) == set(reactions)
+    # Same moment, same batch, but below a comment that stays deleted: not brought back.
+    assert moments(Reaction, pk=sibling_reaction.pk) == {moment}
+    assert moments(Comment, pk=comments[1].pk) == {moment}
+
+
 def test_restore_clears_every_mark_and_sets_updated_at(thread):
     article, comments, _reactions = thread
     soft_delete(Article.objects.filter(pk=article.pk))
@@ -112,6 +138,52 @@ def test_self_referencing_cascade_reaches_every_depth():
     assert len(moments(Category, deleted_at__isnull=False)) == 1
     assert restore(Category.all_objects.filter(pk=root.pk))[1] == {"testapp.Category": 5}
     assert Category.objects.count() == 6
+
+
+def test_a_diamond_is_deleted_and_restored_along_both_paths():
+    home, other = Warehouse.objects.create(name="home"), Warehouse.objects.create(name="other")
+    home_bin, other_bin = Bin.objects.create(warehouse=home), Bin.objects.create(warehouse=other)
+    both_paths = Parcel.objects.create(warehouse=home, bin=home_bin)
+    by_warehouse = Parcel.objects.create(warehouse=home, bin=other_bin)
+    by_bin = Parcel.objects.create(warehouse=other, bin=home_bin)
+    untouched = Parcel.objects.create(warehouse=other, bin=other_bin)
+    earlier = timezone.now() - timedelta(days=1)
+    on_its_own = Parcel.objects.create(warehouse=home, bin=home_bin)
+    soft_delete(Parcel.objects.filter(pk=on_its_own.pk), earlier)
+
+    _total, counts = soft_delete(Warehouse.objects.filter(pk=home.pk))
+    assert counts == {"testapp.Warehouse": 1, "testapp.Bin": 1, "testapp.Parcel": 3}
+    assert list(Parcel.objects.all()) == [untouched]
+    moment = Warehouse.all_objects.get(pk=home.pk).deleted_at
+    assert moments(Parcel, pk__in=[both_paths.pk, by_warehouse.pk, by_bin.pk]) == {moment}
+
+    _total, counts = restore(Warehouse.all_objects.filter(pk=home.pk))
+    assert counts == {"testapp.Warehouse": 1, "testapp.Bin": 1, "testapp.Parcel": 3}
+    assert set(Parcel.objects.all()) == {both_paths, by_warehouse, by_bin, untouched}
+    assert moments(Parcel, pk=on_its_own.pk) == {earlier}
+
+
+def test_two_models_in_one_cycle_are_deleted_and_restored_at_every_depth():
+    first = Ping.objects.create()
+    second_pong = Pong.objects.create(ping=first)
+    second = Ping.objects.create(pong=second_pong)
+    third_pong = Pong.objects.create(ping=second)
+    elsewhere = Ping.objects.create()
+    earlier = timezone.now() - timedelta(days=1)
+    on_its_own = Pong.objects.create(ping=second)
+    soft_delete(Pong.objects.filter(pk=on_its_own.pk), earlier)
+
+    _total, counts = soft_delete(Ping.objects.filter(pk=first.pk))
+    assert counts == {"testapp.Ping": 2, "testapp.Pong": 2}
+    assert list(Ping.objects.all()) == [elsewhere]
+    assert not Pong.objects.exists()
+    assert len(moments(Pong, pk__in=[second_pong.pk, third_pong.pk])) == 1
+
+    _total, counts = restore(Ping.all_objects.filter(pk=first.pk))
+    assert counts == {"testapp.Ping": 2, "testapp.Pong": 2}
+    assert set(Pong.objects.all()) == {second_pong, third_pong}
+    assert Ping.objects.count() == 3
+    assert moments(Pong, pk=on_its_own.pk) == {earlier}
 
 
 def test_already_deleted_rows_keep_their_moment():

@@ -2,7 +2,9 @@
 
 The cascade graph: Article -> Comment -> Reaction (three soft-deletable levels), Article -> Note
 through SET_NULL (not cascaded), Article -> Attachment (not soft-deletable: left alone), Category
--> Category (a self-reference: a cycle), Book with its own QuerySet class.
+-> Category (a self-reference: a cycle), Warehouse -> Bin -> Parcel plus Warehouse -> Parcel (a
+diamond: Parcel is reached along two paths), Ping -> Pong -> Ping (two models forming one cycle),
+Book with its own QuerySet class.
 """
 
 from django.db import models
@@ -51,6 +53,29 @@ class Tag(SoftDeleteModel):
     """Soft delete without timestamps: deleting must not assume ``updated_at`` exists."""
 
     name = models.CharField(max_length=50)
+
+
+class Warehouse(SoftDeleteModel):
+    name = models.CharField(max_length=50)
+
+
+class Bin(SoftDeleteModel):
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="bins")
+
+
+class Parcel(SoftDeleteModel):
+    """Stored in a warehouse, on a bin that may belong to another warehouse."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="parcels")
+    bin = models.ForeignKey(Bin, on_delete=models.CASCADE, related_name="parcels")
+
+
+class Ping(SoftDeleteModel):
+    pong = models.ForeignKey("Pong", on_delete=models.CASCADE, null=True, related_name="pings")
+
+
+class Pong(SoftDeleteModel):
+    ping = models.ForeignKey(Ping, on_delete=models.CASCADE, null=True, related_name="pongs")
 
 
 class Token(UUIDModel):
