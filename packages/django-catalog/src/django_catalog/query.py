@@ -165,7 +165,7 @@ class WorkItemQuerySet(models.QuerySet):
         return self.filter(board=board)
 
     def open(self) -> WorkItemQuerySet:
-        return self.filter(status__in=("pending", "in_progress"))
+        return self.filter(status__in=self.model.OPEN_STATUSES)
 
 
 class DispenseLogQuerySet(models.QuerySet):

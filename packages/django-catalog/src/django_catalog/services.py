@@ -165,8 +165,7 @@ def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "")
         locked = WorkItem.objects.using(using).select_for_update().get(pk=work_item.pk)
         if locked.kind != "stock_item" or not locked.is_open:
             raise NotDispensableError(locked)
-        given = locked.dispenses.aggregate(total=Sum("quantity"))["total"] or 0
-        remaining = locked.quantity - given
+        remaining = locked.quantity - dispensed_quantity(locked)
         if quantity > remaining:
             raise OverDispenseError(locked, quantity, remaining)
         entry = DispenseLog.objects.using(using).create(
