@@ -74,3 +74,28 @@ def test_set_primary_contact_switches(person):
     assert person.primary_email() == new
     old.refresh_from_db()
     assert not old.is_primary
+
+
+def test_set_primary_contact_touches_both_rows_in_a_fixed_number_of_queries(
+    person, organization, django_assert_num_queries
+):
+    Email.objects.create(organization=organization, email="org@example.com", is_primary=True)
+    old = Email.objects.create(person=person, email="old@example.com", is_primary=True)
+    others = Email.objects.bulk_create(
+        [Email(person=person, email=f"e{i}@example.com") for i in range(5)]
+    )
+    new = Email.objects.get(pk=others[-1].pk)
+    old_stamp = old.updated_at
+    new_stamp = new.updated_at
+    with django_assert_num_queries(10):
+        # party, lock, demote, promote; savepoints around the call and around each UPDATE
+        set_primary_contact(new)
+    assert new.is_primary
+    assert list(Email.objects.filter(person=person, is_primary=True)) == [new]
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert not old.is_primary
+    assert old.updated_at > old_stamp
+    assert new.updated_at > new_stamp
+    # Another party's primary is left alone.
+    assert Email.objects.get(organization=organization).is_primary

@@ -69,7 +69,8 @@ def set_primary_contact(contact: ContactPoint) -> ContactPoint:
     party = contact.party
     type(party).objects.select_for_update().filter(pk=party.pk).first()
     siblings = type(contact).objects.filter(**{party_kind(party): party})
-    siblings.filter(is_primary=True).exclude(pk=contact.pk).update(is_primary=False)
-    siblings.filter(pk=contact.pk).update(is_primary=True, updated_at=timezone.now())
+    now = timezone.now()
+    siblings.filter(is_primary=True).exclude(pk=contact.pk).update(is_primary=False, updated_at=now)
+    siblings.filter(pk=contact.pk).update(is_primary=True, updated_at=now)
     contact.is_primary = True
     return contact
