@@ -1,7 +1,8 @@
 import re
 
 import pytest
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.test.utils import CaptureQueriesContext
 
 from django_catalog.exceptions import (
     BasketDeletedError,
@@ -241,3 +242,23 @@ def test_items_cannot_be_moved_out_of_a_closed_basket(filled_basket, user):
     with pytest.raises(BasketNotDraftError):
         item.save()
     assert BasketItem.objects.filter(basket=filled_basket).count() == 2
+
+
+def test_bulk_create_by_catalog_item_id_reads_the_catalog_in_one_query(
+    basket, lab_test, medication, user
+):
+    """Items given by id: one catalog read for the whole batch, whatever its size."""
+
+    def queries_for(count):
+        items = [
+            BasketItem(basket=basket, catalog_item_id=pk, added_by=user)
+            for pk in [lab_test.pk, medication.pk] * count
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            created = BasketItem.objects.bulk_create(items)
+        names = [item.display_name for item in created]
+        assert names == ["Blood Test", "Amoxicillin 250 mg"] * count
+        return len(captured)
+
+    assert queries_for(1) == queries_for(5)
+    assert BasketItem.objects.filter(board="lab").count() == 6

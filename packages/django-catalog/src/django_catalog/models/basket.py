@@ -140,6 +140,7 @@ class BasketItem(BaseModel):
         for item in items:
             check_quantity(item.quantity)
         _lock_draft_baskets({item.basket_id for item in items}, using)
+        _load_catalog_items(items, using)
         inactive = [item.catalog_item for item in items if not item.catalog_item.active]
         if inactive and not _inactive_items_allowed():
             raise InactiveCatalogItemError(inactive[0])
@@ -191,6 +192,24 @@ def _lock_draft_baskets(basket_ids: set[Any], using: str | None) -> None:
             raise BasketDeletedError(basket or Basket(pk=basket_id))
         if basket.status != Basket.Status.DRAFT:
             raise BasketNotDraftError(basket)
+
+
+def _load_catalog_items(items: list[BasketItem], using: str | None) -> None:
+    """Fetch the catalog items not yet loaded on ``items`` in one query, not one per item."""
+    from django_catalog.models.catalog import CatalogItem
+
+    field = BasketItem._meta.get_field("catalog_item")
+    missing = {
+        item.catalog_item_id
+        for item in items
+        if item.catalog_item_id is not None and not field.is_cached(item)
+    }
+    if not missing:
+        return
+    found = CatalogItem._base_manager.using(using).in_bulk(missing)
+    for item in items:
+        if not field.is_cached(item) and item.catalog_item_id in found:
+            item.catalog_item = found[item.catalog_item_id]
 
 
 def _inactive_items_allowed() -> bool:
