@@ -171,7 +171,9 @@ def entry_row(
             is_system = context.is_system
     user = _actor_into(row, actor)
     if obj is not None:
-        _target_into(row, obj)
+        if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
+            raise InvalidTargetError(obj)
+        row.update(target_columns(type(obj), obj.pk, obj))
     row["changes"] = clean_changes(changes)
     row["metadata"] = clean_metadata({**extra, **(metadata or {})})
     if is_system is None:  # nobody to attribute it to and no request: the system did it
@@ -202,13 +204,15 @@ def _actor_into(row: dict[str, Any], actor: Any) -> Any:
     return actor
 
 
-def _target_into(row: dict[str, Any], obj: models.Model) -> None:
-    if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
-        raise InvalidTargetError(obj)
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    row["target_content_type_id"] = content_type.pk
-    row["target_id"] = str(obj.pk)
-    row["target_repr"] = str(obj)[:_DISPLAY_MAX]
+def target_columns(model: type[models.Model], pk: Any, description: Any) -> dict[str, Any]:
+    """The target columns of an entry about row ``pk`` of ``model`` (a proxy model counts as
+    itself), described by ``str(description)``."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return {
+        "target_content_type_id": content_type.pk,
+        "target_id": str(pk),
+        "target_repr": str(description)[:_DISPLAY_MAX],
+    }
 
 
 @contextmanager

@@ -27,13 +27,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 
 from django_audit_log import services
-
-_REPR_MAX = 255
-
 
 # Key types whose value in the statement's parameters is recognised reliably (see _kind).
 _KEY_TYPES = (models.UUIDField, models.IntegerField, models.CharField)
@@ -107,11 +103,7 @@ def _entry_statement(
     model = type(instance)
     template = _template(connection.alias)
     row, _ = services.entry_row(action, changes=changes, sensitivity=model.audit_sensitivity)
-    row["target_content_type_id"] = ContentType.objects.get_for_model(
-        model, for_concrete_model=False
-    ).pk
-    row["target_id"] = str(instance.pk)
-    row["target_repr"] = str(instance)[:_REPR_MAX]
+    row.update(services.target_columns(model, instance.pk, instance))
     values = [
         value if prepare is None or value is None else prepare(value, connection)
         for prepare, value in zip(

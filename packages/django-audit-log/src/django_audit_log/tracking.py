@@ -13,13 +13,17 @@ import copy
 from contextlib import nullcontext
 from typing import Any, ClassVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.db.models.fields import Field
 from django.db.models.signals import class_prepared, post_delete, post_save
 
 from django_audit_log import single_statement
-from django_audit_log.services import batched_entries, build_entry, write_entries
+from django_audit_log.services import (
+    batched_entries,
+    build_entry,
+    target_columns,
+    write_entries,
+)
 
 _fields_cache: dict[type, tuple[Field, ...]] = {}
 _MUTABLE = (dict, list)
@@ -157,11 +161,12 @@ def entry_for(
         metadata={"via": via} if via else None,
         sensitivity=model.audit_sensitivity,
     )
-    entry.target_content_type_id = ContentType.objects.get_for_model(
-        model, for_concrete_model=False
-    ).pk
-    entry.target_id = str(obj.pk if obj is not None else pk)
-    entry.target_repr = (str(obj) if obj is not None else f"{model._meta.verbose_name} {pk}")[:255]
+    if obj is not None:
+        target = target_columns(model, obj.pk, obj)
+    else:
+        target = target_columns(model, pk, f"{model._meta.verbose_name} {pk}")
+    for attname, value in target.items():
+        setattr(entry, attname, value)
     return entry
 
 
