@@ -170,3 +170,26 @@ def test_without_partial_indexes_python_refuses_before_writing(org, pharmacy, mo
         with pytest.raises(DuplicateModuleKey):
             Module.objects.create(key="pharmacy", name="Again")
     assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+
+
+def test_looking_for_a_duplicate_override_costs_one_query_for_a_whole_batch(
+    org, other_org, pharmacy, lab, django_assert_num_queries
+):
+    taken = OrgModuleState.objects.create(org=other_org, module=lab, enabled=True)
+    identities = [(org.pk, pharmacy.pk), (org.pk, lab.pk), (other_org.pk, pharmacy.pk)]
+    with django_assert_num_queries(1):
+        assert OrgModuleState.live_duplicate("default", identities) is None
+    with django_assert_num_queries(1):
+        found = OrgModuleState.live_duplicate("default", [*identities, (other_org.pk, lab.pk)])
+    assert (found.org, found.module) == (other_org, lab)
+    # Ids given as strings are matched too.
+    found = OrgModuleState.live_duplicate("default", [(str(other_org.pk), str(lab.pk))])
+    assert (found.org, found.module) == (other_org, lab)
+    # The row being written is not its own duplicate.
+    assert (
+        OrgModuleState.live_duplicate("default", [(other_org.pk, lab.pk)], exclude=[taken.pk])
+        is None
+    )
+    # A soft-deleted override is no duplicate.
+    taken.delete()
+    assert OrgModuleState.live_duplicate("default", [(other_org.pk, lab.pk)]) is None

@@ -170,10 +170,20 @@ class OrgModuleState(TrackedModel):
 
     @classmethod
     def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateOverride | None:
-        for org_id, module_id in identities:
-            taken = cls.objects.using(using).filter(org_id=org_id, module_id=module_id)
-            taken = taken.exclude(pk__in=list(exclude))
-            state = taken.select_related("org", "module").first()
-            if state is not None:
+        # Normalized as the rows will come back (an id may arrive as a string).
+        org_pk = cls._meta.get_field("org").target_field.to_python
+        module_pk = cls._meta.get_field("module").target_field.to_python
+        identities = [(org_pk(org_id), module_pk(module_id)) for org_id, module_id in identities]
+        if not identities:
+            return None
+        # One query for the whole batch: a superset by org and module, matched pair by pair here.
+        taken = cls.objects.using(using).filter(
+            org_id__in={org_id for org_id, _module_id in identities},
+            module_id__in={module_id for _org_id, module_id in identities},
+        )
+        taken = taken.exclude(pk__in=list(exclude)).select_related("org", "module")
+        found = {(state.org_id, state.module_id): state for state in taken}
+        for identity in identities:
+            if (state := found.get(identity)) is not None:
                 return DuplicateOverride(state.org, state.module)
         return None
