@@ -114,9 +114,9 @@ class _SoftDeleteManagerBase(models.Manager):
     def get_queryset(self) -> SoftDeleteQuerySet:
         queryset = super().get_queryset()
         if self.rows == "alive":
-            return queryset.filter(deleted_at__isnull=True)
+            return queryset.alive()
         if self.rows == "dead":
-            return queryset.filter(deleted_at__isnull=False)
+            return queryset.dead()
         return queryset
 
 
