@@ -48,8 +48,10 @@ def read(model: type, using: str) -> Any:
 
 def store(instance: Any, using: str) -> None:
     cache = _cache()
+    if cache is None:
+        return
     key = cache_key(type(instance), using)
-    if cache is None or key in _dirty_keys(using):
+    if key in _dirty_keys(using):
         return
     cache.set(key, instance, conf.get("SINGLETON_CACHE_TIMEOUT"))
 
