@@ -10,6 +10,14 @@ from django.conf import settings
 MIN_LEVEL = 1
 MAX_LEVEL = 100
 
+
+def is_valid_level(level: Any) -> bool:
+    """True for an ``int`` (not a ``bool``) from ``MIN_LEVEL`` to ``MAX_LEVEL``."""
+    return (
+        isinstance(level, int) and not isinstance(level, bool) and MIN_LEVEL <= level <= MAX_LEVEL
+    )
+
+
 DEFAULTS: dict[str, Any] = {
     # Module permissions: {"module": ["action", ...]}; created as Django permissions on migrate.
     "RBAC_MODULES": {},

@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from django_rbac import access
-from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
+from django_rbac.conf import MAX_LEVEL, MIN_LEVEL, is_valid_level
 from django_rbac.exceptions import UnknownModulePermissionError
 
 
@@ -70,7 +70,7 @@ def require_permission(module: Any, action: Any = None) -> Callable[[Callable], 
 
 
 def validate_level(level: Any, where: str) -> int:
-    if isinstance(level, bool) or not isinstance(level, int) or not MIN_LEVEL <= level <= MAX_LEVEL:
+    if not is_valid_level(level):
         raise ImproperlyConfigured(
             f"{where} needs a hierarchy level from {MIN_LEVEL} to {MAX_LEVEL}, got {level!r}"
         )

@@ -19,7 +19,7 @@ from django_basemodels.query import (
     SoftDeleteManager,
     SoftDeleteQuerySet,
 )
-from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
+from django_rbac.conf import MAX_LEVEL, MIN_LEVEL, is_valid_level
 from django_rbac.exceptions import (
     BulkWriteError,
     InvalidAssignmentPeriodError,
@@ -28,11 +28,7 @@ from django_rbac.exceptions import (
 
 
 def _check_level(level: Any) -> None:
-    if (
-        isinstance(level, bool)
-        or not isinstance(level, int)
-        or not (MIN_LEVEL <= level <= MAX_LEVEL)
-    ):
+    if not is_valid_level(level):
         raise InvalidHierarchyLevelError(level, MIN_LEVEL, MAX_LEVEL)
 
 
