@@ -1,5 +1,6 @@
 import pytest
 
+from django_singleton.cache import cache_key
 from primitives_testkit import run_concurrently
 from tests.testapp.models import ShopSettings, SiteSettings
 
@@ -13,9 +14,12 @@ def test_16_threads_get_instance_on_an_empty_table():
     assert list(SiteSettings.objects.values_list("pk", flat=True)) == [1]
 
 
-def test_16_threads_get_instance_with_the_cache_on(settings):
-    settings.SINGLETON_CACHE = "singletons"
+def test_16_threads_get_instance_with_the_cache_on(cached, django_assert_num_queries):
     run = run_concurrently(lambda i: ShopSettings.get_instance().currency, threads=16)
     assert run.errors == []
     assert run.results == ["EUR"] * 16
     assert ShopSettings.objects.count() == 1
+    # The threads filled the shared cache with the committed row: a read costs no query.
+    assert cached.get(cache_key(ShopSettings, "default")).pk == 1
+    with django_assert_num_queries(0):
+        assert ShopSettings.get_instance().currency == "EUR"
