@@ -56,6 +56,15 @@ def test_database_refuses_duration_without_stop(user, job):
         raw_update("duration_seconds = 5", session)
 
 
+def test_database_refuses_a_stop_before_the_start(user, job):
+    session = start_session(user, job)
+    earlier = connection.ops.adapt_datetimefield_value(session.started_at - timedelta(seconds=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        raw_update("stopped_at = %s, duration_seconds = 0", session, [earlier])
+    session.refresh_from_db()
+    assert session.is_active
+
+
 def test_duration_is_immutable_for_raw_sql(user, job):
     start_session(user, job)
     session = stop_session(user)
