@@ -5,10 +5,17 @@ from django_catalog.exceptions import (
     ImmutableRecordError,
     InvalidQuantityError,
     InvalidStatusTransitionError,
+    NotDispensableError,
+    OverDispenseError,
     RefusedOperationError,
 )
 from django_catalog.models import DispenseLog, WorkItem
-from django_catalog.services import commit_basket, dispense, update_work_item_status
+from django_catalog.services import (
+    commit_basket,
+    dispense,
+    dispensed_quantity,
+    update_work_item_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +155,42 @@ def test_dispense_log_takes_new_rows(entry, work_items, user):
             [DispenseLog(work_item=work_items[1], quantity=-1, dispensed_by=user)]
         )
     assert DispenseLog.objects.count() == 3
+
+
+def test_dispense_log_rows_made_directly_never_exceed_the_ordered_quantity(entry, work_items, user):
+    """create() and bulk_create() keep dispense()'s rule: 3 ordered, 1 already given."""
+    medication_work = work_items[1]
+    with pytest.raises(OverDispenseError, match="expected at most 2") as info:
+        DispenseLog.objects.create(work_item=medication_work, quantity=3, dispensed_by=user)
+    assert (info.value.work_item, info.value.quantity, info.value.remaining) == (
+        medication_work,
+        3,
+        2,
+    )
+    with pytest.raises(OverDispenseError, match="expected at most 1"):
+        DispenseLog.objects.bulk_create(
+            [
+                DispenseLog(work_item=medication_work, quantity=1, dispensed_by=user),
+                DispenseLog(work_item=medication_work, quantity=2, dispensed_by=user),
+            ]
+        )
+    assert dispensed_quantity(medication_work) == 1
+    DispenseLog.objects.bulk_create(
+        [DispenseLog(work_item=medication_work, quantity=1, dispensed_by=user) for _ in range(2)]
+    )
+    assert dispensed_quantity(medication_work) == 3
+
+
+def test_dispense_log_rows_made_directly_need_an_open_stock_item(work_items, user):
+    lab_work, medication_work = work_items
+    with pytest.raises(NotDispensableError, match="'service'"):
+        DispenseLog.objects.create(work_item=lab_work, quantity=1, dispensed_by=user)
+    update_work_item_status(medication_work, "cancelled", user)
+    with pytest.raises(NotDispensableError, match="'cancelled'"):
+        DispenseLog.objects.bulk_create(
+            [DispenseLog(work_item=medication_work, quantity=1, dispensed_by=user)]
+        )
+    assert not DispenseLog.objects.exists()
 
 
 def test_dispensed_work_item_cannot_be_deleted_from_under_the_log(entry):

@@ -173,9 +173,9 @@ class DispenseLogQuerySet(models.QuerySet):
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
         objs = list(objs)
-        for obj in objs:
-            obj.check_quantity()
-        return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            self.model.check_new_entries(objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
 
     bulk_create.alters_data = True
 

@@ -17,8 +17,6 @@ from django_catalog.exceptions import (
     EmptyBasketError,
     InvalidEncounterError,
     InvalidStatusTransitionError,
-    NotDispensableError,
-    OverDispenseError,
 )
 from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
 from django_catalog.signals import (
@@ -157,21 +155,19 @@ def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "")
     """Record that ``quantity`` of a stock item was handed out for an open work item.
 
     The total dispensed never exceeds the quantity ordered (``OverDispenseError``); the work item
-    row is locked so concurrent dispenses cannot overshoot together.
+    row is locked so concurrent dispenses cannot overshoot together. The checks live in
+    ``DispenseLog.check_new_entries()``, so ``DispenseLog.objects.create()`` and
+    ``bulk_create()`` keep them too.
     """
     check_quantity(quantity)
     using = router.db_for_write(DispenseLog)
     with transaction.atomic(using=using):
-        locked = WorkItem.objects.using(using).select_for_update().get(pk=work_item.pk)
-        if locked.kind != "stock_item" or not locked.is_open:
-            raise NotDispensableError(locked)
-        remaining = locked.quantity - dispensed_quantity(locked)
-        if quantity > remaining:
-            raise OverDispenseError(locked, quantity, remaining)
         entry = DispenseLog.objects.using(using).create(
-            work_item=locked, quantity=quantity, dispensed_by=user, notes=notes
+            work_item_id=work_item.pk, quantity=quantity, dispensed_by=user, notes=notes
         )
-        item_dispensed.send(sender=DispenseLog, dispense_log=entry, work_item=locked, user=user)
+        item_dispensed.send(
+            sender=DispenseLog, dispense_log=entry, work_item=entry.work_item, user=user
+        )
         return entry
 
 

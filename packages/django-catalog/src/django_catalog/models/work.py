@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from django_basemodels.models import TimeStampedModel, UUIDModel
-from django_catalog.exceptions import ImmutableRecordError, RefusedOperationError
+from django_catalog.exceptions import (
+    ImmutableRecordError,
+    NotDispensableError,
+    OverDispenseError,
+    RefusedOperationError,
+)
 from django_catalog.models.status import StatusChartModel
 from django_catalog.query import DispenseLogQuerySet, WorkItemQuerySet
 from django_catalog.validators import check_quantity
@@ -139,15 +145,52 @@ class DispenseLog(UUIDModel):
     def __str__(self) -> str:
         return f"{self.quantity} dispensed for {self.work_item_id}"
 
-    def check_quantity(self) -> None:
-        check_quantity(self.quantity)
+    @classmethod
+    def check_new_entries(cls, entries: list[DispenseLog], using: str | None) -> None:
+        """Lock the work items of ``entries`` and refuse what they cannot take.
+
+        Call inside a transaction. Refuses bad quantities (``InvalidQuantityError``), work items
+        that are not open stock items (``NotDispensableError``) and totals past the ordered
+        quantity (``OverDispenseError``). Each entry's ``work_item`` becomes the locked row.
+        Two queries whatever the number of entries: the lock and the totals so far.
+        """
+        for entry in entries:
+            check_quantity(entry.quantity)
+        ids = {entry.work_item_id for entry in entries}
+        locked = {
+            work_item.pk: work_item
+            for work_item in WorkItem.objects.using(using)
+            .select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
+        given = dict(
+            cls.objects.using(using)
+            .filter(work_item_id__in=ids)
+            .order_by()
+            .values_list("work_item_id")
+            .annotate(total=Sum("quantity"))
+        )
+        for entry in entries:
+            work_item = locked.get(entry.work_item_id)
+            if work_item is None:
+                raise WorkItem.DoesNotExist(f"work item {entry.work_item_id} does not exist")
+            if work_item.kind != "stock_item" or not work_item.is_open:
+                raise NotDispensableError(work_item)
+            remaining = work_item.quantity - given.get(work_item.pk, 0)
+            if entry.quantity > remaining:
+                raise OverDispenseError(work_item, entry.quantity, remaining)
+            given[work_item.pk] = given.get(work_item.pk, 0) + entry.quantity
+            entry.work_item = work_item
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ImmutableRecordError(type(self), "save() of an existing row")
-        self.check_quantity()
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=using):
+            self.check_new_entries([self], using)
+            super().save(*args, **kwargs)
 
     save.alters_data = True
 
