@@ -47,6 +47,20 @@ class TrackedModel(BaseModel):
     def toggle_values(self) -> tuple:
         return tuple(getattr(self, name) for name in self.TOGGLE_FIELDS)
 
+    def duplicate_error(self) -> Exception:
+        """The package's error for a second live row with this row's identity."""
+        raise NotImplementedError
+
+    @classmethod
+    def in_batch_duplicate(cls, identities, objs) -> Exception | None:
+        """The error for the first of ``objs`` repeating an earlier identity, or ``None``."""
+        seen = set()
+        for identity, obj in zip(identities, objs, strict=True):
+            if identity in seen:
+                return obj.duplicate_error()
+            seen.add(identity)
+        return None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         model = type(self)
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
@@ -110,14 +124,8 @@ class Module(TrackedModel):
         states = OrgModuleState.all_objects.using(using).filter(module_id__in=pks)
         return [(OrgModuleState, states)]
 
-    @classmethod
-    def in_batch_duplicate(cls, identities, objs) -> DuplicateModuleKey | None:
-        seen = set()
-        for (key,) in identities:
-            if key in seen:
-                return DuplicateModuleKey(key)
-            seen.add(key)
-        return None
+    def duplicate_error(self) -> DuplicateModuleKey:
+        return DuplicateModuleKey(self.key)
 
     @classmethod
     def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateModuleKey | None:
@@ -159,14 +167,8 @@ class OrgModuleState(TrackedModel):
     def cascaded_rows(cls, pks, using: str) -> list:
         return []
 
-    @classmethod
-    def in_batch_duplicate(cls, identities, objs) -> DuplicateOverride | None:
-        seen = set()
-        for identity, obj in zip(identities, objs, strict=True):
-            if identity in seen:
-                return DuplicateOverride(obj.org, obj.module)
-            seen.add(identity)
-        return None
+    def duplicate_error(self) -> DuplicateOverride:
+        return DuplicateOverride(self.org, self.module)
 
     @classmethod
     def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateOverride | None:
