@@ -33,6 +33,12 @@ def set_party_fields(obj: Any, prefix: str = "") -> list[str]:
     ]
 
 
+def set_party(obj: Any, prefix: str = "") -> Any:
+    """The party behind the first set ``<prefix><kind>`` key of ``obj``, or ``None``."""
+    chosen = set_party_fields(obj, prefix)
+    return getattr(obj, chosen[0]) if chosen else None
+
+
 def party_kind(party: Any) -> str:
     """``"person"``, ``"organization"`` or ``"group"`` for a party instance."""
     kind = getattr(type(party), "party_kind", None)

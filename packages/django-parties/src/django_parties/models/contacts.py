@@ -16,6 +16,7 @@ from django_parties.models.base import (
     PARTY_KINDS,
     GuardedQuerySet,
     exactly_one_set,
+    set_party,
     set_party_fields,
 )
 
@@ -86,10 +87,7 @@ class ContactPoint(BaseModel):
 
     @property
     def party(self):
-        for kind in PARTY_KINDS:
-            if getattr(self, f"{kind}_id") is not None:
-                return getattr(self, kind)
-        return None
+        return set_party(self)
 
     def check_owner(self) -> None:
         owners = set_party_fields(self)
@@ -98,7 +96,7 @@ class ContactPoint(BaseModel):
 
     def other_primary(self):
         """The party's live primary contact of this kind other than this one, or ``None``."""
-        kind = next(kind for kind in PARTY_KINDS if getattr(self, f"{kind}_id") is not None)
+        kind = set_party_fields(self)[0]
         others = type(self).objects.filter(**{f"{kind}_id": getattr(self, f"{kind}_id")})
         return others.filter(is_primary=True).exclude(pk=self.pk).first()
 

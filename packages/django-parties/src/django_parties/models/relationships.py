@@ -26,6 +26,7 @@ from django_parties.models.base import (
     PARTY_KINDS,
     GuardedQuerySet,
     exactly_one_set,
+    set_party,
     set_party_fields,
 )
 
@@ -175,17 +176,11 @@ class PartyRelationship(BaseModel):
 
     @property
     def from_party(self):
-        return self._side("from")
+        return set_party(self, "from_")
 
     @property
     def to_party(self):
-        return self._side("to")
-
-    def _side(self, side: str):
-        for kind in PARTY_KINDS:
-            if getattr(self, f"{side}_{kind}_id") is not None:
-                return getattr(self, f"{side}_{kind}")
-        return None
+        return set_party(self, "to_")
 
     def is_current(self, moment: date | None = None) -> bool:
         moment = moment or timezone.localdate()
