@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 
 from django_audit_log.models import AuditLog
 from tests.testapp.models import Chapter, Document
@@ -66,3 +67,26 @@ def test_cascaded_soft_delete_logs_every_tracked_row_and_restore_reports_the_cas
     assert len(cascade) == 1
     assert cascade[0].metadata == {"via": "restore cascade", "rows": 3, "cause": "testapp.Document"}
     assert Chapter.objects.count() == 3
+
+
+def test_soft_delete_entry_records_the_stored_deleted_at():
+    document = Document.objects.create(title="t")
+    document.delete()
+    stored = Document.all_objects.get(pk=document.pk).deleted_at
+    (entry,) = entries("delete")
+    assert entry.changes == {
+        "deleted_at": {"old": None, "new": DjangoJSONEncoder().default(stored)}
+    }
+    assert entry.target_content_type == ContentType.objects.get_for_model(Document)
+    assert entry.sensitivity == Document.audit_sensitivity
+
+
+def test_restore_cascade_entry_names_the_restored_model():
+    document = Document.objects.create(title="d")
+    Chapter.objects.bulk_create([Chapter(document=document, heading=f"h{i}") for i in range(2)])
+    document.delete()
+    Document.all_objects.get(pk=document.pk).restore()
+    (cascade,) = [e for e in entries("restore") if e.metadata.get("via") == "restore cascade"]
+    assert cascade.target_content_type == ContentType.objects.get_for_model(Chapter)
+    assert (cascade.target_id, cascade.target_repr) == ("", "")
+    assert cascade.sensitivity == Chapter.audit_sensitivity
