@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ from django.db import connections
 
 @dataclass
 class ConcurrentRun:
-    """What the threads returned and what they raised, in thread order."""
+    """What the threads that returned gave back, and what the others raised, each in thread
+    order (a thread appears in one list or the other)."""
 
     results: list[Any] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
@@ -25,7 +27,7 @@ def run_concurrently(
     """Call ``fn(i)`` for ``i`` in ``range(threads)``, all released together by a barrier.
 
     Each thread uses its own database connection (Django opens one per thread) and closes it when
-    done, so the test database can be dropped afterwards.
+    done, so the test database can be dropped afterwards. ``timeout`` bounds the whole run.
     """
     barrier = threading.Barrier(threads)
 
@@ -37,11 +39,12 @@ def run_concurrently(
             connections.close_all()
 
     run = ConcurrentRun()
+    deadline = time.monotonic() + timeout
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [pool.submit(worker, index) for index in range(threads)]
         for future in futures:
             try:
-                run.results.append(future.result(timeout))
+                run.results.append(future.result(max(0.0, deadline - time.monotonic())))
             except Exception as error:  # collected for the test to assert on
                 run.errors.append(error)
     return run
