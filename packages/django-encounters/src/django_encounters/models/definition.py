@@ -109,16 +109,26 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         )
         return {row["state"]: row["count"] for row in rows}
 
+    def removed_states_in_use(self, using: str | None = None, lock: bool = False) -> dict:
+        """Live encounters in the states this edit drops from the stored row.
+
+        ``lock`` takes the stored row FOR UPDATE first (``save()`` does).
+        """
+        if self._state.adding:
+            return {}
+        stored = type(self).all_objects.using(using).filter(pk=self.pk)
+        if lock:
+            stored = stored.select_for_update()
+        old_states = stored.values_list("states", flat=True).first()
+        return self.states_in_use(set(old_states or []) - set(self.states or []), using)
+
     def clean(self) -> None:
         """Form-level check (admin): the same rules as ``save()``, as Django's ValidationError."""
         super().clean()
         messages = self.problems()
-        if not self._state.adding:
-            stored = type(self).all_objects.filter(pk=self.pk).values_list("states", flat=True)
-            old = set(stored.first() or [])
-            in_use = self.states_in_use(old - set(self.states or []))
-            if in_use:
-                messages.append(str(DefinitionInUseError(self, in_use)))
+        in_use = self.removed_states_in_use()
+        if in_use:
+            messages.append(str(DefinitionInUseError(self, in_use)))
         if messages:
             raise DjangoValidationError(messages)
 
@@ -134,18 +144,9 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             raise InvalidDefinitionError(self, problems)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            if not self._state.adding:
-                old_states = (
-                    type(self)
-                    .all_objects.using(using)
-                    .select_for_update()
-                    .filter(pk=self.pk)
-                    .values_list("states", flat=True)
-                    .first()
-                )
-                in_use = self.states_in_use(set(old_states or []) - set(self.states), using)
-                if in_use:
-                    raise DefinitionInUseError(self, in_use)
+            in_use = self.removed_states_in_use(using, lock=True)
+            if in_use:
+                raise DefinitionInUseError(self, in_use)
             super().save(*args, **kwargs)
 
     save.alters_data = True
