@@ -130,3 +130,18 @@ def test_primary_email_of_one_party(organization, django_assert_num_queries):
     primary.delete()
     assert organization.primary_email() is None
     assert Organization.objects.with_primary_contacts().get().primary_email is None
+
+
+def test_bulk_create_builds_display_names_and_refuses_nameless_parties_like_save():
+    ada, named = Person.objects.bulk_create(
+        [Person(first_name="Ada", last_name="Lovelace"), Person(first_name="A", display_name="B")]
+    )
+    assert Person.objects.get(pk=ada.pk).display_name == "Ada Lovelace"
+    assert Person.objects.get(pk=named.pk).display_name == "B"
+    with pytest.raises(MissingNameError):
+        Person.objects.bulk_create([Person(first_name="Grace"), Person(date_of_birth=date.today())])
+    for model in (Organization, Group):
+        with pytest.raises(MissingNameError):
+            model.objects.bulk_create([model(name="Fine"), model(name="")])
+        assert not model.objects.exists()
+    assert Person.objects.count() == 2

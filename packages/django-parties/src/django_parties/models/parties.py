@@ -16,6 +16,10 @@ from django_parties.models.base import GuardedQuerySet, Party
 class PartyQuerySet(GuardedQuerySet):
     """Query helpers shared by the three party models; each one is a single query."""
 
+    def check_row(self, obj) -> None:
+        # bulk_create/bulk_update: the same name rules as save(), with the same error.
+        obj.check_name()
+
     def with_primary_contacts(self) -> PartyQuerySet:
         """Annotate ``primary_email`` and ``primary_phone`` (strings or ``None``).
 
@@ -93,11 +97,15 @@ class Person(Party):
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
-    def save(self, *args, **kwargs) -> None:
+    def check_name(self) -> None:
+        """Fill ``display_name`` from the names when empty; ``MissingNameError`` if none."""
         if not self.display_name:
             self.display_name = self.full_name
         if not self.display_name:
             raise MissingNameError(self, ["first_name", "last_name", "display_name"])
+
+    def save(self, *args, **kwargs) -> None:
+        self.check_name()
         if self.user_id is not None and self.deleted_at is None:
             existing = Person.objects.filter(user_id=self.user_id).exclude(pk=self.pk).first()
             if existing is not None:
@@ -144,9 +152,12 @@ class Organization(Party):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def check_name(self) -> None:
         if not self.name:
             raise MissingNameError(self, ["name"])
+
+    def save(self, *args, **kwargs) -> None:
+        self.check_name()
         super().save(*args, **kwargs)
 
     def people(self, relationship_type: str | None = None, as_of: date | None = None):
@@ -191,9 +202,12 @@ class Group(Party):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def check_name(self) -> None:
         if not self.name:
             raise MissingNameError(self, ["name"])
+
+    def save(self, *args, **kwargs) -> None:
+        self.check_name()
         super().save(*args, **kwargs)
 
     def members(self, as_of: date | None = None):
