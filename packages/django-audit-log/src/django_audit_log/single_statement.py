@@ -143,8 +143,8 @@ def _preparer(field: Any) -> Any:
     if isinstance(field, models.JSONField):
         # entry_row made the value JSON-native; the column's type turns the text into jsonb.
         return lambda value, connection: json.dumps(value)
-    if isinstance(field, (models.UUIDField, models.DateTimeField, models.CharField)):
-        return None  # PostgreSQL takes uuid.UUID, aware datetimes and str as they are
-    if isinstance(field, models.BooleanField):
-        return None
+    if isinstance(
+        field, (models.UUIDField, models.DateTimeField, models.CharField, models.BooleanField)
+    ):
+        return None  # PostgreSQL takes uuid.UUID, aware datetimes, str and bool as they are
     return field.get_db_prep_save  # the keys, the IP address

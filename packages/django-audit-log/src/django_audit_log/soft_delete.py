@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from django_audit_log.services import write_entries
+from django_audit_log.services import build_entry, write_entries
 from django_basemodels.signals import post_restore, post_soft_delete
 
 
@@ -41,10 +42,6 @@ def _on_soft_delete(sender: Any, moment: Any, counts: dict, using: str, **kwargs
 
 
 def _on_restore(sender: Any, counts: dict, using: str, **kwargs: Any) -> None:
-    from django.contrib.contenttypes.models import ContentType
-
-    from django_audit_log.services import build_entry
-
     entries = []
     for label, count in counts.items():
         model = _tracked(label)
