@@ -17,7 +17,7 @@ from django_encounters.exceptions import (
 )
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.models.transition import WARNINGS_KEY
-from django_encounters.signals import send_after_commit
+from django_encounters.signals import encounter_transitioned, send_after_commit
 from django_encounters.validators import as_warnings, load_validators
 
 
@@ -119,7 +119,7 @@ def transition(
                 setattr(target, name, value)
             target._remember_loaded()
         send_after_commit(
-            "encounter_transitioned",
+            encounter_transitioned,
             using,
             encounter=locked,
             transition=record,

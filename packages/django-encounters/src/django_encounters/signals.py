@@ -17,10 +17,7 @@ encounter_created = Signal()
 encounter_transitioned = Signal()
 
 
-def send_after_commit(name: str, using: str, **kwargs: Any) -> None:
-    signal = {
-        "encounter_created": encounter_created,
-        "encounter_transitioned": encounter_transitioned,
-    }[name]
+def send_after_commit(signal: Signal, using: str, **kwargs: Any) -> None:
+    """Send ``signal`` once the transaction on ``using`` commits (never if it rolls back)."""
     sender = type(kwargs["encounter"])
     transaction.on_commit(lambda: signal.send(sender=sender, **kwargs), using=using)

@@ -185,10 +185,10 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         )
 
     def after_insert(self, using: str) -> None:
-        from django_encounters.signals import send_after_commit
+        from django_encounters.signals import encounter_created, send_after_commit
 
         self._remember_loaded()
-        send_after_commit("encounter_created", using, encounter=self)
+        send_after_commit(encounter_created, using, encounter=self)
 
     def hard_delete(self, using=None, keep_parents=False):
         raise ImmutableHistoryError(
