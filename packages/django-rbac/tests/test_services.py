@@ -172,3 +172,31 @@ def test_a_failing_receiver_undoes_the_assignment(make_user, superuser, staff_ro
     finally:
         role_assigned.disconnect(dispatch_uid="boom")
     assert not UserRole.objects.filter(user=user).exists()
+
+
+def test_assign_role_query_count_does_not_grow_with_the_users_roles(make_user, superuser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def assign_to_user_holding(count):
+        user = make_user()
+        held = Role.objects.bulk_create(
+            [
+                Role(name=f"R{count}-{i}", slug=f"r{count}-{i}", hierarchy_level=10 + i)
+                for i in range(count)
+            ]
+        )
+        for index, role in enumerate(held):
+            UserRole.objects.create(user=user, role=role, is_primary=index == 0)
+        new_role = Role.objects.create(name=f"New {count}", slug=f"new-{count}", hierarchy_level=5)
+        with CaptureQueriesContext(connection) as queries:
+            assignment = assign_role(user, new_role, superuser, is_primary=True)
+        # The new assignment is the only open primary; the old one stays open, demoted.
+        assert UserRole.objects.get(user=user, is_primary=True) == assignment
+        demoted = UserRole.objects.get(user=user, role=held[0])
+        assert demoted.revoked_at is None
+        assert not demoted.is_primary
+        assert UserRole.objects.open().filter(user=user).count() == count + 1
+        return len(queries)
+
+    assert assign_to_user_holding(1) == assign_to_user_holding(6)
