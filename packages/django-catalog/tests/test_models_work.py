@@ -114,6 +114,17 @@ def test_board_queries(work_items, user):
     assert not WorkItem.objects.get(pk=work_items[0].pk).is_open
 
 
+def test_open_work_items_are_the_pending_and_in_progress_ones(work_items, user):
+    lab_work, medication_work = work_items
+    update_work_item_status(lab_work, "in_progress", user)
+    assert set(WorkItem.objects.open()) == {lab_work, medication_work}
+    update_work_item_status(lab_work, "completed", user)
+    assert list(WorkItem.objects.open()) == [medication_work]
+    update_work_item_status(medication_work, "in_progress", user)
+    assert list(WorkItem.objects.open()) == [medication_work]
+    assert not WorkItem.objects.get(pk=lab_work.pk).is_open
+
+
 # DispenseLog
 
 
