@@ -27,6 +27,7 @@ from django_audit_log.services import batched_entries, write_entries
 from django_audit_log.tracking import (
     current_values,
     entry_for,
+    remember,
     same,
     snapshot,
     tracked_fields,
@@ -158,7 +159,7 @@ class TrackedQuerySetMixin:
                     if f.attname in current
                     and not same(f, loaded.get(f.attname), current[f.attname])
                 }
-                obj.__dict__.setdefault("_audit_loaded", {}).update(snapshot(dict(current)))
+                remember(obj, current)
                 if changes:
                     entries.append(
                         entry_for("update", self.model, changes, obj=obj, via="bulk_update")

@@ -72,8 +72,7 @@ class AuditTrackedModel(models.Model):
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
-        loaded = self.__dict__.setdefault("_audit_loaded", {})
-        loaded.update(snapshot(current_values(self, tracked_fields(type(self)))))
+        remember(self, current_values(self, tracked_fields(type(self))))
 
 
 def write_transaction(using: str) -> Any:
@@ -109,6 +108,12 @@ def snapshot(values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, _MUTABLE):
             values[key] = copy.deepcopy(value)
     return values
+
+
+def remember(instance: models.Model, values: dict[str, Any]) -> None:
+    """Record ``values`` (by attname) as what the database now holds for ``instance``: the base
+    of the next diff."""
+    instance.__dict__.setdefault("_audit_loaded", {}).update(snapshot(dict(values)))
 
 
 def current_values(instance: models.Model, fields: tuple[Field, ...]) -> dict[str, Any]:
@@ -188,13 +193,11 @@ def changes_on_save(
 
 
 def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
-    state = instance.__dict__
-    if state.pop("_audit_written", False):  # written with the row itself (single_statement)
-        fields = tracked_fields(sender)
-        state.setdefault("_audit_loaded", {}).update(snapshot(current_values(instance, fields)))
+    if instance.__dict__.pop("_audit_written", False):  # written with the row (single_statement)
+        remember(instance, current_values(instance, tracked_fields(sender)))
         return
     action, changes, current = changes_on_save(instance, created, kwargs.get("update_fields"))
-    state.setdefault("_audit_loaded", {}).update(snapshot(dict(current)))
+    remember(instance, current)
     if changes or created:
         write_entries([entry_for(action, sender, changes, obj=instance)], using)
 
