@@ -145,3 +145,17 @@ def test_bulk_create_builds_display_names_and_refuses_nameless_parties_like_save
             model.objects.bulk_create([model(name="Fine"), model(name="")])
         assert not model.objects.exists()
     assert Person.objects.count() == 2
+
+
+def test_with_primary_contacts_annotates_the_phone_too_for_every_kind(person, organization, group):
+    for party, number in ((person, "1"), (organization, "2"), (group, "3")):
+        party.phones.create(number=f"old-{number}")
+        party.phones.create(number=number, is_primary=True)
+        party.emails.create(email=f"{number}@example.com")  # not primary: not shown
+    organization.phones.get(is_primary=True).delete()  # soft-deleted: not shown either
+    assert [(p.primary_phone, p.primary_email) for p in Person.objects.with_primary_contacts()] == [
+        ("1", None)
+    ]
+    org = Organization.objects.with_primary_contacts().get()
+    assert (org.primary_phone, org.primary_email) == (None, None)
+    assert Group.objects.with_primary_contacts().get().primary_phone == "3"
