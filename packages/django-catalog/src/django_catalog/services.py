@@ -25,7 +25,6 @@ from django_catalog.signals import (
     item_dispensed,
     work_item_status_changed,
 )
-from django_catalog.validators import check_quantity
 
 # A draft that another caller creates and then commits or cancels before we read it could make
 # us miss it twice in a row; a few rounds always settle on one draft.
@@ -159,7 +158,6 @@ def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "")
     ``DispenseLog.check_new_entries()``, so ``DispenseLog.objects.create()`` and
     ``bulk_create()`` keep them too.
     """
-    check_quantity(quantity)
     using = router.db_for_write(DispenseLog)
     with transaction.atomic(using=using):
         entry = DispenseLog.objects.using(using).create(
