@@ -174,7 +174,11 @@ def _is_slug(value, max_length: int) -> bool:
 
 def plan_sync(declarations: list[Declaration], prune: bool = False) -> list[Change]:
     """What ``apply_sync`` would change, in manifest order (removals last)."""
-    existing = {module.key: module for module in Module.objects.all()}
+    return _plan(declarations, prune, {module.key: module for module in Module.objects.all()})
+
+
+def _plan(declarations: list[Declaration], prune: bool, modules: dict[str, Module]) -> list[Change]:
+    existing = dict(modules)
     changes = []
     for item in declarations:
         wanted = {"name": item.name, "description": item.description, "active": item.default}
@@ -193,16 +197,17 @@ def plan_sync(declarations: list[Declaration], prune: bool = False) -> list[Chan
 @transaction.atomic
 def apply_sync(declarations: list[Declaration], prune: bool = False) -> list[Change]:
     """Create, update (and with ``prune`` soft-delete) modules to match; all or nothing."""
-    list(Module.objects.select_for_update())  # one sync at a time
-    changes = plan_sync(declarations, prune)
+    # One read locks the modules (one sync at a time) and gives the rows to plan and to write.
+    modules = {module.key: module for module in Module.objects.select_for_update()}
+    changes = _plan(declarations, prune, modules)
     for change in changes:
         if change.action == "create":
             Module(key=change.key, **change.fields).save()
         elif change.action == "update":
-            module = Module.objects.get(key=change.key)
+            module = modules[change.key]
             for field, (_old, new) in change.fields.items():
                 setattr(module, field, new)
             module.save()
         else:
-            Module.objects.get(key=change.key).delete()
+            modules[change.key].delete()
     return changes
