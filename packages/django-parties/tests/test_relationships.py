@@ -192,3 +192,16 @@ def test_relationships_from_and_to(person, organization):
     assert list(person.relationships_from()) == [rel]
     assert list(organization.relationships_to()) == [rel]
     assert list(person.relationships_to()) == []
+
+
+def test_of_type_keeps_only_the_named_kinds(person, organization, group):
+    employee = PartyRelationship.objects.create(
+        from_person=person, to_organization=organization, relationship_type="employee"
+    )
+    owner = PartyRelationship.objects.create(
+        from_person=person, to_organization=organization, relationship_type="owner"
+    )
+    PartyRelationship.objects.create(from_person=person, to_group=group, relationship_type="member")
+    assert list(PartyRelationship.objects.of_type("owner")) == [owner]
+    assert set(PartyRelationship.objects.of_type("employee", "owner")) == {employee, owner}
+    assert not PartyRelationship.objects.of_type("guardian").exists()
