@@ -133,3 +133,24 @@ def test_a_dead_role_grants_no_permission(make_user, superuser, staff_role, gran
     assert not fresh.has_module_permission("billing", "refund")
     assert not fresh.has_perm("django_rbac.billing.refund")
     assert fresh.hierarchy_level == 0
+
+
+def test_role_backend_answers_ordinary_model_permissions_too(make_user, superuser, staff_role):
+    from django.contrib.auth.models import Permission
+
+    staff_role.group.permissions.add(Permission.objects.get(codename="view_group"))
+    user = make_user()
+    backend = RoleBackend()
+    assert not backend.has_perm(user, "auth.view_group")
+    assign_role(user, staff_role, superuser)
+    assert backend.get_all_permissions(user) == {"auth.view_group"}
+    assert backend.has_perm(user, "auth.view_group")
+    assert user.has_perm("auth.view_group")  # through AUTHENTICATION_BACKENDS
+    assert backend.has_module_perms(user, "auth")
+    assert not backend.has_module_perms(user, "django_rbac")
+    # Object permissions and direct user permissions are not this backend's business.
+    assert not backend.has_perm(user, "auth.view_group", obj=staff_role.group)
+    assert backend.get_user_permissions(user) == set()
+    assert backend.authenticate(None, username=user.username, password="") is None
+    user.is_active = False
+    assert backend.get_all_permissions(user) == set()
