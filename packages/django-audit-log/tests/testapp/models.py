@@ -78,3 +78,22 @@ class Plain(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlainProxy(Plain):
+    """A proxy: entries about it name the proxy's content type, not the concrete model's."""
+
+    class Meta:
+        proxy = True
+
+
+class InvoiceProxy(Invoice):
+    """A proxy of a tracked model: its saves are tracked under the proxy's content type."""
+
+    # Its own settings, so that tests that patch Invoice's do not reach the proxy.
+    audit_fields = None
+    audit_exclude = ()
+    audit_sensitivity = "normal"
+
+    class Meta:
+        proxy = True
