@@ -83,3 +83,16 @@ def test_a_toggle_committed_by_another_thread_invalidates_open_caches(setup):
     toggled.set()
     thread.join()
     assert seen == [True, False]
+
+
+def test_losers_of_a_create_race_get_the_package_error(setup):
+    # The unique index makes each loser wait for the winner's commit, so the row that beat it
+    # is visible and the error names it: never a raw IntegrityError.
+    org, module = setup
+    run = run_concurrently(
+        lambda i: OrgModuleState.objects.create(org=org, module=module, enabled=i % 2 == 0),
+        threads=16,
+    )
+    assert len(run.results) == 1
+    assert [type(error) for error in run.errors] == [DuplicateOverride] * 15
+    assert {(error.org, error.module) for error in run.errors} == {(org, module)}
