@@ -77,39 +77,53 @@ def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
     """
     with transaction.atomic():
         now = server_now()
-        stale = list(
-            WorkSession.objects.select_for_update()
-            .filter(stopped_at__isnull=True, started_at__lt=now - older_than)
-            .order_by("started_at")
+        return _stop_running(now, StopReason.SYSTEM, started_at__lt=now - older_than)
+
+
+def _stop_selected(pks: list[Any]) -> list[WorkSession]:
+    """Stop those of the sessions ``pks`` that are running, as their users would (the admin's
+    action). Returns the stopped sessions."""
+    with transaction.atomic():
+        return _stop_running(server_now(), StopReason.USER, pk__in=pks)
+
+
+def _stop_running(now: datetime, reason: str, **lookups: Any) -> list[WorkSession]:
+    """Stop the running sessions that match ``lookups`` and return them; the caller holds the
+    transaction. Three queries whatever the number of sessions: lock them, fetch their users,
+    one UPDATE."""
+    running = list(
+        WorkSession.objects.select_for_update()
+        .filter(stopped_at__isnull=True, **lookups)
+        .order_by("started_at")
+    )
+    if not running:
+        return []
+    for session in running:
+        _mark_stopped(session, now, reason)
+        session.updated_at = now
+    durations = Case(
+        *(When(pk=session.pk, then=Value(session.duration_seconds)) for session in running),
+        output_field=WorkSession._meta.get_field("duration_seconds"),
+    )
+    # The queryset's own update() refuses the time fields to everyone else; this is the one
+    # place that writes them in bulk (the database trigger still guards stopped rows).
+    SoftDeleteQuerySet.update(
+        WorkSession.objects.filter(pk__in=[s.pk for s in running], stopped_at__isnull=True),
+        stopped_at=now,
+        duration_seconds=durations,
+        stop_reason=reason,
+        updated_at=now,
+    )
+    users = get_user_model()._default_manager.in_bulk({s.user_id for s in running})
+    for session in running:
+        session._remember_times()
+        session_stopped.send(
+            sender=WorkSession,
+            session=session,
+            user=users.get(session.user_id),
+            reason=reason,
         )
-        if not stale:
-            return []
-        for session in stale:
-            _mark_stopped(session, now, StopReason.SYSTEM)
-            session.updated_at = now
-        durations = Case(
-            *(When(pk=session.pk, then=Value(session.duration_seconds)) for session in stale),
-            output_field=WorkSession._meta.get_field("duration_seconds"),
-        )
-        # The queryset's own update() refuses the time fields to everyone else; this is the one
-        # place that writes them in bulk (the database trigger still guards stopped rows).
-        SoftDeleteQuerySet.update(
-            WorkSession.objects.filter(pk__in=[s.pk for s in stale], stopped_at__isnull=True),
-            stopped_at=now,
-            duration_seconds=durations,
-            stop_reason=StopReason.SYSTEM,
-            updated_at=now,
-        )
-        users = get_user_model()._default_manager.in_bulk({s.user_id for s in stale})
-        for session in stale:
-            session._remember_times()
-            session_stopped.send(
-                sender=WorkSession,
-                session=session,
-                user=users.get(session.user_id),
-                reason=StopReason.SYSTEM,
-            )
-    return stale
+    return running
 
 
 def _lock_user(user: Any) -> None:
