@@ -51,6 +51,23 @@ def test_target_is_none_when_the_object_is_gone(entry):
     assert log_event("no.target").target is None
 
 
+def test_target_is_none_when_its_content_type_was_removed_by_raw_sql():
+    """The content type column has no database constraint (checking it would lock the content
+    type's row on every entry): a content type removed behind Django's back leaves entries
+    readable."""
+    gone = ContentType.objects.create(app_label="retired", model="widget")
+    entry = AuditLog(action="widget.made", target_content_type=gone, target_id="7")
+    entry.save()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a constraint would fail here
+        cursor.execute("DELETE FROM django_content_type WHERE id = %s", [gone.pk])
+    ContentType.objects.clear_cache()
+    fresh = AuditLog.objects.get(pk=entry.pk)
+    assert fresh.target_content_type_id == gone.pk
+    assert fresh.target is None
+
+
 def test_actor_snapshot_survives_the_users_deletion(entry, user):
     user.delete()
     fresh = AuditLog.objects.get(pk=entry.pk)

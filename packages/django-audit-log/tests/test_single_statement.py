@@ -5,6 +5,7 @@ import decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from django_audit_log import audit_context
 from django_audit_log.models import AuditLog
@@ -31,6 +32,15 @@ def test_single_statement_carries_the_entry_with_the_row(django_assert_num_queri
     (query,) = captured.captured_queries
     assert query["sql"].startswith('WITH "audit_row" AS (INSERT INTO "testapp_invoice"')
     assert entries("create")[0].target_id == str(invoice.pk)
+
+
+def test_the_entry_writer_takes_every_column_in_model_order():
+    """The statement passes the entry's columns positionally to the function that migration 0003
+    installs: a column added to the model without a new function fails here, not in production."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proargnames FROM pg_proc WHERE proname = 'django_audit_log_write'")
+        (names,) = cursor.fetchone()
+    assert names == [f"p_{field.column}" for field in AuditLog._meta.concrete_fields]
 
 
 def test_update_of_a_vanished_row_logs_the_insert_only():

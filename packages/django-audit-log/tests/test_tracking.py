@@ -58,9 +58,9 @@ def test_update_diff_holds_only_changed_fields_without_a_select(django_assert_nu
     invoice.issued_on = datetime.date(2025, 3, 1)
     with django_assert_num_queries(1 + entry_queries()) as captured:  # the model's own + entry
         invoice.save()
-    sql = " ".join(q["sql"] for q in captured.captured_queries)
-    assert "UPDATE" in sql
-    assert 'INSERT INTO "django_audit_log_auditlog"' in sql
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert "UPDATE" in statements[0]
+    assert not any(sql.startswith("SELECT") for sql in statements)  # old values were remembered
     (entry,) = entries("update")
     assert entry.changes == {
         "paid": {"old": False, "new": True},

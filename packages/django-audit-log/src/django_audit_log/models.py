@@ -86,6 +86,10 @@ class AuditLog(UUIDModel):
         blank=True,
         related_name="+",
         db_index=False,  # covered by the (target_content_type, target_id, created_at) index
+        # No database constraint: its check would lock the content type's row FOR KEY SHARE on
+        # every entry, and every writer of a tracked model would queue on that one row (multixacts
+        # under load). Content types are deleted through Django, whose SET_NULL still applies.
+        db_constraint=False,
     )
     target_id = models.CharField(max_length=255, blank=True)
     target_repr = models.CharField(max_length=255, blank=True)
@@ -148,7 +152,11 @@ class AuditLog(UUIDModel):
         """The target object, fetched on access (one query), or ``None`` if it is gone."""
         if self.target_content_type_id is None or not self.target_id:
             return None
-        model = ContentType.objects.get_for_id(self.target_content_type_id).model_class()
+        try:
+            content_type = ContentType.objects.get_for_id(self.target_content_type_id)
+        except ContentType.DoesNotExist:  # removed by raw SQL (the column has no constraint)
+            return None
+        model = content_type.model_class()
         if model is None:
             return None
         return model._default_manager.filter(pk=self.target_id).first()

@@ -5,15 +5,15 @@ a plain save in autocommit costs one (BEGIN, the row, the entry, COMMIT). Instea
 ``save()`` runs, an ``execute_wrapper`` (Django's documented hook) turns the row's own INSERT or
 UPDATE into a data-modifying CTE::
 
-    WITH "audit_row" AS (<the row's INSERT/UPDATE> RETURNING ...),
-         "audit_entry" AS (INSERT INTO <audit table> (...)
-                           SELECT ... WHERE EXISTS (SELECT 1 FROM "audit_row"))
-    SELECT * FROM "audit_row"
+    WITH "audit_row" AS (<the row's INSERT/UPDATE> RETURNING ...)
+    SELECT * FROM "audit_row" WHERE django_audit_log_write(<the entry's columns>)
 
-One statement is atomic on its own, so no transaction is needed, and the entry exists exactly
-when the row was written (an UPDATE that matched nothing writes no entry). The statement returns
-what the original returned (its RETURNING rows, or its row count), so Django sees no difference;
-the query log shows the statement as executed.
+``django_audit_log_write`` (installed by migration 0003) inserts the entry with a plan prepared
+once per connection; it runs once per row the statement wrote, so the entry exists exactly when
+the row was written (an UPDATE that matched nothing writes none). One statement is atomic on its
+own, so no transaction is needed. The statement returns what the original returned (its
+RETURNING rows, or its row count), so Django sees no difference; the query log shows the
+statement as executed.
 
 Used when the target's primary key is known before the write (UUID keys, or any update) and the
 model has no multi-table parents; otherwise the entry is a second INSERT in the same transaction.
@@ -72,7 +72,7 @@ class _Rewriter:
             return execute(sql, params, many, context)
         entry_sql, entry_params = _entry_statement(self.instance, action, changes, self.connection)
         returning = "" if " RETURNING " in sql else " RETURNING 1"
-        combined = f'WITH "audit_row" AS ({sql}{returning}), {entry_sql}'
+        combined = f'WITH "audit_row" AS ({sql}{returning}) {entry_sql}'
         result = execute(combined, (*params, *entry_params), many, context)
         if context["cursor"].rowcount:
             self.done = True
@@ -95,7 +95,7 @@ class _Rewriter:
 def _entry_statement(
     instance: Any, action: str, changes: dict[str, Any], connection: Any
 ) -> tuple[str, list[Any]]:
-    """The CTE part that inserts the entry of ``instance``'s write, and its parameters.
+    """The call that inserts the entry of ``instance``'s write, and its parameters.
 
     The values come straight from ``entry_row`` (validated, redacted, JSON-native) without an
     ``AuditLog`` instance or the INSERT compiler, which cost more than the write itself.
@@ -123,19 +123,14 @@ class _Template(NamedTuple):
 
 @functools.lru_cache(maxsize=8)
 def _template(alias: str) -> _Template:
-    """The entry's half of the statement, computed once per database."""
+    """The entry's half of the statement, computed once per database: a call of the function
+    that migration 0003 installs, made once per row the statement wrote (so never for an UPDATE
+    that matched nothing)."""
     from django_audit_log.models import AuditLog
 
-    connection = connections[alias]
-    quote = connection.ops.quote_name
     fields = tuple(AuditLog._meta.concrete_fields)
-    columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = (
-        f'"audit_entry" AS (INSERT INTO {quote(AuditLog._meta.db_table)} ({columns}) '
-        f'SELECT {placeholders} WHERE EXISTS (SELECT 1 FROM "audit_row")) '
-        f'SELECT * FROM "audit_row"'
-    )
+    sql = f'SELECT * FROM "audit_row" WHERE django_audit_log_write({placeholders})'
     return _Template(sql, tuple(f.attname for f in fields), tuple(map(_preparer, fields)))
 
 
