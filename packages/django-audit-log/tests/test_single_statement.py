@@ -2,12 +2,13 @@
 
 import datetime
 import decimal
+import json
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from django_audit_log import audit_context
+from django_audit_log import audit_context, single_statement
 from django_audit_log.models import AuditLog
 from tests.testapp.models import Account, Invoice
 
@@ -34,13 +35,19 @@ def test_single_statement_carries_the_entry_with_the_row(django_assert_num_queri
     assert entries("create")[0].target_id == str(invoice.pk)
 
 
-def test_the_entry_writer_takes_every_column_in_model_order():
-    """The statement passes the entry's columns positionally to the function that migration 0003
-    installs: a column added to the model without a new function fails here, not in production."""
+def test_the_entry_document_names_every_column_of_the_table():
+    """The writer installed by migration 0004 matches the document's keys to the table's columns
+    by name, and a column the document lacks would be NULL: a column added to the model must
+    reach the document too."""
+    invoice = Invoice.objects.create(number="D-1")
+    _, (document,) = single_statement._entry_statement(invoice, "update", {"customer": {}})
     with connection.cursor() as cursor:
-        cursor.execute("SELECT proargnames FROM pg_proc WHERE proname = 'django_audit_log_write'")
-        (names,) = cursor.fetchone()
-    assert names == [f"p_{field.column}" for field in AuditLog._meta.concrete_fields]
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+            [AuditLog._meta.db_table],
+        )
+        columns = {name for (name,) in cursor.fetchall()}
+    assert set(json.loads(document)) == columns
 
 
 def test_update_of_a_vanished_row_logs_the_insert_only():
@@ -105,3 +112,9 @@ def test_the_carried_entry_holds_every_column_of_the_context(user):
     assert updated.changes == {"notes": {"old": {}, "new": {"tags": ["a"], "api_key": "k"}}}
     assert account_update.sensitivity == "high"
     assert account_update.changes == {"api_token": {"old": "[redacted]", "new": "[redacted]"}}
+
+
+def test_an_empty_ip_address_in_the_context_is_no_address():
+    with audit_context(ip_address=""):
+        Invoice.objects.create(number="E-1")
+    assert entries("create")[0].ip_address is None

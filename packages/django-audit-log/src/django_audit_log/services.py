@@ -160,7 +160,7 @@ def entry_row(
         if actor is None:
             actor = user_of(request)
     elif context is not None:
-        row["ip_address"] = context.ip_address
+        row["ip_address"] = context.ip_address or None  # "" is no address, as in the column
         row["user_agent"] = context.user_agent
         row["request_id"] = context.request_id
         if actor is None:

@@ -6,14 +6,14 @@ a plain save in autocommit costs one (BEGIN, the row, the entry, COMMIT). Instea
 UPDATE into a data-modifying CTE::
 
     WITH "audit_row" AS (<the row's INSERT/UPDATE> RETURNING ...)
-    SELECT * FROM "audit_row" WHERE django_audit_log_write(<the entry's columns>)
+    SELECT * FROM "audit_row" WHERE django_audit_log_write_entry(<the entry as jsonb>)
 
-``django_audit_log_write`` (installed by migration 0003) inserts the entry with a plan prepared
-once per connection; it runs once per row the statement wrote, so the entry exists exactly when
-the row was written (an UPDATE that matched nothing writes none). One statement is atomic on its
-own, so no transaction is needed. The statement returns what the original returned (its
-RETURNING rows, or its row count), so Django sees no difference; the query log shows the
-statement as executed.
+``django_audit_log_write_entry`` (installed by migration 0004) inserts the entry with a plan
+prepared once per connection; it runs once per row the statement wrote, so the entry exists
+exactly when the row was written (an UPDATE that matched nothing writes none). One statement is
+atomic on its own, so no transaction is needed. The statement returns what the original
+returned (its RETURNING rows, or its row count), so Django sees no difference; the query log
+shows the statement as executed.
 
 Used when the target's primary key is known before the write (UUID keys, or any update) and the
 model has no multi-table parents; otherwise the entry is a second INSERT in the same transaction.
@@ -21,11 +21,12 @@ model has no multi-table parents; otherwise the entry is a second INSERT in the 
 
 from __future__ import annotations
 
-import functools
+import datetime
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import connections, models
 
@@ -70,7 +71,7 @@ class _Rewriter:
         action, changes, _ = changes_on_save(self.instance, kind == "insert", self.update_fields)
         if kind == "update" and not changes:
             return execute(sql, params, many, context)
-        entry_sql, entry_params = _entry_statement(self.instance, action, changes, self.connection)
+        entry_sql, entry_params = _entry_statement(self.instance, action, changes)
         returning = "" if " RETURNING " in sql else " RETURNING 1"
         combined = f'WITH "audit_row" AS ({sql}{returning}) {entry_sql}'
         result = execute(combined, (*params, *entry_params), many, context)
@@ -92,54 +93,25 @@ class _Rewriter:
         return None
 
 
-def _entry_statement(
-    instance: Any, action: str, changes: dict[str, Any], connection: Any
-) -> tuple[str, list[Any]]:
-    """The call that inserts the entry of ``instance``'s write, and its parameters.
+def _entry_statement(instance: Any, action: str, changes: dict[str, Any]) -> tuple[str, list[str]]:
+    """The call that inserts the entry of ``instance``'s write, and its one parameter: the
+    entry as a JSON document keyed by column.
 
     The values come straight from ``entry_row`` (validated, redacted, JSON-native) without an
     ``AuditLog`` instance or the INSERT compiler, which cost more than the write itself.
     """
     model = type(instance)
-    template = _template(connection.alias)
     row, _ = services.entry_row(action, changes=changes, sensitivity=model.audit_sensitivity)
     row.update(services.target_columns(model, instance.pk, instance))
-    values = [
-        value if prepare is None or value is None else prepare(value, connection)
-        for prepare, value in zip(
-            template.preparers, map(row.__getitem__, template.attnames), strict=True
-        )
-    ]
-    return template.sql, values
+    # The keys are attnames, which are the columns' names too: the writer matches them by name.
+    return _CALL, [json.dumps(row, default=_column_text)]
 
 
-class _Template(NamedTuple):
-    sql: str
-    attnames: tuple[str, ...]
-    # Per column: None when the value goes to the driver as it is, else a function of
-    # (value, connection) that prepares it.
-    preparers: tuple[Any, ...]
+_CALL = 'SELECT * FROM "audit_row" WHERE django_audit_log_write_entry(%s)'
 
 
-@functools.lru_cache(maxsize=8)
-def _template(alias: str) -> _Template:
-    """The entry's half of the statement, computed once per database: a call of the function
-    that migration 0003 installs, made once per row the statement wrote (so never for an UPDATE
-    that matched nothing)."""
-    from django_audit_log.models import AuditLog
-
-    fields = tuple(AuditLog._meta.concrete_fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f'SELECT * FROM "audit_row" WHERE django_audit_log_write({placeholders})'
-    return _Template(sql, tuple(f.attname for f in fields), tuple(map(_preparer, fields)))
-
-
-def _preparer(field: Any) -> Any:
-    if isinstance(field, models.JSONField):
-        # entry_row made the value JSON-native; the column's type turns the text into jsonb.
-        return lambda value, connection: json.dumps(value)
-    if isinstance(
-        field, (models.UUIDField, models.DateTimeField, models.CharField, models.BooleanField)
-    ):
-        return None  # PostgreSQL takes uuid.UUID, aware datetimes, str and bool as they are
-    return field.get_db_prep_save  # the keys, the IP address
+def _column_text(value: Any) -> str:
+    """The text PostgreSQL reads into the column, for the values JSON has no form of."""
+    if isinstance(value, (uuid.UUID, datetime.datetime)):
+        return str(value)  # "2025-01-01 12:00:00.123456+00:00": microseconds and offset kept
+    raise TypeError(f"an audit entry column cannot hold {value!r} ({type(value).__name__})")
