@@ -3,6 +3,7 @@
 import datetime
 import decimal
 import json
+import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -118,3 +119,12 @@ def test_an_empty_ip_address_in_the_context_is_no_address():
     with audit_context(ip_address=""):
         Invoice.objects.create(number="E-1")
     assert entries("create")[0].ip_address is None
+
+
+def test_the_document_takes_uuid_keys_as_text_and_refuses_other_objects():
+    """A user model's UUID key reaches the document as text; anything else JSON has no form of
+    is a programming error, not an entry stored with its repr()."""
+    key = uuid.UUID(int=1)
+    assert single_statement._encode({"actor_id": key}) == f'{{"actor_id":"{key}"}}'
+    with pytest.raises(TypeError, match="cannot hold"):
+        single_statement._encode({"actor_id": object()})

@@ -21,7 +21,6 @@ model has no multi-table parents; otherwise the entry is a second INSERT in the 
 
 from __future__ import annotations
 
-import datetime
 import json
 import uuid
 from collections.abc import Iterator
@@ -103,15 +102,22 @@ def _entry_statement(instance: Any, action: str, changes: dict[str, Any]) -> tup
     model = type(instance)
     row, _ = services.entry_row(action, changes=changes, sensitivity=model.audit_sensitivity)
     row.update(services.target_columns(model, instance.pk, instance))
+    # As text PostgreSQL reads back exactly (microseconds and offset kept); str() here is
+    # cheaper than the encoder calling back for them.
+    row["id"], row["created_at"] = str(row["id"]), str(row["created_at"])
     # The keys are attnames, which are the columns' names too: the writer matches them by name.
-    return _CALL, [json.dumps(row, default=_column_text)]
+    return _CALL, [_encode(row)]
 
 
 _CALL = 'SELECT * FROM "audit_row" WHERE django_audit_log_write_entry(%s)'
 
 
 def _column_text(value: Any) -> str:
-    """The text PostgreSQL reads into the column, for the values JSON has no form of."""
-    if isinstance(value, (uuid.UUID, datetime.datetime)):
-        return str(value)  # "2025-01-01 12:00:00.123456+00:00": microseconds and offset kept
+    """The text PostgreSQL reads into the column, for the other values JSON has no form of
+    (a user model's UUID key)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
     raise TypeError(f"an audit entry column cannot hold {value!r} ({type(value).__name__})")
+
+
+_encode = json.JSONEncoder(default=_column_text, separators=(",", ":")).encode
