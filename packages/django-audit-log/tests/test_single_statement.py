@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import F
 
 from django_audit_log import audit_context, single_statement
 from django_audit_log.models import AuditLog
@@ -41,7 +42,7 @@ def test_the_entry_document_names_every_column_of_the_table():
     by name, and a column the document lacks would be NULL: a column added to the model must
     reach the document too."""
     invoice = Invoice.objects.create(number="D-1")
-    _, (document,) = single_statement._entry_statement(invoice, "update", {"customer": {}})
+    document = single_statement._entry_document(invoice, "update", {"customer": {}})
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
@@ -128,3 +129,29 @@ def test_the_document_takes_uuid_keys_as_text_and_refuses_other_objects():
     assert single_statement._encode({"actor_id": key}) == f'{{"actor_id":"{key}"}}'
     with pytest.raises(TypeError, match="cannot hold"):
         single_statement._encode({"actor_id": object()})
+
+
+def test_an_expression_assigned_to_a_field_leaves_the_entry_to_its_own_insert(
+    django_assert_num_queries,
+):
+    """The database computes the value: the entry, built before the statement runs, cannot hold
+    it, so it is written after the row, in the row's transaction."""
+    invoice = Invoice.objects.create(number="X-1", amount=decimal.Decimal("1.00"))
+    invoice.amount = F("amount") + 1
+    with django_assert_num_queries(2) as captured:
+        invoice.save()
+    row, entry = (query["sql"] for query in captured.captured_queries)
+    assert row.startswith('UPDATE "testapp_invoice"')
+    assert entry.startswith('INSERT INTO "django_audit_log_auditlog"')
+    assert Invoice.objects.get(pk=invoice.pk).amount == decimal.Decimal("2.00")
+
+
+def test_rows_the_row_statement_returns_are_passed_on():
+    invoice = Invoice.objects.create(number="R-1")
+    invoice.customer = "ACME"
+    table = connection.ops.quote_name(Invoice._meta.db_table)
+    update = f'UPDATE {table} SET "customer" = %s WHERE {table}."id" = %s RETURNING "number"'
+    with single_statement.carrying_entry(invoice, "default", None), connection.cursor() as cursor:
+        cursor.execute(update, ["ACME", invoice.pk])
+        assert cursor.fetchall() == [("R-1",)]
+    assert entries("update")[0].changes == {"customer": {"old": "", "new": "ACME"}}

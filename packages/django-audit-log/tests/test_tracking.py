@@ -10,7 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django_audit_log import audit_context
 from django_audit_log.models import AuditLog
 from django_audit_log.services import entry_row as _real_entry_row
-from tests.testapp.models import Account, Document, Folder, Invoice, Page, Plain
+from django_audit_log.values import jsonable
+from tests.testapp.models import Account, Document, Folder, Invoice, Page, Plain, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +270,24 @@ def test_autocommit_update_is_atomic_with_its_entry():
     ):
         invoice.save()
     assert Invoice.objects.get(pk=invoice.pk).customer == ""  # refused entry, unchanged row
+
+
+def test_a_value_the_database_fills_in_is_logged_as_stored(django_assert_num_queries):
+    """A ``db_default`` is decided by the INSERT: the entry holds the stored value, written after
+    the row in its transaction (never the placeholder the instance held before the save)."""
+    ContentType.objects.get_for_model(Ticket)
+    with django_assert_num_queries(2):
+        ticket = Ticket.objects.create(title="printer")
+    (created,) = entries("create")
+    assert isinstance(ticket.opened_at, datetime.datetime)
+    assert created.changes["opened_at"] == {"old": None, "new": jsonable(ticket.opened_at)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_the_database_fills_in_is_logged_in_the_rows_transaction():
+    with (
+        mock.patch("django_audit_log.services.entry_row", side_effect=_refused_entry),
+        pytest.raises(IntegrityError),
+    ):
+        Ticket.objects.create(title="printer")
+    assert not Ticket.objects.exists()

@@ -6,14 +6,14 @@ a plain save in autocommit costs one (BEGIN, the row, the entry, COMMIT). Instea
 UPDATE into a data-modifying CTE::
 
     WITH "audit_row" AS (<the row's INSERT/UPDATE> RETURNING ...)
-    SELECT * FROM "audit_row" WHERE django_audit_log_write_entry(<the entry as jsonb>)
+    SELECT [*] FROM "audit_row" WHERE django_audit_log_write_entry(<the entry as jsonb>)
 
 ``django_audit_log_write_entry`` (installed by migration 0004) inserts the entry with a plan
 prepared once per connection; it runs once per row the statement wrote, so the entry exists
 exactly when the row was written (an UPDATE that matched nothing writes none). One statement is
-atomic on its own, so no transaction is needed. The statement returns what the original
-returned (its RETURNING rows, or its row count), so Django sees no difference; the query log
-shows the statement as executed.
+atomic on its own, so no transaction is needed. The statement returns what the original returned
+(its RETURNING rows; else as many rows, without columns, as it wrote), so Django sees no
+difference; the query log shows the statement as executed.
 
 Used when the target's primary key is known before the write (UUID keys, or any update) and the
 model has no multi-table parents; otherwise the entry is a second INSERT in the same transaction.
@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db import connections, models
@@ -42,15 +41,25 @@ def applies(instance: Any, using: str) -> bool:
         and not meta.parents
         and isinstance(meta.pk, _KEY_TYPES)
         and instance.pk is not None
+        and not _database_fills_in(instance)
     )
 
 
-@contextmanager
-def carrying_entry(instance: Any, using: str, update_fields: Any) -> Iterator[None]:
+def _database_fills_in(instance: Any) -> bool:
+    """Whether the database decides a value of the write (a ``db_default``, a generated field,
+    an expression assigned to a field): the entry is built before the statement runs, so it
+    could not hold those values. Such saves write the entry after the row, in its transaction.
+    """
+    meta = instance._meta
+    if any(not field.primary_key for field in meta.db_returning_fields):
+        return True
+    return any(hasattr(value, "resolve_expression") for value in instance.__dict__.values())
+
+
+def carrying_entry(instance: Any, using: str, update_fields: Any) -> AbstractContextManager[None]:
     """While ``instance`` is saved, rewrite its own INSERT/UPDATE to also insert the entry."""
     connection = connections[using]
-    with connection.execute_wrapper(_Rewriter(instance, connection, update_fields)):
-        yield
+    return connection.execute_wrapper(_Rewriter(instance, connection, update_fields))
 
 
 class _Rewriter:
@@ -70,10 +79,14 @@ class _Rewriter:
         action, changes, _ = changes_on_save(self.instance, kind == "insert", self.update_fields)
         if kind == "update" and not changes:
             return execute(sql, params, many, context)
-        entry_sql, entry_params = _entry_statement(self.instance, action, changes)
-        returning = "" if " RETURNING " in sql else " RETURNING 1"
-        combined = f'WITH "audit_row" AS ({sql}{returning}) {entry_sql}'
-        result = execute(combined, (*params, *entry_params), many, context)
+        if " RETURNING " in sql:  # Django reads the rows: pass them on
+            combined = f'WITH "audit_row" AS ({sql}) SELECT * FROM "audit_row" WHERE {_WRITE}'
+        else:  # Django reads the row count only: rows without columns are cheapest
+            combined = (
+                f'WITH "audit_row" AS ({sql} RETURNING 1) SELECT FROM "audit_row" WHERE {_WRITE}'
+            )
+        document = _entry_document(self.instance, action, changes)
+        result = execute(combined, (*params, document), many, context)
         if context["cursor"].rowcount:
             self.done = True
             self.instance.__dict__["_audit_written"] = True
@@ -92,9 +105,12 @@ class _Rewriter:
         return None
 
 
-def _entry_statement(instance: Any, action: str, changes: dict[str, Any]) -> tuple[str, list[str]]:
-    """The call that inserts the entry of ``instance``'s write, and its one parameter: the
-    entry as a JSON document keyed by column.
+_WRITE = "django_audit_log_write_entry(%s)"
+
+
+def _entry_document(instance: Any, action: str, changes: dict[str, Any]) -> str:
+    """The entry of ``instance``'s write as the JSON document ``_WRITE`` takes: keyed by
+    column.
 
     The values come straight from ``entry_row`` (validated, redacted, JSON-native) without an
     ``AuditLog`` instance or the INSERT compiler, which cost more than the write itself.
@@ -106,10 +122,7 @@ def _entry_statement(instance: Any, action: str, changes: dict[str, Any]) -> tup
     # cheaper than the encoder calling back for them.
     row["id"], row["created_at"] = str(row["id"]), str(row["created_at"])
     # The keys are attnames, which are the columns' names too: the writer matches them by name.
-    return _CALL, [_encode(row)]
-
-
-_CALL = 'SELECT * FROM "audit_row" WHERE django_audit_log_write_entry(%s)'
+    return _encode(row)
 
 
 def _column_text(value: Any) -> str:

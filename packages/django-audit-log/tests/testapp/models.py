@@ -1,6 +1,7 @@
 """Concrete models used only by the tests."""
 
 from django.db import models
+from django.db.models.functions import Now
 
 from django_audit_log.tracking import AuditTrackedModel
 from django_basemodels.models import BaseModel, UUIDModel
@@ -97,3 +98,13 @@ class InvoiceProxy(Invoice):
 
     class Meta:
         proxy = True
+
+
+class Ticket(AuditTrackedModel, UUIDModel):
+    """Tracked, with a value the database fills in: its INSERT returns it (RETURNING)."""
+
+    title = models.CharField(max_length=50)
+    opened_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return self.title
