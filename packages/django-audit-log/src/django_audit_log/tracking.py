@@ -176,12 +176,14 @@ def entry_for(
 
 
 def changes_on_save(
-    instance: Any, created: bool, update_fields: Any = None
+    instance: Any, created: bool, update_fields: Any, using: str
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """``(action, changes, current values)`` of a save; no entry is due when an update has no
     changes."""
     fields = tracked_fields(type(instance))
-    current = current_values(instance, fields)
+    current = with_stored_values(
+        type(instance), instance.pk, current_values(instance, fields), using
+    )
     if created:
         changes = {
             f.name: {"old": None, "new": current[f.attname]} for f in fields if f.attname in current
@@ -192,11 +194,25 @@ def changes_on_save(
     return "update", diff(fields, instance.__dict__.get("_audit_loaded") or {}, current), current
 
 
+def with_stored_values(
+    model: type[models.Model], pk: Any, current: dict[str, Any], using: str
+) -> dict[str, Any]:
+    """``current`` with each expression (``F("n") + 1``, a ``db_default`` the database did not
+    return) replaced by the value the database stored: one SELECT, only when there is one."""
+    computed = [name for name, value in current.items() if hasattr(value, "resolve_expression")]
+    if not computed:
+        return current
+    stored = models.QuerySet(model=model, using=using).filter(pk=pk).values(*computed).get()
+    return {**current, **stored}
+
+
 def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
     if instance.__dict__.pop("_audit_written", False):  # written with the row (single_statement)
         remember(instance, current_values(instance, tracked_fields(sender)))
         return
-    action, changes, current = changes_on_save(instance, created, kwargs.get("update_fields"))
+    action, changes, current = changes_on_save(
+        instance, created, kwargs.get("update_fields"), using
+    )
     remember(instance, current)
     if changes or created:
         write_entries([entry_for(action, sender, changes, obj=instance)], using)
