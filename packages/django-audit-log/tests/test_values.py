@@ -2,6 +2,7 @@ import datetime
 import decimal
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import override_settings
 
 from django_audit_log.values import clean_changes, clean_metadata, is_sensitive, jsonable
@@ -25,6 +26,21 @@ def test_jsonable_handles_common_types():
     assert result["tags"] == ["a", "b"]
     assert result["blob"] == "<2 bytes>"
     assert result["other"] == "<class 'object'>"
+
+
+def test_jsonable_writes_what_djangos_json_encoder_writes():
+    """The fast path for exact types must not change a value's form: a datetime (a date
+    subclass) keeps the encoder's milliseconds and "Z", not date.isoformat()."""
+    encoder = DjangoJSONEncoder()
+    for value in (
+        datetime.datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.timezone.utc),
+        datetime.date(2025, 1, 2),
+        datetime.time(3, 4, 5, 678901),
+        datetime.timedelta(days=1, seconds=5),
+        decimal.Decimal("10.00"),
+        uuid.UUID(int=7),
+    ):
+        assert jsonable(value) == encoder.default(value), value
 
 
 def test_default_keys_are_masked_by_substring_case_insensitively():

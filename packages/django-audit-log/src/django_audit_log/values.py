@@ -18,11 +18,24 @@ _ENCODER = DjangoJSONEncoder()
 _PLAIN = (str, int, float, bool, type(None))
 _NATIVE = frozenset(_PLAIN)
 _ENCODABLE = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
+# Exact types whose JSON form (as DjangoJSONEncoder writes it) is a plain conversion: looked up
+# before the encoder's chain of isinstance checks, since model fields hold them all the time.
+_AS_TEXT: dict[type, Callable[[Any], str]] = {
+    decimal.Decimal: str,
+    uuid.UUID: str,
+    datetime.date: datetime.date.isoformat,
+}
 
 
 def jsonable(value: Any) -> Any:
     """``value`` as JSON-native data; anything unknown becomes its ``str()``."""
-    if type(value) in _NATIVE or isinstance(value, _PLAIN):  # the common case, checked first
+    kind = type(value)
+    if kind in _NATIVE:  # the common case, checked first
+        return value
+    as_text = _AS_TEXT.get(kind)
+    if as_text is not None:
+        return as_text(value)
+    if isinstance(value, _PLAIN):
         return value
     if isinstance(value, (*_ENCODABLE, decimal.Decimal, uuid.UUID)):
         return _ENCODER.default(value)
