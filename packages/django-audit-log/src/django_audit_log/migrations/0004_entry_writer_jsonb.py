@@ -1,9 +1,9 @@
 """On PostgreSQL, the entry writer takes the whole entry as one jsonb document.
 
-0003's writer took fifteen parameters: the driver quoted each of them on every tracked save and
-the server parsed each literal. One document, encoded by ``json.dumps`` in a single call, cost
-30-35 µs less CPU in the Python process and about 10 µs less in the server per tracked save when
-measured (bench/save_ratio.py). ``jsonb_populate_record`` maps the document's keys to the
+0003's writer took fifteen parameters, each prepared in Python and quoted by the driver on every
+tracked save; one document, encoded in a single call, cost about 10 µs less CPU in the Python
+process per tracked save in an interleaved A/B run (the server's share did not move measurably).
+``jsonb_populate_record`` maps the document's keys to the
 table's columns by name, so the writer follows the table when a column is added; a key it does
 not know is ignored, a column it is not given is NULL.
 
