@@ -3,9 +3,9 @@
 0003's writer took fifteen parameters, each prepared in Python and quoted by the driver on every
 tracked save; one document, encoded in a single call, cost about 10 µs less CPU in the Python
 process per tracked save in an interleaved A/B run (the server's share did not move measurably).
-``jsonb_populate_record`` maps the document's keys to the
-table's columns by name, so the writer follows the table when a column is added; a key it does
-not know is ignored, a column it is not given is NULL.
+``jsonb_populate_record`` maps the document's keys to the table's columns by name, so the writer
+follows the table when a column is added; a key it does not know is ignored, a column it is not
+given is NULL.
 
 Replaces 0003's ``django_audit_log_write``; elsewhere this migration does nothing.
 """
