@@ -117,6 +117,19 @@ def test_update_fields_limits_the_diff():
     assert entries("update")[0].changes == {"paid": {"old": False, "new": True}}
 
 
+def test_a_field_left_out_of_update_fields_is_logged_when_it_is_saved():
+    """Only the fields written become the base of the next diff: a change kept in memory by
+    ``update_fields`` is logged by the save that writes it."""
+    invoice = Invoice.objects.create(number="A-1")
+    invoice.customer = "ACME"
+    invoice.paid = True
+    invoice.save(update_fields=["customer"])
+    invoice.save()
+    first, second = entries("update")
+    assert first.changes == {"customer": {"old": "", "new": "ACME"}}
+    assert second.changes == {"paid": {"old": False, "new": True}}
+
+
 def test_refresh_from_db_resets_the_remembered_values():
     invoice = Invoice.objects.create(number="A-1")
     Invoice.objects.filter(pk=invoice.pk).update(customer="elsewhere")
@@ -124,6 +137,14 @@ def test_refresh_from_db_resets_the_remembered_values():
     invoice.customer = "here"
     invoice.save()
     assert entries("update")[-1].changes == {"customer": {"old": "elsewhere", "new": "here"}}
+
+
+def test_refreshing_some_fields_keeps_the_others_unsaved_changes_in_the_diff():
+    invoice = Invoice.objects.create(number="A-1")
+    invoice.paid = True
+    invoice.refresh_from_db(fields=["customer"])
+    invoice.save()
+    assert entries("update")[0].changes == {"paid": {"old": False, "new": True}}
 
 
 def test_deferred_fields_are_left_out():

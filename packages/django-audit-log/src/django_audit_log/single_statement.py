@@ -53,7 +53,10 @@ def _database_fills_in(instance: Any) -> bool:
     meta = instance._meta
     if any(not field.primary_key for field in meta.db_returning_fields):
         return True
-    return any(hasattr(value, "resolve_expression") for value in instance.__dict__.values())
+    state = instance.__dict__
+    return any(
+        hasattr(state.get(field.attname), "resolve_expression") for field in meta.concrete_fields
+    )
 
 
 def carrying_entry(instance: Any, using: str, update_fields: Any) -> AbstractContextManager[None]:
@@ -76,7 +79,7 @@ class _Rewriter:
             return execute(sql, params, many, context)
         from django_audit_log.tracking import changes_on_save
 
-        action, changes, _ = changes_on_save(
+        action, changes, saved = changes_on_save(
             self.instance, kind == "insert", self.update_fields, self.connection.alias
         )
         if kind == "update" and not changes:
@@ -91,7 +94,7 @@ class _Rewriter:
         result = execute(combined, (*params, document), many, context)
         if context["cursor"].rowcount:
             self.done = True
-            self.instance.__dict__["_audit_written"] = True
+            self.instance.__dict__["_audit_written"] = saved  # remembered by post_save
         return result
 
     def _kind(self, sql: str, params: Any, many: bool) -> str | None:

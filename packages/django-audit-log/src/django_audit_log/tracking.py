@@ -70,9 +70,13 @@ class AuditTrackedModel(models.Model):
         instance._audit_loaded = snapshot(dict(zip(field_names, values, strict=True)))
         return instance
 
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        remember(self, current_values(self, tracked_fields(type(self))))
+    def refresh_from_db(self, using: str | None = None, fields: Any = None, **kwargs: Any) -> None:
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        refreshed = tracked_fields(type(self))
+        if fields is not None:  # the others may hold unsaved changes: they are no new base
+            names = set(fields)
+            refreshed = tuple(f for f in refreshed if f.name in names or f.attname in names)
+        remember(self, current_values(self, refreshed))
 
 
 def write_transaction(using: str) -> Any:
@@ -178,20 +182,19 @@ def entry_for(
 def changes_on_save(
     instance: Any, created: bool, update_fields: Any, using: str
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """``(action, changes, current values)`` of a save; no entry is due when an update has no
-    changes."""
+    """``(action, changes, saved values)`` of a save; no entry is due when an update has no
+    changes. With ``update_fields`` only those fields were written, so only they are diffed and
+    only their values become the base of the next diff."""
     fields = tracked_fields(type(instance))
-    current = with_stored_values(
-        type(instance), instance.pk, current_values(instance, fields), using
-    )
-    if created:
-        changes = {
-            f.name: {"old": None, "new": current[f.attname]} for f in fields if f.attname in current
-        }
-        return "create", changes, current
     if update_fields is not None:
         fields = tuple(f for f in fields if f.name in update_fields or f.attname in update_fields)
-    return "update", diff(fields, instance.__dict__.get("_audit_loaded") or {}, current), current
+    saved = with_stored_values(type(instance), instance.pk, current_values(instance, fields), using)
+    if created:
+        changes = {
+            f.name: {"old": None, "new": saved[f.attname]} for f in fields if f.attname in saved
+        }
+        return "create", changes, saved
+    return "update", diff(fields, instance.__dict__.get("_audit_loaded") or {}, saved), saved
 
 
 def with_stored_values(
@@ -207,13 +210,12 @@ def with_stored_values(
 
 
 def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
-    if instance.__dict__.pop("_audit_written", False):  # written with the row (single_statement)
-        remember(instance, current_values(instance, tracked_fields(sender)))
+    saved = instance.__dict__.pop("_audit_written", None)
+    if saved is not None:  # the entry went with the row (single_statement)
+        remember(instance, saved)
         return
-    action, changes, current = changes_on_save(
-        instance, created, kwargs.get("update_fields"), using
-    )
-    remember(instance, current)
+    action, changes, saved = changes_on_save(instance, created, kwargs.get("update_fields"), using)
+    remember(instance, saved)
     if changes or created:
         write_entries([entry_for(action, sender, changes, obj=instance)], using)
 
