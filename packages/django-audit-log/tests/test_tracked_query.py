@@ -148,6 +148,16 @@ def test_bulk_update_of_loaded_objects_needs_no_select(invoices, django_assert_n
     assert all(e.metadata == {"via": "bulk_update"} for e in entries)
 
 
+def test_bulk_update_with_expressions_logs_the_stored_values(invoices, django_assert_num_queries):
+    loaded = list(Invoice.objects.filter(number__in=["N-1", "N-2"]).order_by("number"))
+    for obj in loaded:
+        obj.amount = F("amount") + 10
+    with django_assert_num_queries(3):  # the UPDATE, one SELECT of what was stored, one INSERT
+        Invoice.objects.bulk_update(loaded, ["amount"])
+    changes = sorted((e.changes["amount"]["old"], e.changes["amount"]["new"]) for e in updates())
+    assert changes == [("1.00", "11.00"), ("2.00", "12.00")]
+
+
 def test_bulk_update_of_objects_not_loaded_reads_old_values_once(
     invoices, django_assert_num_queries
 ):

@@ -8,7 +8,8 @@ tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
   new values only when the update used expressions (``F("n") + 1``).
 - ``bulk_create()``: one INSERT of entries after the rows.
 - ``bulk_update()``: old values come from what was loaded (a SELECT only for objects that were
-  not loaded from the database), then one INSERT of entries.
+  not loaded from the database), then one INSERT of entries; new values held as expressions are
+  read back after the update (one more SELECT, only then).
 - ``delete()``: Django's collector already fetches the rows because tracked models have
   ``post_delete`` receivers; their entries are batched into one INSERT.
 """
@@ -149,9 +150,12 @@ class TrackedQuerySetMixin:
                 count = super().bulk_update(objs, fields, batch_size=batch_size)
             finally:
                 _in_bulk_update.reset(token)
+            currents = self._stored_if_computed(
+                {obj.pk: current_values(obj, tracked) for obj in objs}, tracked, using
+            )
             entries = []
             for obj in objs:
-                current = current_values(obj, tracked)
+                current = currents[obj.pk]
                 loaded = old[obj.pk]
                 changes = {
                     f.name: {"old": loaded.get(f.attname), "new": current[f.attname]}
@@ -168,6 +172,22 @@ class TrackedQuerySetMixin:
         return count
 
     bulk_update.alters_data = True
+
+    def _stored_if_computed(self, currents: dict, tracked: Any, using: str) -> dict:
+        """``currents`` (values by attname, per pk) with the rows whose objects held expressions
+        (``F("n") + 1``) read back as stored: one SELECT for all of them, only when there are."""
+        computed = [
+            pk
+            for pk, values in currents.items()
+            if any(hasattr(value, "resolve_expression") for value in values.values())
+        ]
+        if not computed:
+            return currents
+        attnames = [f.attname for f in tracked]
+        plain = models.QuerySet(model=self.model, using=using).filter(pk__in=computed)
+        for pk, *stored in plain.values_list("pk", *attnames):
+            currents[pk] = dict(zip(attnames, stored, strict=True))
+        return currents
 
     def restore(self) -> Any:
         """Soft-deletable models only: log each row this queryset brings back."""
