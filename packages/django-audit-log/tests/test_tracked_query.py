@@ -4,7 +4,8 @@ import math
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Upper
 
 from django_audit_log.exceptions import TrackingError
 from django_audit_log.models import AuditLog
@@ -146,6 +147,15 @@ def test_bulk_update_of_loaded_objects_needs_no_select(invoices, django_assert_n
         for e in entries
     )
     assert all(e.metadata == {"via": "bulk_update"} for e in entries)
+
+
+def test_bulk_create_with_expressions_logs_the_stored_values(django_assert_num_queries):
+    ContentType.objects.get_for_model(Invoice)
+    objs = [Invoice(number="E-1", customer=Upper(Value("acme")))]
+    with django_assert_num_queries(3):  # the INSERT, one SELECT of what was stored, one INSERT
+        Invoice.objects.bulk_create(objs)
+    (entry,) = AuditLog.objects.filter(action="create")
+    assert entry.changes["customer"] == {"old": None, "new": "ACME"}
 
 
 def test_bulk_update_with_expressions_logs_the_stored_values(invoices, django_assert_num_queries):

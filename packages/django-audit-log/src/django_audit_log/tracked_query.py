@@ -6,7 +6,8 @@ tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
 - ``update()``: one SELECT (row-locked where the database can) reads the old values, the UPDATE
   is narrowed to exactly those rows, and one INSERT writes the entries. A second SELECT reads the
   new values only when the update used expressions (``F("n") + 1``).
-- ``bulk_create()``: one INSERT of entries after the rows.
+- ``bulk_create()``: one INSERT of entries after the rows (and a SELECT of the stored values
+  when objects held expressions).
 - ``bulk_update()``: old values come from what was loaded (a SELECT only for objects that were
   not loaded from the database), then one INSERT of entries; new values held as expressions are
   read back after the update (one more SELECT, only then).
@@ -102,7 +103,6 @@ class TrackedQuerySetMixin:
         using = self.db
         with write_transaction(using):
             created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
-            entries = []
             for obj in created:
                 if obj.pk is None:
                     raise TrackingError(
@@ -111,7 +111,12 @@ class TrackedQuerySetMixin:
                         f"the {connections[using].vendor} database returned no primary keys; "
                         "expected a database that returns them (PostgreSQL, SQLite 3.35+, MariaDB)",
                     )
-                current = current_values(obj, fields)
+            currents = self._stored_if_computed(
+                {obj.pk: current_values(obj, fields) for obj in created}, fields, using
+            )
+            entries = []
+            for obj in created:
+                current = currents[obj.pk]
                 changes = {
                     f.name: {"old": None, "new": current[f.attname]}
                     for f in fields
@@ -175,7 +180,8 @@ class TrackedQuerySetMixin:
 
     def _stored_if_computed(self, currents: dict, tracked: Any, using: str) -> dict:
         """``currents`` (values by attname, per pk) with the rows whose objects held expressions
-        (``F("n") + 1``) read back as stored: one SELECT for all of them, only when there are."""
+        (``F("n") + 1``, ``Now()``) read back as stored: one SELECT for all of them, only when
+        there are."""
         computed = [
             pk
             for pk, values in currents.items()
