@@ -53,10 +53,10 @@ def _database_fills_in(instance: Any) -> bool:
     meta = instance._meta
     if any(not field.primary_key for field in meta.db_returning_fields):
         return True
+    from django_audit_log.tracking import is_expression
+
     state = instance.__dict__
-    return any(
-        hasattr(state.get(field.attname), "resolve_expression") for field in meta.concrete_fields
-    )
+    return any(is_expression(state.get(field.attname)) for field in meta.concrete_fields)
 
 
 def carrying_entry(instance: Any, using: str, update_fields: Any) -> AbstractContextManager[None]:

@@ -29,10 +29,13 @@ from django_audit_log.services import batched_entries, write_entries
 from django_audit_log.tracking import (
     current_values,
     entry_for,
+    is_expression,
+    named,
     remember,
     same,
     snapshot,
     tracked_fields,
+    with_stored_values,
     write_transaction,
 )
 
@@ -45,9 +48,7 @@ class TrackedQuerySetMixin:
     db: str
 
     def update(self, **kwargs: Any) -> int:
-        fields = tuple(
-            f for f in tracked_fields(self.model) if f.name in kwargs or f.attname in kwargs
-        )
+        fields = named(tracked_fields(self.model), kwargs)
         if not fields or _in_bulk_update.get():
             return super().update(**kwargs)
         using = self.db
@@ -82,7 +83,7 @@ class TrackedQuerySetMixin:
 
     def _new_values(self, fields: Any, kwargs: dict, old_rows: dict, using: str) -> dict:
         values = [kwargs[f.name] if f.name in kwargs else kwargs[f.attname] for f in fields]
-        if any(hasattr(value, "resolve_expression") for value in values):
+        if any(map(is_expression, values)):
             plain = models.QuerySet(model=self.model, using=using).filter(pk__in=list(old_rows))
             return {
                 row[0]: row[1:] for row in plain.values_list("pk", *[f.attname for f in fields])
@@ -111,8 +112,8 @@ class TrackedQuerySetMixin:
                         f"the {connections[using].vendor} database returned no primary keys; "
                         "expected a database that returns them (PostgreSQL, SQLite 3.35+, MariaDB)",
                     )
-            currents = self._stored_if_computed(
-                {obj.pk: current_values(obj, fields) for obj in created}, fields, using
+            currents = with_stored_values(
+                self.model, {obj.pk: current_values(obj, fields) for obj in created}, using
             )
             entries = []
             for obj in created:
@@ -131,10 +132,7 @@ class TrackedQuerySetMixin:
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         objs = list(objs)
-        names = set(fields)
-        tracked = tuple(
-            f for f in tracked_fields(self.model) if f.name in names or f.attname in names
-        )
+        tracked = named(tracked_fields(self.model), fields)
         if not tracked:
             return super().bulk_update(objs, fields, batch_size=batch_size)
         using = self.db
@@ -155,8 +153,8 @@ class TrackedQuerySetMixin:
                 count = super().bulk_update(objs, fields, batch_size=batch_size)
             finally:
                 _in_bulk_update.reset(token)
-            currents = self._stored_if_computed(
-                {obj.pk: current_values(obj, tracked) for obj in objs}, tracked, using
+            currents = with_stored_values(
+                self.model, {obj.pk: current_values(obj, tracked) for obj in objs}, using
             )
             entries = []
             for obj in objs:
@@ -177,23 +175,6 @@ class TrackedQuerySetMixin:
         return count
 
     bulk_update.alters_data = True
-
-    def _stored_if_computed(self, currents: dict, tracked: Any, using: str) -> dict:
-        """``currents`` (values by attname, per pk) with the rows whose objects held expressions
-        (``F("n") + 1``, ``Now()``) read back as stored: one SELECT for all of them, only when
-        there are."""
-        computed = [
-            pk
-            for pk, values in currents.items()
-            if any(hasattr(value, "resolve_expression") for value in values.values())
-        ]
-        if not computed:
-            return currents
-        attnames = [f.attname for f in tracked]
-        plain = models.QuerySet(model=self.model, using=using).filter(pk__in=computed)
-        for pk, *stored in plain.values_list("pk", *attnames):
-            currents[pk] = dict(zip(attnames, stored, strict=True))
-        return currents
 
     def restore(self) -> Any:
         """Soft-deletable models only: log each row this queryset brings back."""

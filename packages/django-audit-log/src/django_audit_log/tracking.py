@@ -74,8 +74,7 @@ class AuditTrackedModel(models.Model):
         super().refresh_from_db(using=using, fields=fields, **kwargs)
         refreshed = tracked_fields(type(self))
         if fields is not None:  # the others may hold unsaved changes: they are no new base
-            names = set(fields)
-            refreshed = tuple(f for f in refreshed if f.name in names or f.attname in names)
+            refreshed = named(refreshed, fields)
         remember(self, current_values(self, refreshed))
 
 
@@ -104,6 +103,18 @@ def tracked_fields(model: type[models.Model]) -> tuple[Field, ...]:
         )
         _fields_cache[model] = cached
     return cached
+
+
+def named(fields: tuple[Field, ...], names: Any) -> tuple[Field, ...]:
+    """Those of ``fields`` that ``names`` names, by name or by attname."""
+    names = set(names)
+    return tuple(field for field in fields if field.name in names or field.attname in names)
+
+
+def is_expression(value: Any) -> bool:
+    """Whether ``value`` is computed by the database (``F("n") + 1``, ``Now()``, a
+    ``db_default`` placeholder) rather than a value Python knows."""
+    return hasattr(value, "resolve_expression")
 
 
 def snapshot(values: dict[str, Any]) -> dict[str, Any]:
@@ -187,8 +198,9 @@ def changes_on_save(
     only their values become the base of the next diff."""
     fields = tracked_fields(type(instance))
     if update_fields is not None:
-        fields = tuple(f for f in fields if f.name in update_fields or f.attname in update_fields)
-    saved = with_stored_values(type(instance), instance.pk, current_values(instance, fields), using)
+        fields = named(fields, update_fields)
+    model, pk = type(instance), instance.pk
+    saved = with_stored_values(model, {pk: current_values(instance, fields)}, using)[pk]
     if created:
         changes = {
             f.name: {"old": None, "new": saved[f.attname]} for f in fields if f.attname in saved
@@ -198,15 +210,22 @@ def changes_on_save(
 
 
 def with_stored_values(
-    model: type[models.Model], pk: Any, current: dict[str, Any], using: str
-) -> dict[str, Any]:
-    """``current`` with each expression (``F("n") + 1``, a ``db_default`` the database did not
-    return) replaced by the value the database stored: one SELECT, only when there is one."""
-    computed = [name for name, value in current.items() if hasattr(value, "resolve_expression")]
+    model: type[models.Model], currents: dict[Any, dict[str, Any]], using: str
+) -> dict[Any, dict[str, Any]]:
+    """``currents`` (values by attname, per primary key) with each expression replaced by the
+    value the database stored: one SELECT for all the rows that hold one, only when any does."""
+    computed = {
+        pk: [name for name, value in values.items() if is_expression(value)]
+        for pk, values in currents.items()
+    }
+    computed = {pk: names for pk, names in computed.items() if names}
     if not computed:
-        return current
-    stored = models.QuerySet(model=model, using=using).filter(pk=pk).values(*computed).get()
-    return {**current, **stored}
+        return currents
+    columns = sorted({name for names in computed.values() for name in names})
+    rows = models.QuerySet(model=model, using=using).filter(pk__in=list(computed))
+    for row in rows.values(*columns, "pk"):
+        currents[row["pk"]].update((name, row[name]) for name in computed[row["pk"]])
+    return currents
 
 
 def _on_saved(sender: Any, instance: Any, created: bool, using: str, **kwargs: Any) -> None:
