@@ -15,10 +15,13 @@ def database_from_env(name: str) -> dict[str, dict[str, Any]]:
 
     Without ``DATABASE_URL`` the suite runs on SQLite in memory. With it, the URL names the server
     and the test database becomes ``test_<name>``, so two suites never fight over one database.
+    ``PRIMITIVES_TEST_DB_SUFFIX`` (optional) is appended to that name, so two checkouts of the
+    repository can run the same suite on one server at the same time.
     """
     url = os.environ.get(ENV_VAR, "").strip()
     if not url:
         return {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
     default = dj_database_url.parse(url, conn_max_age=0)
-    default["TEST"] = {"NAME": f"test_{name}"}
+    suffix = os.environ.get("PRIMITIVES_TEST_DB_SUFFIX", "")
+    default["TEST"] = {"NAME": f"test_{name}{suffix}"}
     return {"default": default}
