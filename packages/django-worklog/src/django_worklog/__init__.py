@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ImmutableSessionError",
+    "InvalidArgumentError",
     "InvalidContextError",
     "NoActiveSession",
     "SessionAlreadyActiveError",
@@ -30,6 +31,7 @@ _LAZY = {
     "stop_stale_sessions": "django_worklog.services",
     "WorkLogError": "django_worklog.exceptions",
     "ImmutableSessionError": "django_worklog.exceptions",
+    "InvalidArgumentError": "django_worklog.exceptions",
     "InvalidContextError": "django_worklog.exceptions",
     "NoActiveSession": "django_worklog.exceptions",
     "SessionAlreadyActiveError": "django_worklog.exceptions",

@@ -46,12 +46,28 @@ class ImmutableSessionError(WorkLogError):
         )
 
 
-class InvalidContextError(WorkLogError):
+class InvalidArgumentError(WorkLogError):
+    """A value handed to the package is not what it takes; nothing was written."""
+
+    def __init__(self, argument: str, value: Any, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = f"{shown[:77]}..."
+        super().__init__(
+            f"{argument} {shown} ({type(value).__name__}) is invalid; expected {expected}"
+        )
+
+
+class InvalidContextError(InvalidArgumentError):
     """The context given to ``start_session()`` is not a saved model instance."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, expected: str = "") -> None:
         self.context = context
         super().__init__(
-            f"work session context {context!r} is not a saved model instance; "
-            "expected a model instance with a primary key"
+            "work session context",
+            context,
+            expected or "a model instance with a primary key, saved in the database",
         )

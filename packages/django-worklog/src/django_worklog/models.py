@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 
 from django_basemodels.models import BaseModel
@@ -17,11 +20,20 @@ from django_basemodels.query import (
     SoftDeleteManager,
     SoftDeleteQuerySet,
 )
-from django_worklog.exceptions import ImmutableSessionError, SessionAlreadyActiveError
+from django_worklog.clock import server_now, stop_values
+from django_worklog.exceptions import (
+    ImmutableSessionError,
+    InvalidArgumentError,
+    SessionAlreadyActiveError,
+)
+from django_worklog.fields import ServerTimeField
 
 # Set by the server only: never through update()/bulk_update(), never changed once stopped.
 TIMING_FIELDS = ("started_at", "stopped_at", "duration_seconds")
 ONE_ACTIVE_CONSTRAINT = "worklog_one_active_session_per_user"
+
+
+CONTEXT_ID_LENGTH = 255
 
 
 def context_key(context: Any) -> str:
@@ -36,8 +48,29 @@ class StopReason(models.TextChoices):
     SYSTEM = "system", "stopped by the system (left running)"
 
 
+def is_one_active_violation(error: IntegrityError) -> bool:
+    """Whether ``error`` is the database refusing a second active session for one user."""
+    text = str(error)
+    # PostgreSQL names the constraint; SQLite names the column of the partial unique index.
+    return ONE_ACTIVE_CONSTRAINT in text or "worksession.user_id" in text
+
+
+@contextmanager
+def one_active_refused(user_id: Any, using: str) -> Iterator[None]:
+    """Run a write in a savepoint and report a second active session as the package's error,
+    not as a raw IntegrityError (a racing writer got there first)."""
+    try:
+        with transaction.atomic(using=using):
+            yield
+    except IntegrityError as error:
+        if is_one_active_violation(error):
+            raise SessionAlreadyActiveError(user_id) from error
+        raise
+
+
 class WorkSessionQuerySet(SoftDeleteQuerySet):
-    """Soft delete plus guards: the bulk paths cannot set the server-owned times."""
+    """Soft delete plus guards: the bulk paths cannot set the server-owned times, and a write
+    that would make a second session active for a user raises ``SessionAlreadyActiveError``."""
 
     def active(self) -> WorkSessionQuerySet:
         return self.filter(stopped_at__isnull=True)
@@ -49,7 +82,12 @@ class WorkSessionQuerySet(SoftDeleteQuerySet):
         refused = sorted(set(kwargs) & set(TIMING_FIELDS))
         if refused:
             raise ImmutableSessionError(refused, via="QuerySet.update()")
-        return super().update(**kwargs)
+        if "user" not in kwargs and "user_id" not in kwargs:
+            return super().update(**kwargs)
+        # Handing running sessions to another user may meet that user's running session.
+        target = kwargs.get("user", kwargs.get("user_id"))
+        with one_active_refused(getattr(target, "pk", target), self.db):
+            return super().update(**kwargs)
 
     update.alters_data = True
 
@@ -67,6 +105,28 @@ class WorkSessionQuerySet(SoftDeleteQuerySet):
 
     bulk_create.alters_data = True
 
+    def restore(self) -> int:
+        """Restore soft-deleted sessions; a running one whose user has another running session
+        (or a second one coming back) raises ``SessionAlreadyActiveError``."""
+        with transaction.atomic(using=self.db):
+            coming_back = list(
+                self.filter(deleted_at__isnull=False, stopped_at__isnull=True).values_list(
+                    "user_id", flat=True
+                )
+            )
+            twice = [user_id for user_id in coming_back if coming_back.count(user_id) > 1]
+            running = self.model.objects.filter(
+                user_id__in=coming_back, stopped_at__isnull=True
+            ).values_list("user_id", flat=True)
+            clash = twice or (list(running[:1]) if coming_back else [])
+            if clash:
+                raise SessionAlreadyActiveError(clash[0])
+            # A session started meanwhile still meets the database's unique index.
+            with one_active_refused(coming_back[0] if coming_back else None, self.db):
+                return super().restore()
+
+    restore.alters_data = True
+
 
 class WorkSession(BaseModel):
     """One user working on one context object (any model, integer or UUID key).
@@ -82,9 +142,10 @@ class WorkSession(BaseModel):
     context_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+"
     )
-    context_id = models.CharField(max_length=255)
+    context_id = models.CharField(max_length=CONTEXT_ID_LENGTH)
     context = GenericForeignKey("context_content_type", "context_id")
-    started_at = models.DateTimeField(editable=False, db_index=True)
+    # Set by the database trigger on PostgreSQL and read back by the INSERT (see clock.py).
+    started_at = ServerTimeField(editable=False, db_index=True)
     stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     stop_reason = models.CharField(
@@ -96,7 +157,13 @@ class WorkSession(BaseModel):
     all_objects = AllObjectsManager.from_queryset(WorkSessionQuerySet)()
     deleted_objects = DeletedObjectsManager.from_queryset(WorkSessionQuerySet)()
 
+    # Service handshake: set by start_session()/stop_session() for the one save that writes the
+    # times they computed under their locks. Every other save() refuses to write times.
+    _server_write = False
+
     class Meta:
+        # Django's own paths (and _base_manager users) get the guarded queryset too.
+        base_manager_name = "all_objects"
         ordering = ["-started_at"]
         indexes = [
             models.Index(
@@ -143,15 +210,55 @@ class WorkSession(BaseModel):
         return instance
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self._state.adding:
-            if self.stopped_at is None and not getattr(self, "_active_checked", False):
-                self._refuse_second_active()
-        else:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if not self._state.adding:
             self._refuse_changed_times()
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
+        elif self._server_write:
+            # start_session(): the user's row is locked and the running session stopped.
+            super().save(*args, **kwargs)
+        else:
+            self._prepare_new_row()
+            kwargs["force_insert"] = True  # a new session never overwrites another row
+            with one_active_refused(self.user_id, using):
+                super().save(*args, **kwargs)
         self._remember_times()
 
     save.alters_data = True
+
+    def _prepare_new_row(self) -> None:
+        """A session saved outside start_session(): it starts now, running, on a valid context."""
+        if self.user_id is None:
+            raise InvalidArgumentError("user", None, "a saved user")
+        if self.context_content_type_id is None:
+            raise InvalidArgumentError("context_content_type", None, "a content type")
+        if (
+            not isinstance(self.context_id, str)
+            or not 0 < len(self.context_id) <= CONTEXT_ID_LENGTH
+        ):
+            raise InvalidArgumentError(
+                "context_id", self.context_id, "the context's primary key as text, 1-255 chars"
+            )
+        if not isinstance(self.metadata, dict):
+            raise InvalidArgumentError("metadata", self.metadata, "a dict")
+        self._refuse_second_active()
+        given = [name for name in TIMING_FIELDS if getattr(self, name) is not None]
+        if given:
+            raise ImmutableSessionError(given, via="save() of a new session")
+        self.started_at = server_now()  # the trigger replaces it with its clock on PostgreSQL
+
+    def _record_stop(self, now: datetime, reason: str) -> None:
+        """Stop this running session at ``now`` (the services' clock reading): the one save
+        that writes ``stopped_at`` and ``duration_seconds``."""
+        self.stopped_at, self.duration_seconds = stop_values(self.started_at, now)
+        self.stop_reason = reason
+        self._server_write = True
+        try:
+            self.save(update_fields=["stopped_at", "duration_seconds", "stop_reason", "updated_at"])
+        finally:
+            self._server_write = False
+
+    _record_stop.alters_data = True
 
     def _remember_times(self) -> None:
         # Deferred fields are absent from __dict__; they cannot have been changed either.
@@ -166,8 +273,8 @@ class WorkSession(BaseModel):
             for name in TIMING_FIELDS
             if name in self.__dict__ and self.__dict__[name] != stored[name]
         ]
-        # Stopping a running session is the one change allowed: stopped_at and duration, once.
-        if stored["stopped_at"] is None:
+        # Stopping a running session is the one change allowed (by the services): once.
+        if stored["stopped_at"] is None and self._server_write:
             changed = [name for name in changed if name == "started_at"]
         if changed:
             raise ImmutableSessionError(changed, session=self)

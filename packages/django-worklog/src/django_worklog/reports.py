@@ -13,11 +13,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 
 from django_worklog.models import WorkSession, WorkSessionQuerySet, context_key
+from django_worklog.validation import check_context, check_period, check_user
 
 
 def _in_period(
     queryset: WorkSessionQuerySet, start: datetime | None, end: datetime | None
 ) -> WorkSessionQuerySet:
+    check_period(start, end)
     if start is not None:
         queryset = queryset.filter(started_at__gte=start)
     if end is not None:
@@ -26,6 +28,7 @@ def _in_period(
 
 
 def _for_context(queryset: WorkSessionQuerySet, context: Any) -> WorkSessionQuerySet:
+    check_context(context)
     content_type = ContentType.objects.get_for_model(context)
     return queryset.filter(context_content_type=content_type, context_id=context_key(context))
 
@@ -63,6 +66,7 @@ def total_seconds_per_context(
     one user."""
     queryset = _in_period(WorkSession.objects.all(), start, end)
     if user is not None:
+        check_user(user)
         queryset = queryset.filter(user=user)
     rows = (
         queryset.order_by()

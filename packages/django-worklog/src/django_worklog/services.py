@@ -1,6 +1,8 @@
 """The operations users call: start, stop, switch and clean up work sessions.
 
-Every time comes from the server clock (``server_now()``); no function accepts a timestamp.
+No function accepts a timestamp. Times come from the database's transaction clock on PostgreSQL
+(read in the queries the services run anyway, and checked by the triggers of migration 0003) and
+from ``server_now()``, the application server's clock, elsewhere. See ``django_worklog.clock``.
 """
 
 from __future__ import annotations
@@ -10,62 +12,77 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, router, transaction
 from django.db.models import Case, Value, When
-from django.utils import timezone
 
 from django_basemodels.query import SoftDeleteQuerySet
-from django_worklog.exceptions import InvalidContextError, NoActiveSession
-from django_worklog.models import StopReason, WorkSession, context_key
+from django_worklog.clock import DatabaseClock, database_keeps_time, server_now, stop_values
+from django_worklog.exceptions import InvalidArgumentError, NoActiveSession
+from django_worklog.models import StopReason, WorkSession
 from django_worklog.signals import session_started, session_stopped
+from django_worklog.validation import check_context, check_metadata, check_user
+
+__all__ = [
+    "get_active_session",
+    "server_now",
+    "start_session",
+    "stop_session",
+    "stop_stale_sessions",
+]
+
+# The longest age stop_stale_sessions() takes: further back, datetimes run out.
+MAX_STALE_AGE = timedelta(days=36_500)
 
 
-def server_now() -> datetime:
-    """The server clock: the one source of every time this package writes."""
-    return timezone.now()
-
-
-def start_session(user: Any, context: Any, metadata: dict | None = None) -> WorkSession:
+def start_session(user: Any, context: Any, metadata: dict[str, Any] | None = None) -> WorkSession:
     """Start ``user`` working on ``context``; a running session is stopped first (switch policy).
 
     Atomic, and serialized per user by a row lock on the user, so concurrent calls for one user
     leave exactly one session running and never surface an IntegrityError.
     """
-    if getattr(context, "pk", None) is None or not hasattr(context, "_meta"):
-        raise InvalidContextError(context)
+    check_user(user)
+    key = check_context(context)
+    check_metadata(metadata)
     content_type = ContentType.objects.get_for_model(context)
-    with transaction.atomic():
-        _lock_user(user)
-        now = server_now()
-        running = _active_for_update(user)
+    using = router.db_for_write(WorkSession)
+    with transaction.atomic(using=using):
+        now = _lock_user(user, using)
+        running = _active_for_update(user, using)[0]
         if running is not None:
-            # Application servers' clocks may disagree slightly: never stop before the start.
+            # Clocks of application servers, and the start times of transactions, may be out
+            # of order: never stop before the start, never start before the last stop.
             now = max(now, running.started_at)
             _stop(running, now, StopReason.SWITCHED, user)
         session = WorkSession(
             user=user,
             context_content_type=content_type,
-            context_id=context_key(context),
-            started_at=now,
+            context_id=key,
+            started_at=now,  # on PostgreSQL the trigger sets it and the INSERT returns it
             metadata=metadata or {},
         )
-        session._active_checked = True  # checked above, under the user's lock
-        session.save(force_insert=True)
+        session._server_write = True  # checked above, under the user's lock
+        try:
+            session.save(force_insert=True, using=using)
+        finally:
+            session._server_write = False
         session_started.send(sender=WorkSession, session=session, user=user)
     return session
 
 
 def stop_session(user: Any) -> WorkSession:
     """Stop the user's running session and return it; raises ``NoActiveSession`` if none."""
-    with transaction.atomic():
-        running = _active_for_update(user)
+    check_user(user)
+    using = router.db_for_write(WorkSession)
+    with transaction.atomic(using=using):
+        running, now = _active_for_update(user, using)
         if running is None:
             raise NoActiveSession(user)
-        return _stop(running, server_now(), StopReason.USER, user)
+        return _stop(running, now, StopReason.USER, user)
 
 
 def get_active_session(user: Any) -> WorkSession | None:
     """The user's running session (never a soft-deleted one), or None. One query."""
+    check_user(user)
     return WorkSession.objects.filter(user=user, stopped_at__isnull=True).first()
 
 
@@ -75,46 +92,68 @@ def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
 
     Three queries whatever the number of sessions: lock them, fetch their users, one UPDATE.
     """
-    with transaction.atomic():
-        now = server_now()
-        return _stop_running(now, StopReason.SYSTEM, started_at__lt=now - older_than)
+    if not isinstance(older_than, timedelta) or not timedelta(0) < older_than <= MAX_STALE_AGE:
+        raise InvalidArgumentError(
+            "older_than", older_than, f"a timedelta above 0 and at most {MAX_STALE_AGE.days} days"
+        )
+    using = router.db_for_write(WorkSession)
+    with transaction.atomic(using=using):
+        clock = _clock(using)
+        started_before = clock - Value(older_than)
+        return _stop_running(using, StopReason.SYSTEM, started_at__lt=started_before)
 
 
 def _stop_selected(pks: list[Any]) -> list[WorkSession]:
     """Stop those of the sessions ``pks`` that are running, as their users would (the admin's
     action). Returns the stopped sessions."""
-    with transaction.atomic():
-        return _stop_running(server_now(), StopReason.USER, pk__in=pks)
+    using = router.db_for_write(WorkSession)
+    with transaction.atomic(using=using):
+        return _stop_running(using, StopReason.USER, pk__in=pks)
 
 
-def _stop_running(now: datetime, reason: str, **lookups: Any) -> list[WorkSession]:
+def _clock(using: str) -> models.Expression:
+    """The clock as an SQL expression: the database's where it keeps time, else the server's."""
+    if database_keeps_time(using):
+        return DatabaseClock()
+    return Value(server_now(), output_field=models.DateTimeField())
+
+
+def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
     """Stop the running sessions that match ``lookups`` and return them; the caller holds the
-    transaction. Three queries whatever the number of sessions: lock them, fetch their users,
-    one UPDATE."""
+    transaction. Three queries whatever the number of sessions: lock them (reading the clock),
+    fetch their users, one UPDATE."""
     running = list(
-        WorkSession.objects.select_for_update()
+        WorkSession.objects.using(using)
+        .select_for_update()
         .filter(stopped_at__isnull=True, **lookups)
+        .annotate(clock=_clock(using))
         .order_by("started_at")
     )
     if not running:
         return []
+    now = running[0].clock
     for session in running:
-        _mark_stopped(session, now, reason)
+        session.stopped_at, session.duration_seconds = stop_values(session.started_at, now)
+        session.stop_reason = reason
         session.updated_at = now
-    durations = Case(
-        *(When(pk=session.pk, then=Value(session.duration_seconds)) for session in running),
-        output_field=WorkSession._meta.get_field("duration_seconds"),
-    )
+    field = WorkSession._meta.get_field
+
+    def per_session(name: str) -> Case:
+        whens = [When(pk=s.pk, then=Value(getattr(s, name))) for s in running]
+        return Case(*whens, output_field=field(name))  # type: ignore[arg-type]
+
     # The queryset's own update() refuses the time fields to everyone else; this is the one
-    # place that writes them in bulk (the database trigger still guards stopped rows).
+    # place that writes them in bulk (the database trigger checks each row on PostgreSQL).
     SoftDeleteQuerySet.update(
-        WorkSession.objects.filter(pk__in=[s.pk for s in running], stopped_at__isnull=True),
-        stopped_at=now,
-        duration_seconds=durations,
+        WorkSession.objects.using(using).filter(
+            pk__in=[s.pk for s in running], stopped_at__isnull=True
+        ),
+        stopped_at=per_session("stopped_at"),
+        duration_seconds=per_session("duration_seconds"),
         stop_reason=reason,
         updated_at=now,
     )
-    users = get_user_model()._default_manager.in_bulk({s.user_id for s in running})
+    users = get_user_model()._default_manager.using(using).in_bulk({s.user_id for s in running})
     for session in running:
         session._remember_times()
         session_stopped.send(
@@ -126,29 +165,34 @@ def _stop_running(now: datetime, reason: str, **lookups: Any) -> list[WorkSessio
     return running
 
 
-def _lock_user(user: Any) -> None:
-    user_model = get_user_model()
+def _lock_user(user: Any, using: str) -> datetime:
+    """Lock the user's row (serializing start_session() per user) and read the clock."""
     # The base manager: a custom default manager might hide the row (inactive users, say).
-    list(user_model._base_manager.select_for_update().filter(pk=user.pk).values_list("pk"))
+    rows = get_user_model()._base_manager.using(using).select_for_update().filter(pk=user.pk)
+    found = list(rows.annotate(clock=_clock(using)).values_list("clock", flat=True))
+    if not found:
+        raise InvalidArgumentError("user", user, "a user that exists in the database")
+    now: datetime = found[0]
+    return now
 
 
-def _active_for_update(user: Any) -> WorkSession | None:
-    return (
-        WorkSession.objects.select_for_update()
+def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
+    """The user's running session, locked, and the clock (read in the same query)."""
+    running = (
+        WorkSession.objects.using(using)
+        .select_for_update()
         .filter(user=user, stopped_at__isnull=True)
+        .annotate(clock=_clock(using))
         .order_by()
         .first()
     )
-
-
-def _mark_stopped(session: WorkSession, now: datetime, reason: str) -> None:
-    session.stopped_at = max(now, session.started_at)  # never before the start
-    session.duration_seconds = int((session.stopped_at - session.started_at).total_seconds())
-    session.stop_reason = reason
+    if running is None:
+        return None, server_now()
+    clock: datetime = running.clock
+    return running, clock
 
 
 def _stop(session: WorkSession, now: datetime, reason: str, user: Any) -> WorkSession:
-    _mark_stopped(session, now, reason)
-    session.save(update_fields=["stopped_at", "duration_seconds", "stop_reason", "updated_at"])
+    session._record_stop(now, reason)
     session_stopped.send(sender=WorkSession, session=session, user=user, reason=reason)
     return session

@@ -35,3 +35,9 @@ class LabWork(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Ticket(models.Model):
+    """Text primary key, longer than a session's ``context_id`` can hold."""
+
+    code = models.CharField(primary_key=True, max_length=300)

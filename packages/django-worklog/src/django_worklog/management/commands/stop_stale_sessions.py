@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from django_worklog import conf
-from django_worklog.services import stop_stale_sessions
+from django_worklog.services import MAX_STALE_AGE, stop_stale_sessions
 
 
 class Command(BaseCommand):
@@ -24,8 +24,12 @@ class Command(BaseCommand):
         hours = options["hours"]
         if hours is None:
             hours = conf.get("WORKLOG_STALE_AFTER_HOURS")
-        if hours <= 0:
-            raise CommandError(f"--hours is {hours}; expected a number of hours above 0")
+        most = MAX_STALE_AGE / timedelta(hours=1)
+        # Not a number, NaN, zero, negative or past what a datetime can reach back to.
+        if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= most:
+            raise CommandError(
+                f"--hours is {hours!r}; expected a number of hours above 0 and at most {most:g}"
+            )
         stopped = stop_stale_sessions(timedelta(hours=hours))
         for session in stopped:
             self.stdout.write(
