@@ -41,3 +41,6 @@ class Ticket(models.Model):
     """Text primary key, longer than a session's ``context_id`` can hold."""
 
     code = models.CharField(primary_key=True, max_length=300)
+
+    def __str__(self) -> str:
+        return self.code
