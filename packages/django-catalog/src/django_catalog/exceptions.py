@@ -9,15 +9,37 @@ class CatalogError(Exception):
     """Base class of every error raised by django-catalog."""
 
 
-class InvalidEncounterError(CatalogError):
-    """A basket was asked for with something that is not an instance of the encounter model."""
+def shown(value: Any) -> str:
+    """``repr(value)``, cut short: messages name the value without repeating a huge one."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+class InvalidArgumentError(CatalogError):
+    """A value handed to the package is not what it takes; nothing was written."""
+
+    def __init__(self, argument: str, value: Any, expected: str, message: str = "") -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(
+            message
+            or f"{argument} {shown(value)} ({type(value).__name__}) is invalid; expected {expected}"
+        )
+
+
+class InvalidEncounterError(InvalidArgumentError):
+    """A basket was asked for with something that is not a saved instance of the encounter
+    model."""
 
     def __init__(self, encounter: Any, expected: str) -> None:
         self.encounter = encounter
-        self.expected = expected
         super().__init__(
-            f"encounter {encounter!r} is a {type(encounter).__name__}; expected an instance of "
-            f"{expected} (the CATALOG_ENCOUNTER_MODEL setting)"
+            "encounter",
+            encounter,
+            expected,
+            f"encounter {shown(encounter)} is a {type(encounter).__name__}; expected an instance "
+            f"of {expected} (the CATALOG_ENCOUNTER_MODEL setting), saved in the database",
         )
 
 
@@ -74,12 +96,18 @@ class InactiveCatalogItemError(CatalogError):
         )
 
 
-class InvalidQuantityError(CatalogError):
-    """A quantity that is not a whole number above zero."""
+class InvalidQuantityError(InvalidArgumentError):
+    """A quantity that is not a whole number from 1 to ``MAX_QUANTITY``."""
 
-    def __init__(self, quantity: Any) -> None:
+    def __init__(self, quantity: Any, most: int) -> None:
         self.quantity = quantity
-        super().__init__(f"quantity {quantity!r} is invalid; expected a whole number above 0")
+        expected = f"a whole number above 0 and at most {most}"
+        super().__init__(
+            "quantity",
+            quantity,
+            expected,
+            f"quantity {shown(quantity)} is invalid; expected {expected}",
+        )
 
 
 class InvalidStatusTransitionError(CatalogError):

@@ -12,6 +12,20 @@ from django_catalog.exceptions import (
     ImmutableRecordError,
     RefusedOperationError,
 )
+from django_catalog.validators import check_quantity, is_expression
+
+BASKET_KEYS = ("basket", "basket_id")
+
+
+def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
+    """An item's basket is given as a Basket or its key, never as an expression: an expression
+    (``F()``, ``Subquery``) would pick its target inside the UPDATE, after the draft check."""
+    if any(is_expression(value) for value in values):
+        raise RefusedOperationError(
+            model,
+            f"{operation} with an expression for the basket",
+            "give a Basket or its primary key, so that the basket can be checked to be a draft",
+        )
 
 
 class BasketQuerySet(SoftDeleteQuerySet):
@@ -70,8 +84,10 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
 
     def update(self, **kwargs: Any) -> int:
         # Moving items into another basket needs that basket to be a draft as well.
-        target = kwargs.get("basket", kwargs.get("basket_id"))
-        targets = [] if target is None or hasattr(target, "resolve_expression") else [target]
+        targets = [kwargs[key] for key in BASKET_KEYS if key in kwargs]
+        refuse_basket_expressions(self.model, "update()", targets)
+        if "quantity" in kwargs and not is_expression(kwargs["quantity"]):
+            check_quantity(kwargs["quantity"])
         with transaction.atomic(using=self.db):
             self._refuse_outside_drafts(also=[getattr(t, "pk", t) for t in targets])
             return super().update(**kwargs)
@@ -80,6 +96,11 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
+        refuse_basket_expressions(self.model, "bulk_update()", [obj.basket_id for obj in objs])
+        if "quantity" in fields:
+            for obj in objs:
+                if not is_expression(obj.quantity):
+                    check_quantity(obj.quantity)
         with transaction.atomic(using=self.db):
             self.model.all_objects.using(self.db).filter(
                 pk__in=[obj.pk for obj in objs]
@@ -125,13 +146,19 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
 
 
 class WorkItemQuerySet(models.QuerySet):
-    """Status moves go through ``update_work_item_status()``; work items are never deleted."""
+    """Work items are spawned by ``commit_basket()``; status moves go through
+    ``update_work_item_status()``; work items are never deleted."""
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
         objs = list(objs)
         for obj in objs:
             obj.check_new_status()
+        self.model.refuse_outside_commit(objs, self.db)
         return super().bulk_create(objs, *args, **kwargs)
+
+    def _spawn(self, objs: list[Any]) -> list[Any]:
+        """``commit_basket()``'s own insert: it holds the committed basket's lock."""
+        return super().bulk_create(objs)
 
     bulk_create.alters_data = True
 

@@ -15,16 +15,18 @@ from django_catalog.exceptions import (
     BasketNotDraftError,
     CatalogError,
     EmptyBasketError,
+    InvalidArgumentError,
     InvalidEncounterError,
     InvalidStatusTransitionError,
 )
-from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
+from django_catalog.models import Basket, BasketItem, CatalogItem, DispenseLog, WorkItem
 from django_catalog.signals import (
     basket_cancelled,
     basket_committed,
     item_dispensed,
     work_item_status_changed,
 )
+from django_catalog.validators import check_quantity, check_saved, check_text, check_user
 
 # A draft that another caller creates and then commits or cancels before we read it could make
 # us miss it twice in a row; a few rounds always settle on one draft.
@@ -38,8 +40,9 @@ def get_or_create_draft_basket(encounter: Any, user: Any) -> Basket:
     and a caller that loses the race to create it reads the winner's.
     """
     model = conf.get_encounter_model()
-    if not isinstance(encounter, model) or encounter.pk is None:
+    if not isinstance(encounter, model) or encounter.pk is None or encounter._state.adding:
         raise InvalidEncounterError(encounter, model._meta.label)
+    check_user(user)
     using = router.db_for_write(Basket)
     for _ in range(_DRAFT_ATTEMPTS):
         draft = Basket.objects.using(using).drafts().filter(encounter=encounter).first()
@@ -60,6 +63,11 @@ def add_item(
     basket: Basket, catalog_item: Any, user: Any, quantity: int = 1, notes: str = ""
 ) -> BasketItem:
     """Add ``catalog_item`` to a draft basket (the same as ``BasketItem.objects.create``)."""
+    check_saved(basket, Basket, "basket")
+    check_saved(catalog_item, CatalogItem, "catalog_item")
+    check_user(user)
+    check_quantity(quantity)
+    check_text(notes, "notes")
     return BasketItem.objects.create(
         basket=basket, catalog_item=catalog_item, added_by=user, quantity=quantity, notes=notes
     )
@@ -75,6 +83,8 @@ def commit_basket(basket: Basket, user: Any) -> list[WorkItem]:
     items. Raises ``BasketCancelledError`` for a cancelled basket and ``EmptyBasketError`` for a
     draft without items.
     """
+    check_saved(basket, Basket, "basket")
+    check_user(user)
     using = router.db_for_write(Basket)
     with transaction.atomic(using=using):
         locked = _lock_basket(basket, using)
@@ -86,13 +96,13 @@ def commit_basket(basket: Basket, user: Any) -> list[WorkItem]:
         items = list(locked.items.using(using).select_related("catalog_item"))
         if not items:
             raise EmptyBasketError(locked)
-        work_items = WorkItem.objects.using(using).bulk_create(
-            [_spawn(locked, item) for item in items]
-        )
+        # The status first: work items are only ever created for a committed basket's items
+        # (on PostgreSQL the database checks it on insert).
         locked.status = Basket.Status.COMMITTED
         locked.committed_by = user
         locked.committed_at = timezone.now()
         locked.save(update_fields=["status", "committed_by", "committed_at", "updated_at"])
+        work_items = WorkItem.objects.using(using)._spawn([_spawn(locked, item) for item in items])
         _copy_status(locked, basket)
         basket_committed.send(sender=Basket, basket=basket, work_items=work_items, user=user)
         return work_items
@@ -100,6 +110,8 @@ def commit_basket(basket: Basket, user: Any) -> list[WorkItem]:
 
 def cancel_basket(basket: Basket, user: Any) -> Basket:
     """Cancel a draft basket; nothing is spawned from it, ever."""
+    check_saved(basket, Basket, "basket")
+    check_user(user)
     using = router.db_for_write(Basket)
     with transaction.atomic(using=using):
         locked = _lock_basket(basket, using)
@@ -120,6 +132,10 @@ def update_work_item_status(work_item: WorkItem, status: str, user: Any) -> Work
     The row is locked and the move checked against its current status, so two people cannot
     both complete it. Stamps ``started_at`` / ``completed_at`` / ``cancelled_at``.
     """
+    check_saved(work_item, WorkItem, "work_item")
+    if not isinstance(status, str):
+        raise InvalidArgumentError("status", status, f"one of {list(WorkItem.Status.values)}")
+    check_user(user)
     using = router.db_for_write(WorkItem)
     with transaction.atomic(using=using):
         locked = WorkItem.objects.using(using).select_for_update().get(pk=work_item.pk)
@@ -158,6 +174,10 @@ def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "")
     ``DispenseLog.check_new_entries()``, so ``DispenseLog.objects.create()`` and
     ``bulk_create()`` keep them too.
     """
+    check_saved(work_item, WorkItem, "work_item")
+    check_user(user)
+    check_quantity(quantity)
+    check_text(notes, "notes")
     using = router.db_for_write(DispenseLog)
     with transaction.atomic(using=using):
         entry = DispenseLog.objects.using(using).create(
@@ -171,6 +191,7 @@ def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "")
 
 def dispensed_quantity(work_item: WorkItem) -> int:
     """How much has been dispensed for ``work_item`` so far."""
+    check_saved(work_item, WorkItem, "work_item")
     return work_item.dispenses.aggregate(total=Sum("quantity"))["total"] or 0
 
 

@@ -16,9 +16,9 @@ from django_catalog.exceptions import (
     InactiveCatalogItemError,
 )
 from django_catalog.models.status import StatusChartModel
-from django_catalog.query import BasketItemQuerySet, BasketQuerySet
+from django_catalog.query import BasketItemQuerySet, BasketQuerySet, refuse_basket_expressions
 from django_catalog.routing import resolve_board
-from django_catalog.validators import check_quantity
+from django_catalog.validators import check_quantity, check_text
 
 
 class Basket(StatusChartModel, BaseModel):
@@ -69,6 +69,7 @@ class Basket(StatusChartModel, BaseModel):
     deleted_objects = DeletedObjectsManager.from_queryset(BasketQuerySet)()
 
     class Meta:
+        base_manager_name = "all_objects"  # Django's internal paths get the guarded queryset too
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -120,6 +121,7 @@ class BasketItem(BaseModel):
     deleted_objects = DeletedObjectsManager.from_queryset(BasketItemQuerySet)()
 
     class Meta:
+        base_manager_name = "all_objects"  # _base_manager.bulk_create() keeps the draft check
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -137,8 +139,10 @@ class BasketItem(BaseModel):
         Locks every basket involved (so a concurrent commit waits, or is waited for), then
         refuses closed baskets, bad quantities and inactive catalog items.
         """
+        refuse_basket_expressions(cls, "create()", [item.basket_id for item in items])
         for item in items:
             check_quantity(item.quantity)
+            check_text(item.notes, "notes")
         _lock_draft_baskets({item.basket_id for item in items}, using)
         _load_catalog_items(items, using)
         inactive = [item.catalog_item for item in items if not item.catalog_item.active]
@@ -155,6 +159,7 @@ class BasketItem(BaseModel):
             if self._state.adding:
                 self.prepare_new_items([self], using)
             else:
+                refuse_basket_expressions(type(self), "save()", [self.basket_id])
                 check_quantity(self.quantity)
                 # The stored basket (which this item may be leaving) and the new one.
                 self._stored_row(using)._refuse_outside_drafts(also=[self.basket_id])

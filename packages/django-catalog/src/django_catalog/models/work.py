@@ -90,6 +90,7 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
     objects = WorkItemQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"  # Django's internal paths get the guarded queryset too
         ordering = ["-priority", "created_at", "id"]
         indexes = [models.Index(fields=["board", "status"], name="catalog_workitem_board_status")]
         constraints = [
@@ -108,6 +109,38 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.check_new_status()
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            self.refuse_outside_commit([self], using)
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    @classmethod
+    def refuse_outside_commit(cls, work_items: list[WorkItem], using: str | None) -> None:
+        """Work items come from a commit only: each must be for an item of a committed basket,
+        in that basket. (Before the commit that would block the commit's own spawn forever;
+        after it, the item has its work item already.) One query."""
+        from django_catalog.models.basket import BasketItem
+
+        found = {
+            pk: (basket_id, status)
+            for pk, basket_id, status in BasketItem.all_objects.using(using)
+            .filter(pk__in={item.basket_item_id for item in work_items})
+            .values_list("pk", "basket_id", "basket__status")
+        }
+        for item in work_items:
+            basket_id, status = found.get(item.basket_item_id, (None, None))
+            if status != "committed" or basket_id != item.basket_id:
+                raise RefusedOperationError(
+                    cls,
+                    "create()",
+                    f"basket item {item.basket_item_id} is in basket {basket_id} ({status}); "
+                    f"work items are spawned by commit_basket() for a committed basket's items",
+                )
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RefusedOperationError(
@@ -135,6 +168,7 @@ class DispenseLog(UUIDModel):
     objects = DispenseLogQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"  # _base_manager.bulk_create() keeps the dispense checks
         ordering = ["dispensed_at", "id"]
         constraints = [
             models.CheckConstraint(
