@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from django_catalog.exceptions import InvalidArgumentError
 from django_catalog.models import CatalogItem, CatalogSettings
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +15,11 @@ def test_catalog_item_from_the_roadmap():
 
 
 def test_kind_is_checked_by_the_database():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(InvalidArgumentError, match="kind 'gift'"):  # save() says it first
         CatalogItem.objects.create(kind="gift", display_name="Voucher")
+    with pytest.raises(IntegrityError), transaction.atomic():  # bulk_create() skips save()
+        CatalogItem.objects.bulk_create([CatalogItem(kind="gift", display_name="Voucher")])
+    assert not CatalogItem.all_objects.exists()
 
 
 def test_catalog_items_are_soft_deleted(lab_test):

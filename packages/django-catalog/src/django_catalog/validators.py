@@ -44,3 +44,19 @@ def check_text(value: Any, argument: str, max_length: int | None = None) -> None
         raise InvalidArgumentError(argument, value, "a str")
     if max_length is not None and len(value) > max_length:
         raise InvalidArgumentError(argument, value, f"a str of at most {max_length} characters")
+
+
+def check_choice(value: Any, argument: str, choices: Any) -> None:
+    if value not in choices:
+        raise InvalidArgumentError(argument, value, f"one of {sorted(choices)}")
+
+
+def check_char_fields(instance: models.Model) -> None:
+    """Refuse text that its column cannot hold (PostgreSQL would raise a DataError, SQLite would
+    store it): every CharField holding a str longer than its ``max_length``."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        max_length = getattr(field, "max_length", None)
+        is_text = isinstance(field, models.CharField) and isinstance(value, str)
+        if is_text and max_length and len(value) > max_length:
+            check_text(value, field.name, max_length)

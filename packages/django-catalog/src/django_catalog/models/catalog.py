@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from django_basemodels.models import BaseModel
+from django_catalog.validators import check_char_fields, check_choice
 
 
 class CatalogItem(BaseModel):
@@ -46,3 +49,10 @@ class CatalogItem(BaseModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        check_choice(self.kind, "kind", self.Kind.values)
+        check_char_fields(self)
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
