@@ -26,6 +26,7 @@ _LAZY = {
     "update_work_item_status": "django_catalog.services",
     "resolve_board": "django_catalog.routing",
     "CatalogError": "django_catalog.exceptions",
+    "InvalidArgumentError": "django_catalog.exceptions",
 }
 
 __all__ = sorted(_LAZY)
