@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from django_worklog.models import WorkSession
 from django_worklog.services import _stop_selected
+
+if TYPE_CHECKING:  # generic in the type stubs only
+    _SessionAdmin = admin.ModelAdmin[WorkSession]
+else:
+    _SessionAdmin = admin.ModelAdmin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -27,7 +32,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkSession)
-class WorkSessionAdmin(admin.ModelAdmin):
+class WorkSessionAdmin(_SessionAdmin):
     list_display = [
         "user",
         "context_content_type",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -27,6 +27,7 @@ from django_worklog.exceptions import (
     SessionAlreadyActiveError,
 )
 from django_worklog.fields import ServerTimeField
+from django_worklog.markers import alters_data
 
 # Set by the server only: never through update()/bulk_update(), never changed once stopped.
 TIMING_FIELDS = ("started_at", "stopped_at", "duration_seconds")
@@ -43,6 +44,7 @@ def context_key(context: Any) -> str:
 
 
 class StopReason(models.TextChoices):
+    # str(StopReason.USER) is the stored value, "user".
     USER = "user", "stopped by the user"
     SWITCHED = "switched", "stopped by starting another session"
     SYSTEM = "system", "stopped by the system (left running)"
@@ -73,11 +75,14 @@ class WorkSessionQuerySet(SoftDeleteQuerySet):
     that would make a second session active for a user raises ``SessionAlreadyActiveError``."""
 
     def active(self) -> WorkSessionQuerySet:
-        return self.filter(stopped_at__isnull=True)
+        running: WorkSessionQuerySet = self.filter(stopped_at__isnull=True)
+        return running
 
     def stopped(self) -> WorkSessionQuerySet:
-        return self.filter(stopped_at__isnull=False)
+        stopped: WorkSessionQuerySet = self.filter(stopped_at__isnull=False)
+        return stopped
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         refused = sorted(set(kwargs) & set(TIMING_FIELDS))
         if refused:
@@ -89,22 +94,19 @@ class WorkSessionQuerySet(SoftDeleteQuerySet):
         with one_active_refused(getattr(target, "pk", target), self.db):
             return super().update(**kwargs)
 
-    update.alters_data = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         refused = sorted(set(fields) & set(TIMING_FIELDS))
         if refused:
             raise ImmutableSessionError(refused, via="bulk_update()")
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    bulk_update.alters_data = True
-
+    @alters_data
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         # bulk_create() would accept any timestamps; sessions come from start_session() only.
         raise ImmutableSessionError(TIMING_FIELDS, via="bulk_create()")
 
-    bulk_create.alters_data = True
-
+    @alters_data
     def restore(self) -> int:
         """Restore soft-deleted sessions; a running one whose user has another running session
         (or a second one coming back) raises ``SessionAlreadyActiveError``."""
@@ -125,7 +127,30 @@ class WorkSessionQuerySet(SoftDeleteQuerySet):
             with one_active_refused(coming_back[0] if coming_back else None, self.db):
                 return super().restore()
 
-    restore.alters_data = True
+
+# The managers: WorkSessionQuerySet's methods (models.Manager.from_queryset, which the type checker
+# understands) over basemodels' choice of rows (alive, all or soft-deleted).
+
+
+class WorkSessionManager(
+    models.Manager.from_queryset(WorkSessionQuerySet),  # type: ignore[misc]
+    SoftDeleteManager,
+):
+    """``objects``: sessions that are not soft-deleted."""
+
+
+class AllWorkSessionsManager(
+    models.Manager.from_queryset(WorkSessionQuerySet),  # type: ignore[misc]
+    AllObjectsManager,
+):
+    """``all_objects``: every session (also the base manager)."""
+
+
+class DeletedWorkSessionsManager(
+    models.Manager.from_queryset(WorkSessionQuerySet),  # type: ignore[misc]
+    DeletedObjectsManager,
+):
+    """``deleted_objects``: soft-deleted sessions only."""
 
 
 class WorkSession(BaseModel):
@@ -153,9 +178,9 @@ class WorkSession(BaseModel):
     )
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects = SoftDeleteManager.from_queryset(WorkSessionQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(WorkSessionQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(WorkSessionQuerySet)()
+    objects: ClassVar[WorkSessionManager] = WorkSessionManager()
+    all_objects: ClassVar[AllWorkSessionsManager] = AllWorkSessionsManager()
+    deleted_objects: ClassVar[DeletedWorkSessionsManager] = DeletedWorkSessionsManager()
 
     # Service handshake: set by start_session()/stop_session() for the one save that writes the
     # times they computed under their locks. Every other save() refuses to write times.
@@ -203,12 +228,13 @@ class WorkSession(BaseModel):
         return self.stopped_at is not None
 
     @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any, **kwargs: Any) -> WorkSession:
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> WorkSession:
         # **kwargs: Django 6.1 passes fetch_mode, earlier versions nothing.
-        instance = super().from_db(db, field_names, values, **kwargs)
+        instance: WorkSession = super().from_db(db, field_names, values, **kwargs)
         instance._remember_times()
         return instance
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         if not self._state.adding:
@@ -223,8 +249,6 @@ class WorkSession(BaseModel):
             with one_active_refused(self.user_id, using):
                 super().save(*args, **kwargs)
         self._remember_times()
-
-    save.alters_data = True
 
     def _prepare_new_row(self) -> None:
         """A session saved outside start_session(): it starts now, running, on a valid context."""
@@ -247,6 +271,7 @@ class WorkSession(BaseModel):
             raise ImmutableSessionError(given, via="save() of a new session")
         self.started_at = server_now()  # the trigger replaces it with its clock on PostgreSQL
 
+    @alters_data
     def _record_stop(self, now: datetime, reason: str) -> None:
         """Stop this running session at ``now`` (the services' clock reading): the one save
         that writes ``stopped_at`` and ``duration_seconds``."""
@@ -257,8 +282,6 @@ class WorkSession(BaseModel):
             self.save(update_fields=["stopped_at", "duration_seconds", "stop_reason", "updated_at"])
         finally:
             self._server_write = False
-
-    _record_stop.alters_data = True
 
     def _remember_times(self) -> None:
         # Deferred fields are absent from __dict__; they cannot have been changed either.

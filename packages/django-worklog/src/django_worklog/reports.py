@@ -30,7 +30,10 @@ def _in_period(
 def _for_context(queryset: WorkSessionQuerySet, context: Any) -> WorkSessionQuerySet:
     check_context(context)
     content_type = ContentType.objects.get_for_model(context)
-    return queryset.filter(context_content_type=content_type, context_id=context_key(context))
+    on_context: WorkSessionQuerySet = queryset.filter(
+        context_content_type=content_type, context_id=context_key(context)
+    )
+    return on_context
 
 
 def sessions_for_context(

@@ -52,7 +52,7 @@ def start_session(user: Any, context: Any, metadata: dict[str, Any] | None = Non
             # Clocks of application servers, and the start times of transactions, may be out
             # of order: never stop before the start, never start before the last stop.
             now = max(now, running.started_at)
-            _stop(running, now, StopReason.SWITCHED, user)
+            _stop(running, now, str(StopReason.SWITCHED), user)
         session = WorkSession(
             user=user,
             context_content_type=content_type,
@@ -77,13 +77,16 @@ def stop_session(user: Any) -> WorkSession:
         running, now = _active_for_update(user, using)
         if running is None:
             raise NoActiveSession(user)
-        return _stop(running, now, StopReason.USER, user)
+        return _stop(running, now, str(StopReason.USER), user)
 
 
 def get_active_session(user: Any) -> WorkSession | None:
     """The user's running session (never a soft-deleted one), or None. One query."""
     check_user(user)
-    return WorkSession.objects.filter(user=user, stopped_at__isnull=True).first()
+    running: WorkSession | None = WorkSession.objects.filter(
+        user=user, stopped_at__isnull=True
+    ).first()
+    return running
 
 
 def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
@@ -100,7 +103,7 @@ def stop_stale_sessions(older_than: timedelta) -> list[WorkSession]:
     with transaction.atomic(using=using):
         clock = _clock(using)
         started_before = clock - Value(older_than)
-        return _stop_running(using, StopReason.SYSTEM, started_at__lt=started_before)
+        return _stop_running(using, str(StopReason.SYSTEM), started_at__lt=started_before)
 
 
 def _stop_selected(pks: list[Any]) -> list[WorkSession]:
@@ -108,7 +111,7 @@ def _stop_selected(pks: list[Any]) -> list[WorkSession]:
     action). Returns the stopped sessions."""
     using = router.db_for_write(WorkSession)
     with transaction.atomic(using=using):
-        return _stop_running(using, StopReason.USER, pk__in=pks)
+        return _stop_running(using, str(StopReason.USER), pk__in=pks)
 
 
 def _clock(using: str) -> models.Expression:
