@@ -6,14 +6,15 @@ admin keeps the same rules as code.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 
 from django_catalog import services
 from django_catalog.exceptions import CatalogError
@@ -27,8 +28,45 @@ from django_catalog.models import (
 )
 from django_singleton.admin import SingletonModelAdmin
 
+if TYPE_CHECKING:  # generic in the type stubs only
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _CatalogItemAdmin = admin.ModelAdmin[CatalogItem]
+    _BasketAdmin = admin.ModelAdmin[Basket]
+    _BasketItemAdmin = admin.ModelAdmin[BasketItem]
+    _WorkItemAdmin = admin.ModelAdmin[WorkItem]
+    _DispenseLogAdmin = admin.ModelAdmin[DispenseLog]
+    _BasketItemInline = admin.TabularInline[BasketItem, Basket]
+    _DispenseLogInline = admin.TabularInline[DispenseLog, WorkItem]
+else:
+    _ModelAdmin = _CatalogItemAdmin = _BasketAdmin = _BasketItemAdmin = admin.ModelAdmin
+    _WorkItemAdmin = _DispenseLogAdmin = admin.ModelAdmin
+    _BasketItemInline = _DispenseLogInline = admin.TabularInline
 
-def _apply(modeladmin: admin.ModelAdmin, request: HttpRequest, rows: QuerySet, operation) -> None:
+
+WORK_ITEM_FIELDS = (
+    "display_name",
+    "kind",
+    "quantity",
+    "board",
+    "routing_rule",
+    "status",
+    "priority",
+    "assigned_to",
+    "basket",
+    "catalog_item",
+    "started_at",
+    "completed_at",
+    "cancelled_at",
+    "status_changed_by",
+)
+
+
+def _apply(
+    modeladmin: _ModelAdmin,
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    operation: Callable[[Any], object],
+) -> None:
     """Run ``operation`` on each row; report what worked and each refusal with its reason."""
     done = 0
     for row in rows:
@@ -42,7 +80,7 @@ def _apply(modeladmin: admin.ModelAdmin, request: HttpRequest, rows: QuerySet, o
 
 
 @admin.register(CatalogItem)
-class CatalogItemAdmin(admin.ModelAdmin):
+class CatalogItemAdmin(_CatalogItemAdmin):
     list_display = ["display_name", "kind", "service_category", "board", "active"]
     list_filter = ["kind", "active", "service_category"]
     search_fields = ["display_name", "service_category"]
@@ -53,7 +91,7 @@ class CatalogSettingsAdmin(SingletonModelAdmin):
     pass
 
 
-class BasketItemInline(admin.TabularInline):
+class BasketItemInline(_BasketItemInline):
     model = BasketItem
     extra = 0
     fields = ["catalog_item", "quantity", "notes", "display_name", "board", "added_by"]
@@ -74,7 +112,7 @@ class BasketItemInline(admin.TabularInline):
 
 
 @admin.register(Basket)
-class BasketAdmin(admin.ModelAdmin):
+class BasketAdmin(_BasketAdmin):
     list_display = ["id", "encounter", "status", "created_by", "created_at", "committed_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "committed_by", "committed_at", "cancelled_by", "cancelled_at"]
@@ -97,16 +135,16 @@ class BasketAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
     @admin.action(description="Commit selected baskets (spawn their work items)")
-    def commit(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def commit(self, request: HttpRequest, queryset: QuerySet[Basket]) -> None:
         _apply(self, request, queryset, lambda basket: services.commit_basket(basket, request.user))
 
     @admin.action(description="Cancel selected draft baskets")
-    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Basket]) -> None:
         _apply(self, request, queryset, lambda basket: services.cancel_basket(basket, request.user))
 
 
 @admin.register(BasketItem)
-class BasketItemAdmin(admin.ModelAdmin):
+class BasketItemAdmin(_BasketItemAdmin):
     list_display = ["display_name", "quantity", "basket", "board", "added_by", "created_at"]
     list_filter = ["board"]
     readonly_fields = ["display_name", "board", "routing_rule"]
@@ -114,11 +152,11 @@ class BasketItemAdmin(admin.ModelAdmin):
     search_fields = ["display_name"]
 
 
-class DispenseLogInline(admin.TabularInline):
+class DispenseLogInline(_DispenseLogInline):
     model = DispenseLog
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["quantity", "dispensed_by", "dispensed_at", "notes"]
+    fields = readonly_fields = ("quantity", "dispensed_by", "dispensed_at", "notes")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -128,35 +166,20 @@ class DispenseLogInline(admin.TabularInline):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(admin.ModelAdmin):
+class WorkItemAdmin(_WorkItemAdmin):
     """The boards: an overview (``boards/``) and the list filtered by board and status."""
 
     list_display = ["display_name", "board", "status", "priority", "assigned_to", "created_at"]
     list_filter = ["board", "status", "kind", "priority"]
     list_select_related = ["assigned_to"]
     search_fields = ["display_name", "board"]
-    fields = [
-        "display_name",
-        "kind",
-        "quantity",
-        "board",
-        "routing_rule",
-        "status",
-        "priority",
-        "assigned_to",
-        "basket",
-        "catalog_item",
-        "started_at",
-        "completed_at",
-        "cancelled_at",
-        "status_changed_by",
-    ]
-    readonly_fields = [field for field in fields if field not in ("priority", "assigned_to")]
+    fields = WORK_ITEM_FIELDS
+    readonly_fields = [f for f in WORK_ITEM_FIELDS if f not in ("priority", "assigned_to")]
     raw_id_fields = ["assigned_to"]
     inlines = [DispenseLogInline]
     actions = ["start", "complete", "cancel"]
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_boards"
         view = self.admin_site.admin_view(self.boards_view)
         return [path("boards/", view, name=name), *super().get_urls()]
@@ -198,7 +221,7 @@ class WorkItemAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # records: cancel instead
 
-    def _move(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+    def _move(self, request: HttpRequest, queryset: QuerySet[WorkItem], status: str) -> None:
         _apply(
             self,
             request,
@@ -207,20 +230,20 @@ class WorkItemAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Start selected work items")
-    def start(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(request, queryset, WorkItem.Status.IN_PROGRESS)
+    def start(self, request: HttpRequest, queryset: QuerySet[WorkItem]) -> None:
+        self._move(request, queryset, "in_progress")
 
     @admin.action(description="Complete selected work items")
-    def complete(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(request, queryset, WorkItem.Status.COMPLETED)
+    def complete(self, request: HttpRequest, queryset: QuerySet[WorkItem]) -> None:
+        self._move(request, queryset, "completed")
 
     @admin.action(description="Cancel selected work items")
-    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(request, queryset, WorkItem.Status.CANCELLED)
+    def cancel(self, request: HttpRequest, queryset: QuerySet[WorkItem]) -> None:
+        self._move(request, queryset, "cancelled")
 
 
 @admin.register(DispenseLog)
-class DispenseLogAdmin(admin.ModelAdmin):
+class DispenseLogAdmin(_DispenseLogAdmin):
     """Append-only: visible, never added, changed or deleted here (use ``dispense()``)."""
 
     list_display = ["work_item", "quantity", "dispensed_by", "dispensed_at"]

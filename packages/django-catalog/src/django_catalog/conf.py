@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import models
 
 ENCOUNTER_SETTING = "CATALOG_ENCOUNTER_MODEL"
 # Stands in for a missing CATALOG_ENCOUNTER_MODEL so that the models still import and the
@@ -33,6 +34,6 @@ def encounter_model_label() -> str:
     return getattr(settings, ENCOUNTER_SETTING, None) or UNSET_ENCOUNTER_MODEL
 
 
-def get_encounter_model() -> type:
+def get_encounter_model() -> type[models.Model]:
     """The model class named by ``CATALOG_ENCOUNTER_MODEL``."""
     return apps.get_model(encounter_model_label(), require_ready=False)

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from django_basemodels.query import SoftDeleteQuerySet
+from django_basemodels.query import (
+    AllObjectsManager,
+    DeletedObjectsManager,
+    SoftDeleteManager,
+    SoftDeleteQuerySet,
+)
 from django_catalog.exceptions import (
     BasketNotDraftError,
     ImmutableRecordError,
     RefusedOperationError,
 )
+from django_catalog.markers import alters_data, queryset_only
 from django_catalog.validators import check_quantity, is_expression
 
+if TYPE_CHECKING:
+    from django_catalog.models import DispenseLog, WorkItem
+
 BASKET_KEYS = ("basket", "basket_id")
+# A work item belongs to the basket item it was spawned for, for good.
+SPAWN_KEYS = ("basket", "basket_id", "basket_item", "basket_item_id")
 
 
 def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
@@ -31,6 +42,7 @@ def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
 class BasketQuerySet(SoftDeleteQuerySet):
     """Basket status moves only through ``commit_basket()`` and ``cancel_basket()``."""
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         if "status" in kwargs:
             raise RefusedOperationError(
@@ -38,8 +50,7 @@ class BasketQuerySet(SoftDeleteQuerySet):
             )
         return super().update(**kwargs)
 
-    update.alters_data = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         if "status" in fields:
             raise RefusedOperationError(
@@ -47,8 +58,7 @@ class BasketQuerySet(SoftDeleteQuerySet):
             )
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    bulk_update.alters_data = True
-
+    @alters_data
     def soft_delete_at(self, moment: Any) -> tuple[int, dict[str, int]]:
         """Drafts and cancelled baskets may be deleted; committed ones record spawned work."""
         with transaction.atomic(using=self.db):
@@ -65,23 +75,22 @@ class BasketQuerySet(SoftDeleteQuerySet):
                     )
             return super().soft_delete_at(moment)
 
-    soft_delete_at.alters_data = True
-
     def drafts(self) -> BasketQuerySet:
-        return self.filter(status="draft")
+        drafts: BasketQuerySet = self.filter(status="draft")
+        return drafts
 
 
 class BasketItemQuerySet(SoftDeleteQuerySet):
     """Items change only while their basket is a draft, whichever ORM path is used."""
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+    @alters_data
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
             self.model.prepare_new_items(objs, using=self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
-    bulk_create.alters_data = True
-
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         # Moving items into another basket needs that basket to be a draft as well.
         targets = [kwargs[key] for key in BASKET_KEYS if key in kwargs]
@@ -92,8 +101,7 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
             self._refuse_outside_drafts(also=[getattr(t, "pk", t) for t in targets])
             return super().update(**kwargs)
 
-    update.alters_data = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
         refuse_basket_expressions(self.model, "bulk_update()", [obj.basket_id for obj in objs])
@@ -107,28 +115,23 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
             )._refuse_outside_drafts(also=[obj.basket_id for obj in objs])
             return super().bulk_update(objs, fields, *args, **kwargs)
 
-    bulk_update.alters_data = True
-
+    @alters_data
     def hard_delete(self) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=self.db):
             self._refuse_outside_drafts()
             return super().hard_delete()
 
-    hard_delete.alters_data = True
-
+    @alters_data
     def soft_delete_at(self, moment: Any) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=self.db):
             self._refuse_outside_drafts()
             return super().soft_delete_at(moment)
 
-    soft_delete_at.alters_data = True
-
+    @alters_data
     def restore(self) -> int:
         with transaction.atomic(using=self.db):
             self._refuse_outside_drafts()
             return super().restore()
-
-    restore.alters_data = True
 
     def _refuse_outside_drafts(self, also: Any = ()) -> None:
         """Lock the baskets involved (and ``also`` these) and refuse any that is not a draft."""
@@ -145,79 +148,130 @@ class BasketItemQuerySet(SoftDeleteQuerySet):
                 raise BasketNotDraftError(basket)
 
 
-class WorkItemQuerySet(models.QuerySet):
+class WorkItemQuerySet(models.QuerySet["WorkItem"]):
     """Work items are spawned by ``commit_basket()``; status moves go through
     ``update_work_item_status()``; work items are never deleted."""
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+    @alters_data
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[WorkItem]:
         objs = list(objs)
         for obj in objs:
             obj.check_new_status()
         self.model.refuse_outside_commit(objs, self.db)
         return super().bulk_create(objs, *args, **kwargs)
 
-    def _spawn(self, objs: list[Any]) -> list[Any]:
+    def _spawn(self, objs: list[WorkItem]) -> list[WorkItem]:
         """``commit_basket()``'s own insert: it holds the committed basket's lock."""
         return super().bulk_create(objs)
 
-    bulk_create.alters_data = True
-
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         if "status" in kwargs:
             raise RefusedOperationError(
                 self.model, "update(status=...)", "use update_work_item_status()"
             )
+        _refuse_spawn_keys(self.model, "update()", kwargs)
         return super().update(**kwargs)
 
-    update.alters_data = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         if "status" in fields:
             raise RefusedOperationError(
                 self.model, "bulk_update(status)", "use update_work_item_status()"
             )
+        _refuse_spawn_keys(self.model, "bulk_update()", fields)
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    bulk_update.alters_data = True
-
+    @queryset_only
+    @alters_data
     def delete(self) -> Any:
         raise RefusedOperationError(
             self.model, "delete()", "work items are records; cancel them instead"
         )
 
-    delete.alters_data = True
-    delete.queryset_only = True
-
     def on_board(self, board: str) -> WorkItemQuerySet:
-        return self.filter(board=board)
+        on_board: WorkItemQuerySet = self.filter(board=board)
+        return on_board
 
     def open(self) -> WorkItemQuerySet:
-        return self.filter(status__in=self.model.OPEN_STATUSES)
+        still_open: WorkItemQuerySet = self.filter(status__in=self.model.OPEN_STATUSES)
+        return still_open
 
 
-class DispenseLogQuerySet(models.QuerySet):
+def _refuse_spawn_keys(model: Any, operation: str, names: Any) -> None:
+    moved = sorted(set(names) & set(SPAWN_KEYS))
+    if moved:
+        raise RefusedOperationError(
+            model, f"{operation} of {moved}", "a work item stays with the item it was spawned for"
+        )
+
+
+class DispenseLogQuerySet(models.QuerySet["DispenseLog"]):
     """Append-only: rows can be inserted, never updated or deleted."""
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+    @alters_data
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[DispenseLog]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
             self.model.check_new_entries(objs, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
-    bulk_create.alters_data = True
-
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         raise ImmutableRecordError(self.model, "update()")
 
-    update.alters_data = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         raise ImmutableRecordError(self.model, "bulk_update()")
 
-    bulk_update.alters_data = True
-
+    @queryset_only
+    @alters_data
     def delete(self) -> Any:
         raise ImmutableRecordError(self.model, "delete()")
 
-    delete.alters_data = True
-    delete.queryset_only = True
+
+# The managers of the soft-deletable models: the package's QuerySet methods
+# (models.Manager.from_queryset, which the type checker understands) over basemodels' choice of
+# rows (alive, all or soft-deleted).
+
+
+class BasketManager(
+    models.Manager.from_queryset(BasketQuerySet),  # type: ignore[misc]
+    SoftDeleteManager,
+):
+    """``Basket.objects``: baskets that are not soft-deleted."""
+
+
+class AllBasketsManager(
+    models.Manager.from_queryset(BasketQuerySet),  # type: ignore[misc]
+    AllObjectsManager,
+):
+    """``Basket.all_objects`` (also the base manager)."""
+
+
+class DeletedBasketsManager(
+    models.Manager.from_queryset(BasketQuerySet),  # type: ignore[misc]
+    DeletedObjectsManager,
+):
+    """``Basket.deleted_objects``."""
+
+
+class BasketItemManager(
+    models.Manager.from_queryset(BasketItemQuerySet),  # type: ignore[misc]
+    SoftDeleteManager,
+):
+    """``BasketItem.objects``: items that are not soft-deleted."""
+
+
+class AllBasketItemsManager(
+    models.Manager.from_queryset(BasketItemQuerySet),  # type: ignore[misc]
+    AllObjectsManager,
+):
+    """``BasketItem.all_objects`` (also the base manager)."""
+
+
+class DeletedBasketItemsManager(
+    models.Manager.from_queryset(BasketItemQuerySet),  # type: ignore[misc]
+    DeletedObjectsManager,
+):
+    """``BasketItem.deleted_objects``."""

@@ -45,12 +45,17 @@ def get_or_create_draft_basket(encounter: Any, user: Any) -> Basket:
     check_user(user)
     using = router.db_for_write(Basket)
     for _ in range(_DRAFT_ATTEMPTS):
-        draft = Basket.objects.using(using).drafts().filter(encounter=encounter).first()
+        draft: Basket | None = (
+            Basket.objects.using(using).drafts().filter(encounter=encounter).first()
+        )
         if draft is not None:
             return draft
         try:
             with transaction.atomic(using=using):
-                return Basket.objects.using(using).create(encounter=encounter, created_by=user)
+                created: Basket = Basket.objects.using(using).create(
+                    encounter=encounter, created_by=user
+                )
+                return created
         except IntegrityError:
             continue  # another caller created the draft first: read it on the next round
     raise CatalogError(
@@ -68,9 +73,10 @@ def add_item(
     check_user(user)
     check_quantity(quantity)
     check_text(notes, "notes")
-    return BasketItem.objects.create(
+    item: BasketItem = BasketItem.objects.create(
         basket=basket, catalog_item=catalog_item, added_by=user, quantity=quantity, notes=notes
     )
+    return item
 
 
 def commit_basket(basket: Basket, user: Any) -> list[WorkItem]:
@@ -102,7 +108,8 @@ def commit_basket(basket: Basket, user: Any) -> list[WorkItem]:
         locked.committed_by = user
         locked.committed_at = timezone.now()
         locked.save(update_fields=["status", "committed_by", "committed_at", "updated_at"])
-        work_items = WorkItem.objects.using(using)._spawn([_spawn(locked, item) for item in items])
+        spawned = [_spawn(locked, item) for item in items]
+        work_items: list[WorkItem] = WorkItem.objects.using(using)._spawn(spawned)
         _copy_status(locked, basket)
         basket_committed.send(sender=Basket, basket=basket, work_items=work_items, user=user)
         return work_items
@@ -147,9 +154,9 @@ def update_work_item_status(work_item: WorkItem, status: str, user: Any) -> Work
         locked.status = status
         locked.status_changed_by = user
         stamp = {
-            WorkItem.Status.IN_PROGRESS: "started_at",
-            WorkItem.Status.COMPLETED: "completed_at",
-            WorkItem.Status.CANCELLED: "cancelled_at",
+            "in_progress": "started_at",
+            "completed": "completed_at",
+            "cancelled": "cancelled_at",
         }[status]
         setattr(locked, stamp, now)
         locked.save(update_fields=["status", "status_changed_by", stamp, "updated_at"])
@@ -180,7 +187,7 @@ def dispense(work_item: WorkItem, user: Any, quantity: int = 1, notes: str = "")
     check_text(notes, "notes")
     using = router.db_for_write(DispenseLog)
     with transaction.atomic(using=using):
-        entry = DispenseLog.objects.using(using).create(
+        entry: DispenseLog = DispenseLog.objects.using(using).create(
             work_item_id=work_item.pk, quantity=quantity, dispensed_by=user, notes=notes
         )
         item_dispensed.send(
@@ -196,7 +203,9 @@ def dispensed_quantity(work_item: WorkItem) -> int:
 
 
 def _lock_basket(basket: Basket, using: str) -> Basket:
-    locked = Basket.all_objects.using(using).select_for_update().filter(pk=basket.pk).first()
+    locked: Basket | None = (
+        Basket.all_objects.using(using).select_for_update().filter(pk=basket.pk).first()
+    )
     if locked is None or locked.is_deleted:
         raise BasketDeletedError(locked or basket)
     return locked

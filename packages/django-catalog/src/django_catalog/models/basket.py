@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models, router, transaction
 
 from django_basemodels.models import BaseModel
-from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_catalog import conf
 from django_catalog.exceptions import (
     BasketDeletedError,
     BasketNotDraftError,
     InactiveCatalogItemError,
 )
+from django_catalog.markers import alters_data
 from django_catalog.models.status import StatusChartModel
-from django_catalog.query import BasketItemQuerySet, BasketQuerySet, refuse_basket_expressions
+from django_catalog.query import (
+    AllBasketItemsManager,
+    AllBasketsManager,
+    BasketItemManager,
+    BasketItemQuerySet,
+    BasketManager,
+    DeletedBasketItemsManager,
+    DeletedBasketsManager,
+    refuse_basket_expressions,
+)
 from django_catalog.routing import resolve_board
 from django_catalog.validators import check_quantity, check_text
 
@@ -28,12 +37,13 @@ class Basket(StatusChartModel, BaseModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        COMMITTED = "committed", "Committed"
-        CANCELLED = "cancelled", "Cancelled"
+        # Labels come from the names: "Draft", "Committed", "Cancelled".
+        DRAFT = "draft"
+        COMMITTED = "committed"
+        CANCELLED = "cancelled"
 
     INITIAL_STATUS = Status.DRAFT
-    STATUS_MOVES = {Status.DRAFT: (Status.COMMITTED, Status.CANCELLED)}
+    STATUS_MOVES: dict[str, tuple[str, ...]] = {Status.DRAFT: (Status.COMMITTED, Status.CANCELLED)}
 
     # Read once at import, like AUTH_USER_MODEL: the migration follows the setting.
     encounter = models.ForeignKey(
@@ -64,9 +74,9 @@ class Basket(StatusChartModel, BaseModel):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = SoftDeleteManager.from_queryset(BasketQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(BasketQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(BasketQuerySet)()
+    objects: ClassVar[BasketManager] = BasketManager()
+    all_objects: ClassVar[AllBasketsManager] = AllBasketsManager()
+    deleted_objects: ClassVar[DeletedBasketsManager] = DeletedBasketsManager()
 
     class Meta:
         base_manager_name = "all_objects"  # Django's internal paths get the guarded queryset too
@@ -116,9 +126,9 @@ class BasketItem(BaseModel):
     board = models.CharField(max_length=64, editable=False)
     routing_rule = models.CharField(max_length=100, editable=False)
 
-    objects = SoftDeleteManager.from_queryset(BasketItemQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(BasketItemQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(BasketItemQuerySet)()
+    objects: ClassVar[BasketItemManager] = BasketItemManager()
+    all_objects: ClassVar[AllBasketItemsManager] = AllBasketItemsManager()
+    deleted_objects: ClassVar[DeletedBasketItemsManager] = DeletedBasketItemsManager()
 
     class Meta:
         base_manager_name = "all_objects"  # _base_manager.bulk_create() keeps the draft check
@@ -153,6 +163,7 @@ class BasketItem(BaseModel):
             item.display_name = item.catalog_item.display_name
             item.board, item.routing_rule = route.board, route.rule
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
@@ -165,20 +176,20 @@ class BasketItem(BaseModel):
                 self._stored_row(using)._refuse_outside_drafts(also=[self.basket_id])
             super().save(*args, **kwargs)
 
-    save.alters_data = True
-
     # delete() and restore() go through BasketItemQuerySet, which refuses closed baskets.
 
-    def hard_delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
+    @alters_data
+    def hard_delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         using = using or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
             self._stored_row(using)._refuse_outside_drafts()
             return super().hard_delete(using=using, keep_parents=keep_parents)
 
-    hard_delete.alters_data = True
-
     def _stored_row(self, using: str) -> BasketItemQuerySet:
-        return type(self).all_objects.using(using).filter(pk=self.pk)
+        row: BasketItemQuerySet = type(self).all_objects.using(using).filter(pk=self.pk)
+        return row
 
 
 def _lock_draft_baskets(basket_ids: set[Any], using: str | None) -> None:
@@ -203,7 +214,7 @@ def _load_catalog_items(items: list[BasketItem], using: str | None) -> None:
     """Fetch the catalog items not yet loaded on ``items`` in one query, not one per item."""
     from django_catalog.models.catalog import CatalogItem
 
-    field = BasketItem._meta.get_field("catalog_item")
+    field: Any = BasketItem._meta.get_field("catalog_item")  # a ForeignKey
     missing = {
         item.catalog_item_id
         for item in items
@@ -220,4 +231,5 @@ def _load_catalog_items(items: list[BasketItem], using: str | None) -> None:
 def _inactive_items_allowed() -> bool:
     from django_catalog.models.settings import CatalogSettings
 
-    return CatalogSettings.get_instance().allow_inactive_items
+    allowed: bool = CatalogSettings.get_instance().allow_inactive_items
+    return allowed

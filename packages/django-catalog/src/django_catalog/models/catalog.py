@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from django_basemodels.models import BaseModel
+from django_catalog.markers import alters_data
 from django_catalog.validators import check_char_fields, check_choice
 
 
@@ -50,9 +51,8 @@ class CatalogItem(BaseModel):
     def __str__(self) -> str:
         return self.display_name
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         check_choice(self.kind, "kind", self.Kind.values)
         check_char_fields(self)
         super().save(*args, **kwargs)
-
-    save.alters_data = True

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from django_catalog.exceptions import InvalidStatusTransitionError
+from django_catalog.markers import alters_data
 
 
 class StatusChartModel(models.Model):
@@ -17,18 +18,18 @@ class StatusChartModel(models.Model):
     ``INITIAL_STATUS``.
     """
 
+    status: str  # a field of every concrete subclass
     INITIAL_STATUS: str = ""
     STATUS_MOVES: dict[str, tuple[str, ...]] = {}
 
     class Meta:
         abstract = True
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_status_move()
         super().save(*args, **kwargs)
         self._loaded_status = self.status
-
-    save.alters_data = True
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Any:

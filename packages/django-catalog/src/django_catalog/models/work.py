@@ -16,6 +16,7 @@ from django_catalog.exceptions import (
     OverDispenseError,
     RefusedOperationError,
 )
+from django_catalog.markers import alters_data
 from django_catalog.models.status import StatusChartModel
 from django_catalog.query import DispenseLogQuerySet, WorkItemQuerySet
 from django_catalog.validators import check_quantity
@@ -35,18 +36,19 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    class Priority(models.IntegerChoices):
+    class Priority(models.IntegerChoices):  # type: ignore[metaclass]  # stubs vs mypy 2
         LOW = 10, "Low"
         NORMAL = 20, "Normal"
         HIGH = 30, "High"
         URGENT = 40, "Urgent"
 
-    INITIAL_STATUS = Status.PENDING
+    # Plain values (the type checker reads Status members as their (value, label) pairs).
+    INITIAL_STATUS = "pending"
     STATUS_MOVES = {
-        Status.PENDING: (Status.IN_PROGRESS, Status.CANCELLED),
-        Status.IN_PROGRESS: (Status.COMPLETED, Status.CANCELLED),
+        "pending": ("in_progress", "cancelled"),
+        "in_progress": ("completed", "cancelled"),
     }
-    OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS)
+    OPEN_STATUSES = ("pending", "in_progress")
 
     basket = models.ForeignKey(
         "django_catalog.Basket", on_delete=models.PROTECT, related_name="work_items"
@@ -67,7 +69,10 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
     )
-    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices,  # type: ignore[attr-defined]  # see Priority
+        default=Priority.NORMAL,
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -110,14 +115,13 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding:
             self.check_new_status()
             using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
             self.refuse_outside_commit([self], using)
         super().save(*args, **kwargs)
-
-    save.alters_data = True
 
     @classmethod
     def refuse_outside_commit(cls, work_items: list[WorkItem], using: str | None) -> None:
@@ -142,12 +146,11 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
                     f"work items are spawned by commit_basket() for a committed basket's items",
                 )
 
+    @alters_data
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RefusedOperationError(
             type(self), "delete()", "work items are records; cancel them instead"
         )
-
-    delete.alters_data = True
 
 
 class DispenseLog(UUIDModel):
@@ -217,6 +220,7 @@ class DispenseLog(UUIDModel):
             given[work_item.pk] = given.get(work_item.pk, 0) + entry.quantity
             entry.work_item = work_item
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ImmutableRecordError(type(self), "save() of an existing row")
@@ -226,9 +230,6 @@ class DispenseLog(UUIDModel):
             self.check_new_entries([self], using)
             super().save(*args, **kwargs)
 
-    save.alters_data = True
-
+    @alters_data
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableRecordError(type(self), "delete()")
-
-    delete.alters_data = True
