@@ -247,3 +247,14 @@ def test_a_quantity_beyond_the_column_is_bad_input(basket, lab_test, user):
             basket=basket, catalog_item=lab_test, added_by=user, quantity=2**40
         )
     assert not BasketItem.objects.exists()
+
+
+def test_work_items_are_not_re_pointed_through_the_orm(committed, draft):
+    _basket, (lab, _medication) = committed
+    item = draft.items.get()
+    with pytest.raises(RefusedOperationError, match="basket_item"):
+        WorkItem.objects.filter(pk=lab.pk).update(basket_item=item)
+    lab.basket_id = draft.pk
+    with pytest.raises(RefusedOperationError, match="basket"):
+        WorkItem.objects.bulk_update([lab], ["basket"])
+    assert WorkItem.objects.get(pk=lab.pk).basket_item_id != item.pk
