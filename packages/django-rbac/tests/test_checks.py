@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from django_rbac.checks import check_modules_setting, check_user_model
+from django_rbac.checks import check_guarded_views, check_modules_setting, check_user_model
 
 
 def test_valid_modules_pass():
@@ -35,3 +35,18 @@ def test_user_model_without_mixin_warns():
     (warning,) = check_user_model()
     assert warning.id == "rbac.W001"
     assert "auth.User" in warning.msg
+
+
+def test_guarded_views_naming_undeclared_permissions_warn():
+    warnings = check_guarded_views()
+    # tests/urls.py guards one view with ("practise", "view") and forgets one mixin's names.
+    assert {warning.id for warning in warnings} == {"rbac.W002"}
+    routes = sorted(warning.msg.split("'")[1] for warning in warnings)
+    assert routes == ["forgot-module/", "undeclared-module/"]
+    assert all("RBAC_STRICT_MODULES" in warning.hint for warning in warnings)
+
+
+def test_guarded_views_with_declared_permissions_pass(settings):
+    settings.RBAC_MODULES = {**settings.RBAC_MODULES, "practise": ["view"]}
+    routes = [warning.msg.split("'")[1] for warning in check_guarded_views()]
+    assert routes == ["forgot-module/"]
