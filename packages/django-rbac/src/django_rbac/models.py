@@ -19,17 +19,16 @@ from django_basemodels.query import (
     SoftDeleteManager,
     SoftDeleteQuerySet,
 )
-from django_rbac.conf import MAX_LEVEL, MIN_LEVEL, is_valid_level
+from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
 from django_rbac.exceptions import (
     BulkWriteError,
+    InvalidArgumentError,
     InvalidAssignmentPeriodError,
-    InvalidHierarchyLevelError,
 )
+from django_rbac.validation import check_assignment_values, check_role_values
 
-
-def _check_level(level: Any) -> None:
-    if not is_valid_level(level):
-        raise InvalidHierarchyLevelError(level, MIN_LEVEL, MAX_LEVEL)
+ROLE_FIELDS = ("name", "slug", "description", "hierarchy_level", "is_active")
+ASSIGNMENT_FIELDS = ("valid_from", "valid_to", "revoked_at", "is_primary")
 
 
 class GuardedQuerySet(SoftDeleteQuerySet):
@@ -63,10 +62,7 @@ class GuardedQuerySet(SoftDeleteQuerySet):
 
 class RoleQuerySet(GuardedQuerySet):
     def update(self, **kwargs: Any) -> int:
-        if "hierarchy_level" in kwargs and not hasattr(
-            kwargs["hierarchy_level"], "resolve_expression"
-        ):
-            _check_level(kwargs["hierarchy_level"])
+        check_role_values(kwargs)
         fixed = sorted({"group", "group_id", "slug"}.intersection(kwargs))
         if fixed:
             # The group belongs to its role and is named after the slug: save() keeps them
@@ -146,7 +142,7 @@ class Role(BaseModel):
         return self.is_active and self.deleted_at is None
 
     def check_invariants(self) -> None:
-        _check_level(self.hierarchy_level)
+        check_role_values({field: getattr(self, field) for field in ROLE_FIELDS})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_invariants()
@@ -171,6 +167,10 @@ class Role(BaseModel):
 
 
 class UserRoleQuerySet(GuardedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        check_assignment_values(kwargs)
+        return super().update(**kwargs)
+
     def open(self) -> UserRoleQuerySet:
         """Assignments not revoked (current, future or expired-but-not-closed)."""
         return self.filter(revoked_at__isnull=True)
@@ -263,6 +263,10 @@ class UserRole(BaseModel):
         )
 
     def check_invariants(self) -> None:
+        for field in ("user", "role"):
+            if getattr(self, f"{field}_id") is None:
+                raise InvalidArgumentError(field, None, f"a saved {field} for the assignment")
+        check_assignment_values({field: getattr(self, field) for field in ASSIGNMENT_FIELDS})
         if self.valid_to is not None and self.valid_to <= self.valid_from:
             raise InvalidAssignmentPeriodError(self.valid_from, self.valid_to)
 
