@@ -50,3 +50,12 @@ def test_guarded_views_with_declared_permissions_pass(settings):
     settings.RBAC_MODULES = {**settings.RBAC_MODULES, "practise": ["view"]}
     routes = [warning.msg.split("'")[1] for warning in check_guarded_views()]
     assert routes == ["forgot-module/"]
+
+
+def test_the_lazy_public_names_are_the_declared_ones():
+    import django_rbac
+
+    assert sorted(django_rbac.__all__) == sorted(django_rbac._LAZY)
+    assert all(getattr(django_rbac, name) for name in django_rbac.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        django_rbac.nothing  # noqa: B018

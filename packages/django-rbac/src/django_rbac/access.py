@@ -248,7 +248,7 @@ def manageable_roles(actor: Any) -> RoleQuerySet:
     from django_rbac.models import Role
 
     check_user(actor, "actor")
-    roles = Role.objects.filter(is_active=True)
-    if is_superuser(actor):
-        return roles
-    return roles.filter(hierarchy_level__lt=hierarchy_level(actor))
+    roles: RoleQuerySet = Role.objects.filter(is_active=True)
+    if not is_superuser(actor):
+        roles = roles.filter(hierarchy_level__lt=hierarchy_level(actor))
+    return roles

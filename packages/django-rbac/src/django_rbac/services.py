@@ -199,7 +199,9 @@ def revoke_role(user: Any, role: Role, revoked_by: Any) -> UserRole:
     with transaction.atomic(using=router.db_for_write(UserRole)):
         locked = _lock(user, role, revoked_by)
         check_can_manage(locked.actor, locked.user, locked.role, "revoke")
-        assignment = UserRole.objects.open().filter(user_id=user.pk, role_id=role.pk).first()
+        assignment: UserRole | None = (
+            UserRole.objects.open().filter(user_id=user.pk, role_id=role.pk).first()
+        )
         if assignment is None:
             raise RoleNotAssignedError(user, role)
         now = timezone.now()
