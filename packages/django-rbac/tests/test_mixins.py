@@ -226,3 +226,16 @@ def test_role_backend_answers_ordinary_model_permissions_too(make_user, superuse
     assert backend.authenticate(None, username=user.username, password="") is None
     user.is_active = False
     assert backend.get_all_permissions(user) == set()
+
+
+def test_superusers_manage_everyone_and_nobody_manages_no_role(superuser, make_user):
+    fallen = User.objects.create_superuser("fallen", "f@example.com", "pw", is_active=False)
+    assert superuser.can_manage_user(fallen)
+    assert fallen.standing_level == 101
+    assert not fallen.can_manage_user(make_user())
+    assert not make_user(90).can_manage_role(None)
+    user = make_user(30)
+    assert user.standing_level == 30
+    user.clear_rbac_cache()
+    assert not hasattr(user, "_rbac_access_cache")
+    assert RoleBackend().get_user(user.pk) is None

@@ -101,3 +101,8 @@ def test_module_mixin_with_malformed_names_is_improperly_configured(rf, superuse
     view = type("Empty", (PracticeEdit,), {"permission_module": ""}).as_view()
     with pytest.raises(ImproperlyConfigured, match="expected a non-empty string"):
         view(request)
+
+
+def test_level_mixin_lets_an_active_superuser_through(client, superuser):
+    client.force_login(superuser)
+    assert client.get("/manager-cbv/").status_code == 200
