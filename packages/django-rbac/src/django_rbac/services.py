@@ -1,8 +1,11 @@
-"""Assigning and revoking roles, refusing privilege escalation; syncing module permissions.
+"""Assigning and revoking roles, refusing privilege escalation.
 
-Rule: an actor may assign or revoke only roles strictly below their own level, and only for
-users strictly below their own level. Active superusers are the exception. Every function is
-atomic: a refused call leaves the database as it was.
+Rule: an actor may assign or revoke only roles strictly below their own current level, and only
+for users whose standing level (the highest level they hold or will hold; 101 for a superuser) is
+strictly below it. Active superusers are the exception. Each call takes its row locks first (user
+and actor in key order, then the role) and checks afterwards, on the rows it read under those
+locks, in one transaction: a refused call leaves the database as it was, and a change another
+transaction committed while this one waited cannot be missed.
 """
 
 from __future__ import annotations
