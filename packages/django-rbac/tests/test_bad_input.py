@@ -113,6 +113,7 @@ ROWS = [
     ("revoke: actor wrong type", lambda w: revoke_role(w["clerk"], w["staff"], "root"), ARG),
     # check_can_manage and the questions
     ("check: role None", lambda w: check_can_manage(w["root"], w["clerk"], None), ARG),
+    ("check: user None", lambda w: check_can_manage(w["manager"], None, w["staff"]), ARG),
     ("check: user wrong type", lambda w: check_can_manage(w["root"], 3, w["staff"]), ARG),
     ("level: wrong type", lambda w: access.hierarchy_level("bob"), ARG),
     ("can_manage_user: wrong type", lambda w: w["manager"].can_manage_user("bob"), ARG),

@@ -41,6 +41,8 @@ def check_can_manage(actor: Any, user: Any, role: Role, verb: str = "assign") ->
     access.check_user(actor, "actor")
     access.check_user(user, "user")
     access.check_role(role)
+    if user is None:
+        raise InvalidArgumentError("user", user, "the user to act on")
     if role is None:
         raise InvalidArgumentError("role", role, "a Role instance")
     if access.is_superuser(actor):
