@@ -62,6 +62,19 @@ def _takeover_post(target):
     }
 
 
+def test_the_takeover_forms_work_on_a_user_the_clerk_manages(client, desk_clerk, make_user):
+    # The control for the attacks below: the same posts do change a lower user.
+    lower = make_user(10, is_active=False)
+    client.force_login(desk_clerk)
+    client.post(reverse("admin:testapp_user_change", args=[lower.pk]), _takeover_post(lower))
+    password_url = reverse("admin:auth_user_password_change", args=[lower.pk])
+    response = client.post(password_url, {"password1": "owned-1234", "password2": "owned-1234"})
+    assert response.status_code == 302
+    lower.refresh_from_db()
+    assert lower.is_active
+    assert lower.check_password("owned-1234")
+
+
 def test_admin_refuses_reactivating_a_deactivated_superuser(client, desk_clerk):
     fallen = User.objects.create_superuser("fallen", "f@example.com", "pw", is_active=False)
     client.force_login(desk_clerk)
