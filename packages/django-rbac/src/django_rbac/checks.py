@@ -116,7 +116,9 @@ def check_guarded_views(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         if required is None:
             continue
         module, action = required
-        if isinstance(module, str) and action in declared.get(module, ()):
+        if not isinstance(module, str) or not isinstance(action, str):
+            continue  # an unconfigured mixin: ImproperlyConfigured on its every request
+        if action in declared.get(module, ()):
             continue
         warnings.append(
             Warning(
