@@ -137,3 +137,35 @@ def test_user_admin_refuses_editing_a_peer(client, manager, make_user):
     clerk.refresh_from_db()
     assert clerk.username == "renamed"
     assert not clerk.is_superuser  # read-only for non-superusers
+
+
+def test_an_assignment_change_saves_and_clears_the_users_cache(
+    client, superuser, staff_role, make_user
+):
+    clerk = make_user()
+    assignment = assign_role(clerk, staff_role, superuser)
+    client.force_login(superuser)
+    url = reverse("admin:django_rbac_userrole_change", args=[assignment.pk])
+    data = {"valid_to_0": "2999-01-01", "valid_to_1": "00:00:00", "is_primary": "on"}
+    assert client.post(url, data).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.is_primary
+    assert assignment.valid_to.year == 2999
+
+
+def test_an_assignment_form_without_a_user_reports_the_missing_field(client, superuser, staff_role):
+    client.force_login(superuser)
+    response = client.post(reverse("admin:django_rbac_userrole_add"), {"role": staff_role.pk})
+    assert response.status_code == 200
+    assert not UserRole.objects.exists()
+
+
+def test_superusers_may_edit_the_superuser_flag(rf, superuser, manager):
+    from tests.testapp.models import User
+
+    user_admin = admin.site._registry[User]
+    request = rf.get("/")
+    request.user = superuser
+    assert "is_superuser" not in user_admin.get_readonly_fields(request)
+    request.user = manager
+    assert "is_superuser" in user_admin.get_readonly_fields(request)

@@ -1,5 +1,6 @@
 import pytest
 
+from django_rbac.exceptions import UserEscalationError
 from django_rbac.models import Role, UserRole
 from django_rbac.services import assign_role
 from primitives_testkit import run_concurrently
@@ -42,3 +43,23 @@ def test_sixteen_concurrent_revocations_close_it_once():
     assert all(isinstance(error, RoleNotAssignedError) for error in run.errors)
     assert UserRole.objects.open().filter(user=user).count() == 0
     assert UserRole.objects.get(user=user).revoked_at is not None
+
+
+def test_crossing_calls_take_their_locks_in_one_order():
+    root = User.objects.create_superuser("root", "root@example.com", "pw")
+    peers = [User.objects.create_user(f"peer{i}") for i in range(2)]
+    peer_role = Role.objects.create(name="Peer", slug="peer", hierarchy_level=50)
+    staff_role = Role.objects.create(name="Staff", slug="staff", hierarchy_level=20)
+    for peer in peers:
+        assign_role(peer, peer_role, root)
+
+    def cross(index):
+        # Even threads act on peer 1 as peer 0, odd ones the other way round: both are
+        # refused, after taking both locks; no deadlock may surface.
+        actor, user = peers[index % 2], peers[1 - index % 2]
+        return assign_role(User.objects.get(pk=user.pk), staff_role, actor)
+
+    run = run_concurrently(cross, threads=16)
+    assert run.results == []
+    assert len(run.errors) == 16
+    assert all(isinstance(error, UserEscalationError) for error in run.errors), run.errors

@@ -63,9 +63,50 @@ def test_bare_decorator_is_improperly_configured():
         require_permission("practice")
 
 
-def test_undeclared_module_fails_closed_on_every_request(rf, superuser):
+def test_undeclared_module_fails_closed_on_every_request_in_strict_mode(rf, superuser, settings):
+    settings.RBAC_STRICT_MODULES = True
     view = require_permission("practise", "view")(lambda request: "open door")
     request = rf.get("/")
     request.user = superuser
     with pytest.raises(ImproperlyConfigured, match="not declared in RBAC_MODULES"):
         view(request)
+
+
+def test_undeclared_module_is_answered_from_the_roles(rf, superuser, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    view = require_permission("practise", "view")(lambda request: "open door")
+    assert view.rbac_module_permission == ("practise", "view")  # for check rbac.W002
+    request = rf.get("/")
+    request.user = make_user(90)
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.user = superuser
+    assert view(request) == "open door"
+
+
+@pytest.mark.parametrize(("module", "action"), [("", "view"), ("p" * 90, "a" * 20)])
+def test_malformed_module_names_are_improperly_configured(module, action):
+    with pytest.raises(ImproperlyConfigured, match="expected"):
+        require_permission(module, action)
+
+
+def test_a_role_starting_later_does_not_open_a_level_guard(rf, make_user, superuser):
+    from datetime import timedelta
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from django_rbac.models import Role
+
+    director = Role.objects.create(name="Director", slug="director", hierarchy_level=90)
+    user = make_user(20)
+    assign_role(user, director, superuser, valid_from=timezone.now() + timedelta(days=1))
+    request = rf.get("/")
+    request.user = user
+    with pytest.raises(PermissionDenied):
+        requires_hierarchy_level(60)(lambda request: "open door")(request)
+    superuser.is_active = False
+    request.user = superuser
+    with pytest.raises(PermissionDenied):
+        requires_hierarchy_level(60)(lambda request: "open door")(request)

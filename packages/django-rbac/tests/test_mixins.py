@@ -1,7 +1,7 @@
 import pytest
 
 from django_rbac.backends import RoleBackend
-from django_rbac.exceptions import UnknownModulePermissionError
+from django_rbac.exceptions import InvalidArgumentError, UnknownModulePermissionError
 from django_rbac.models import Role
 from django_rbac.services import assign_role, revoke_role
 from tests.testapp.models import User
@@ -65,11 +65,83 @@ def test_superuser_has_every_declared_module_permission(superuser):
     assert superuser.has_module_permission("billing", "refund")
 
 
-def test_undeclared_module_permission_is_an_error(make_user):
+def test_undeclared_module_permission_is_an_error_in_strict_mode(make_user, settings):
+    settings.RBAC_STRICT_MODULES = True
     with pytest.raises(UnknownModulePermissionError, match="expected one of the modules"):
         make_user().has_module_permission("practise", "view")
     with pytest.raises(UnknownModulePermissionError, match="'view', 'edit'"):
         make_user().has_module_permission("practice", "delete")
+
+
+def test_undeclared_module_permission_is_answered_from_the_roles(
+    make_user, superuser, staff_role, settings
+):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    del settings.RBAC_MODULES  # a fresh install declares nothing
+    user = make_user()
+    assign_role(user, staff_role, superuser)
+    assert user.has_module_permission("lab", "order") is False  # nothing grants it
+    assert superuser.has_module_permission("lab", "order") is True
+    # A permission row with that codename, put into a role's group, grants it.
+    staff_role.group.permissions.add(
+        Permission.objects.create(
+            codename="lab.order",
+            name="Can order lab",
+            content_type=ContentType.objects.get_for_model(Role),
+        )
+    )
+    assert User.objects.get(pk=user.pk).has_module_permission("lab", "order") is True
+
+
+@pytest.mark.parametrize(
+    ("module", "action"),
+    [(None, "view"), ("practice", None), ("", "view"), (7, "view"), ("p" * 90, "a" * 20)],
+)
+def test_malformed_module_permission_names_are_the_package_error(make_user, module, action):
+    with pytest.raises(InvalidArgumentError, match="expected"):
+        make_user().has_module_permission(module, action)
+
+
+def test_a_user_holding_a_future_role_acts_at_todays_level(make_user, superuser, staff_role):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    director = Role.objects.create(name="Director", slug="director", hierarchy_level=90)
+    user = make_user(30)
+    assign_role(user, director, superuser, valid_from=timezone.now() + timedelta(days=1))
+    assert user.hierarchy_level == 30
+    assert list(user.get_manageable_roles()) == [staff_role]
+    assert user.can_manage_user(make_user(20))
+    assert not user.can_manage_role(director)
+
+
+def test_standing_level_counts_what_a_user_holds_or_will_hold(make_user, superuser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from django_rbac.access import SUPERUSER_LEVEL, standing_level
+
+    now = timezone.now()
+    user = make_user(20)
+    dormant = Role.objects.create(name="Dormant", slug="dormant", hierarchy_level=70)
+    assign_role(user, dormant, superuser)
+    dormant.is_active = False
+    dormant.save()
+    assert standing_level(User.objects.get(pk=user.pk)) == 70  # it can be switched back on
+    ended = Role.objects.create(name="Ended", slug="ended", hierarchy_level=95)
+    assign_role(user, ended, superuser, valid_from=now - timedelta(days=2), valid_to=now)
+    revoked = Role.objects.create(name="Revoked", slug="revoked", hierarchy_level=99)
+    assign_role(user, revoked, superuser)
+    revoke_role(user, revoked, superuser)
+    assert standing_level(User.objects.get(pk=user.pk)) == 70  # expired and revoked: gone
+    inactive_superuser = User.objects.create_superuser("gone", "g@example.com", "pw")
+    inactive_superuser.is_active = False
+    assert standing_level(inactive_superuser) == SUPERUSER_LEVEL
+    assert standing_level(None) == 0
 
 
 def test_any_number_of_checks_cost_two_queries(
@@ -154,3 +226,16 @@ def test_role_backend_answers_ordinary_model_permissions_too(make_user, superuse
     assert backend.authenticate(None, username=user.username, password="") is None
     user.is_active = False
     assert backend.get_all_permissions(user) == set()
+
+
+def test_superusers_manage_everyone_and_nobody_manages_no_role(superuser, make_user):
+    fallen = User.objects.create_superuser("fallen", "f@example.com", "pw", is_active=False)
+    assert superuser.can_manage_user(fallen)
+    assert fallen.standing_level == 101
+    assert not fallen.can_manage_user(make_user())
+    assert not make_user(90).can_manage_role(None)
+    user = make_user(30)
+    assert user.standing_level == 30
+    user.clear_rbac_cache()
+    assert not hasattr(user, "_rbac_access_cache")
+    assert RoleBackend().get_user(user.pk) is None

@@ -148,3 +148,28 @@ def test_bulk_paths_refuse_with_the_package_error(manager_role, staff_role, make
         UserRole.objects.bulk_create([UserRole(user=user, role=staff_role)])
     assert UserRole.objects.filter(user=user).count() == 2
     assert UserRole.objects.filter(is_primary=True).count() == 0
+
+
+def test_bulk_paths_that_keep_the_invariants_go_through(manager_role, staff_role, make_user):
+    from django.db.models import F
+
+    assert Role.objects.filter(pk=staff_role.pk).update(hierarchy_level=30) == 1
+    staff_role.refresh_from_db()
+    assert staff_role.hierarchy_level == 30
+    staff_role.description = "Desk staff"
+    assert Role.objects.bulk_update([staff_role], ["description"]) == 1
+    # An expression is the database's to check: the range constraint refuses it.
+    with pytest.raises(BulkWriteError, match="hierarchy_level"):
+        Role.objects.filter(pk=staff_role.pk).update(hierarchy_level=F("hierarchy_level") + 200)
+    staff_role.refresh_from_db()
+    assert staff_role.hierarchy_level == 30
+
+
+def test_restoring_a_role_whose_slug_was_taken_is_refused(staff_role):
+    staff_role.delete()
+    Role.objects.create(name="New staff", slug="staff", hierarchy_level=20)
+    with pytest.raises(BulkWriteError, match="deleted_at"):
+        Role.deleted_objects.filter(pk=staff_role.pk).restore()
+    assert Role.deleted_objects.filter(pk=staff_role.pk).exists()
+    Role.objects.filter(slug="staff").delete()
+    assert Role.deleted_objects.filter(pk=staff_role.pk).restore() == 1

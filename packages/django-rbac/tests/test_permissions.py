@@ -35,3 +35,24 @@ def test_post_migrate_creates_them(settings):
     settings.RBAC_MODULES = {"lab": ["order"]}
     call_command("migrate", "django_rbac", verbosity=0)
     assert "lab.order" in _codenames()
+
+
+def test_sync_does_nothing_where_the_router_keeps_permissions_out(settings):
+    class NoAuth:
+        def allow_migrate(self, db, app_label, **hints):
+            return app_label != "auth"
+
+    settings.DATABASE_ROUTERS = [NoAuth()]
+    settings.RBAC_MODULES = {"lab": ["order"]}
+    assert sync_module_permissions() == []
+    assert "lab.order" not in _codenames()
+
+
+def test_post_migrate_receiver_skips_a_state_without_our_tables():
+    from django.apps.registry import Apps
+
+    from django_rbac.permissions import create_module_permissions
+
+    before = _codenames()
+    assert create_module_permissions(apps=Apps(installed_apps=[])) is None
+    assert _codenames() == before

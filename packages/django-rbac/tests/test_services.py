@@ -200,3 +200,15 @@ def test_assign_role_query_count_does_not_grow_with_the_users_roles(make_user, s
         return len(queries)
 
     assert assign_to_user_holding(1) == assign_to_user_holding(6)
+
+
+def test_assign_and_revoke_take_a_fixed_number_of_queries(
+    make_user, staff_role, django_assert_num_queries
+):
+    manager, clerk = make_user(60), make_user()
+    # Savepoint, lock both users, lock the role, both users' levels, the open assignment, the
+    # write, release.
+    with django_assert_num_queries(8):
+        assign_role(clerk, staff_role, manager)
+    with django_assert_num_queries(8):
+        revoke_role(clerk, staff_role, manager)

@@ -43,7 +43,6 @@ def test_hierarchy_mixin_refuses_when_there_is_no_target(client, make_user):
     ("url", "message"),
     [
         ("/forgot-module/", "permission_module=None"),
-        ("/undeclared-module/", "not declared in RBAC_MODULES"),
         ("/forgot-level/", "needs a hierarchy level"),
         ("/forgot-target/", "does not implement get_managed_user"),
     ],
@@ -78,3 +77,32 @@ def test_async_views_are_guarded_too(make_user, superuser, staff_role, grant):
     assert get("/async/practice/").content == b"ok"
     client.force_login(make_user(60))
     assert get("/async/manager-cbv/").content == b"ok"
+
+
+def test_undeclared_module_view_answers_from_the_roles(client, superuser, make_user):
+    client.force_login(make_user(90))
+    assert client.get("/undeclared-module/").status_code == 403
+    client.force_login(superuser)
+    assert client.get("/undeclared-module/").status_code == 200
+
+
+def test_undeclared_module_view_fails_closed_in_strict_mode(client, superuser, settings):
+    settings.RBAC_STRICT_MODULES = True
+    client.force_login(superuser)
+    with pytest.raises(ImproperlyConfigured, match="not declared in RBAC_MODULES"):
+        client.get("/undeclared-module/")
+
+
+def test_module_mixin_with_malformed_names_is_improperly_configured(rf, superuser):
+    from tests.testapp.views import PracticeEdit
+
+    request = rf.get("/")
+    request.user = superuser
+    view = type("Empty", (PracticeEdit,), {"permission_module": ""}).as_view()
+    with pytest.raises(ImproperlyConfigured, match="expected a non-empty string"):
+        view(request)
+
+
+def test_level_mixin_lets_an_active_superuser_through(client, superuser):
+    client.force_login(superuser)
+    assert client.get("/manager-cbv/").status_code == 200

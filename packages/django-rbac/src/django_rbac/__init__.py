@@ -6,7 +6,20 @@ Everything is re-exported lazily so that importing the package never touches the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the lazy names below, visible to type checkers
+    from django_rbac.decorators import require_permission, requires_hierarchy_level
+    from django_rbac.exceptions import RBACError
+    from django_rbac.mixins import RBACUserMixin
+    from django_rbac.models import Role, UserRole
+    from django_rbac.permissions import sync_module_permissions
+    from django_rbac.services import assign_role, revoke_role
+    from django_rbac.views import (
+        HierarchyLevelMixin,
+        HierarchyPermissionMixin,
+        ModulePermissionMixin,
+    )
 
 __version__ = "0.1.0"
 
@@ -25,7 +38,20 @@ _LAZY = {
     "RBACError": "django_rbac.exceptions",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "HierarchyLevelMixin",
+    "HierarchyPermissionMixin",
+    "ModulePermissionMixin",
+    "RBACError",
+    "RBACUserMixin",
+    "Role",
+    "UserRole",
+    "assign_role",
+    "require_permission",
+    "requires_hierarchy_level",
+    "revoke_role",
+    "sync_module_permissions",
+]
 
 
 def __getattr__(name: str) -> Any:

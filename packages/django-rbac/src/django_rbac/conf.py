@@ -21,6 +21,9 @@ def is_valid_level(level: Any) -> bool:
 DEFAULTS: dict[str, Any] = {
     # Module permissions: {"module": ["action", ...]}; created as Django permissions on migrate.
     "RBAC_MODULES": {},
+    # True: asking about a (module, action) that RBAC_MODULES does not declare is an error
+    # (UnknownModulePermissionError; ImproperlyConfigured in a guard) instead of an answer.
+    "RBAC_STRICT_MODULES": False,
 }
 
 

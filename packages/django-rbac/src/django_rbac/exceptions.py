@@ -9,6 +9,17 @@ class RBACError(Exception):
     """Base class of every error raised by django-rbac."""
 
 
+class InvalidArgumentError(RBACError, TypeError, ValueError):
+    """A value handed to django-rbac is not what the call takes (``None``, the wrong type, an
+    unsaved object, a naive datetime, a string that is too long...)."""
+
+    def __init__(self, argument: str, value: Any, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{argument}={value!r} is not valid; expected {expected}")
+
+
 class EscalationError(RBACError, PermissionError):
     """Someone tried to act on a role or a user at or above their own level."""
 

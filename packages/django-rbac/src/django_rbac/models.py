@@ -4,93 +4,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from django_basemodels.models import BaseModel
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
+from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
+from django_rbac.exceptions import InvalidArgumentError, InvalidAssignmentPeriodError
+from django_rbac.query import (
+    AllRolesManager,
+    AllUserRolesManager,
+    DeletedRolesManager,
+    DeletedUserRolesManager,
+    RoleManager,
+    RoleQuerySet,
+    UserRoleManager,
+    UserRoleQuerySet,
 )
-from django_rbac.conf import MAX_LEVEL, MIN_LEVEL, is_valid_level
-from django_rbac.exceptions import (
-    BulkWriteError,
-    InvalidAssignmentPeriodError,
-    InvalidHierarchyLevelError,
-)
+from django_rbac.validation import check_assignment_values, check_role_values
 
+__all__ = ["Role", "RoleQuerySet", "UserRole", "UserRoleQuerySet"]
 
-def _check_level(level: Any) -> None:
-    if not is_valid_level(level):
-        raise InvalidHierarchyLevelError(level, MIN_LEVEL, MAX_LEVEL)
-
-
-class GuardedQuerySet(SoftDeleteQuerySet):
-    """Bulk writes that a database constraint refuses become ``BulkWriteError``."""
-
-    def update(self, **kwargs: Any) -> int:
-        return self._refusing(list(kwargs), super().update, **kwargs)
-
-    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        for obj in objs:
-            obj.check_invariants()
-        return self._refusing(list(fields), super().bulk_update, objs, fields, *args, **kwargs)
-
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        for obj in objs:
-            obj.check_invariants()
-        return self._refusing([], super().bulk_create, objs, *args, **kwargs)
-
-    def restore(self) -> int:
-        return self._refusing(["deleted_at"], super().restore)
-
-    def _refusing(self, fields: list[str], write, *args: Any, **kwargs: Any):
-        try:
-            with transaction.atomic(using=self.db):
-                return write(*args, **kwargs)
-        except IntegrityError as error:
-            raise BulkWriteError(self.model, fields, error) from error
-
-
-class RoleQuerySet(GuardedQuerySet):
-    def update(self, **kwargs: Any) -> int:
-        if "hierarchy_level" in kwargs and not hasattr(
-            kwargs["hierarchy_level"], "resolve_expression"
-        ):
-            _check_level(kwargs["hierarchy_level"])
-        fixed = sorted({"group", "group_id", "slug"}.intersection(kwargs))
-        if fixed:
-            # The group belongs to its role and is named after the slug: save() keeps them
-            # together, a bulk UPDATE cannot.
-            raise BulkWriteError(self.model, fixed, "change the slug with save(); the group never")
-        return super().update(**kwargs)
-
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        """Creates each role's group too (one INSERT for all the groups)."""
-        objs = list(objs)
-        for obj in objs:
-            obj.check_invariants()
-        with transaction.atomic(using=self.db):
-            missing = [obj for obj in objs if obj.group_id is None]
-            groups = Group.objects.using(self.db).bulk_create(
-                [Group(name=obj._group_name()) for obj in missing]
-            )
-            for obj, group in zip(missing, groups, strict=True):
-                obj.group = group
-            return super().bulk_create(objs, *args, **kwargs)
-
-
-class RoleManager(SoftDeleteManager.from_queryset(RoleQuerySet)):
-    """Default manager: hides soft-deleted roles."""
+ROLE_FIELDS = ("name", "slug", "description", "hierarchy_level", "is_active")
+ASSIGNMENT_FIELDS = ("valid_from", "valid_to", "revoked_at", "is_primary")
 
 
 class Role(BaseModel):
@@ -115,9 +55,9 @@ class Role(BaseModel):
         Group, on_delete=models.PROTECT, related_name="rbac_roles", editable=False
     )
 
-    objects = RoleManager()
-    all_objects = AllObjectsManager.from_queryset(RoleQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(RoleQuerySet)()
+    objects: ClassVar[RoleManager] = RoleManager()
+    all_objects: ClassVar[AllRolesManager] = AllRolesManager()
+    deleted_objects: ClassVar[DeletedRolesManager] = DeletedRolesManager()
 
     class Meta:
         ordering = ["-hierarchy_level", "name"]
@@ -146,13 +86,13 @@ class Role(BaseModel):
         return self.is_active and self.deleted_at is None
 
     def check_invariants(self) -> None:
-        _check_level(self.hierarchy_level)
+        check_role_values({field: getattr(self, field) for field in ROLE_FIELDS})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_invariants()
         with transaction.atomic():
-            if self.group_id is None:
-                # The group is created with the role, in the same transaction.
+            if not self.group_id:
+                # No group yet: it is created with the role, in the same transaction.
                 self.group = Group.objects.create(name=self._group_name())
             elif self.group.name != self._group_name():
                 Group.objects.filter(pk=self.group_id).update(name=self._group_name())
@@ -162,32 +102,14 @@ class Role(BaseModel):
         # The key's random tail keeps names unique when a deleted role's slug is reused.
         return f"role:{self.slug}:{self.pk.hex[-8:]}"
 
-    def hard_delete(self, using: str | None = None, keep_parents: bool = False):
+    def hard_delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         with transaction.atomic():
             group_id = self.group_id
             result = super().hard_delete(using=using, keep_parents=keep_parents)
             Group.objects.filter(pk=group_id).delete()
         return result
-
-
-class UserRoleQuerySet(GuardedQuerySet):
-    def open(self) -> UserRoleQuerySet:
-        """Assignments not revoked (current, future or expired-but-not-closed)."""
-        return self.filter(revoked_at__isnull=True)
-
-    def current(self, at: datetime | None = None) -> UserRoleQuerySet:
-        """Assignments in force at ``at`` (now by default) of an active, non-deleted role."""
-        at = at or timezone.now()
-        return self.open().filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=at),
-            valid_from__lte=at,
-            role__is_active=True,
-            role__deleted_at__isnull=True,
-        )
-
-
-class UserRoleManager(SoftDeleteManager.from_queryset(UserRoleQuerySet)):
-    """Default manager: hides soft-deleted assignments."""
 
 
 class UserRole(BaseModel):
@@ -223,9 +145,9 @@ class UserRole(BaseModel):
         editable=False,
     )
 
-    objects = UserRoleManager()
-    all_objects = AllObjectsManager.from_queryset(UserRoleQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(UserRoleQuerySet)()
+    objects: ClassVar[UserRoleManager] = UserRoleManager()
+    all_objects: ClassVar[AllUserRolesManager] = AllUserRolesManager()
+    deleted_objects: ClassVar[DeletedUserRolesManager] = DeletedUserRolesManager()
 
     class Meta:
         ordering = ["-valid_from"]
@@ -263,6 +185,10 @@ class UserRole(BaseModel):
         )
 
     def check_invariants(self) -> None:
+        for field in ("user", "role"):
+            if getattr(self, f"{field}_id") is None:
+                raise InvalidArgumentError(field, None, f"a saved {field} for the assignment")
+        check_assignment_values({field: getattr(self, field) for field in ASSIGNMENT_FIELDS})
         if self.valid_to is not None and self.valid_to <= self.valid_from:
             raise InvalidAssignmentPeriodError(self.valid_from, self.valid_to)
 

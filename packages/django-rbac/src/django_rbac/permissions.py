@@ -10,15 +10,18 @@ removing a line never strips groups silently.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS, router
 
 from django_rbac import conf
 from django_rbac.access import module_codename
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Permission
 
-def sync_module_permissions(using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+
+def sync_module_permissions(using: str = DEFAULT_DB_ALIAS) -> list[Permission]:
     """Create the missing permissions of ``RBAC_MODULES``; returns the created rows."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
@@ -45,10 +48,13 @@ def sync_module_permissions(using: str = DEFAULT_DB_ALIAS) -> list[Any]:
         for codename, name in wanted.items()
         if codename not in existing
     ]
-    return Permission.objects.using(using).bulk_create(missing)
+    created: list[Permission] = Permission.objects.using(using).bulk_create(missing)
+    return created
 
 
-def create_module_permissions(app_config: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any):
+def create_module_permissions(
+    app_config: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
+) -> None:
     """``post_migrate`` receiver (connected for this app only)."""
     apps = kwargs.get("apps")
     if apps is not None:
