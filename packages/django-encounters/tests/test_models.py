@@ -14,6 +14,7 @@ from django_encounters import (
     EncounterError,
     EncounterTransition,
     create_encounter,
+    transition,
 )
 
 pytestmark = pytest.mark.django_db
@@ -172,35 +173,35 @@ def test_encounter_str_representation(encounter):
 
 
 # -- EncounterTransition ------------------------------------------------------------------------
+# Transition rows are written by transition() (and at creation) only, so these tests make them
+# that way; tests/test_attacks.py shows a row made by hand is refused.
 
 
 def test_transition_creation(encounter, user):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in", transitioned_by=user
-    )
+    record = transition(encounter, "checked_in", transitioned_by=user)
     stored = EncounterTransition.objects.get(pk=record.pk)
-    assert (stored.from_state, stored.to_state) == ("scheduled", "checked_in")
+    assert (stored.encounter, stored.from_state, stored.to_state) == (
+        encounter,
+        "scheduled",
+        "checked_in",
+    )
     assert stored.transitioned_by == user
 
 
 def test_transition_has_uuid_pk(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
     assert isinstance(record.pk, uuid.UUID)
+    assert isinstance(EncounterTransition.objects.get(pk=record.pk).pk, uuid.UUID)
 
 
 def test_transition_encounter_fk(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
+    assert EncounterTransition.objects.get(pk=record.pk).encounter_id == encounter.pk
     assert record in encounter.transitions.all()
 
 
 def test_transition_immutable(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
     record.to_state = "completed"
     with pytest.raises(EncounterError, match="immutable"):
         record.save()
@@ -209,51 +210,44 @@ def test_transition_immutable(encounter):
 
 def test_transition_transitioned_at_auto(encounter):
     before = timezone.now()
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
-    assert before <= record.transitioned_at <= timezone.now()
+    record = transition(encounter, "checked_in")
+    stored = EncounterTransition.objects.get(pk=record.pk)
+    assert before <= stored.transitioned_at <= timezone.now()
 
 
 def test_transition_effective_at_default(encounter):
     before = timezone.now()
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
+    record = transition(encounter, "checked_in")
+    stored = EncounterTransition.objects.get(pk=record.pk)
+    assert before <= stored.effective_at <= timezone.now()
+
+
+def test_transition_effective_at_custom(definition, patient):
+    encounter = create_encounter(
+        definition, patient, effective_at=timezone.now() - timedelta(days=3)
     )
-    assert before <= record.effective_at <= timezone.now()
-
-
-def test_transition_effective_at_custom(encounter):
     past = timezone.now() - timedelta(days=2)
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in", effective_at=past
-    )
-    assert EncounterTransition.objects.get(pk=record.pk).effective_at == past
+    record = transition(encounter, "checked_in", effective_at=past)
+    stored = EncounterTransition.objects.get(pk=record.pk)
+    assert stored.effective_at == past
+    assert stored.transitioned_at > past  # recorded now, effective two days ago
 
 
 def test_transition_ordering(encounter):
-    first = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
-    second = EncounterTransition.objects.create(
-        encounter=encounter, from_state="checked_in", to_state="in_progress"
-    )
+    first = transition(encounter, "checked_in")
+    second = transition(encounter, "in_progress")
     rows = list(EncounterTransition.objects.filter(encounter=encounter))
     assert rows.index(second) < rows.index(first)
     assert rows[-1].from_state == ""  # the creation record is the oldest
 
 
 def test_transition_reason_optional(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
-    assert record.reason == ""
+    record = transition(encounter, "checked_in")
+    assert EncounterTransition.objects.get(pk=record.pk).reason == ""
 
 
 def test_transition_str_representation(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
     assert str(record) == "scheduled → checked_in"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.core import checks
 
@@ -32,5 +34,20 @@ def check_mermaid_url(app_configs=None, **kwargs):
             "expected None or a URL (https://..., /static/...).",
             hint="Set it to the URL of mermaid.min.js, or to None to show diagrams as text.",
             id="encounters.E002",
+        )
+    ]
+
+
+@checks.register()
+def check_clock_skew_tolerance(app_configs=None, **kwargs):
+    tolerance = conf.get("ENCOUNTERS_CLOCK_SKEW_TOLERANCE")
+    if isinstance(tolerance, timedelta) and tolerance >= timedelta(0):
+        return []
+    return [
+        checks.Error(
+            f"ENCOUNTERS_CLOCK_SKEW_TOLERANCE is {tolerance!r}; "
+            "expected a timedelta of zero or more.",
+            hint="Set it to e.g. timedelta(minutes=5): how far in the future effective_at may lie.",
+            id="encounters.E003",
         )
     ]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Q
 
 from django_basemodels.models import BaseModel
+from django_encounters import arguments
+from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
 from django_encounters.exceptions import (
     DefinitionInUseError,
+    DuplicateDefinitionError,
+    EncounterError,
     InvalidDefinitionError,
     ValidatorConfigurationError,
 )
@@ -44,6 +50,8 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         verbose_name = "encounter definition"
         verbose_name_plural = "encounter definitions"
         ordering = ["name"]
+        # _base_manager too refuses graph changes that skip save()'s validation.
+        base_manager_name = "all_objects"
         constraints = [
             # Soft-deleted definitions free their name and code for reuse.
             models.UniqueConstraint(
@@ -58,8 +66,42 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             ),
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The roadmap's spellings (key, terminal_states, validator_paths) are accepted too.
+        kwargs = canonical_kwargs("EncounterDefinition()", DEFINITION_ALIASES, kwargs)
+        super().__init__(*args, **kwargs)
+
     def __str__(self) -> str:
         return self.name
+
+    # The roadmap's names for three fields, readable and writable on an instance.
+
+    @property
+    def key(self) -> str:
+        """The roadmap's name for ``code``."""
+        return self.code
+
+    @key.setter
+    def key(self, value: str) -> None:
+        self.code = value
+
+    @property
+    def terminal_states(self) -> list[str]:
+        """The roadmap's name for ``final_states``."""
+        return self.final_states  # type: ignore[no-any-return]
+
+    @terminal_states.setter
+    def terminal_states(self, value: list[str]) -> None:
+        self.final_states = value
+
+    @property
+    def validator_paths(self) -> list[Any]:
+        """The roadmap's name for ``validators``."""
+        return self.validators  # type: ignore[no-any-return]
+
+    @validator_paths.setter
+    def validator_paths(self, value: list[Any]) -> None:
+        self.validators = value
 
     # -- the state machine ---------------------------------------------------------------------
 
@@ -87,13 +129,28 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
 
     def problems(self) -> list[str]:
         """Every fault of the graph and of the validator list; empty when the definition is fine."""
-        found = graph_problems(self.states, self.initial_state, self.final_states, self.transitions)
+        found = self.field_problems()
+        found += graph_problems(
+            self.states, self.initial_state, self.final_states, self.transitions
+        )
         entries = self.validators if isinstance(self.validators, list) else [self.validators]
         for entry in entries:
             try:
                 load_validators([entry])
             except ValidatorConfigurationError as error:
                 found.append(str(error))
+        return found
+
+    def field_problems(self) -> list[str]:
+        """Faults of the plain fields: text that is not text or does not fit, a non-dict
+        ``metadata``, an empty ``code``."""
+        found = []
+        if self.code == "":
+            found.append("code '' is empty; expected a short unique code such as 'VISIT'")
+        try:
+            arguments.field_values(self, ["name", "code", "description", "metadata"])
+        except EncounterError as error:
+            found.append(str(error))
         return found
 
     def states_in_use(self, removed: set, using: str | None = None) -> dict[str, int]:
@@ -139,17 +196,34 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         key-share lock on PostgreSQL, so a transition into a state being removed either finishes
         before this check (and is counted) or starts after it (and sees the new states).
         """
+        if self.name == "" and isinstance(self.code, str):
+            self.name = self.code  # the roadmap's example names a definition by its key only
         problems = self.problems()
         if problems:
             raise InvalidDefinitionError(self, problems)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            in_use = self.removed_states_in_use(using, lock=True)
-            if in_use:
-                raise DefinitionInUseError(self, in_use)
-            super().save(*args, **kwargs)
+        try:
+            with transaction.atomic(using=using):
+                in_use = self.removed_states_in_use(using, lock=True)
+                if in_use:
+                    raise DefinitionInUseError(self, in_use)
+                super().save(*args, **kwargs)
+        except IntegrityError as error:
+            duplicate = self.duplicate_error(using)
+            if duplicate is None:
+                raise
+            raise duplicate from error
 
     save.alters_data = True
+
+    def duplicate_error(self, using: str) -> DuplicateDefinitionError | None:
+        """After an IntegrityError: the live definition whose name or code this one repeats."""
+        others = type(self).objects.using(using).exclude(pk=self.pk)
+        for field in ("code", "name"):
+            value = getattr(self, field)
+            if others.filter(**{field: value}).exists():
+                return DuplicateDefinitionError(field, value)
+        return None
 
     @classmethod
     def locked_for_read(cls, pk, using: str = "default") -> EncounterDefinition | None:

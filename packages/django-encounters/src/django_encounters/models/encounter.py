@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 
 from django_basemodels.models import BaseModel
+from django_encounters import arguments
 from django_encounters.exceptions import (
     ImmutableHistoryError,
+    InvalidArgumentError,
     InvalidTransitionError,
     StateChangeError,
 )
@@ -21,7 +25,21 @@ from django_encounters.models.query import (
     soft_delete_managers,
 )
 
+if TYPE_CHECKING:
+    from django_encounters.models.transition import EncounterTransition
+
 _MISSING = object()
+# Checked on every save: text fits its column, datetimes are aware, metadata is a dict.
+CHECKED_FIELDS = (
+    "state",
+    "state_since",
+    "scheduled_at",
+    "started_at",
+    "ended_at",
+    "notes",
+    "metadata",
+    "created_at",
+)
 
 
 class Encounter(BaseModel):  # BaseModel already includes UUIDModel
@@ -68,6 +86,16 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
     notes = models.TextField(blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
 
+    # Not a foreign key: the encounter row is written before its transition row (see
+    # transition()), and on PostgreSQL a trigger accepts a transition row only when its encounter
+    # already names it here, so a hand-made row is refused by the database too.
+    latest_transition_id = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The transition that entered the current state (set by the package only)",
+    )
+
     objects, all_objects, deleted_objects = soft_delete_managers(EncounterQuerySet)
 
     class Meta:
@@ -81,6 +109,18 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             models.Index(fields=["scheduled_at"]),
             models.Index(fields=["definition", "state"]),
         ]
+        # _base_manager too refuses state changes that skip transition().
+        base_manager_name = "all_objects"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except ValueError as error:  # e.g. a Patient given as definition or created_by
+            if isinstance(error, InvalidArgumentError):
+                raise
+            raise InvalidArgumentError(
+                "Encounter()", kwargs, "instances of the related models", str(error)
+            ) from error
 
     def __str__(self) -> str:
         return f"{self.definition.name} - {self.state}"
@@ -120,8 +160,9 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             with transaction.atomic(using=using):
                 self.refresh_definition(using)
                 self.prepare_for_insert()
+                record = self.creation_record()
                 super().save(*args, **kwargs)
-                self.creation_record().save(using=using)
+                record.save(using=using, force_insert=True)
             self.after_insert(using)
             return
         for name, loaded in getattr(self, "_loaded", {}).items():
@@ -129,6 +170,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             if _MISSING not in (loaded, current) and current != loaded:
                 raise StateChangeError(self, name.removesuffix("_id"))
         update_fields = kwargs.get("update_fields")
+        arguments.field_values(self, update_fields or CHECKED_FIELDS)
         if update_fields is None:
             deferred = self.get_deferred_fields()  # as Django does: never write unloaded fields
             kwargs["update_fields"] = [
@@ -156,9 +198,21 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             self.definition = EncounterDefinition.locked_for_read(self.definition_id, using)
 
     def prepare_for_insert(self) -> None:
-        """Fill the initial state and check it; shared by ``save()`` and ``bulk_create()``."""
-        if self.subject_id is not None:
-            self.subject_id = str(self.subject_id)
+        """Check the new encounter, fill its initial state and check that; shared by ``save()``
+        and ``bulk_create()``."""
+        from django_encounters.models.definition import EncounterDefinition
+
+        if self.definition_id is None:
+            raise InvalidArgumentError("Encounter.definition", None, "a saved EncounterDefinition")
+        arguments.saved_instance("Encounter.definition", self.definition, EncounterDefinition)
+        subject = self.cached_subject()
+        if subject is not None:
+            arguments.saved_instance("Encounter.subject", subject)
+        elif self.subject_content_type_id is None or self.subject_id in (None, ""):
+            raise InvalidArgumentError("Encounter.subject", None, "a saved model instance")
+        arguments.related_saved(self, ("created_by", "assigned_to"))
+        self.subject_id = str(self.subject_id)
+        arguments.field_values(self, CHECKED_FIELDS)
         definition = self.definition
         if not self.state:
             self.state = definition.initial_state
@@ -171,18 +225,31 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             )
         if self.state_since is None:
             self.state_since = self.created_at
+        arguments.not_in_future("Encounter.state_since", self.state_since)
 
-    def creation_record(self):
-        """The transition that records the creation: from '' to the state created in."""
-        from django_encounters.models.transition import EncounterTransition
+    def cached_subject(self) -> models.Model | None:
+        """The subject object assigned to this instance, if one was (without a query)."""
+        field = self._meta.get_field("subject")
+        if field.is_cached(self):  # type: ignore[union-attr]
+            return field.get_cached_value(self)  # type: ignore[union-attr, no-any-return]
+        return None
 
-        return EncounterTransition(
+    def creation_record(self) -> EncounterTransition:
+        """The transition that records the creation: from '' to the state created in.
+
+        The encounter names it as its latest transition before either row is written.
+        """
+        from django_encounters.models.transition import package_record
+
+        record = package_record(
             encounter=self,
             from_state="",
             to_state=self.state,
             transitioned_by=self.created_by,
             effective_at=self.state_since,
         )
+        self.latest_transition_id = record.pk
+        return record
 
     def after_insert(self, using: str) -> None:
         from django_encounters.signals import encounter_created, send_after_commit
