@@ -167,6 +167,10 @@ def test_state_at_is_served_by_the_encounter_effective_at_index(timeline):
     )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # With a handful of rows the foreign key's own index plus a sort costs the same, and
+        # which one the planner picks then depends on the statistics of earlier tests; without
+        # sorting only an index that also serves the order qualifies.
+        cursor.execute("SET LOCAL enable_sort = off")
         plan = query.explain()
     assert "encounters_state_at_idx" in plan
 

@@ -7,10 +7,12 @@ instead of deep inside Django (``AttributeError``, a naive-datetime warning) or 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -53,10 +55,17 @@ def flag(name: str, value: Any) -> None:
 
 
 def json_object(name: str, value: Any, *, optional: bool = True) -> None:
+    """A dict that JSON can hold: no NaN or infinity, which PostgreSQL's jsonb refuses."""
     if value is None and optional:
         return
     if not isinstance(value, dict):
         raise InvalidArgumentError(name, value, "a dict (a JSON object)")
+    try:
+        json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidArgumentError(
+            name, value, f"JSON-able values, finite numbers only ({error})"
+        ) from error
 
 
 def field_values(instance: models.Model, names: Iterable[str]) -> None:

@@ -264,8 +264,11 @@ def _json_metadata(context: dict[str, Any] | None) -> dict[str, Any]:
     if not isinstance(context, dict):
         raise EncounterError(f"context {context!r} is not a dict; expected a JSON object")
     try:
-        return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+        copied: dict[str, Any] = json.loads(
+            json.dumps(context, cls=DjangoJSONEncoder, allow_nan=False)
+        )
     except (TypeError, ValueError) as error:
         raise EncounterError(
             f"context {context!r} cannot be stored as JSON ({error}); expected JSON-able values"
         ) from error
+    return copied

@@ -133,8 +133,10 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         found += graph_problems(
             self.states, self.initial_state, self.final_states, self.transitions
         )
-        entries = self.validators if isinstance(self.validators, list) else [self.validators]
-        for entry in entries:
+        if not isinstance(self.validators, list):
+            found.append(f"validators must be a list of entries, got {self.validators!r}")
+            return found
+        for entry in self.validators:
             try:
                 load_validators([entry])
             except ValidatorConfigurationError as error:
