@@ -32,7 +32,9 @@ TRANSITION_ALIASES = {"by_user": "transitioned_by"}
 _M = TypeVar("_M", bound=models.Model)
 
 
-def canonical_kwargs(where: str, aliases: Mapping[str, str], kwargs: dict[str, Any]) -> dict:
+def canonical_kwargs(
+    where: str, aliases: Mapping[str, str], kwargs: dict[str, Any]
+) -> dict[str, Any]:
     """``kwargs`` with every alias replaced by its canonical name (lookups such as ``key__in``
     included); both spellings of one name raise ``AliasConflictError``."""
     result: dict[str, Any] = {}
@@ -82,8 +84,10 @@ class AliasQuerySet(models.QuerySet[_M]):
 
     def filter(self, *args: Any, **kwargs: Any) -> Self:
         args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
-        return super().filter(*args, **self.canonical("filter", kwargs))
+        filtered: Self = super().filter(*args, **self.canonical("filter", kwargs))
+        return filtered
 
     def exclude(self, *args: Any, **kwargs: Any) -> Self:
         args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
-        return super().exclude(*args, **self.canonical("exclude", kwargs))
+        excluded: Self = super().exclude(*args, **self.canonical("exclude", kwargs))
+        return excluded

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.core import checks
 
 from django_encounters import conf
 
 
 @checks.register()
-def check_contenttypes_installed(app_configs=None, **kwargs):
+def check_contenttypes_installed(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     if apps.is_installed("django.contrib.contenttypes"):
         return []
     return [
@@ -24,7 +30,11 @@ def check_contenttypes_installed(app_configs=None, **kwargs):
 
 
 @checks.register()
-def check_mermaid_url(app_configs=None, **kwargs):
+def check_mermaid_url(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     url = conf.get("ENCOUNTERS_MERMAID_JS_URL")
     if url is None or (isinstance(url, str) and url.startswith(("https://", "http://", "/"))):
         return []
@@ -39,7 +49,11 @@ def check_mermaid_url(app_configs=None, **kwargs):
 
 
 @checks.register()
-def check_clock_skew_tolerance(app_configs=None, **kwargs):
+def check_clock_skew_tolerance(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     tolerance = conf.get("ENCOUNTERS_CLOCK_SKEW_TOLERANCE")
     if isinstance(tolerance, timedelta) and tolerance >= timedelta(0):
         return []

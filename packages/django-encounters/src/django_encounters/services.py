@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -49,12 +49,12 @@ def create_encounter(
     future beyond ``ENCOUNTERS_CLOCK_SKEW_TOLERANCE``.
     """
     if isinstance(definition, str):
-        code = definition
-        found = EncounterDefinition.objects.filter(code=code).first()
+        found = EncounterDefinition.objects.filter(code=definition).first()
         if found is None:
-            raise DefinitionNotFoundError(code)
+            raise DefinitionNotFoundError(definition)
         definition = found
     arguments.saved_instance("definition", definition, EncounterDefinition)
+    assert isinstance(definition, EncounterDefinition)  # checked just above; for type checkers
     arguments.saved_instance("subject", subject)
     arguments.optional_saved_instance("created_by", created_by, get_user_model())
     arguments.optional_saved_instance("assigned_to", assigned_to, get_user_model())
@@ -65,8 +65,9 @@ def create_encounter(
     encounter = Encounter(
         definition=definition,
         subject=subject,
-        created_by=created_by,
-        assigned_to=assigned_to,
+        # Any: the host's user model, which type checkers see as the checker's settings say.
+        created_by=cast(Any, created_by),
+        assigned_to=cast(Any, assigned_to),
         scheduled_at=scheduled_at,
         notes=notes,
         metadata=metadata or {},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connections, models, router, transaction
@@ -19,7 +19,11 @@ from django_encounters.exceptions import (
     ValidatorConfigurationError,
 )
 from django_encounters.graph import graph_problems, mermaid
-from django_encounters.models.query import DefinitionQuerySet, soft_delete_managers
+from django_encounters.models.query import (
+    AllDefinitionsManager,
+    DefinitionManager,
+    DeletedDefinitionsManager,
+)
 from django_encounters.validators import load_validators
 
 
@@ -43,7 +47,9 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
     )
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects, all_objects, deleted_objects = soft_delete_managers(DefinitionQuerySet)
+    objects: ClassVar[DefinitionManager] = DefinitionManager()
+    all_objects: ClassVar[AllDefinitionsManager] = AllDefinitionsManager()
+    deleted_objects: ClassVar[DeletedDefinitionsManager] = DeletedDefinitionsManager()
 
     class Meta:
         app_label = "django_encounters"
@@ -117,7 +123,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         """Check if a transition between two states is allowed."""
         return to_state in self.transitions.get(from_state, [])
 
-    def get_allowed_transitions(self, from_state: str) -> list:
+    def get_allowed_transitions(self, from_state: str) -> list[str]:
         """Get list of states that can be transitioned to from current state."""
         return list(self.transitions.get(from_state, []))
 
@@ -155,7 +161,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             found.append(str(error))
         return found
 
-    def states_in_use(self, removed: set, using: str | None = None) -> dict[str, int]:
+    def states_in_use(self, removed: set[str], using: str | None = None) -> dict[str, int]:
         """How many live encounters are in each of the ``removed`` states."""
         if not removed or self._state.adding:
             return {}
@@ -168,7 +174,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         )
         return {row["state"]: row["count"] for row in rows}
 
-    def removed_states_in_use(self, using: str | None = None, lock: bool = False) -> dict:
+    def removed_states_in_use(self, using: str | None = None, lock: bool = False) -> dict[str, int]:
         """Live encounters in the states this edit drops from the stored row.
 
         ``lock`` takes the stored row FOR UPDATE first (``save()`` does).
@@ -191,7 +197,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         if messages:
             raise DjangoValidationError(messages)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse an invalid graph, and an edit that drops states live encounters are in.
 
         On an edit the stored row is locked first; ``transition()`` reads the definition under a
@@ -216,7 +222,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
                 raise
             raise duplicate from error
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def duplicate_error(self, using: str) -> DuplicateDefinitionError | None:
         """After an IntegrityError: the live definition whose name or code this one repeats."""
@@ -228,14 +234,15 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         return None
 
     @classmethod
-    def locked_for_read(cls, pk, using: str = "default") -> EncounterDefinition | None:
+    def locked_for_read(cls, pk: Any, using: str = "default") -> EncounterDefinition | None:
         """Load a definition, key-share locked on PostgreSQL until the transaction ends.
 
         The lock lets any number of transitions read the definition at once but waits for an
         edit in progress (which holds FOR UPDATE), so no transition works from a stale graph.
         """
         if connections[using].vendor != "postgresql":
-            return cls._base_manager.using(using).filter(pk=pk).first()
+            first: EncounterDefinition | None = cls._base_manager.using(using).filter(pk=pk).first()
+            return first
         table = connections[using].ops.quote_name(cls._meta.db_table)
         found = list(
             cls._base_manager.using(using).raw(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -21,11 +22,14 @@ from django_encounters.models.definition import EncounterDefinition
 from django_encounters.models.query import (
     GUARDED_ENCOUNTER_FIELDS,
     STATE_FIELDS,
-    EncounterQuerySet,
-    soft_delete_managers,
+    AllEncountersManager,
+    DeletedEncountersManager,
+    EncounterManager,
 )
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from django_encounters.models.transition import EncounterTransition
 
 _MISSING = object()
@@ -96,7 +100,9 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         help_text="The transition that entered the current state (set by the package only)",
     )
 
-    objects, all_objects, deleted_objects = soft_delete_managers(EncounterQuerySet)
+    objects: ClassVar[EncounterManager] = EncounterManager()
+    all_objects: ClassVar[AllEncountersManager] = AllEncountersManager()
+    deleted_objects: ClassVar[DeletedEncountersManager] = DeletedEncountersManager()
 
     class Meta:
         app_label = "django_encounters"
@@ -131,20 +137,22 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         return self.definition.is_final_state(self.state)
 
     @property
-    def allowed_transitions(self) -> list:
+    def allowed_transitions(self) -> list[str]:
         """Get list of states that can be transitioned to."""
         return self.definition.get_allowed_transitions(self.state)
 
     # -- saving --------------------------------------------------------------------------------
 
     @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
         # **kwargs: Django 6.1 passes fetch_mode; older versions pass nothing more.
-        instance = super().from_db(db, field_names, values, **kwargs)
+        instance: Self = super().from_db(db, field_names, values, **kwargs)
         instance._remember_loaded()
         return instance
 
-    def refresh_from_db(self, *args, **kwargs) -> None:
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         self._remember_loaded()
 
@@ -153,7 +161,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             name: self.__dict__.get(name, _MISSING) for name in ("state", "definition_id")
         }
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert with a creation record, or update everything but the state fields."""
         if self._state.adding:
             using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -186,7 +194,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                     raise StateChangeError(self, name)
         super().save(*args, **kwargs)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def refresh_definition(self, using: str) -> None:
         """On PostgreSQL, re-read the definition under a key-share lock before checking states.
@@ -195,7 +203,9 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         is refused here) or waits for this insert (and counts it).
         """
         if connections[using].vendor == "postgresql" and self.definition_id is not None:
-            self.definition = EncounterDefinition.locked_for_read(self.definition_id, using)
+            fresh = EncounterDefinition.locked_for_read(self.definition_id, using)
+            if fresh is not None:  # else the insert fails on the foreign key, as it should
+                self.definition = fresh
 
     def prepare_for_insert(self) -> None:
         """Check the new encounter, fill its initial state and check that; shared by ``save()``
@@ -231,7 +241,8 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         """The subject object assigned to this instance, if one was (without a query)."""
         field = self._meta.get_field("subject")
         if field.is_cached(self):  # type: ignore[union-attr]
-            return field.get_cached_value(self)  # type: ignore[union-attr, no-any-return]
+            cached: models.Model | None = field.get_cached_value(self)  # type: ignore[union-attr]
+            return cached
         return None
 
     def creation_record(self) -> EncounterTransition:
@@ -257,11 +268,13 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         self._remember_loaded()
         send_after_commit(encounter_created, using, encounter=self)
 
-    def hard_delete(self, using=None, keep_parents=False):
+    def hard_delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(
             f"Encounter {self.pk} keeps its transition history: hard delete is refused; "
             "use delete() (soft delete) instead",
             self,
         )
 
-    hard_delete.alters_data = True
+    hard_delete.alters_data = True  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ package's error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -35,7 +35,10 @@ STATE_FIELDS = ("state", "state_since", "definition", "latest_transition_id")
 GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
 
-class DefinitionQuerySet(AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet):
+# as_manager() of the two bases disagree; the managers are built below instead.
+class DefinitionQuerySet(  # type: ignore[override]
+    AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet
+):
     """Graph fields change only through ``save()``, which validates them.
 
     Filters and ``update()`` accept the roadmap's ``key``, ``terminal_states`` and
@@ -56,7 +59,7 @@ class DefinitionQuerySet(AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySe
     def bulk_update(
         self,
         objs: Iterable[EncounterDefinition],
-        fields: Sequence[str],
+        fields: Iterable[str],
         batch_size: int | None = None,
     ) -> int:
         fields = [DEFINITION_ALIASES.get(name, name) for name in fields]
@@ -88,8 +91,9 @@ class EncounterQuerySet(SoftDeleteQuerySet):
         return super().update(**kwargs)
 
     def bulk_update(
-        self, objs: Iterable[Encounter], fields: Sequence[str], batch_size: int | None = None
+        self, objs: Iterable[Encounter], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
+        fields = list(fields)
         for name in GUARDED_ENCOUNTER_FIELDS:
             if name in fields:
                 raise StateChangeError(_Unsaved(), name)
@@ -129,10 +133,11 @@ class EncounterQuerySet(SoftDeleteQuerySet):
         """Encounters about ``subject`` (any model, integer or UUID key)."""
         from django.contrib.contenttypes.models import ContentType
 
-        return self.filter(
+        about: EncounterQuerySet = self.filter(
             subject_content_type=ContentType.objects.get_for_model(subject),
             subject_id=str(subject.pk),
         )
+        return about
 
     def subject_pks(self, model: type[models.Model]) -> list[Any]:
         """Primary keys of the ``model`` subjects of these encounters (one query).
@@ -190,7 +195,7 @@ class TransitionQuerySet(AliasQuerySet["EncounterTransition"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError("EncounterTransition rows are append-only: delete() refused")
 
-    delete.queryset_only = True
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 TransitionManager = models.Manager.from_queryset(TransitionQuerySet)
@@ -202,10 +207,47 @@ class _Unsaved:
     pk = "(queryset)"
 
 
-def soft_delete_managers(queryset_class: type[models.QuerySet[Any]]) -> tuple[Any, Any, Any]:
-    """``objects``, ``all_objects`` and ``deleted_objects`` built on a package QuerySet."""
-    return (
-        SoftDeleteManager.from_queryset(queryset_class)(),
-        AllObjectsManager.from_queryset(queryset_class)(),
-        DeletedObjectsManager.from_queryset(queryset_class)(),
-    )
+# The managers: the package's QuerySet methods (models.Manager.from_queryset, which type
+# checkers understand) over basemodels' choice of rows (alive, all or dead).
+
+
+class DefinitionManager(
+    models.Manager.from_queryset(DefinitionQuerySet),  # type: ignore[misc]
+    SoftDeleteManager,
+):
+    """``objects``: live definitions."""
+
+
+class AllDefinitionsManager(
+    models.Manager.from_queryset(DefinitionQuerySet),  # type: ignore[misc]
+    AllObjectsManager,
+):
+    """``all_objects``: every definition, soft-deleted or not."""
+
+
+class DeletedDefinitionsManager(
+    models.Manager.from_queryset(DefinitionQuerySet),  # type: ignore[misc]
+    DeletedObjectsManager,
+):
+    """``deleted_objects``: soft-deleted definitions."""
+
+
+class EncounterManager(
+    models.Manager.from_queryset(EncounterQuerySet),  # type: ignore[misc]
+    SoftDeleteManager,
+):
+    """``objects``: live encounters."""
+
+
+class AllEncountersManager(
+    models.Manager.from_queryset(EncounterQuerySet),  # type: ignore[misc]
+    AllObjectsManager,
+):
+    """``all_objects``: every encounter, soft-deleted or not."""
+
+
+class DeletedEncountersManager(
+    models.Manager.from_queryset(EncounterQuerySet),  # type: ignore[misc]
+    DeletedObjectsManager,
+):
+    """``deleted_objects``: soft-deleted encounters."""

@@ -82,12 +82,12 @@ class EncounterTransition(UUIDModel):
         refuse_hand_made([self])
         super().save(*args, **kwargs)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(f"Transitions are immutable: {self.pk} cannot be deleted", self)
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
 
 def package_record(**fields: Any) -> EncounterTransition:
