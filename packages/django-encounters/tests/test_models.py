@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from django_encounters import (
+    DuplicateDefinitionError,
     Encounter,
     EncounterDefinition,
     EncounterError,
@@ -43,14 +44,20 @@ def test_definition_has_uuid_pk(definition):
 
 def test_definition_unique_name(definition, visit_fields):
     visit_fields["code"] = "OTHER"
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError) as info, transaction.atomic():
         EncounterDefinition.objects.create(**visit_fields)
+    assert isinstance(info.value, DuplicateDefinitionError)
+    assert (info.value.field, info.value.value) == ("name", "Patient Visit")
+    assert EncounterDefinition.objects.count() == 1
 
 
 def test_definition_unique_code(definition, visit_fields):
     visit_fields["name"] = "Another name"
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError) as info, transaction.atomic():
         EncounterDefinition.objects.create(**visit_fields)
+    assert isinstance(info.value, DuplicateDefinitionError)
+    assert (info.value.field, info.value.value) == ("code", "VISIT")
+    assert EncounterDefinition.objects.count() == 1
 
 
 def test_definition_states_json(definition):
@@ -155,7 +162,8 @@ def test_encounter_ordering(definition, patient):
 
 
 def test_encounter_scheduled_at_optional(encounter):
-    assert encounter.scheduled_at is None
+    assert Encounter._meta.get_field("scheduled_at").null
+    assert Encounter.objects.get(pk=encounter.pk).scheduled_at is None
 
 
 def test_encounter_timing_fields_optional(encounter):
