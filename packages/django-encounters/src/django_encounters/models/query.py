@@ -211,43 +211,49 @@ class _Unsaved:
 # checkers understand) over basemodels' choice of rows (alive, all or dead).
 
 
+_DefinitionManagerBase = models.Manager.from_queryset(DefinitionQuerySet)
+
+
 class DefinitionManager(
-    models.Manager.from_queryset(DefinitionQuerySet),  # type: ignore[misc]
+    _DefinitionManagerBase["EncounterDefinition"],
     SoftDeleteManager,
 ):
     """``objects``: live definitions."""
 
 
 class AllDefinitionsManager(
-    models.Manager.from_queryset(DefinitionQuerySet),  # type: ignore[misc]
+    _DefinitionManagerBase["EncounterDefinition"],
     AllObjectsManager,
 ):
     """``all_objects``: every definition, soft-deleted or not."""
 
 
 class DeletedDefinitionsManager(
-    models.Manager.from_queryset(DefinitionQuerySet),  # type: ignore[misc]
+    _DefinitionManagerBase["EncounterDefinition"],
     DeletedObjectsManager,
 ):
     """``deleted_objects``: soft-deleted definitions."""
 
 
+_EncounterManagerBase = models.Manager.from_queryset(EncounterQuerySet)
+
+
 class EncounterManager(
-    models.Manager.from_queryset(EncounterQuerySet),  # type: ignore[misc]
+    _EncounterManagerBase["Encounter"],
     SoftDeleteManager,
 ):
     """``objects``: live encounters."""
 
 
 class AllEncountersManager(
-    models.Manager.from_queryset(EncounterQuerySet),  # type: ignore[misc]
+    _EncounterManagerBase["Encounter"],
     AllObjectsManager,
 ):
     """``all_objects``: every encounter, soft-deleted or not."""
 
 
 class DeletedEncountersManager(
-    models.Manager.from_queryset(EncounterQuerySet),  # type: ignore[misc]
+    _EncounterManagerBase["Encounter"],
     DeletedObjectsManager,
 ):
     """``deleted_objects``: soft-deleted encounters."""
