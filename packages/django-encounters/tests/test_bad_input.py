@@ -159,6 +159,14 @@ CASES = {
     ),
     "definition: duplicate code": lambda s: definition_with(name="Another name"),
     "definition: duplicate name": lambda s: definition_with(code="OTHER"),
+    "definition: duplicate code in bulk_create": lambda s: EncounterDefinition.objects.bulk_create(
+        [EncounterDefinition(**{**VISIT, "name": "Another name"})]
+    ),
+    "definition: one code twice in one bulk_create": lambda s: (
+        EncounterDefinition.objects.bulk_create(
+            [EncounterDefinition(**{**VISIT, "code": "X", "name": name}) for name in ("a", "b")]
+        )
+    ),
     # Encounter through the ORM
     "encounter: definition None": lambda s: encounter_with(s, definition=None),
     "encounter: definition of the wrong type": lambda s: encounter_with(s, definition=s.patient),

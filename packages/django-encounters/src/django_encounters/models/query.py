@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from django_basemodels.query import (
     AllObjectsManager,
@@ -20,6 +20,7 @@ from django_basemodels.query import (
 )
 from django_encounters.aliases import DEFINITION_ALIASES, TRANSITION_ALIASES, AliasQuerySet
 from django_encounters.exceptions import (
+    DuplicateDefinitionError,
     ImmutableHistoryError,
     InvalidDefinitionError,
     StateChangeError,
@@ -78,7 +79,26 @@ class DefinitionQuerySet(  # type: ignore[override]
             problems = definition.problems()
             if problems:
                 raise InvalidDefinitionError(definition, problems)
-        return super().bulk_create(objs, *args, **kwargs)
+        try:
+            with transaction.atomic(using=self.db):
+                created: list[EncounterDefinition] = super().bulk_create(objs, *args, **kwargs)
+        except IntegrityError as error:
+            duplicate = self._duplicate_among(objs)
+            if duplicate is None:
+                raise
+            raise duplicate from error
+        return created
+
+    def _duplicate_among(self, objs: list[EncounterDefinition]) -> DuplicateDefinitionError | None:
+        """After an IntegrityError: a name or code repeated in the batch or already live."""
+        for field in ("code", "name"):
+            values = [getattr(definition, field) for definition in objs]
+            live = self.model.objects.using(self.db).filter(**{f"{field}__in": values})
+            clashes = set(live.values_list(field, flat=True))
+            clashes |= {value for value in values if values.count(value) > 1}
+            if clashes:
+                return DuplicateDefinitionError(field, sorted(clashes)[0])
+        return None
 
 
 class EncounterQuerySet(SoftDeleteQuerySet):
