@@ -210,8 +210,6 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
     def prepare_for_insert(self) -> None:
         """Check the new encounter, fill its initial state and check that; shared by ``save()``
         and ``bulk_create()``."""
-        from django_encounters.models.definition import EncounterDefinition
-
         if self.definition_id is None:
             raise InvalidArgumentError("Encounter.definition", None, "a saved EncounterDefinition")
         arguments.saved_instance("Encounter.definition", self.definition, EncounterDefinition)
