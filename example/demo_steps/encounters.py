@@ -62,7 +62,7 @@ def run(ctx) -> None:
     transition(job, "active", transitioned_by=ctx.user, effective_at=job.started_at)
     transition(job, "review", transitioned_by=ctx.user, reason="parts replaced")
     ctx.say(f"With started_at set it moves on: now '{job.state}'.")
-    for row in get_encounter_history(job):
+    for row in get_encounter_history(job, include_creation=True):
         ctx.say(f"  history: {row.from_state or '(created)'} -> {row.to_state}")
     for minutes in (30, 90):
         past = opened + timedelta(minutes=minutes)

@@ -247,8 +247,7 @@ GIVENS: dict[str, Given] = {
         before={4: encounters_asset},
         results={
             "get_encounter_history(encounter)": lambda history, ns: (
-                [record.to_state for record in history]
-                == ["scheduled", "checked_in", "in_progress"]
+                [record.to_state for record in history] == ["checked_in", "in_progress"]
             ),
             "Encounter.objects.for_subject(asset)": lambda found, ns: (
                 [encounter.subject for encounter in found] == [ns["asset"]]

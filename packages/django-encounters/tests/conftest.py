@@ -47,9 +47,9 @@ def encounter(definition, patient):
 
 @pytest.fixture
 def user(db, django_user_model):
-    return django_user_model.objects.create_user(username="nurse", password="x")
+    return django_user_model.objects.create_user(username="nurse")
 
 
 @pytest.fixture
 def other_user(db, django_user_model):
-    return django_user_model.objects.create_user(username="doctor", password="x")
+    return django_user_model.objects.create_user(username="doctor")

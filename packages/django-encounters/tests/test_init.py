@@ -9,6 +9,7 @@ import django_encounters
 
 
 def test_every_public_name_resolves():
+    assert django_encounters.__all__ == sorted(django_encounters._LAZY)
     for name in django_encounters.__all__:
         assert getattr(django_encounters, name) is not None
     assert django_encounters.__version__ == "0.1.0"

@@ -9,11 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from django_encounters import (
+    DuplicateDefinitionError,
     Encounter,
     EncounterDefinition,
     EncounterError,
     EncounterTransition,
     create_encounter,
+    transition,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +44,20 @@ def test_definition_has_uuid_pk(definition):
 
 def test_definition_unique_name(definition, visit_fields):
     visit_fields["code"] = "OTHER"
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError) as info, transaction.atomic():
         EncounterDefinition.objects.create(**visit_fields)
+    assert isinstance(info.value, DuplicateDefinitionError)
+    assert (info.value.field, info.value.value) == ("name", "Patient Visit")
+    assert EncounterDefinition.objects.count() == 1
 
 
 def test_definition_unique_code(definition, visit_fields):
     visit_fields["name"] = "Another name"
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError) as info, transaction.atomic():
         EncounterDefinition.objects.create(**visit_fields)
+    assert isinstance(info.value, DuplicateDefinitionError)
+    assert (info.value.field, info.value.value) == ("code", "VISIT")
+    assert EncounterDefinition.objects.count() == 1
 
 
 def test_definition_states_json(definition):
@@ -154,7 +162,8 @@ def test_encounter_ordering(definition, patient):
 
 
 def test_encounter_scheduled_at_optional(encounter):
-    assert encounter.scheduled_at is None
+    assert Encounter._meta.get_field("scheduled_at").null
+    assert Encounter.objects.get(pk=encounter.pk).scheduled_at is None
 
 
 def test_encounter_timing_fields_optional(encounter):
@@ -172,35 +181,35 @@ def test_encounter_str_representation(encounter):
 
 
 # -- EncounterTransition ------------------------------------------------------------------------
+# Transition rows are written by transition() (and at creation) only, so these tests make them
+# that way; tests/test_attacks.py shows a row made by hand is refused.
 
 
 def test_transition_creation(encounter, user):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in", transitioned_by=user
-    )
+    record = transition(encounter, "checked_in", transitioned_by=user)
     stored = EncounterTransition.objects.get(pk=record.pk)
-    assert (stored.from_state, stored.to_state) == ("scheduled", "checked_in")
+    assert (stored.encounter, stored.from_state, stored.to_state) == (
+        encounter,
+        "scheduled",
+        "checked_in",
+    )
     assert stored.transitioned_by == user
 
 
 def test_transition_has_uuid_pk(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
     assert isinstance(record.pk, uuid.UUID)
+    assert isinstance(EncounterTransition.objects.get(pk=record.pk).pk, uuid.UUID)
 
 
 def test_transition_encounter_fk(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
+    assert EncounterTransition.objects.get(pk=record.pk).encounter_id == encounter.pk
     assert record in encounter.transitions.all()
 
 
 def test_transition_immutable(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
     record.to_state = "completed"
     with pytest.raises(EncounterError, match="immutable"):
         record.save()
@@ -209,51 +218,44 @@ def test_transition_immutable(encounter):
 
 def test_transition_transitioned_at_auto(encounter):
     before = timezone.now()
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
-    assert before <= record.transitioned_at <= timezone.now()
+    record = transition(encounter, "checked_in")
+    stored = EncounterTransition.objects.get(pk=record.pk)
+    assert before <= stored.transitioned_at <= timezone.now()
 
 
 def test_transition_effective_at_default(encounter):
     before = timezone.now()
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
+    record = transition(encounter, "checked_in")
+    stored = EncounterTransition.objects.get(pk=record.pk)
+    assert before <= stored.effective_at <= timezone.now()
+
+
+def test_transition_effective_at_custom(definition, patient):
+    encounter = create_encounter(
+        definition, patient, effective_at=timezone.now() - timedelta(days=3)
     )
-    assert before <= record.effective_at <= timezone.now()
-
-
-def test_transition_effective_at_custom(encounter):
     past = timezone.now() - timedelta(days=2)
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in", effective_at=past
-    )
-    assert EncounterTransition.objects.get(pk=record.pk).effective_at == past
+    record = transition(encounter, "checked_in", effective_at=past)
+    stored = EncounterTransition.objects.get(pk=record.pk)
+    assert stored.effective_at == past
+    assert stored.transitioned_at > past  # recorded now, effective two days ago
 
 
 def test_transition_ordering(encounter):
-    first = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
-    second = EncounterTransition.objects.create(
-        encounter=encounter, from_state="checked_in", to_state="in_progress"
-    )
+    first = transition(encounter, "checked_in")
+    second = transition(encounter, "in_progress")
     rows = list(EncounterTransition.objects.filter(encounter=encounter))
     assert rows.index(second) < rows.index(first)
     assert rows[-1].from_state == ""  # the creation record is the oldest
 
 
 def test_transition_reason_optional(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
-    assert record.reason == ""
+    record = transition(encounter, "checked_in")
+    assert EncounterTransition.objects.get(pk=record.pk).reason == ""
 
 
 def test_transition_str_representation(encounter):
-    record = EncounterTransition.objects.create(
-        encounter=encounter, from_state="scheduled", to_state="checked_in"
-    )
+    record = transition(encounter, "checked_in")
     assert str(record) == "scheduled → checked_in"
 
 

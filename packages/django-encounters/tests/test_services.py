@@ -142,14 +142,21 @@ def test_transition_skip_validation(definition, encounter):
 
 
 def test_transition_atomic(encounter):
+    """The state is written first, then the log row; when the second write fails, the first is
+    rolled back with it."""
     boom = RuntimeError("database went away")
     with (
-        mock.patch.object(EncounterQuerySet, "_write_state", side_effect=boom),
+        mock.patch.object(EncounterTransition, "save", side_effect=boom) as insert,
         pytest.raises(RuntimeError),
     ):
         transition(encounter, "checked_in")
-    assert encounter.transitions.count() == 1  # the log row was rolled back with the update
-    assert Encounter.objects.get(pk=encounter.pk).state == "scheduled"
+    assert insert.call_count == 1
+    assert encounter.transitions.count() == 1
+    stored = Encounter.objects.get(pk=encounter.pk)
+    assert (stored.state, stored.latest_transition_id) == (
+        "scheduled",
+        encounter.transitions.get().pk,
+    )
 
 
 def test_transition_locks_encounter(encounter):
@@ -219,19 +226,21 @@ def test_transition_validator_error(definition, encounter):
 
 
 def test_history_empty_for_new(encounter):
-    """A new encounter has made no transition yet: its history is only its creation record."""
-    history = get_encounter_history(encounter)
-    assert [(row.from_state, row.to_state) for row in history] == [("", "scheduled")]
-    assert not [row for row in history if row.from_state]
+    """No transitions yet: the history holds moves only (the creation record is kept apart)."""
+    assert get_encounter_history(encounter) == []
+    creation = get_encounter_history(encounter, include_creation=True)
+    assert [(row.from_state, row.to_state) for row in creation] == [("", "scheduled")]
 
 
 def test_history_ordered_by_time(encounter):
     transition(encounter, "checked_in")
     transition(encounter, "in_progress")
+    transition(encounter, "completed")
     history = get_encounter_history(encounter)
     times = [row.transitioned_at for row in history]
     assert times == sorted(times)
-    assert [row.to_state for row in history] == ["scheduled", "checked_in", "in_progress"]
+    assert len(set(times)) == 3
+    assert [row.to_state for row in history] == ["checked_in", "in_progress", "completed"]
 
 
 def test_history_includes_all(encounter, definition, patient):
@@ -240,12 +249,19 @@ def test_history_includes_all(encounter, definition, patient):
     transition(encounter, "checked_in")
     transition(encounter, "cancelled")
     history = get_encounter_history(encounter)
-    assert len(history) == 3
+    assert [(row.from_state, row.to_state) for row in history] == [
+        ("scheduled", "checked_in"),
+        ("checked_in", "cancelled"),
+    ]
     assert {row.encounter_id for row in history} == {encounter.pk}
 
 
 def test_history_returns_list(encounter):
     assert isinstance(get_encounter_history(encounter), list)
+    transition(encounter, "checked_in")
+    history = get_encounter_history(encounter)
+    assert isinstance(history, list)
+    assert all(isinstance(row, EncounterTransition) for row in history)
 
 
 # -- get_state_at -------------------------------------------------------------------------------
@@ -263,7 +279,9 @@ def timeline(definition, patient):
 
 def test_state_at_before_first(timeline):
     encounter, now = timeline
-    assert get_state_at(encounter, now - timedelta(hours=2, minutes=30)) == "scheduled"
+    initial = encounter.definition.initial_state
+    assert get_state_at(encounter, now - timedelta(hours=2, minutes=30)) == initial
+    assert get_state_at(encounter, now - timedelta(days=1)) == initial  # before it began too
 
 
 def test_state_at_after_transition(timeline):

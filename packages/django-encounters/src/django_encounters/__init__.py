@@ -5,7 +5,7 @@ Everything is re-exported lazily so that importing the package never touches the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -44,12 +44,80 @@ _LAZY = {
     "ValidatorConfigurationError": _EXCEPTIONS,
     "ImmutableHistoryError": _EXCEPTIONS,
     "StateChangeError": _EXCEPTIONS,
+    "InvalidArgumentError": _EXCEPTIONS,
+    "AliasConflictError": _EXCEPTIONS,
+    "DuplicateDefinitionError": _EXCEPTIONS,
     # Signals
     "encounter_created": _SIGNALS,
     "encounter_transitioned": _SIGNALS,
 }
 
-__all__ = sorted(_LAZY)
+# Spelled out (not sorted(_LAZY)) so that linters and type checkers read it.
+__all__ = [
+    "AliasConflictError",
+    "DefinitionInUseError",
+    "DefinitionNotFoundError",
+    "DuplicateDefinitionError",
+    "Encounter",
+    "EncounterDefinition",
+    "EncounterError",
+    "EncounterNotFoundError",
+    "EncounterTransition",
+    "FinalStateValidator",
+    "ImmutableHistoryError",
+    "InvalidArgumentError",
+    "InvalidDefinitionError",
+    "InvalidTransitionError",
+    "NoBackwardsTransitionValidator",
+    "RequiredFieldsValidator",
+    "StateChangeError",
+    "StateValidator",
+    "ValidationError",
+    "ValidatorConfigurationError",
+    "create_encounter",
+    "encounter_created",
+    "encounter_transitioned",
+    "get_allowed_transitions",
+    "get_encounter_history",
+    "get_state_at",
+    "get_validator_instance",
+    "run_validators",
+    "transition",
+]
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on first use
+    from django_encounters.exceptions import (
+        AliasConflictError,
+        DefinitionInUseError,
+        DefinitionNotFoundError,
+        DuplicateDefinitionError,
+        EncounterError,
+        EncounterNotFoundError,
+        ImmutableHistoryError,
+        InvalidArgumentError,
+        InvalidDefinitionError,
+        InvalidTransitionError,
+        StateChangeError,
+        ValidationError,
+        ValidatorConfigurationError,
+    )
+    from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
+    from django_encounters.services import (
+        create_encounter,
+        get_allowed_transitions,
+        get_encounter_history,
+        get_state_at,
+        run_validators,
+        transition,
+    )
+    from django_encounters.signals import encounter_created, encounter_transitioned
+    from django_encounters.validators import (
+        FinalStateValidator,
+        NoBackwardsTransitionValidator,
+        RequiredFieldsValidator,
+        StateValidator,
+        get_validator_instance,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from django.apps import apps
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.core import checks
 
 from django_encounters import conf
 
 
 @checks.register()
-def check_contenttypes_installed(app_configs=None, **kwargs):
+def check_contenttypes_installed(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     if apps.is_installed("django.contrib.contenttypes"):
         return []
     return [
@@ -22,7 +30,11 @@ def check_contenttypes_installed(app_configs=None, **kwargs):
 
 
 @checks.register()
-def check_mermaid_url(app_configs=None, **kwargs):
+def check_mermaid_url(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     url = conf.get("ENCOUNTERS_MERMAID_JS_URL")
     if url is None or (isinstance(url, str) and url.startswith(("https://", "http://", "/"))):
         return []
@@ -32,5 +44,24 @@ def check_mermaid_url(app_configs=None, **kwargs):
             "expected None or a URL (https://..., /static/...).",
             hint="Set it to the URL of mermaid.min.js, or to None to show diagrams as text.",
             id="encounters.E002",
+        )
+    ]
+
+
+@checks.register()
+def check_clock_skew_tolerance(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
+    tolerance = conf.get("ENCOUNTERS_CLOCK_SKEW_TOLERANCE")
+    if isinstance(tolerance, timedelta) and tolerance >= timedelta(0):
+        return []
+    return [
+        checks.Error(
+            f"ENCOUNTERS_CLOCK_SKEW_TOLERANCE is {tolerance!r}; "
+            "expected a timedelta of zero or more.",
+            hint="Set it to e.g. timedelta(minutes=5): how far in the future effective_at may lie.",
+            id="encounters.E003",
         )
     ]

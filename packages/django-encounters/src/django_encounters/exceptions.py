@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import IntegrityError
+
 
 class EncounterError(Exception):
     """Base exception for encounter errors."""
@@ -101,6 +103,44 @@ class ImmutableHistoryError(EncounterError):
     def __init__(self, message: str, obj: Any = None) -> None:
         self.obj = obj
         super().__init__(message)
+
+
+class InvalidArgumentError(EncounterError, ValueError):
+    """A value given to the package is of the wrong kind; ``name`` and ``value`` say which."""
+
+    def __init__(self, name: str, value: Any, expected: str, message: str = "") -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        shown = repr(value)
+        if isinstance(value, str) and len(value) > 60:  # a long string is quoted, not printed
+            shown = f"{value[:40]!r}... ({len(value)} characters)"
+        super().__init__(message or f"{name}={shown} is not valid; expected {expected}")
+
+
+class AliasConflictError(EncounterError, TypeError):
+    """Both spellings of one argument were given (``key`` and ``code``, ``by_user`` and
+    ``transitioned_by``...)."""
+
+    def __init__(self, where: str, alias: str, canonical: str) -> None:
+        self.alias = alias
+        self.canonical = canonical
+        super().__init__(
+            f"{where} got both {canonical!r} and {alias!r}, two spellings of the same thing; "
+            f"expected only one of them ({canonical!r} is the documented name)"
+        )
+
+
+class DuplicateDefinitionError(EncounterError, IntegrityError):
+    """Another live definition already has this ``name`` or ``code``."""
+
+    def __init__(self, field: str, value: Any) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(
+            f"An encounter definition with {field}={value!r} already exists; "
+            f"expected a {field} no live definition uses"
+        )
 
 
 class StateChangeError(EncounterError):

@@ -11,7 +11,9 @@ from typing import Any
 STATE_MAX_LENGTH = 50  # the length of Encounter.state and the transition columns
 
 
-def graph_problems(states: Any, initial_state: Any, final_states: Any, transitions: Any) -> list:
+def graph_problems(
+    states: Any, initial_state: Any, final_states: Any, transitions: Any
+) -> list[str]:
     """Every fault of the graph, as readable sentences; an empty list means the graph is valid.
 
     Rules: states is a non-empty list of distinct names; the initial state, every final state and
@@ -30,19 +32,21 @@ def graph_problems(states: Any, initial_state: Any, final_states: Any, transitio
         )
         transitions = {}
 
-    declared = set()
+    declared: set[str] = set()
     for state in states:
         if not isinstance(state, str) or not state or len(state) > STATE_MAX_LENGTH:
             problems.append(
                 f"state {state!r} is not a name: expected a non-empty string of at most "
                 f"{STATE_MAX_LENGTH} characters"
             )
-        elif state in declared:
+            continue
+        if state in declared:
             problems.append(f"state {state!r} is declared twice")
         declared.add(state)
 
     def undeclared(state: Any, where: str) -> bool:
-        if state in declared:
+        # isinstance first: a list or dict where a name belongs is unhashable.
+        if isinstance(state, str) and state in declared:
             return False
         problems.append(f"{where} {state!r} is not one of the declared states {states!r}")
         return True
@@ -62,7 +66,7 @@ def graph_problems(states: Any, initial_state: Any, final_states: Any, transitio
                 f"final state {source!r} has outgoing transitions to {targets!r}; expected none"
             )
 
-    if initial_state in declared:
+    if isinstance(initial_state, str) and initial_state in declared:
         reachable = _reachable(initial_state, transitions)
         for state in states:
             if isinstance(state, str) and state not in reachable:
@@ -72,7 +76,7 @@ def graph_problems(states: Any, initial_state: Any, final_states: Any, transitio
     return problems
 
 
-def _reachable(start: str, transitions: dict) -> set:
+def _reachable(start: str, transitions: dict[Any, Any]) -> set[str]:
     seen = {start}
     queue = deque([start])
     while queue:
@@ -84,7 +88,12 @@ def _reachable(start: str, transitions: dict) -> set:
     return seen
 
 
-def mermaid(states: list, initial_state: str, final_states: list, transitions: dict) -> str:
+def mermaid(
+    states: list[str],
+    initial_state: str,
+    final_states: list[str],
+    transitions: dict[str, list[str]],
+) -> str:
     """A Mermaid ``stateDiagram-v2``; states get short ids so any name (spaces, quotes) works."""
     ids = {state: f"s{index}" for index, state in enumerate(states)}
     lines = ["stateDiagram-v2"]

@@ -3,51 +3,71 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import router, transaction
+from django.db import models, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from django_encounters import arguments
 from django_encounters.exceptions import (
+    AliasConflictError,
     DefinitionNotFoundError,
     EncounterError,
     EncounterNotFoundError,
     InvalidTransitionError,
 )
+from django_encounters.graph import STATE_MAX_LENGTH, graph_problems
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
-from django_encounters.models.transition import WARNINGS_KEY
+from django_encounters.models.transition import WARNINGS_KEY, package_record
 from django_encounters.signals import encounter_transitioned, send_after_commit
 from django_encounters.validators import as_warnings, load_validators
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+_UNSET: Any = object()  # by_user not given (None is a valid user argument)
 
 
 def create_encounter(
     definition: EncounterDefinition | str,
-    subject: Any,
-    created_by=None,
-    assigned_to=None,
-    scheduled_at=None,
+    subject: models.Model,
+    created_by: AbstractBaseUser | None = None,
+    assigned_to: AbstractBaseUser | None = None,
+    scheduled_at: datetime | None = None,
     notes: str = "",
-    metadata: dict | None = None,
-    effective_at=None,
+    metadata: dict[str, Any] | None = None,
+    effective_at: datetime | None = None,
 ) -> Encounter:
     """Create an encounter in its definition's initial state (and record the creation).
 
     ``definition`` is an ``EncounterDefinition`` or its ``code``. ``effective_at`` backdates the
-    creation record (when the encounter really began); it defaults to now.
+    creation record (when the encounter really began); it defaults to now, and may not lie in the
+    future beyond ``ENCOUNTERS_CLOCK_SKEW_TOLERANCE``.
     """
     if isinstance(definition, str):
-        code = definition
-        definition = EncounterDefinition.objects.filter(code=code).first()
-        if definition is None:
-            raise DefinitionNotFoundError(code)
-    if subject is None or getattr(subject, "pk", None) is None:
-        raise EncounterError(f"subject {subject!r} is not a saved model instance; expected one")
+        found = EncounterDefinition.objects.filter(code=definition).first()
+        if found is None:
+            raise DefinitionNotFoundError(definition)
+        definition = found
+    arguments.saved_instance("definition", definition, EncounterDefinition)
+    assert isinstance(definition, EncounterDefinition)  # checked just above; for type checkers
+    arguments.saved_instance("subject", subject)
+    arguments.optional_saved_instance("created_by", created_by, get_user_model())
+    arguments.optional_saved_instance("assigned_to", assigned_to, get_user_model())
+    arguments.aware_datetime("scheduled_at", scheduled_at)
+    arguments.text("notes", notes)
+    arguments.json_object("metadata", metadata)
+    arguments.aware_datetime("effective_at", effective_at)
     encounter = Encounter(
         definition=definition,
         subject=subject,
-        created_by=created_by,
-        assigned_to=assigned_to,
+        # Any: the host's user model, which type checkers see as the checker's settings say.
+        created_by=cast(Any, created_by),
+        assigned_to=cast(Any, assigned_to),
         scheduled_at=scheduled_at,
         notes=notes,
         metadata=metadata or {},
@@ -61,36 +81,56 @@ def create_encounter(
 def transition(
     encounter: Encounter,
     to_state: str,
-    transitioned_by=None,
+    transitioned_by: AbstractBaseUser | None = None,
     reason: str = "",
-    context: dict | None = None,
-    effective_at=None,
+    context: dict[str, Any] | None = None,
+    effective_at: datetime | None = None,
     skip_validation: bool = False,
+    *,
+    by_user: Any = _UNSET,
 ) -> EncounterTransition:
     """Move an encounter to ``to_state`` and return the new ``EncounterTransition``.
 
     The encounter row is locked and its state re-read inside the lock, so two concurrent callers
-    can never both leave the same state. Nothing is written when the transition is invalid or a
-    validator blocks it. Validator warnings are stored in the record's metadata and exposed as
+    can never both leave the same state. The move must be an edge of the definition's graph, and
+    the graph is checked again here, so a definition row changed behind ``save()``'s back cannot
+    lead an encounter out of a final state. Nothing is written when the transition is invalid or
+    a validator blocks it. Validator warnings are stored in the record's metadata and exposed as
     ``record.warnings``. ``effective_at`` may backdate the transition, but not to before the
-    moment the current state was entered. The caller's ``encounter`` is updated in place.
+    moment the current state was entered, nor lie in the future beyond the clock-skew tolerance.
+    ``by_user`` is the roadmap's name for ``transitioned_by``. The caller's ``encounter`` is
+    updated in place.
 
-    Four queries without validators: lock, definition, insert, update.
+    Four queries without validators: lock, definition, update, insert.
     """
-    using = router.db_for_write(Encounter, instance=encounter)
+    if by_user is not _UNSET:
+        if transitioned_by is not None:
+            raise AliasConflictError("transition()", "by_user", "transitioned_by")
+        transitioned_by = by_user
+    arguments.saved_instance("encounter", encounter, Encounter)
+    arguments.text("to_state", to_state, STATE_MAX_LENGTH)
+    arguments.optional_saved_instance("transitioned_by", transitioned_by, get_user_model())
+    arguments.text("reason", reason)
+    arguments.aware_datetime("effective_at", effective_at)
+    if effective_at is not None:
+        arguments.not_in_future("effective_at", effective_at)
+    arguments.flag("skip_validation", skip_validation)
     metadata = _json_metadata(context)
+    using = router.db_for_write(Encounter, instance=encounter)
     with transaction.atomic(using=using):
         locked = Encounter.objects.using(using).select_for_update().filter(pk=encounter.pk).first()
         if locked is None:
             raise EncounterNotFoundError(encounter.pk)
         definition = EncounterDefinition.locked_for_read(locked.definition_id, using)
+        if definition is None:  # only raw SQL can remove a definition an encounter uses
+            raise EncounterNotFoundError(encounter.pk)
         locked.definition = definition
         from_state = locked.state
-        if not definition.is_valid_transition(from_state, to_state):
-            raise InvalidTransitionError(
-                from_state, to_state, f"Allowed transitions: {locked.allowed_transitions}"
-            )
-        moment = effective_at or timezone.now()
+        _check_move(definition, from_state, to_state)
+        now = timezone.now()
+        # Without effective_at the move happens now, or at the moment the current state was
+        # entered if a clock a little ahead put that later: a move is never refused for its time.
+        moment = effective_at or max(now, locked.state_since or now)
         if locked.state_since and moment < locked.state_since:
             raise InvalidTransitionError(
                 from_state,
@@ -101,7 +141,7 @@ def transition(
         warnings = [] if skip_validation else run_validators(locked, from_state, to_state, context)
         if warnings:
             metadata[WARNINGS_KEY] = warnings
-        record = EncounterTransition.objects.using(using).create(
+        record = package_record(
             encounter=locked,
             from_state=from_state,
             to_state=to_state,
@@ -110,10 +150,18 @@ def transition(
             reason=reason,
             metadata=metadata,
         )
-        changes = {"state": to_state, "state_since": moment, "updated_at": timezone.now()}
+        changes: dict[str, Any] = {
+            "state": to_state,
+            "state_since": moment,
+            "latest_transition_id": record.pk,
+            "updated_at": now,
+        }
         if definition.is_final_state(to_state):
             changes["ended_at"] = moment
+        # The encounter first: on PostgreSQL the database accepts the transition row only when
+        # its encounter already names it as the latest.
         Encounter.objects.using(using).filter(pk=locked.pk)._write_state(**changes)
+        record.save(using=using, force_insert=True)
         for target in (locked, encounter):
             for name, value in changes.items():
                 setattr(target, name, value)
@@ -129,15 +177,39 @@ def transition(
     return record
 
 
+def _check_move(definition: EncounterDefinition, from_state: str, to_state: str) -> None:
+    """The move is an edge of a valid graph, whatever way the stored row was written."""
+    problems = graph_problems(
+        definition.states, definition.initial_state, definition.final_states, definition.transitions
+    )
+    if problems:
+        raise InvalidTransitionError(
+            from_state,
+            to_state,
+            f"the stored graph of definition {definition.code!r} is invalid "
+            f"({'; '.join(problems)}); expected a definition saved through save()",
+        )
+    if definition.is_final_state(from_state):
+        raise InvalidTransitionError(
+            from_state, to_state, f"'{from_state}' is a final state. Allowed transitions: []"
+        )
+    if not definition.is_valid_transition(from_state, to_state):
+        raise InvalidTransitionError(
+            from_state,
+            to_state,
+            f"Allowed transitions: {definition.get_allowed_transitions(from_state)}",
+        )
+
+
 def run_validators(
-    encounter: Encounter, from_state: str, to_state: str, context: dict | None = None
-) -> list[dict]:
+    encounter: Encounter, from_state: str, to_state: str, context: dict[str, Any] | None = None
+) -> list[dict[str, str]]:
     """Run the definition's validators in order; return their warnings.
 
     A validator that raises ``ValidationError`` stops the transition. Warnings come back as
     ``[{"validator": path, "message": text}, ...]``.
     """
-    warnings = []
+    warnings: list[dict[str, str]] = []
     for path, validator in load_validators(encounter.definition.validators or []):
         returned = validator.validate(encounter, from_state, to_state, context)
         warnings += [{"validator": path, "message": text} for text in as_warnings(returned, path)]
@@ -146,37 +218,58 @@ def run_validators(
 
 def get_allowed_transitions(encounter: Encounter) -> list[str]:
     """The states the encounter's definition allows from its current state."""
+    arguments.saved_instance("encounter", encounter, Encounter)
     return encounter.definition.get_allowed_transitions(encounter.state)
 
 
-def get_encounter_history(encounter: Encounter) -> list[EncounterTransition]:
-    """Every transition of the encounter, oldest first, starting with its creation record."""
-    return list(encounter.transitions.order_by("transitioned_at", "effective_at"))
+def get_encounter_history(
+    encounter: Encounter, *, include_creation: bool = False
+) -> list[EncounterTransition]:
+    """The encounter's moves, oldest first; empty for a new encounter.
+
+    The creation is recorded too (a row with an empty ``from_state``); ``include_creation=True``
+    puts it first in the list.
+    """
+    arguments.saved_instance("encounter", encounter, Encounter)
+    arguments.flag("include_creation", include_creation)
+    rows = EncounterTransition.objects.filter(encounter_id=encounter.pk)
+    if not include_creation:
+        rows = rows.exclude(from_state="")
+    return list(rows.order_by("transitioned_at", "effective_at"))
 
 
-def get_state_at(encounter: Encounter, timestamp) -> str | None:
+def get_state_at(encounter: Encounter, timestamp: datetime) -> str:
     """The state the encounter was in at ``timestamp`` (one query, from the log alone).
 
-    Because the creation is recorded, the answer before any later transition is the state the
-    encounter was actually created in, and ``None`` for a moment before the encounter existed.
+    Before the first move (and before the encounter existed) the answer is the initial state the
+    encounter was created in, even if the definition's ``initial_state`` changed since.
     """
-    return (
-        EncounterTransition.objects.filter(encounter_id=encounter.pk, effective_at__lte=timestamp)
+    arguments.saved_instance("encounter", encounter, Encounter)
+    arguments.aware_datetime("timestamp", timestamp, optional=False)
+    # The latest move at or before the moment; the creation record answers when there is none
+    # (it is the oldest row, so it is chosen only then).
+    state = (
+        EncounterTransition.objects.filter(encounter_id=encounter.pk)
+        .filter(Q(effective_at__lte=timestamp) | Q(from_state=""))
         .order_by("-effective_at", "-transitioned_at")
         .values_list("to_state", flat=True)
         .first()
     )
+    return state if state is not None else encounter.definition.initial_state
 
 
-def _json_metadata(context: dict | None) -> dict:
+def _json_metadata(context: dict[str, Any] | None) -> dict[str, Any]:
     """A copy of ``context`` for the transition's metadata; refuses what JSON cannot hold."""
     if context is None:
         return {}
     if not isinstance(context, dict):
         raise EncounterError(f"context {context!r} is not a dict; expected a JSON object")
     try:
-        return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+        copied: dict[str, Any] = json.loads(
+            json.dumps(context, cls=DjangoJSONEncoder, allow_nan=False)
+        )
     except (TypeError, ValueError) as error:
         raise EncounterError(
             f"context {context!r} cannot be stored as JSON ({error}); expected JSON-able values"
         ) from error
+    return copied

@@ -18,13 +18,15 @@ from typing import Any
 
 from django_encounters.exceptions import ValidationError, ValidatorConfigurationError
 
+Context = dict[str, Any] | None  # what transition() passes to validators as ``context``
+
 
 class StateValidator(ABC):
     """Base class for transition validators; subclass and implement ``validate()``."""
 
     @abstractmethod
     def validate(
-        self, encounter: Any, from_state: str, to_state: str, context: dict | None = None
+        self, encounter: Any, from_state: str, to_state: str, context: Context = None
     ) -> str | Iterable[str] | None:
         """Raise ``ValidationError`` to block; return warnings (or nothing) to allow."""
 
@@ -36,10 +38,12 @@ class RequiredFieldsValidator(StateValidator):
     ``{"completed": ["ended_at"], "in_progress": ["started_at"]}``.
     """
 
-    def __init__(self, state_requirements: dict) -> None:
+    def __init__(self, state_requirements: dict[str, list[str]]) -> None:
         self.state_requirements = state_requirements
 
-    def validate(self, encounter, from_state, to_state, context=None):
+    def validate(
+        self, encounter: Any, from_state: str, to_state: str, context: Context = None
+    ) -> None:
         for field in self.state_requirements.get(to_state, []):
             if getattr(encounter, field, None) is None:
                 raise ValidationError(
@@ -50,10 +54,12 @@ class RequiredFieldsValidator(StateValidator):
 class NoBackwardsTransitionValidator(StateValidator):
     """Blocks moves to an earlier state of ``state_order``; states not in the list are allowed."""
 
-    def __init__(self, state_order: list) -> None:
+    def __init__(self, state_order: list[str]) -> None:
         self.state_order = state_order
 
-    def validate(self, encounter, from_state, to_state, context=None):
+    def validate(
+        self, encounter: Any, from_state: str, to_state: str, context: Context = None
+    ) -> None:
         if from_state not in self.state_order or to_state not in self.state_order:
             return
         if self.state_order.index(to_state) < self.state_order.index(from_state):
@@ -66,14 +72,18 @@ class NoBackwardsTransitionValidator(StateValidator):
 class FinalStateValidator(StateValidator):
     """Blocks transitions out of final states."""
 
-    def validate(self, encounter, from_state, to_state, context=None):
+    def validate(
+        self, encounter: Any, from_state: str, to_state: str, context: Context = None
+    ) -> None:
         if encounter.definition.is_final_state(from_state):
             raise ValidationError(
                 type(self).__name__, f"Cannot transition from final state '{from_state}'"
             )
 
 
-def get_validator_instance(validator_path: str, config: dict | None = None) -> StateValidator:
+def get_validator_instance(
+    validator_path: str, config: dict[str, Any] | None = None
+) -> StateValidator:
     """Import the ``StateValidator`` subclass at ``validator_path`` and instantiate it.
 
     Every failure (bad path, not a validator, wrong params) raises ``ValidatorConfigurationError``
@@ -105,7 +115,7 @@ def get_validator_instance(validator_path: str, config: dict | None = None) -> S
         ) from error
 
 
-def parse_entry(entry: Any) -> tuple[Any, dict | None]:
+def parse_entry(entry: Any) -> tuple[Any, dict[str, Any] | None]:
     """``(path, params)`` of one entry of ``EncounterDefinition.validators``."""
     if isinstance(entry, str):
         return entry, None

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Q
 
 from django_basemodels.models import BaseModel
+from django_encounters import arguments
+from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
 from django_encounters.exceptions import (
     DefinitionInUseError,
+    DuplicateDefinitionError,
+    EncounterError,
     InvalidDefinitionError,
     ValidatorConfigurationError,
 )
 from django_encounters.graph import graph_problems, mermaid
-from django_encounters.models.query import DefinitionQuerySet, soft_delete_managers
+from django_encounters.models.query import (
+    AllDefinitionsManager,
+    DefinitionManager,
+    DeletedDefinitionsManager,
+)
 from django_encounters.validators import load_validators
 
 
@@ -37,13 +47,17 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
     )
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects, all_objects, deleted_objects = soft_delete_managers(DefinitionQuerySet)
+    objects: ClassVar[DefinitionManager] = DefinitionManager()
+    all_objects: ClassVar[AllDefinitionsManager] = AllDefinitionsManager()
+    deleted_objects: ClassVar[DeletedDefinitionsManager] = DeletedDefinitionsManager()
 
     class Meta:
         app_label = "django_encounters"
         verbose_name = "encounter definition"
         verbose_name_plural = "encounter definitions"
         ordering = ["name"]
+        # _base_manager too refuses graph changes that skip save()'s validation.
+        base_manager_name = "all_objects"
         constraints = [
             # Soft-deleted definitions free their name and code for reuse.
             models.UniqueConstraint(
@@ -58,8 +72,42 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             ),
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The roadmap's spellings (key, terminal_states, validator_paths) are accepted too.
+        kwargs = canonical_kwargs("EncounterDefinition()", DEFINITION_ALIASES, kwargs)
+        super().__init__(*args, **kwargs)
+
     def __str__(self) -> str:
         return self.name
+
+    # The roadmap's names for three fields, readable and writable on an instance.
+
+    @property
+    def key(self) -> str:
+        """The roadmap's name for ``code``."""
+        return self.code
+
+    @key.setter
+    def key(self, value: str) -> None:
+        self.code = value
+
+    @property
+    def terminal_states(self) -> list[str]:
+        """The roadmap's name for ``final_states``."""
+        return self.final_states  # type: ignore[no-any-return]
+
+    @terminal_states.setter
+    def terminal_states(self, value: list[str]) -> None:
+        self.final_states = value
+
+    @property
+    def validator_paths(self) -> list[Any]:
+        """The roadmap's name for ``validators``."""
+        return self.validators  # type: ignore[no-any-return]
+
+    @validator_paths.setter
+    def validator_paths(self, value: list[Any]) -> None:
+        self.validators = value
 
     # -- the state machine ---------------------------------------------------------------------
 
@@ -75,7 +123,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         """Check if a transition between two states is allowed."""
         return to_state in self.transitions.get(from_state, [])
 
-    def get_allowed_transitions(self, from_state: str) -> list:
+    def get_allowed_transitions(self, from_state: str) -> list[str]:
         """Get list of states that can be transitioned to from current state."""
         return list(self.transitions.get(from_state, []))
 
@@ -87,16 +135,33 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
 
     def problems(self) -> list[str]:
         """Every fault of the graph and of the validator list; empty when the definition is fine."""
-        found = graph_problems(self.states, self.initial_state, self.final_states, self.transitions)
-        entries = self.validators if isinstance(self.validators, list) else [self.validators]
-        for entry in entries:
+        found = self.field_problems()
+        found += graph_problems(
+            self.states, self.initial_state, self.final_states, self.transitions
+        )
+        if not isinstance(self.validators, list):
+            found.append(f"validators must be a list of entries, got {self.validators!r}")
+            return found
+        for entry in self.validators:
             try:
                 load_validators([entry])
             except ValidatorConfigurationError as error:
                 found.append(str(error))
         return found
 
-    def states_in_use(self, removed: set, using: str | None = None) -> dict[str, int]:
+    def field_problems(self) -> list[str]:
+        """Faults of the plain fields: text that is not text or does not fit, a non-dict
+        ``metadata``, an empty ``code``."""
+        found = []
+        if self.code == "":
+            found.append("code '' is empty; expected a short unique code such as 'VISIT'")
+        try:
+            arguments.field_values(self, ["name", "code", "description", "metadata"])
+        except EncounterError as error:
+            found.append(str(error))
+        return found
+
+    def states_in_use(self, removed: set[str], using: str | None = None) -> dict[str, int]:
         """How many live encounters are in each of the ``removed`` states."""
         if not removed or self._state.adding:
             return {}
@@ -109,7 +174,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         )
         return {row["state"]: row["count"] for row in rows}
 
-    def removed_states_in_use(self, using: str | None = None, lock: bool = False) -> dict:
+    def removed_states_in_use(self, using: str | None = None, lock: bool = False) -> dict[str, int]:
         """Live encounters in the states this edit drops from the stored row.
 
         ``lock`` takes the stored row FOR UPDATE first (``save()`` does).
@@ -132,34 +197,52 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         if messages:
             raise DjangoValidationError(messages)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse an invalid graph, and an edit that drops states live encounters are in.
 
         On an edit the stored row is locked first; ``transition()`` reads the definition under a
         key-share lock on PostgreSQL, so a transition into a state being removed either finishes
         before this check (and is counted) or starts after it (and sees the new states).
         """
+        if self.name == "" and isinstance(self.code, str):
+            self.name = self.code  # the roadmap's example names a definition by its key only
         problems = self.problems()
         if problems:
             raise InvalidDefinitionError(self, problems)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            in_use = self.removed_states_in_use(using, lock=True)
-            if in_use:
-                raise DefinitionInUseError(self, in_use)
-            super().save(*args, **kwargs)
+        try:
+            with transaction.atomic(using=using):
+                in_use = self.removed_states_in_use(using, lock=True)
+                if in_use:
+                    raise DefinitionInUseError(self, in_use)
+                super().save(*args, **kwargs)
+        except IntegrityError as error:
+            duplicate = self.duplicate_error(using)
+            if duplicate is None:
+                raise
+            raise duplicate from error
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def duplicate_error(self, using: str) -> DuplicateDefinitionError | None:
+        """After an IntegrityError: the live definition whose name or code this one repeats."""
+        others = type(self).objects.using(using).exclude(pk=self.pk)
+        for field in ("code", "name"):
+            value = getattr(self, field)
+            if others.filter(**{field: value}).exists():
+                return DuplicateDefinitionError(field, value)
+        return None
 
     @classmethod
-    def locked_for_read(cls, pk, using: str = "default") -> EncounterDefinition | None:
+    def locked_for_read(cls, pk: Any, using: str = "default") -> EncounterDefinition | None:
         """Load a definition, key-share locked on PostgreSQL until the transaction ends.
 
         The lock lets any number of transitions read the definition at once but waits for an
         edit in progress (which holds FOR UPDATE), so no transition works from a stale graph.
         """
         if connections[using].vendor != "postgresql":
-            return cls._base_manager.using(using).filter(pk=pk).first()
+            first: EncounterDefinition | None = cls._base_manager.using(using).filter(pk=pk).first()
+            return first
         table = connections[using].ops.quote_name(cls._meta.db_table)
         found = list(
             cls._base_manager.using(using).raw(

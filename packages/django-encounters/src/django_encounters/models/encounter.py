@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 
 from django_basemodels.models import BaseModel
+from django_encounters import arguments
 from django_encounters.exceptions import (
     ImmutableHistoryError,
+    InvalidArgumentError,
     InvalidTransitionError,
     StateChangeError,
 )
@@ -17,11 +22,28 @@ from django_encounters.models.definition import EncounterDefinition
 from django_encounters.models.query import (
     GUARDED_ENCOUNTER_FIELDS,
     STATE_FIELDS,
-    EncounterQuerySet,
-    soft_delete_managers,
+    AllEncountersManager,
+    DeletedEncountersManager,
+    EncounterManager,
 )
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from django_encounters.models.transition import EncounterTransition
+
 _MISSING = object()
+# Checked on every save: text fits its column, datetimes are aware, metadata is a dict.
+CHECKED_FIELDS = (
+    "state",
+    "state_since",
+    "scheduled_at",
+    "started_at",
+    "ended_at",
+    "notes",
+    "metadata",
+    "created_at",
+)
 
 
 class Encounter(BaseModel):  # BaseModel already includes UUIDModel
@@ -68,7 +90,19 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
     notes = models.TextField(blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects, all_objects, deleted_objects = soft_delete_managers(EncounterQuerySet)
+    # Not a foreign key: the encounter row is written before its transition row (see
+    # transition()), and on PostgreSQL a trigger accepts a transition row only when its encounter
+    # already names it here, so a hand-made row is refused by the database too.
+    latest_transition_id = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The transition that entered the current state (set by the package only)",
+    )
+
+    objects: ClassVar[EncounterManager] = EncounterManager()
+    all_objects: ClassVar[AllEncountersManager] = AllEncountersManager()
+    deleted_objects: ClassVar[DeletedEncountersManager] = DeletedEncountersManager()
 
     class Meta:
         app_label = "django_encounters"
@@ -81,6 +115,18 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             models.Index(fields=["scheduled_at"]),
             models.Index(fields=["definition", "state"]),
         ]
+        # _base_manager too refuses state changes that skip transition().
+        base_manager_name = "all_objects"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except ValueError as error:  # e.g. a Patient given as definition or created_by
+            if isinstance(error, InvalidArgumentError):
+                raise
+            raise InvalidArgumentError(
+                "Encounter()", kwargs, "instances of the related models", str(error)
+            ) from error
 
     def __str__(self) -> str:
         return f"{self.definition.name} - {self.state}"
@@ -91,20 +137,22 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         return self.definition.is_final_state(self.state)
 
     @property
-    def allowed_transitions(self) -> list:
+    def allowed_transitions(self) -> list[str]:
         """Get list of states that can be transitioned to."""
         return self.definition.get_allowed_transitions(self.state)
 
     # -- saving --------------------------------------------------------------------------------
 
     @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
         # **kwargs: Django 6.1 passes fetch_mode; older versions pass nothing more.
-        instance = super().from_db(db, field_names, values, **kwargs)
+        instance: Self = super().from_db(db, field_names, values, **kwargs)
         instance._remember_loaded()
         return instance
 
-    def refresh_from_db(self, *args, **kwargs) -> None:
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         self._remember_loaded()
 
@@ -113,15 +161,16 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             name: self.__dict__.get(name, _MISSING) for name in ("state", "definition_id")
         }
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert with a creation record, or update everything but the state fields."""
         if self._state.adding:
             using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
             with transaction.atomic(using=using):
                 self.refresh_definition(using)
                 self.prepare_for_insert()
+                record = self.creation_record()
                 super().save(*args, **kwargs)
-                self.creation_record().save(using=using)
+                record.save(using=using, force_insert=True)
             self.after_insert(using)
             return
         for name, loaded in getattr(self, "_loaded", {}).items():
@@ -129,6 +178,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             if _MISSING not in (loaded, current) and current != loaded:
                 raise StateChangeError(self, name.removesuffix("_id"))
         update_fields = kwargs.get("update_fields")
+        arguments.field_values(self, update_fields or CHECKED_FIELDS)
         if update_fields is None:
             deferred = self.get_deferred_fields()  # as Django does: never write unloaded fields
             kwargs["update_fields"] = [
@@ -144,7 +194,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                     raise StateChangeError(self, name)
         super().save(*args, **kwargs)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def refresh_definition(self, using: str) -> None:
         """On PostgreSQL, re-read the definition under a key-share lock before checking states.
@@ -153,12 +203,24 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         is refused here) or waits for this insert (and counts it).
         """
         if connections[using].vendor == "postgresql" and self.definition_id is not None:
-            self.definition = EncounterDefinition.locked_for_read(self.definition_id, using)
+            fresh = EncounterDefinition.locked_for_read(self.definition_id, using)
+            if fresh is not None:  # else the insert fails on the foreign key, as it should
+                self.definition = fresh
 
     def prepare_for_insert(self) -> None:
-        """Fill the initial state and check it; shared by ``save()`` and ``bulk_create()``."""
-        if self.subject_id is not None:
-            self.subject_id = str(self.subject_id)
+        """Check the new encounter, fill its initial state and check that; shared by ``save()``
+        and ``bulk_create()``."""
+        if self.definition_id is None:
+            raise InvalidArgumentError("Encounter.definition", None, "a saved EncounterDefinition")
+        arguments.saved_instance("Encounter.definition", self.definition, EncounterDefinition)
+        subject = self.cached_subject()
+        if subject is not None:
+            arguments.saved_instance("Encounter.subject", subject)
+        elif self.subject_content_type_id is None or self.subject_id in (None, ""):
+            raise InvalidArgumentError("Encounter.subject", None, "a saved model instance")
+        arguments.related_saved(self, ("created_by", "assigned_to"))
+        self.subject_id = str(self.subject_id)
+        arguments.field_values(self, CHECKED_FIELDS)
         definition = self.definition
         if not self.state:
             self.state = definition.initial_state
@@ -171,18 +233,32 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             )
         if self.state_since is None:
             self.state_since = self.created_at
+        arguments.not_in_future("Encounter.state_since", self.state_since)
 
-    def creation_record(self):
-        """The transition that records the creation: from '' to the state created in."""
-        from django_encounters.models.transition import EncounterTransition
+    def cached_subject(self) -> models.Model | None:
+        """The subject object assigned to this instance, if one was (without a query)."""
+        field = self._meta.get_field("subject")
+        if field.is_cached(self):  # type: ignore[union-attr]
+            cached: models.Model | None = field.get_cached_value(self)  # type: ignore[union-attr]
+            return cached
+        return None
 
-        return EncounterTransition(
+    def creation_record(self) -> EncounterTransition:
+        """The transition that records the creation: from '' to the state created in.
+
+        The encounter names it as its latest transition before either row is written.
+        """
+        from django_encounters.models.transition import package_record
+
+        record = package_record(
             encounter=self,
             from_state="",
             to_state=self.state,
             transitioned_by=self.created_by,
             effective_at=self.state_since,
         )
+        self.latest_transition_id = record.pk
+        return record
 
     def after_insert(self, using: str) -> None:
         from django_encounters.signals import encounter_created, send_after_commit
@@ -190,11 +266,13 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         self._remember_loaded()
         send_after_commit(encounter_created, using, encounter=self)
 
-    def hard_delete(self, using=None, keep_parents=False):
+    def hard_delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(
             f"Encounter {self.pk} keeps its transition history: hard delete is refused; "
             "use delete() (soft delete) instead",
             self,
         )
 
-    hard_delete.alters_data = True
+    hard_delete.alters_data = True  # type: ignore[attr-defined]

@@ -7,7 +7,10 @@ package's error.
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, models, transaction
 
 from django_basemodels.query import (
     AllObjectsManager,
@@ -15,23 +18,38 @@ from django_basemodels.query import (
     SoftDeleteManager,
     SoftDeleteQuerySet,
 )
+from django_encounters.aliases import DEFINITION_ALIASES, TRANSITION_ALIASES, AliasQuerySet
 from django_encounters.exceptions import (
+    DuplicateDefinitionError,
     ImmutableHistoryError,
     InvalidDefinitionError,
     StateChangeError,
 )
 
+if TYPE_CHECKING:
+    from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
+
 GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transitions", "validators"})
 # Written only by transition() (and at creation): save() leaves them out of an update, and the
 # update paths that bypass save() refuse them (with the attribute name of the foreign key too).
-STATE_FIELDS = ("state", "state_since", "definition")
+STATE_FIELDS = ("state", "state_since", "definition", "latest_transition_id")
 GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
 
-class DefinitionQuerySet(SoftDeleteQuerySet):
-    """Graph fields change only through ``save()``, which validates them."""
+# as_manager() of the two bases disagree; the managers are built below instead.
+class DefinitionQuerySet(  # type: ignore[override]
+    AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet
+):
+    """Graph fields change only through ``save()``, which validates them.
 
-    def update(self, **kwargs):
+    Filters and ``update()`` accept the roadmap's ``key``, ``terminal_states`` and
+    ``validator_paths``.
+    """
+
+    lookup_aliases = DEFINITION_ALIASES
+
+    def update(self, **kwargs: Any) -> int:
+        kwargs = self.canonical("update", kwargs)
         touched = GRAPH_FIELDS & set(kwargs)
         if touched:
             raise InvalidDefinitionError(
@@ -39,7 +57,13 @@ class DefinitionQuerySet(SoftDeleteQuerySet):
             )
         return super().update(**kwargs)
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(
+        self,
+        objs: Iterable[EncounterDefinition],
+        fields: Iterable[str],
+        batch_size: int | None = None,
+    ) -> int:
+        fields = [DEFINITION_ALIASES.get(name, name) for name in fields]
         touched = GRAPH_FIELDS & set(fields)
         if touched:
             raise InvalidDefinitionError(
@@ -47,31 +71,61 @@ class DefinitionQuerySet(SoftDeleteQuerySet):
             )
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(
+        self, objs: Iterable[EncounterDefinition], *args: Any, **kwargs: Any
+    ) -> list[EncounterDefinition]:
         objs = list(objs)
         for definition in objs:
             problems = definition.problems()
             if problems:
                 raise InvalidDefinitionError(definition, problems)
-        return super().bulk_create(objs, *args, **kwargs)
+        try:
+            with transaction.atomic(using=self.db):
+                created: list[EncounterDefinition] = super().bulk_create(objs, *args, **kwargs)
+        except IntegrityError as error:
+            duplicate = self._duplicate_among(objs)
+            if duplicate is None:
+                raise
+            raise duplicate from error
+        return created
+
+    def _duplicate_among(self, objs: list[EncounterDefinition]) -> DuplicateDefinitionError | None:
+        """After an IntegrityError: a name or code repeated in the batch or already live."""
+        for field in ("code", "name"):
+            values = [getattr(definition, field) for definition in objs]
+            live = self.model.objects.using(self.db).filter(**{f"{field}__in": values})
+            clashes = set(live.values_list(field, flat=True))
+            clashes |= {value for value in values if values.count(value) > 1}
+            if clashes:
+                return DuplicateDefinitionError(field, sorted(clashes)[0])
+        return None
 
 
 class EncounterQuerySet(SoftDeleteQuerySet):
     """State and definition move only through ``transition()``; creations are always logged."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         for name in GUARDED_ENCOUNTER_FIELDS:
             if name in kwargs:
                 raise StateChangeError(_Unsaved(), name)
         return super().update(**kwargs)
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(
+        self, objs: Iterable[Encounter], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        fields = list(fields)
         for name in GUARDED_ENCOUNTER_FIELDS:
             if name in fields:
                 raise StateChangeError(_Unsaved(), name)
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, **kwargs):
+    def bulk_create(  # type: ignore[override]
+        self,
+        objs: Iterable[Encounter],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        **kwargs: Any,
+    ) -> list[Encounter]:
         """Create encounters and their creation records: two INSERTs whatever the count."""
         if ignore_conflicts or kwargs.get("update_conflicts"):
             raise ImmutableHistoryError(
@@ -87,24 +141,25 @@ class EncounterQuerySet(SoftDeleteQuerySet):
                     fresh[encounter.definition_id] = encounter.definition
                 encounter.definition = fresh[encounter.definition_id]
                 encounter.prepare_for_insert()
+            records = [encounter.creation_record() for encounter in objs]
             created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
-            records = [encounter.creation_record() for encounter in created]
             if records:
                 type(records[0]).objects.using(self.db).bulk_create(records)
             for encounter in created:
                 encounter.after_insert(using=self.db)
         return created
 
-    def for_subject(self, subject):
+    def for_subject(self, subject: models.Model) -> EncounterQuerySet:
         """Encounters about ``subject`` (any model, integer or UUID key)."""
         from django.contrib.contenttypes.models import ContentType
 
-        return self.filter(
+        about: EncounterQuerySet = self.filter(
             subject_content_type=ContentType.objects.get_for_model(subject),
             subject_id=str(subject.pk),
         )
+        return about
 
-    def subject_pks(self, model) -> list:
+    def subject_pks(self, model: type[models.Model]) -> list[Any]:
         """Primary keys of the ``model`` subjects of these encounters (one query).
 
         Use it for "subjects having such encounters" on every database:
@@ -119,32 +174,51 @@ class EncounterQuerySet(SoftDeleteQuerySet):
         to_python = model._meta.pk.to_python
         return [to_python(value) for value in ids.values_list("subject_id", flat=True).distinct()]
 
-    def _write_state(self, **fields):
+    def _write_state(self, **fields: Any) -> int:
         """The one writer of ``state``: used by ``transition()`` under the row lock."""
         return super().update(**fields)
 
-    def hard_delete(self):
+    def hard_delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(
             "Encounters keep their transition history: hard delete is refused; use delete() "
             "(soft delete) instead"
         )
 
 
-class TransitionQuerySet(models.QuerySet):
-    """Append-only: rows can be added, never changed or removed."""
+class TransitionQuerySet(AliasQuerySet["EncounterTransition"]):
+    """Append-only: rows are added by the package's services, never changed or removed.
 
-    def update(self, **kwargs):
+    Filters accept the roadmap's ``by_user`` for ``transitioned_by``.
+    """
+
+    lookup_aliases = TRANSITION_ALIASES
+
+    def bulk_create(self, objs: Iterable[EncounterTransition], *args: Any, **kwargs: Any) -> Any:
+        from django_encounters.models.transition import refuse_hand_made
+
+        objs = list(objs)
+        refuse_hand_made(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        # The one change allowed, as by the PostgreSQL trigger: Django's on_delete=SET_NULL when
+        # the user who made the transitions is deleted (the collector uses the base manager).
+        if kwargs in ({"transitioned_by": None}, {"transitioned_by_id": None}):
+            return super().update(**kwargs)
         raise ImmutableHistoryError("EncounterTransition rows are append-only: update() refused")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise ImmutableHistoryError(
             "EncounterTransition rows are append-only: bulk_update() refused"
         )
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError("EncounterTransition rows are append-only: delete() refused")
 
-    delete.queryset_only = True
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+TransitionManager = models.Manager.from_queryset(TransitionQuerySet)
 
 
 class _Unsaved:
@@ -153,10 +227,53 @@ class _Unsaved:
     pk = "(queryset)"
 
 
-def soft_delete_managers(queryset_class):
-    """``objects``, ``all_objects`` and ``deleted_objects`` built on a package QuerySet."""
-    return (
-        SoftDeleteManager.from_queryset(queryset_class)(),
-        AllObjectsManager.from_queryset(queryset_class)(),
-        DeletedObjectsManager.from_queryset(queryset_class)(),
-    )
+# The managers: the package's QuerySet methods (models.Manager.from_queryset, which type
+# checkers understand) over basemodels' choice of rows (alive, all or dead).
+
+
+_DefinitionManagerBase = models.Manager.from_queryset(DefinitionQuerySet)
+
+
+class DefinitionManager(
+    _DefinitionManagerBase["EncounterDefinition"],
+    SoftDeleteManager,
+):
+    """``objects``: live definitions."""
+
+
+class AllDefinitionsManager(
+    _DefinitionManagerBase["EncounterDefinition"],
+    AllObjectsManager,
+):
+    """``all_objects``: every definition, soft-deleted or not."""
+
+
+class DeletedDefinitionsManager(
+    _DefinitionManagerBase["EncounterDefinition"],
+    DeletedObjectsManager,
+):
+    """``deleted_objects``: soft-deleted definitions."""
+
+
+_EncounterManagerBase = models.Manager.from_queryset(EncounterQuerySet)
+
+
+class EncounterManager(
+    _EncounterManagerBase["Encounter"],
+    SoftDeleteManager,
+):
+    """``objects``: live encounters."""
+
+
+class AllEncountersManager(
+    _EncounterManagerBase["Encounter"],
+    AllObjectsManager,
+):
+    """``all_objects``: every encounter, soft-deleted or not."""
+
+
+class DeletedEncountersManager(
+    _EncounterManagerBase["Encounter"],
+    DeletedObjectsManager,
+):
+    """``deleted_objects``: soft-deleted encounters."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django_basemodels.models import UUIDModel
 from django_encounters.exceptions import ImmutableHistoryError
 from django_encounters.models.encounter import Encounter
-from django_encounters.models.query import TransitionQuerySet
+from django_encounters.models.query import TransitionManager
 
 WARNINGS_KEY = "validator_warnings"
 
@@ -41,16 +43,26 @@ class EncounterTransition(UUIDModel):
     reason = models.TextField(blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
-    objects = TransitionQuerySet.as_manager()
+    objects = TransitionManager()
 
     class Meta:
         app_label = "django_encounters"
         verbose_name = "encounter transition"
         verbose_name_plural = "encounter transitions"
         ordering = ["-transitioned_at"]
+        # _base_manager too refuses changes and hand-made rows.
+        base_manager_name = "objects"
         indexes = [
             # get_state_at(): the latest row at or before a moment, for one encounter.
             models.Index(fields=["encounter", "effective_at"], name="encounters_state_at_idx"),
+        ]
+        constraints = [
+            # One creation record per encounter: a second one could only be forged.
+            models.UniqueConstraint(
+                fields=["encounter"],
+                condition=models.Q(from_state=""),
+                name="encounters_one_creation_record",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,17 +73,40 @@ class EncounterTransition(UUIDModel):
         """Soft warnings the validators returned for this transition."""
         return [item["message"] for item in self.metadata.get(WARNINGS_KEY, [])]
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Checked on _state.adding, not pk: a UUID pk is set before the first save.
         if not self._state.adding:
             raise ImmutableHistoryError(
                 f"Transitions are immutable: {self.pk} cannot be saved", self
             )
+        refuse_hand_made([self])
         super().save(*args, **kwargs)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
-    def delete(self, using=None, keep_parents=False):
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(f"Transitions are immutable: {self.pk} cannot be deleted", self)
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+
+def package_record(**fields: Any) -> EncounterTransition:
+    """A transition row as ``transition()`` and the creation of an encounter write it.
+
+    Only rows built here can be saved: a row made by hand would disagree with its encounter's
+    state (``get_state_at`` would report a move that never happened).
+    """
+    record = EncounterTransition(**fields)
+    record._written_by_package = True  # type: ignore[attr-defined]
+    return record
+
+
+def refuse_hand_made(records: list[EncounterTransition]) -> None:
+    for record in records:
+        if not getattr(record, "_written_by_package", False):
+            raise ImmutableHistoryError(
+                "EncounterTransition rows are written by transition() and create_encounter() "
+                f"only; expected a call to django_encounters.transition(), not a row made by "
+                f"hand ({record.from_state!r} -> {record.to_state!r})",
+                record,
+            )
