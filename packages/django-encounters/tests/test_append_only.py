@@ -92,8 +92,9 @@ def test_postgresql_trigger_refuses_raw_update_and_delete(record, sql):
 def test_postgresql_trigger_is_installed_by_the_migrations():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
+            "ORDER BY tgname",
             [TABLE],
         )
         names = [row[0] for row in cursor.fetchall()]
-    assert names == ["django_encounters_transition_append_only"]
+    assert names == [f"{TABLE}_append_only", f"{TABLE}_no_truncate"]
