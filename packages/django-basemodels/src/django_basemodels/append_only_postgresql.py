@@ -9,9 +9,10 @@ every change with one message format, ``<OP> on <table> refused: <rows> are appe
 - with ``set_null``: an UPDATE that sets some of those columns to NULL and changes nothing else
   (Django's ``on_delete=SET_NULL``);
 - with ``retention``: a DELETE made by the retention function, a ``SECURITY DEFINER`` function
-  owned by the table's owner that deletes rows older than a cutoff in the past. It opens its
-  pass by writing its transaction id into a table only the owner can write to and removes it
-  before it returns, so no other statement, in any session, ever sees an open pass.
+  owned by the migration's role that deletes rows older than a cutoff in the past. It opens its
+  pass by writing its transaction id into a table only the owner can write to, and removes it
+  before it returns, so no other statement, in any session, ever sees an open pass; the trigger
+  also wants the function's owner as the current user (which it is only inside the function).
 
 Every function pins ``search_path`` and names tables with their schema: a session cannot shadow
 them with temporary tables or its own schema.
@@ -126,9 +127,14 @@ def _trigger_function_sql(
 ) -> str:
     exceptions = ""
     if spec.retention is not None:
+        # The pass, and the function's owner as the current user: a role that was granted
+        # INSERT on the pass table (GRANT ... ON ALL TABLES) still cannot forge its way in.
+        function = literal(f"{names.retention_function}(timestamp with time zone)")
         exceptions += f"""
     IF TG_OP = 'DELETE'
-       AND EXISTS (SELECT 1 FROM {names.retention_pass} WHERE txid = txid_current()) THEN
+       AND EXISTS (SELECT 1 FROM {names.retention_pass} WHERE txid = txid_current())
+       AND current_user = (SELECT pg_get_userbyid(proowner) FROM pg_proc
+                           WHERE oid = {function}::regprocedure) THEN
         RETURN OLD;
     END IF;"""
     if spec.set_null_columns:
