@@ -1,11 +1,11 @@
-"""The PostgreSQL triggers behind :class:`~django_basemodels.migration_ops.AppendOnly`.
+"""The PostgreSQL triggers behind ``django_basemodels.migration_ops.AppendOnly``.
 
 One trigger function per table (so each migration installs and removes only its own objects),
 fired BEFORE UPDATE OR DELETE for each row and BEFORE TRUNCATE for the statement. It refuses
 every change with one message format, ``<OP> on <table> refused: <rows> are append-only``
 (SQLSTATE 23001, ``restrict_violation``: Django raises ``IntegrityError``), and lets through only:
 
-- the test-database flush (see :mod:`django_basemodels.flush_route`);
+- the test-database flush (see ``django_basemodels.flush_route``);
 - with ``set_null``: an UPDATE that sets some of those columns to NULL and changes nothing else
   (Django's ``on_delete=SET_NULL``);
 - with ``retention``: a DELETE made by the retention function, a ``SECURITY DEFINER`` function

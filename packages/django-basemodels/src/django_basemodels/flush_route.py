@@ -1,14 +1,14 @@
 """The one sanctioned way past the append-only triggers: flushing a test database.
 
 Test suites empty the database between transactional tests with one ``TRUNCATE`` (Django's
-``flush``), which the triggers installed by :class:`~django_basemodels.migration_ops.AppendOnly`
+``flush``), which the triggers installed by ``django_basemodels.migration_ops.AppendOnly``
 refuse. They let that ``TRUNCATE`` through only when both hold:
 
 - the database is a **marked test database**: its comment (``COMMENT ON DATABASE``) is
-  :data:`TEST_DATABASE_MARKER`. Only the database's owner or a superuser can set a comment, and
+  ``TEST_DATABASE_MARKER``. Only the database's owner or a superuser can set a comment, and
   the test set-up sets it right after Django created the test database, so the mark cannot be
   set by the application's role in a deployment where that role does not own the database;
-- the session has the switch :data:`FLUSH_SWITCH` on, which :func:`open_flush_route` turns on
+- the session has the switch ``FLUSH_SWITCH`` on, which ``open_flush_route`` turns on
   just for the flush and off again after it. Tests themselves run with it off: every UPDATE,
   DELETE and TRUNCATE they try meets a trigger that refuses it.
 
