@@ -19,7 +19,12 @@ from django.utils import timezone
 from django_basemodels.append_only_postgresql import BODY, FLUSH_HINT, UNMARKED_HINT
 from django_basemodels.exceptions import AppendOnlyDeclarationError, BaseModelsError
 from django_basemodels.flush_route import FLUSH_SWITCH, TEST_DATABASE_MARKER
-from django_basemodels.migration_ops import AppendOnly, PostgreSQLOnlySQL, Retention
+from django_basemodels.migration_ops import (
+    APPEND_ONLY_BACKENDS,
+    AppendOnly,
+    PostgreSQLOnlySQL,
+    Retention,
+)
 from tests.testapp.models import Clerk, LedgerLine
 
 TABLE = LedgerLine._meta.db_table
@@ -159,6 +164,23 @@ def test_elsewhere_than_postgresql_nothing_is_installed(ledger):
     sql(f"UPDATE {TABLE} SET amount = 99")
     assert LedgerLine.objects.get().amount == 99
     run(LEDGER, backwards=True)
+
+
+def test_another_database_slots_in_through_the_backends_table(db, monkeypatch):
+    calls = []
+
+    class Recorder:
+        def install(self, schema_editor, spec):
+            calls.append(("install", spec.table, spec.set_null_columns))
+
+        def uninstall(self, schema_editor, spec):
+            calls.append(("uninstall", spec.table, spec.set_null_columns))
+
+    monkeypatch.setitem(APPEND_ONLY_BACKENDS, connection.vendor, Recorder())
+    run(LEDGER)
+    run(LEDGER, backwards=True)
+    columns = ("clerk_id", "approver_id")
+    assert calls == [("install", TABLE, columns), ("uninstall", TABLE, columns)]
 
 
 def test_postgresql_only_sql_runs_only_on_postgresql(db):

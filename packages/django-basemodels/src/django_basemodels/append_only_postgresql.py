@@ -59,7 +59,7 @@ class PostgreSQLAppendOnly:
     def install(self, schema_editor: BaseDatabaseSchemaEditor, spec: AppendOnlyTable) -> None:
         names = _Names(schema_editor, spec)
         if spec.retention is not None:
-            for statement in _retention_sql(schema_editor, spec, spec.retention, names):
+            for statement in _retention_sql(schema_editor, spec.retention, names):
                 schema_editor.execute(statement, params=None)
         schema_editor.execute(_trigger_function_sql(schema_editor, spec, names), params=None)
         schema_editor.execute(
@@ -180,10 +180,7 @@ END;
 
 
 def _retention_sql(
-    schema_editor: BaseDatabaseSchemaEditor,
-    spec: AppendOnlyTable,
-    retention: RetentionSpec,
-    names: _Names,
+    schema_editor: BaseDatabaseSchemaEditor, retention: RetentionSpec, names: _Names
 ) -> list[str]:
     quote = schema_editor.connection.ops.quote_name
     function = names.retention_function
