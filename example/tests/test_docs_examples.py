@@ -7,8 +7,8 @@ a comment states is checked. A page with a python block the givens do not know f
 what to add. The runner's own tests, at the end, show that a wrong stated result fails.
 
 On SQLite the schema editor cannot run inside a transaction, so the pages run in a committed
-database there; on PostgreSQL they run in the usual rolled-back transaction (the append-only
-triggers would refuse the flush that empties a committed one).
+database there; on PostgreSQL they run in the usual rolled-back transaction, which is cheaper
+than a flush.
 """
 
 from __future__ import annotations

@@ -39,9 +39,9 @@ def test_the_encounter_key_follows_the_setting():
 def test_trigger_refuses_raw_update_and_delete_of_the_dispense_log(work_items, user):
     entry = dispense(work_items[1], user)
     table = DispenseLog._meta.db_table
-    with pytest.raises(DatabaseError, match="append-only: UPDATE refused"):
+    with pytest.raises(DatabaseError, match=r"UPDATE on \w+ refused: .* append-only"):
         _execute(f"UPDATE {table} SET quantity = 2 WHERE id = %s", [entry.pk])
-    with pytest.raises(DatabaseError, match="append-only: DELETE refused"):
+    with pytest.raises(DatabaseError, match=r"DELETE on \w+ refused: .* append-only"):
         _execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])
     assert DispenseLog.objects.get(pk=entry.pk).quantity == 1
 

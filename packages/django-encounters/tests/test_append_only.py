@@ -92,11 +92,13 @@ def test_postgresql_trigger_refuses_raw_update_and_delete(record, sql):
 def test_postgresql_trigger_is_installed_by_the_migrations():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
+            "ORDER BY tgname",
             [TABLE],
         )
         names = [row[0] for row in cursor.fetchall()]
-    assert {
-        "django_encounters_transition_append_only",  # UPDATE, DELETE
+    assert set(names) == {
+        f"{TABLE}_append_only",  # UPDATE, DELETE
+        f"{TABLE}_no_truncate",  # TRUNCATE
         "django_encounters_transition_written_by_package",  # INSERT (tests/test_attacks.py)
-    } <= set(names)
+    }

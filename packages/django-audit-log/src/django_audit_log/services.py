@@ -31,6 +31,8 @@ _ACTION_MAX = AuditLog._meta.get_field("action").max_length
 _DISPLAY_MAX = 255
 _SENSITIVITIES = frozenset(Sensitivity.values)
 PRUNE_ACTION = "audit_log.pruned"
+# Installed on PostgreSQL by migration 0005: deletes entries older than its argument.
+PRUNE_FUNCTION = "django_audit_log_prune"
 
 # While set, entries are collected here and written with one INSERT when the batch ends.
 _batch: ContextVar[list[AuditLog] | None] = ContextVar("django_audit_log_batch", default=None)
@@ -252,7 +254,8 @@ def prune(before: datetime.datetime, *, using: str | None = None) -> int:
     """Delete entries created before ``before``; returns how many. The only sanctioned delete.
 
     Runs in one transaction that also writes an entry recording the run. On PostgreSQL the
-    append-only trigger is told, for this transaction only, to let the DELETE through.
+    entries are deleted by the database function ``django_audit_log_prune`` (migration 0005),
+    the one path the append-only trigger lets a DELETE through.
     """
     if not isinstance(before, datetime.datetime) or timezone.is_naive(before):
         raise RetentionError(before)
@@ -261,12 +264,16 @@ def prune(before: datetime.datetime, *, using: str | None = None) -> int:
     using = using or router.db_for_write(AuditLog)
     connection = connections[using]
     with transaction.atomic(using=using):
-        token = _pruning.set(True)
-        try:
-            with _trigger_switch(connection):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {PRUNE_FUNCTION}(%s)", [before])
+                (deleted,) = cursor.fetchone()
+        else:
+            token = _pruning.set(True)
+            try:
                 deleted, _ = AuditLog.objects.using(using).filter(created_at__lt=before).delete()
-        finally:
-            _pruning.reset(token)
+            finally:
+                _pruning.reset(token)
         log_event(
             PRUNE_ACTION,
             metadata={"before": before.isoformat(), "deleted": deleted},
@@ -274,18 +281,4 @@ def prune(before: datetime.datetime, *, using: str | None = None) -> int:
             is_system=True,
             using=using,
         )
-    return deleted
-
-
-@contextmanager
-def _trigger_switch(connection: Any) -> Iterator[None]:
-    """Set the transaction-local GUC that the PostgreSQL trigger honours; off again after."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('django_audit_log.maintenance', 'on', true)")
-    yield
-    # Not in a ``finally``: after an error the transaction is rolled back, switch included.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('django_audit_log.maintenance', 'off', true)")
+    return int(deleted)

@@ -33,3 +33,11 @@ class SoftDeleteBypassError(BaseModelsError):
             f"{label}.objects...delete() to soft-delete or {label}.all_objects...restore() to "
             "restore"
         )
+
+
+class AppendOnlyDeclarationError(BaseModelsError):
+    """An ``AppendOnly`` / ``Retention`` declaration in a migration names something unusable."""
+
+    def __init__(self, what: str, value: object, expected: str) -> None:
+        self.value = value
+        super().__init__(f"{what} is {value!r}; expected {expected}")

@@ -94,3 +94,23 @@ class Book(BaseModel):
     published = models.BooleanField(default=False)
 
     objects = SoftDeleteManager.from_queryset(BookQuerySet)()
+
+
+class Clerk(models.Model):
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LedgerLine(models.Model):
+    """Made append-only by the tests of ``django_basemodels.migration_ops.AppendOnly``."""
+
+    clerk = models.ForeignKey(Clerk, on_delete=models.SET_NULL, null=True, related_name="+")
+    approver = models.ForeignKey(Clerk, on_delete=models.SET_NULL, null=True, related_name="+")
+    booked_by = models.ForeignKey(Clerk, on_delete=models.PROTECT, related_name="+")
+    amount = models.IntegerField()
+    booked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.amount} booked at {self.booked_at}"

@@ -1,6 +1,9 @@
 """On PostgreSQL, a trigger refuses UPDATE, DELETE and TRUNCATE of audit entries, so that raw SQL
 cannot rewrite history either. Elsewhere this migration does nothing (the Python guard stands).
 
+Replaced by 0005, which declares the table through django_basemodels.migration_ops.AppendOnly
+(no session switch opens anything there).
+
 Two exceptions, both narrow:
 - DELETE and TRUNCATE pass while the transaction-local setting django_audit_log.maintenance is
   'on': the retention command (prune_audit_log) sets it with set_config(..., true) for its own

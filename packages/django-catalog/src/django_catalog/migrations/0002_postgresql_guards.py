@@ -1,10 +1,13 @@
 """PostgreSQL triggers: the dispense log is append-only, work item status moves follow the chart.
 
 They stop raw SQL and anything else that skips the ORM. Other databases rely on the Python
-guards in the models and querysets, so on them this migration does nothing.
+guards in the models and querysets, so on them this migration does nothing. The dispense-log
+trigger is replaced by 0003 (django_basemodels.migration_ops.AppendOnly, TRUNCATE refused too).
 """
 
 from django.db import migrations
+
+from django_basemodels.migration_ops import PostgreSQLOnlySQL
 
 DISPENSE_LOG_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION django_catalog_dispenselog_append_only() RETURNS trigger AS $$
@@ -47,18 +50,6 @@ DROP_WORK_ITEM_STATUS_MOVES = """
 DROP TRIGGER IF EXISTS django_catalog_workitem_status_moves ON django_catalog_workitem;
 DROP FUNCTION IF EXISTS django_catalog_workitem_status_moves();
 """
-
-
-class PostgreSQLOnlySQL(migrations.RunSQL):
-    """RunSQL that runs on PostgreSQL and is a no-op on every other database."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

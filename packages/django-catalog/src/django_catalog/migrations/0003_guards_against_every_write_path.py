@@ -18,6 +18,8 @@ only the migration state (base managers).
 import django.db.models.manager
 from django.db import migrations
 
+from django_basemodels.migration_ops import PostgreSQLOnlySQL
+
 BASKET = "django_catalog_basket"
 ITEM = "django_catalog_basketitem"
 WORK = "django_catalog_workitem"
@@ -140,18 +142,6 @@ def drop(table, name):
     return f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();"
 
 
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that runs on PostgreSQL and does nothing on every other database."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
 def guarded_managers():
     return [
         ("objects", django.db.models.manager.Manager()),
@@ -163,10 +153,10 @@ class Migration(migrations.Migration):
     dependencies = [("django_catalog", "0002_postgresql_guards")]
 
     operations = [
-        PostgreSQLOnly(BASKET_STATUS, drop(BASKET, f"{BASKET}_status")),
-        PostgreSQLOnly(ITEM_IN_DRAFT, drop(ITEM, f"{ITEM}_in_draft")),
-        PostgreSQLOnly(WORK_SPAWNED, drop(WORK, f"{WORK}_spawned")),
-        PostgreSQLOnly(DISPENSE_WITHIN_ORDER, drop(DISPENSE, f"{DISPENSE}_within_order")),
+        PostgreSQLOnlySQL(BASKET_STATUS, drop(BASKET, f"{BASKET}_status")),
+        PostgreSQLOnlySQL(ITEM_IN_DRAFT, drop(ITEM, f"{ITEM}_in_draft")),
+        PostgreSQLOnlySQL(WORK_SPAWNED, drop(WORK, f"{WORK}_spawned")),
+        PostgreSQLOnlySQL(DISPENSE_WITHIN_ORDER, drop(DISPENSE, f"{DISPENSE}_within_order")),
         # The guarded managers become the base managers (no database change).
         migrations.AlterModelOptions(
             name="basket",

@@ -3,9 +3,14 @@
 UPDATE and DELETE are refused, whatever the client. The one UPDATE allowed is Django's
 ``on_delete=SET_NULL`` when the user in ``transitioned_by`` is deleted: only that column may
 change, and only to NULL. Other databases rely on the Python guards of the models.
+
+Replaced by 0003, which declares the table through django_basemodels.migration_ops.AppendOnly
+(TRUNCATE refused too).
 """
 
 from django.db import migrations
+
+from django_basemodels.migration_ops import PostgreSQLOnlySQL
 
 TABLE = "django_encounters_encountertransition"
 
@@ -33,19 +38,7 @@ DROP FUNCTION IF EXISTS django_encounters_transition_append_only();
 """
 
 
-class PostgreSQLOnlyRunSQL(migrations.RunSQL):
-    """RunSQL that does nothing on databases other than PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
 class Migration(migrations.Migration):
     dependencies = [("django_encounters", "0001_initial")]
 
-    operations = [PostgreSQLOnlyRunSQL(sql=CREATE, reverse_sql=DROP)]
+    operations = [PostgreSQLOnlySQL(sql=CREATE, reverse_sql=DROP)]

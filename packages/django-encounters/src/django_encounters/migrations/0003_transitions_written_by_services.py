@@ -12,6 +12,7 @@ import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
 
+from django_basemodels.migration_ops import PostgreSQLOnlySQL
 
 TRANSITIONS = "django_encounters_encountertransition"
 ENCOUNTERS = "django_encounters_encounter"
@@ -40,18 +41,6 @@ DROP = f"""
 DROP TRIGGER IF EXISTS django_encounters_transition_written_by_package ON {TRANSITIONS};
 DROP FUNCTION IF EXISTS django_encounters_transition_written_by_package();
 """
-
-
-class PostgreSQLOnlyRunSQL(migrations.RunSQL):
-    """RunSQL that does nothing on databases other than PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def name_latest_transitions(apps, schema_editor):
@@ -112,5 +101,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(condition=models.Q(('from_state', '')), fields=('encounter',), name='encounters_one_creation_record'),
         ),
         migrations.RunPython(name_latest_transitions, migrations.RunPython.noop),
-        PostgreSQLOnlyRunSQL(sql=CREATE, reverse_sql=DROP),
+        PostgreSQLOnlySQL(sql=CREATE, reverse_sql=DROP),
     ]
