@@ -97,5 +97,4 @@ def test_the_migration_is_reversible_and_keeps_the_work_item_trigger():
     MigrationExecutor(connection).migrate([latest])
     after = set(triggers(TABLE))
     assert {f"{TABLE}_append_only", f"{TABLE}_no_truncate"} <= after
-    assert "django_catalog_dispenselog_append_only" not in after
     assert "django_catalog_workitem_status_moves" in triggers(WorkItem._meta.db_table)
