@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django_layers.batch import NewFile, Read, read_new
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
 from django_layers.model import Dependency, Result
+from django_layers.reader import FileError
 from django_layers.rules import apply_rules
 from django_layers.sources import SourceTree, discover
 
@@ -43,34 +45,26 @@ def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]
     return problems
 
 
-def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, tuple]:
-    """``{path: (module, is_init, records, app_configs)}`` for every readable file."""
-    read: dict[str, tuple] = {}
+def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, Read]:
+    """Every readable file of the tree by path; the others become ``result.errors``."""
+    read: dict[str, Read] = {}
+    new: list[NewFile] = []
     for path, module, is_init in tree.files:
         result.files += 1
         try:
             stat = os.stat(path)
         except OSError as error:  # removed while the run was going on
-            from django_layers.reader import FileError
-
             result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {error}"))
             continue
-        cached = cache.get(path, stat.st_size, stat.st_mtime_ns)
-        if cached is not None:
-            result.from_cache += 1
-            records, apps = cached
+        stored = cache.get(path, stat.st_size, stat.st_mtime_ns)
+        if stored is None:
+            new.append(NewFile(path, module, is_init, stat))
         else:
-            from django_layers.reader import FileError, read_file
-
-            try:
-                records, apps, how = read_file(path, stat, module.endswith(".apps"))
-            except FileError as error:
-                error.path = display_path(error.path)
-                result.errors.append(error)
-                continue
-            setattr(result, how, getattr(result, how) + 1)
-            cache.put(path, stat.st_size, stat.st_mtime_ns, [records, apps])
-        read[path] = (module, is_init, records, apps)
+            result.from_cache += 1
+            read[path] = Read(module, is_init, stored[0], stored[1])
+    if new:
+        read.update(read_new(new, cache, result, display_path))
+    result.errors.sort(key=lambda error: (error.path, error.line, error.col))
     cache.forget_missing(set(read))
     return read
 

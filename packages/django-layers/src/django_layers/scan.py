@@ -40,9 +40,7 @@ _LEXER = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# The same with single brackets: the bracket depth at a point of the file.
-_BRACKETS = re.compile(_COMMENT_OR_STRING + r"|\(|\[|\{|\)|\]|\}", re.VERBOSE | re.DOTALL)
-_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+_STRINGS_AND_COMMENTS = re.compile(_COMMENT_OR_STRING, re.VERBOSE | re.DOTALL)
 _WORDS = re.compile(r"ForeignKey|OneToOneField|ManyToManyField|get_model|import_module")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -141,14 +139,10 @@ def _snippet(source: str, start: int, closer: str, mode: str) -> tuple[ast.AST, 
 
 
 def _bracket_depth(source: str, pos: int) -> int:
-    depth = 0
-    for match in _BRACKETS.finditer(source, 0, pos):
-        char = source[match.start()]
-        if char in _OPENING:
-            depth += 1
-        elif char in _CLOSING:
-            depth -= 1
-    return depth
+    """Open brackets at ``pos`` (which is outside any string or comment)."""
+    code = _STRINGS_AND_COMMENTS.sub("", source[:pos])
+    opened = code.count("(") + code.count("[") + code.count("{")
+    return opened - code.count(")") - code.count("]") - code.count("}")
 
 
 def _call(source: str, pos: int, end: int, line: int, col: int) -> list[Record]:
