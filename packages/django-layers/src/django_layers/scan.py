@@ -5,9 +5,10 @@ dependency sits in a plain statement that a regular expression reads exactly, on
 comments are known. So one C-speed regular-expression pass finds strings, comments, import
 statements that start a line, and the few words that may begin a Django coupling. Anything this
 pass cannot read with certainty (an ``import`` after ``;`` or ``:``, a continuation line, an
-f-string that nests quotes, ``if TYPE_CHECKING:``, non-ASCII names, ...) makes :func:`scan`
-return ``None`` and the caller falls back to the syntax tree, so the result is always the
-reference result. Django couplings are read by parsing only the call or assignment they sit in.
+f-string that nests quotes, an ``else`` after ``if TYPE_CHECKING:``, non-ASCII names, ...)
+makes :func:`scan` return ``None`` and the caller falls back to the syntax tree, so the result
+is always the reference result. Django couplings, and ``if TYPE_CHECKING:`` blocks, are read by
+parsing only the statement they sit in.
 
 The file must be known to be valid Python (see :mod:`django_layers.reader`): the pass relies
 on it, e.g. a line that starts with ``import`` can only be an import statement in valid code.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import ast
 import re
 
-from django_layers.extract import Record, assignment_records, call_records
+from django_layers.extract import Record, assignment_records, call_records, tree_records
 
 # Comments and complete strings (any prefix letters are read separately, see _is_f_string).
 _COMMENT_OR_STRING = r"""
@@ -59,6 +60,13 @@ _AFTER_WORD = re.compile(r"[ \t\f]*(.)", re.DOTALL)
 _DEFINITION = re.compile(r"\b(?:def|class)[\s\\]*\Z")
 _ASSIGN = re.compile(r"[ \t\f]*=(?!=)[ \t\f]*(.)", re.DOTALL)
 _LINE_REST = re.compile(_END)
+# ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) alone on its line.
+_HEADER = re.compile(
+    rf"(?P<indent>[ \t\f]*)if[ \t]+(?P<name>(?:{_NAME}\.)*TYPE_CHECKING)[ \t]*:{_END}"
+)
+# A line that is neither blank nor only a comment, with its indentation: where a block may end.
+_DEDENT = re.compile(r"\n([ \t\f]*)(?=[^ \t\f\n#\\])")
+_ELSE = re.compile(r"[ \t\f]*(?:else|elif)\b")
 _MAX_TRIES = 64
 _PREFIXES = frozenset("rRbBuUfF")
 
@@ -208,6 +216,46 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
     return []  # ``dependencies = some_name``: not a literal list
 
 
+def _type_checking_block(source: str, pos: int, line: int) -> tuple[list[Record], int]:
+    """The records of the ``if TYPE_CHECKING:`` statement whose test is at ``pos``, read by the
+    syntax tree from the header to the end of its block, and where that block ends.
+
+    The block ends at the first line indented no deeper than the header that is a real
+    statement boundary: each candidate line is tried, and only a cut that leaves valid Python
+    (no string, bracket or continuation left open) is one. An ``else`` or ``elif`` after the
+    block, or any other use of the name, is left to the tree of the whole file.
+    """
+    line_start = source.rfind("\n", 0, pos) + 1
+    header = _HEADER.match(source, line_start)
+    if header is None or header.end("name") != pos + len("TYPE_CHECKING"):
+        raise Unsure
+    if line_start >= 2 and source[line_start - 2] == "\\":
+        raise Unsure  # the line continues the one before
+    indent = header.group("indent")
+    candidates = _DEDENT.finditer(source, header.end())
+    for _ in range(_MAX_TRIES):
+        candidate = next(candidates, None)
+        while candidate is not None and len(candidate.group(1)) > len(indent):
+            candidate = next(candidates, None)
+        end = len(source) if candidate is None else candidate.start() + 1
+        block = source[line_start:end]
+        if "\t" in block or "\f" in block or (candidate and candidate.group(1).strip(" ")):
+            raise Unsure  # tabs and form feeds: indentation only the tokenizer can measure
+        snippet = f"if 1:\n{block}" if indent else block
+        try:
+            tree = ast.parse(snippet)
+        except SyntaxError:
+            if candidate is None:
+                raise Unsure from None
+            continue
+        if candidate is not None and _ELSE.match(source, candidate.start() + 1):
+            raise Unsure  # the statement goes on with another branch
+        shift = line - (2 if indent else 1)
+        records = [(kind, rline + shift, *rest) for kind, rline, *rest in tree_records(tree)]
+        return records, end
+    raise Unsure
+
+
 def _is_f_string(source: str, quote: int) -> bool:
     """Whether the string at ``quote`` has an ``f`` prefix (``elif"x"`` has none)."""
     start = quote
@@ -267,7 +315,9 @@ def scan(source: str) -> list[Record] | None:
                 found.extend(records)
                 continue
             if word == "TYPE_CHECKING":
-                raise Unsure
+                records, resume = _type_checking_block(source, pos, line)
+                found.extend(records)
+                continue
             line_start = source.rfind("\n", 0, pos) + 1
             if word == "dependencies":
                 found.extend(_dependencies(source, pos, resume, line_start, line))
