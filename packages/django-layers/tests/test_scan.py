@@ -65,6 +65,14 @@ CASES = {
     "compound one-liners decline": ("if x: import a\n", False),
     "backslash continuation declines": ("from a \\\n    import b\n", False),
     "non-ascii names decline": ("import caf\u00e9\n", False),
+    "imports continued with a backslash": (
+        "from a import b, \\\n    c as d, \\\n  e\nimport f, \\\n    g.h as i\nimport j\n",
+        True,
+    ),
+    "from-import whose import word is on a continued line declines": (
+        "from a \\\n    import b\n",
+        False,
+    ),
     "type checking block": (
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\nimport b\n",
         True,
@@ -181,7 +189,11 @@ CASES = {
         True,
     ),
     "f-string with a call inside declines": ("x = f\"{import_module('a.b')}\"\n", False),
-    "unterminated string declines": ('x = """never closed\n', False),
+    "a keyword only in a late docstring": (
+        'import a\ndef f():\n    """Say import b, then ForeignKey("x.Y")."""\n    return 1\n',
+        True,
+    ),
+    "unterminated string declines": ('x = """never closed\nimport a\n', False),
 }
 
 

@@ -77,6 +77,9 @@ def _parse(
     result: Result,
     shown: Callable[[str], str],
 ) -> dict[str, Read]:
+    # Imported here, before any worker starts, so that workers share them instead of each
+    # compiling the fast pass's regular expressions again.
+    from django_layers import extract, scan  # noqa: F401
     from django_layers.parallel import run_all
 
     asked = [file.path for file, _, ruff_may in unknown if ruff_may]

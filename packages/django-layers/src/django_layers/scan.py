@@ -42,16 +42,22 @@ _LEXER = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _STRINGS_AND_COMMENTS = re.compile(_COMMENT_OR_STRING, re.VERBOSE | re.DOTALL)
+_KEYWORDS = (
+    "import", "ForeignKey", "OneToOneField", "ManyToManyField", "get_model", "dependencies",
+    "TYPE_CHECKING",
+)  # fmt: skip
 _WORDS = re.compile(r"ForeignKey|OneToOneField|ManyToManyField|get_model|import_module")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _DOTTED = rf"{_NAME}(?:\.{_NAME})*"
-_ALIAS = rf"{_DOTTED}(?:[ \t\f]+as[ \t\f]+{_NAME})?"
+# Blanks within a statement, including a backslash that continues it on the next line.
+_BLANK = r"(?:[ \t\f]|\\\n)"
+_ALIAS = rf"{_DOTTED}(?:{_BLANK}+as{_BLANK}+{_NAME})?"
 _END = r"[ \t\f]*(?:\#[^\n]*)?(?:\n|\Z)"
-_IMPORT = re.compile(rf"[ \t\f]*import[ \t\f]+({_ALIAS}(?:[ \t\f]*,[ \t\f]*{_ALIAS})*){_END}")
+_IMPORT = re.compile(rf"[ \t\f]*import{_BLANK}+({_ALIAS}(?:{_BLANK}*,{_BLANK}*{_ALIAS})*){_END}")
 _FROM = re.compile(
-    rf"[ \t\f]*from[ \t\f]*(\.*)[ \t\f]*({_DOTTED})?[ \t\f]+import[ \t\f]*"
-    rf"(?:(\*)|\(([^)]*)\)|({_ALIAS}(?:[ \t\f]*,[ \t\f]*{_ALIAS})*)){_END}"
+    rf"[ \t\f]*from{_BLANK}*(\.*){_BLANK}*({_DOTTED})?{_BLANK}+import{_BLANK}*"
+    rf"(?:(\*)|\(([^)]*)\)|({_ALIAS}(?:{_BLANK}*,{_BLANK}*{_ALIAS})*)){_END}"
 )
 _ALIAS_ONLY = re.compile(rf"({_NAME})(?:[ \t\f]+as[ \t\f]+{_NAME})?")
 _COMMENT = re.compile(r"\#[^\n]*")
@@ -99,7 +105,8 @@ def _statement(source: str, start: int, line: int, col: int) -> tuple[list[Recor
     """Records of the import statement that starts its line at ``start``, and where it ends."""
     match = _IMPORT.match(source, start)
     if match is not None:
-        aliases = [part.strip().split()[0] for part in match.group(1).split(",")]
+        names = match.group(1).replace("\\\n", " ").split(",")
+        aliases = [part.strip().split()[0] for part in names]
         return [("import", line, col, name, 0, None, False) for name in aliases], match.end()
     match = _FROM.match(source, start)
     if match is None:
@@ -110,7 +117,7 @@ def _statement(source: str, start: int, line: int, col: int) -> tuple[list[Recor
     elif grouped is not None:
         names = _names_in_parentheses(grouped)
     else:
-        names = [part.strip().split()[0] for part in plain.split(",")]
+        names = [part.strip().split()[0] for part in plain.replace("\\\n", " ").split(",")]
     return [("from", line, col, module or "", len(dots), names, False)], match.end()
 
 
@@ -287,13 +294,18 @@ def scan(source: str) -> list[Record] | None:
     """The records of a valid Python source, or ``None`` when only the syntax tree can tell."""
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
+    # Past the last place a keyword occurs at all (in code or not) there is nothing to find: the
+    # rest of the file, often most of it (tables, docstrings, code below the imports), is skipped.
+    last = max(source.rfind(word) for word in _KEYWORDS)
     found: list[Record] = []
     line, counted, resume = 1, 0, 0
     search = _LEXER.search
     try:
         while (match := search(source, resume)) is not None:
-            resume = match.end()
             pos = match.start()
+            if pos > last:
+                break
+            resume = match.end()
             first = source[pos]
             if first == "#":
                 continue
