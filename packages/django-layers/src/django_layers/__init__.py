@@ -5,6 +5,13 @@ Runs without Django: it reads sources, it never imports them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
+    from django_layers.config import ConfigError, load_config
+    from django_layers.engine import run_check
+    from django_layers.model import Result, Violation
+
 __version__ = "0.1.0"
 
 __all__ = ["ConfigError", "Result", "Violation", "__version__", "load_config", "run_check"]
@@ -18,7 +25,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'django_layers' has no attribute {name!r}")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django_layers.cache import FileCache, Stored, content_key
+from django_layers.extract import Record
 from django_layers.model import Result
 from django_layers.reader import FileError, read_bytes, read_source
 from django_layers.syntax import flagged_by_ruff, needs_cpython
@@ -33,8 +34,8 @@ class Read(NamedTuple):
 
     module: str
     is_init: bool
-    records: list[list]  # see extract.Record; the cache gives them back as lists
-    apps: list[list]  # (name, label) pairs
+    records: list[Record]  # the cache gives them back as lists: read them as sequences
+    apps: list[tuple[str, str]]  # (name, label) of each AppConfig
 
 
 def read_new(

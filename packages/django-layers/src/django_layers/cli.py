@@ -8,6 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_layers.model import Result
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     return _finish_check(options, result)
 
 
-def _finish_check(options: argparse.Namespace, result) -> int:
+def _finish_check(options: argparse.Namespace, result: Result) -> int:
     from django_layers.report import FORMATS
 
     if options.baseline is not None:

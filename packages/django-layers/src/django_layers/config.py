@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from django_layers import __version__
 
@@ -64,14 +65,14 @@ class Config:
         self.layers_line = 1
         self.sources_line = 0  # 0: the default sources, written nowhere
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = {key: value for key, value in vars(self).items() if key not in ("path", "root")}
         data["layers"] = [vars(layer) for layer in self.layers]
         data["allow"] = [vars(entry) for entry in self.allow]
         return data
 
     @classmethod
-    def from_dict(cls, path: Path, root: Path, data: dict) -> Config:
+    def from_dict(cls, path: Path, root: Path, data: dict[str, Any]) -> Config:
         config = cls(path, root)
         for key, value in data.items():
             setattr(config, key, value)
@@ -80,7 +81,7 @@ class Config:
         return config
 
 
-def _snapshot_key(path: Path) -> list | None:
+def _snapshot_key(path: Path) -> list[Any] | None:
     try:
         stat = os.stat(path)
     except OSError:

@@ -69,7 +69,7 @@ def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str
     return read
 
 
-def app_label_map(config: Config, tree: SourceTree, read: dict[str, tuple]) -> dict[str, str]:
+def app_label_map(config: Config, tree: SourceTree, read: dict[str, Read]) -> dict[str, str]:
     """Django app label -> module, from each app's AppConfig, defaults, then the config."""
     labels = {name: name for name in tree.packages}  # an app without AppConfig: its last name
     for module, _, _, apps in read.values():
@@ -80,7 +80,9 @@ def app_label_map(config: Config, tree: SourceTree, read: dict[str, tuple]) -> d
     return labels
 
 
-def resolve(tree: SourceTree, read: dict[str, tuple], labels: dict[str, str], count_types: bool):
+def resolve(
+    tree: SourceTree, read: dict[str, Read], labels: dict[str, str], count_types: bool
+) -> list[Dependency]:
     """Every dependency of every file, as module -> module."""
     modules = tree.modules
     found: list[Dependency] = []
@@ -98,7 +100,7 @@ def resolve(tree: SourceTree, read: dict[str, tuple], labels: dict[str, str], co
                         continue  # beyond the top-level package: Python refuses it too
                     base = ".".join(parts[: len(parts) - level + 1])
                     target = f"{base}.{target}" if target else base
-                for name in names:
+                for name in names or ():
                     candidate = f"{target}.{name}"
                     chosen = candidate if candidate in modules else target
                     if chosen not in targets:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from django_layers.reader import FileError
 
 KIND_NAMES = {
     "import": "import",
@@ -16,9 +19,16 @@ KIND_NAMES = {
 }
 
 
-# One place where ``importer`` (a module) depends on ``imported`` (a module); ``col`` is 1-based
-# and ``kind`` a key of KIND_NAMES. A named tuple: thousands are made per run, and cheaply.
-Dependency = namedtuple("Dependency", "path line col importer imported kind")
+class Dependency(NamedTuple):
+    """One place where ``importer`` (a module) depends on ``imported`` (a module); ``col`` is
+    1-based and ``kind`` a key of KIND_NAMES. A named tuple: thousands are made per run."""
+
+    path: str
+    line: int
+    col: int
+    importer: str
+    imported: str
+    kind: str
 
 
 _VIOLATION_FIELDS = [
@@ -33,15 +43,30 @@ class Violation:
 
     __slots__ = _VIOLATION_FIELDS
 
-    def __init__(self, *values) -> None:
-        for name, value in zip(_VIOLATION_FIELDS, values, strict=True):
-            setattr(self, name, value)
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        col: int,
+        importer: str,
+        imported: str,
+        kind: str,
+        rule: str,
+        importer_layer: str,
+        imported_layer: str,
+        message: str,
+        hint: str,
+    ) -> None:
+        self.path, self.line, self.col = path, line, col
+        self.importer, self.imported, self.kind, self.rule = importer, imported, kind, rule
+        self.importer_layer, self.imported_layer = importer_layer, imported_layer
+        self.message, self.hint = message, hint
 
-    def key(self) -> list:
+    def key(self) -> list[str]:
         """What identifies the violation in a baseline: not its line, which moves with edits."""
         return [self.path, self.importer, self.imported, self.kind, self.rule]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _VIOLATION_FIELDS}
 
     def __eq__(self, other: object) -> bool:
@@ -56,7 +81,7 @@ class Result:
 
     def __init__(self) -> None:
         self.violations: list[Violation] = []
-        self.errors: list = []  # reader.FileError
+        self.errors: list[FileError] = []
         self.dependencies: list[Dependency] = []
         self.allowed = 0
         self.baselined = 0

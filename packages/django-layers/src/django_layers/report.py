@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django_layers.config import ConfigError
 from django_layers.model import Result
 
 
@@ -78,7 +79,7 @@ def github(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_annotations(error) -> str:
+def config_annotations(error: ConfigError) -> str:
     """A :class:`~django_layers.config.ConfigError` as workflow annotations on layers.yaml."""
     from django_layers.engine import display_path
 

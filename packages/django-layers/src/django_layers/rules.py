@@ -61,7 +61,9 @@ def _under(module: str, prefix: str) -> bool:
     return module == prefix or module.startswith(prefix + ".")
 
 
-def judge(config: Config, tree: SourceTree, members: Members, dependency: Dependency):
+def judge(
+    config: Config, tree: SourceTree, members: Members, dependency: Dependency
+) -> tuple[str, str, str] | None:
     """``(rule, message, hint)`` when the dependency breaks a rule, else ``None``."""
     source = members.owner(dependency.importer)
     if source is None or source in members.unlayered:

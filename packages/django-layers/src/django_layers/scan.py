@@ -169,17 +169,18 @@ def _call(source: str, pos: int, end: int, line: int, col: int) -> list[Record]:
     if follower.group(1) != "(":
         return []
     tree, _ = _snippet(source, pos, ")", "eval")
-    call = tree.body
-    if not isinstance(call, ast.Call):
+    if not isinstance(tree, ast.Expression) or not isinstance(tree.body, ast.Call):
         raise Unsure
-    return _offset(call_records(call), line, col)
+    return _offset(call_records(tree.body), line, col)
 
 
 def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -> list[Record]:
     """``dependencies = [...]``, read exactly as ``extract.assignment_records`` reads it."""
     before = source[line_start:pos].rstrip(" \t\f")
     follower = _AFTER_WORD.match(source, end)
-    after = source[follower.start(1) : follower.start(1) + 2] if follower else ""
+    if follower is None:
+        return []  # the end of the file: a bare name
+    after = source[follower.start(1) : follower.start(1) + 2]
     if before.endswith("."):
         return []  # an attribute: only a plain name counts
     if after[:1] == "\\":
@@ -200,12 +201,15 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
         return []
     if line_start >= 2 and source[line_start - 2] == "\\":
         raise Unsure
-    opener = _AFTER_WORD.match(source, follower.end(1)).group(1)
+    value = _AFTER_WORD.match(source, follower.end(1))
+    opener = value.group(1) if value is not None else "\n"
     if opener in "\n\\#":
         raise Unsure
     if opener in "[(":
         tree, stop = _snippet(source, pos, "]" if opener == "[" else ")", "exec")
-        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        if not isinstance(tree, ast.Module) or len(tree.body) != 1:
+            raise Unsure
+        if not isinstance(tree.body[0], ast.Assign):
             raise Unsure
         records = assignment_records(tree.body[0])
         if not records:
@@ -258,7 +262,7 @@ def _type_checking_block(source: str, pos: int, line: int) -> tuple[list[Record]
         if candidate is not None and _ELSE.match(source, candidate.start() + 1):
             raise Unsure  # the statement goes on with another branch
         shift = line - (2 if indent else 1)
-        records = [(kind, rline + shift, *rest) for kind, rline, *rest in tree_records(tree)]
+        records = [(r[0], r[1] + shift, r[2], r[3], r[4], r[5], r[6]) for r in tree_records(tree)]
         return records, end
     raise Unsure
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django_layers.config import Config
@@ -55,7 +56,7 @@ def glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
-def ignore_matcher(patterns: list[str]):
+def ignore_matcher(patterns: list[str]) -> Callable[[str], bool]:
     """A function telling whether a path relative to the package's parent is ignored."""
     if not patterns:
         return lambda relative: False
@@ -81,7 +82,7 @@ def discover(config: Config) -> SourceTree:
     return tree
 
 
-def _add_package(tree: SourceTree, path: Path, ignored, line: int) -> None:
+def _add_package(tree: SourceTree, path: Path, ignored: Callable[[str], bool], line: int) -> None:
     if path.is_file() and path.suffix == ".py" and path.stem.isidentifier():
         name = path.stem
         if name in tree.packages:
@@ -102,7 +103,9 @@ def _add_package(tree: SourceTree, path: Path, ignored, line: int) -> None:
     _walk(tree, str(path), name, name, ignored)
 
 
-def _walk(tree: SourceTree, directory: str, module: str, relative: str, ignored) -> None:
+def _walk(
+    tree: SourceTree, directory: str, module: str, relative: str, ignored: Callable[[str], bool]
+) -> None:
     tree.modules.setdefault(module, None)
     subdirectories = []
     with os.scandir(directory) as entries:

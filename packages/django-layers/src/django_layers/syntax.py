@@ -34,7 +34,7 @@ _ARGUMENT_CHARACTERS = 24_000 if sys.platform == "win32" else 200_000
 def ruff_binary() -> str | None:
     """The ruff executable installed with this package, or ``None`` when there is none."""
     try:
-        from ruff import find_ruff_bin
+        from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ships no type hints
     except ImportError:  # pragma: no cover - ruff is a dependency
         return None
     try:
