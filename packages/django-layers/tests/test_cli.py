@@ -188,3 +188,17 @@ def test_the_checker_does_not_import_django(layered):
     )
     done = _run("-c", code, cwd=layered)
     assert done.stdout.strip().splitlines()[-1] == "1", done.stderr
+
+
+def test_the_module_entry_points_run_the_check_in_process(layered, capsys, monkeypatch):
+    import runpy
+
+    from django_layers import check
+
+    assert check.main(["--config", "layers.yaml"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "20 violation(s), 20 file(s) checked"
+    monkeypatch.setattr(sys, "argv", ["django-layers", "check", "--format", "json"])
+    with pytest.raises(SystemExit) as stopped:
+        runpy.run_module("django_layers", run_name="__main__")
+    assert stopped.value.code == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["violations"] == 20

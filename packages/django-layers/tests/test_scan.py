@@ -73,6 +73,31 @@ CASES = {
         "from a \\\n    import b\n",
         False,
     ),
+    "continued names in parentheses decline": ("from a import (b, \\\n    c)\n", False),
+    "a call continued with a backslash declines": ('x = ForeignKey \\\n    ("app.M")\n', False),
+    "dependencies as the last word of the file": ("import a\ndependencies", True),
+    "dependencies continued with a backslash declines": (
+        'dependencies \\\n    = [("a", "0001")]\n',
+        False,
+    ),
+    "dependencies as a chained target declines": ('x = dependencies = [("a", "0001")]\n', False),
+    "dependencies on a continued line declines": (
+        "x = 1 + \\\n2\ny = \\\n3\nimport b; \\\ndependencies = []\n",
+        False,
+    ),
+    "dependencies followed by a comment declines": ("dependencies = \\\n    []\n", False),
+    "dependencies assigned twice in one statement declines": (
+        'dependencies = [("a", "0001")]; x = 1\n',
+        False,
+    ),
+    "dependencies chained on one line declines": ("dependencies = other = []\n", False),
+    "an import continuing a line declines": ("x = 1 + \\\n    2\nimport a\n", True),
+    "an import in a continued line declines": ("import a; \\\nimport b\n", False),
+    "non-ASCII indentation before an import declines": ("if x:\n\u00a0   import a\n", False),
+    "type checking block with a literal brace f-string": (
+        'if TYPE_CHECKING:\n    import a\nx = f"{{import b}} {c}"\n',
+        True,
+    ),
     "type checking block": (
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\nimport b\n",
         True,

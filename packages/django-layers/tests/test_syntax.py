@@ -214,3 +214,22 @@ def test_a_large_tree_read_on_both_cores_gives_the_serial_result(tmp_path, monke
     assert len(both.errors) == 4
     assert both.dependencies == serial.dependencies
     assert (both.fast, both.tree) == (serial.fast, serial.tree) != (0, 0)
+
+
+def test_a_file_gone_before_it_is_read_is_an_error(tmp_path):
+    from django_layers.batch import NewFile, read_new
+    from django_layers.cache import FileCache
+    from django_layers.model import Result
+
+    kept = tmp_path / "kept.py"
+    kept.write_text("import os\n")
+    gone = tmp_path / "gone.py"
+    gone.write_text("import sys\n")
+    files = [NewFile(str(p), p.stem, False, os.stat(p)) for p in (kept, gone)]
+    gone.unlink()
+    result = Result()
+    read = read_new(files, FileCache(None), result, lambda path: path)
+    assert list(read) == [str(kept)]
+    [error] = result.errors
+    assert (error.path, error.line, error.col) == (str(gone), 1, 1)
+    assert error.message.startswith("cannot be read")
