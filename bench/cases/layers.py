@@ -224,7 +224,7 @@ def _median(values: list[tuple[float, int]]) -> tuple[float, float]:
 
 def run(bench) -> None:
     sizes = [1_000] if bench.sizes.quick else SIZES
-    rounds = bench.sizes.pick(3, 1)
+    rounds = min(bench.sizes.rounds, 3)  # each round runs every tool seven times
     for size in sizes:
         with tempfile.TemporaryDirectory() as temporary:
             work = Path(temporary)

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from django_layers.config import Config
-from django_layers.engine import display_path
 from django_layers.model import Dependency, Result, Violation
+from django_layers.paths import display_path
 from django_layers.sources import SourceTree
 
 if sys.version_info >= (3, 11):

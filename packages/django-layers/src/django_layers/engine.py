@@ -9,19 +9,10 @@ from django_layers.batch import NewFile, Read, read_new
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
 from django_layers.model import Dependency, Result
+from django_layers.paths import display_path, path_display
 from django_layers.reader import FileError
 from django_layers.rules import apply_rules
 from django_layers.sources import SourceTree, discover
-
-
-def display_path(path: str) -> str:
-    """Relative to the working directory when below it (clickable, and what CI annotates)."""
-    path = os.path.abspath(path)
-    here = os.getcwd()
-    prefix = here if here.endswith(os.sep) else here + os.sep
-    if path.startswith(prefix):
-        path = path[len(prefix) :]
-    return path.replace(os.sep, "/")
 
 
 def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
@@ -63,7 +54,7 @@ def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str
             result.from_cache += 1
             read[path] = Read(module, is_init, stored[0], stored[1])
     if new:
-        read.update(read_new(new, cache, result, display_path))
+        read.update(read_new(new, cache, result, path_display()))
     result.errors.sort(key=lambda error: (error.path, error.line, error.col))
     cache.forget_missing(set(read))
     return read
@@ -86,8 +77,9 @@ def resolve(
     """Every dependency of every file, as module -> module."""
     modules = tree.modules
     found: list[Dependency] = []
+    show = path_display()
     for path, (module, is_init, records, _) in read.items():
-        shown = display_path(path)
+        shown = show(path)
         package = module if is_init else module.rpartition(".")[0]
         for kind, line, col, target, level, names, type_only in records:
             if type_only and not count_types:

@@ -6,6 +6,7 @@ import json
 
 from django_layers.config import ConfigError
 from django_layers.model import Result
+from django_layers.paths import display_path
 
 
 def _summary(result: Result) -> str:
@@ -81,8 +82,6 @@ def github(result: Result) -> str:
 
 def config_annotations(error: ConfigError) -> str:
     """A :class:`~django_layers.config.ConfigError` as workflow annotations on layers.yaml."""
-    from django_layers.engine import display_path
-
     where = _escape(display_path(str(error.path)), True)
     return "".join(
         f"::error file={where},line={max(line, 1)},title=django-layers config::{_escape(message)}\n"
