@@ -5,8 +5,8 @@ import os
 import time
 
 from django_layers.cache import FileCache, write_atomic
-from django_layers.config import load_config
 from django_layers.engine import run_check
+from django_layers.loading import load_config
 
 
 def check(root):

@@ -4,7 +4,8 @@ import textwrap
 
 import pytest
 
-from django_layers.config import DEFAULT_IGNORE, DEFAULT_SOURCES, ConfigError, load_config
+from django_layers.config import DEFAULT_IGNORE, DEFAULT_SOURCES, ConfigError
+from django_layers.loading import load_config
 
 
 def write(tmp_path, text: str):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from django_layers import parallel, syntax
-from django_layers.config import load_config
 from django_layers.engine import run_check
+from django_layers.loading import load_config
 
 # Each is valid to the grammar's eye in some parser, and refused by CPython's compiler.
 REFUSED = {

@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 from django_layers.cache import FileCache, Stored, content_key
 from django_layers.extract import Record
-from django_layers.model import Result
-from django_layers.reader import FileError, read_bytes, read_source
+from django_layers.model import FileError, Result
+from django_layers.parallel import run_all
+from django_layers.reader import read_bytes, read_source
 from django_layers.syntax import flagged_by_ruff, needs_cpython
 
 
@@ -78,10 +79,9 @@ def _parse(
     result: Result,
     shown: Callable[[str], str],
 ) -> dict[str, Read]:
-    # Imported here, before any worker starts, so that workers share them instead of each
-    # compiling the fast pass's regular expressions again.
-    from django_layers import extract, scan  # noqa: F401
-    from django_layers.parallel import run_all
+    # Imported here (only when files must be parsed) and before any worker starts, so that
+    # workers share the fast pass's compiled regular expressions instead of each compiling them.
+    from django_layers import scan  # noqa: F401, PLC0415
 
     asked = [file.path for file, _, ruff_may in unknown if ruff_may]
     flagged = flagged_by_ruff(asked) if asked else set()

@@ -19,11 +19,12 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from django_layers import __version__
+from django_layers.version import __version__
 
 FORMAT = 2
 RACY_SECONDS = 2
@@ -115,8 +116,6 @@ def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
 
     ``ignore_folder`` drops a ``.gitignore`` into a new cache folder so it is never committed.
     """
-    import tempfile
-
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from django_layers.model import Result
+from django_layers import baseline
+from django_layers.config import ConfigError
+from django_layers.engine import run_check
+from django_layers.graph import mermaid
+from django_layers.loading import load_config
+from django_layers.model import Result
+from django_layers.report import FORMATS, config_annotations
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,33 +49,22 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if getattr(options, "update_baseline", False) and options.baseline is None:
         parser.error("--update-baseline needs --baseline FILE")
-    from django_layers.config import ConfigError, load_config
-    from django_layers.engine import run_check
-
     try:
         config = load_config(options.config)
         result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)
     except ConfigError as error:
         print(f"django-layers: {error}", file=sys.stderr)
         if options.format == "github":
-            from django_layers.report import config_annotations
-
             sys.stdout.write(config_annotations(error))
         return 2
     if options.command == "graph":
-        from django_layers.graph import mermaid
-
         sys.stdout.write(mermaid(config, result))
         return 2 if result.errors else 0
     return _finish_check(options, result)
 
 
 def _finish_check(options: argparse.Namespace, result: Result) -> int:
-    from django_layers.report import FORMATS
-
     if options.baseline is not None:
-        from django_layers import baseline
-
         if options.update_baseline:
             if result.errors:
                 sys.stdout.write(FORMATS[options.format](result))

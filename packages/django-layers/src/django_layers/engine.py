@@ -8,32 +8,10 @@ from pathlib import Path
 from django_layers.batch import NewFile, Read, read_new
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
-from django_layers.model import Dependency, Result
+from django_layers.model import Dependency, FileError, Result
 from django_layers.paths import display_path, path_display
-from django_layers.reader import FileError
 from django_layers.rules import apply_rules
-from django_layers.sources import SourceTree, discover
-
-
-def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
-    """Problems only the sources reveal: a package in no layer, a name in no source."""
-    problems = list(tree.problems)
-    named = config.package_lines
-    for name, line in sorted(named.items()):
-        if name not in tree.modules:
-            problems.append((line, f"package {name!r} is named here but found in no source"))
-    for package in sorted(tree.packages):
-        placed = package in named or any(name.startswith(package + ".") for name in named)
-        if not placed:
-            problems.append(
-                (
-                    config.layers_line,
-                    f"package {package!r} ({display_path(str(tree.packages[package].path))}) is in "
-                    "no layer: add it "
-                    "to a layer, to 'isolated', or to 'unlayered'",
-                )
-            )
-    return problems
+from django_layers.sources import SourceTree, discover, placement_problems
 
 
 def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, Read]:

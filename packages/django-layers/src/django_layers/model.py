@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from django_layers.reader import FileError
+from typing import Any, NamedTuple
 
 KIND_NAMES = {
     "import": "import",
@@ -17,6 +14,17 @@ KIND_NAMES = {
     "migration": "migration dependency",
     "dependency": "pyproject dependency",
 }
+
+
+class FileError(Exception):
+    """A source file cannot be read or does not compile."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        self.path, self.line, self.col, self.message = path, line, col, message
+        super().__init__(f"{path}:{line}:{col}: {message}")
+
+    def __reduce__(self) -> tuple[type[FileError], tuple[str, int, int, str]]:
+        return FileError, (self.path, self.line, self.col, self.message)  # across processes
 
 
 class Dependency(NamedTuple):

@@ -14,26 +14,18 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import symtable
 import warnings
 
+from django_layers import extract
 from django_layers.extract import Record
+from django_layers.model import FileError
 
 # (records, app configs as (name, label), how the records were read: "fast" or "tree")
 Extracted = tuple[list[Record], list[tuple[str, str]], str]
 
 _MAGIC = importlib.util.MAGIC_NUMBER
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
-
-
-class FileError(Exception):
-    """A source file cannot be read or does not compile."""
-
-    def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        self.path, self.line, self.col, self.message = path, line, col, message
-        super().__init__(f"{path}:{line}:{col}: {message}")
-
-    def __reduce__(self) -> tuple[type[FileError], tuple[str, int, int, str]]:
-        return FileError, (self.path, self.line, self.col, self.message)  # across processes
 
 
 def compiled_by_python(path: str, stat: os.stat_result, data: bytes) -> bool:
@@ -124,14 +116,14 @@ def extract_source(
 def _extract(
     path: str, stat: os.stat_result, data: bytes, text: str | None, is_apps: bool, proven: bool
 ) -> Extracted:
-    from django_layers import extract, scan
+    # The fast pass compiles its regular expressions on import: a run answered from the cache
+    # never needs them.
+    from django_layers import scan  # noqa: PLC0415
 
     records = None
     try:
         if text is not None:
             if not proven and not compiled_by_python(path, stat, data):
-                import symtable
-
                 symtable.symtable(text, path, "exec")
             records = scan.scan(text)
         how = "fast"

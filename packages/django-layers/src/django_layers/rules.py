@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django_layers.config import Config
+from django_layers.declared import declaration_violations
 from django_layers.model import KIND_NAMES, Dependency, Result, Violation
 from django_layers.sources import SourceTree
 
@@ -134,6 +135,4 @@ def apply_rules(config: Config, tree: SourceTree, result: Result) -> None:
             )
         )
     if config.check_dependencies:
-        from django_layers.declared import declaration_violations
-
         result.violations.extend(declaration_violations(config, tree, result))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,8 +54,6 @@ class _Reader:
             elif key in found:
                 self.problem(key_node, f"duplicate key {key!r} in {what}")
             elif key not in allowed:
-                import difflib
-
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 also = f" (did you mean {hint[0]!r}?)" if hint else ""
                 expected = ", ".join(sorted(allowed))
@@ -102,8 +101,10 @@ def _kind(node: yaml.Node) -> str:
     return "nothing" if tag == "null" else f"{tag} {node.value!r}"
 
 
-def parse(path: Path) -> Config:
-    """Read and validate ``path`` (no snapshot); raises :class:`ConfigError`."""
+def read(path: Path) -> tuple[Config, list[tuple[int, str]], bool]:
+    """The configuration in ``path``, the problems found in it, and whether its packages can
+    still be placed in the sources (it has a layers mapping, and its sources are not broken).
+    Raises :class:`ConfigError` when there is no configuration to read at all."""
     # The C parser is several times faster; PyYAML without libyaml still works.
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
@@ -125,19 +126,8 @@ def parse(path: Path) -> Config:
     _read_top(reader, top, config)
     if "layers" not in top and isinstance(document, yaml.MappingNode):
         reader.problem(document, "missing required key 'layers'")
-    if reader.problems:
-        # Report what the sources would add too, so that one run lists everything; unless the
-        # sources themselves are what is broken, or cannot be found.
-        sources_broken = any(line == config.sources_line for line, _ in reader.problems)
-        if top and not sources_broken:
-            from django_layers.engine import placement_problems
-            from django_layers.sources import discover
-
-            tree = discover(config)
-            if not tree.problems:
-                reader.problems.extend(placement_problems(config, tree))
-        raise ConfigError(path, reader.problems)
-    return config
+    sources_broken = any(line == config.sources_line for line, _ in reader.problems)
+    return config, reader.problems, bool(top) and not sources_broken
 
 
 def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> None:

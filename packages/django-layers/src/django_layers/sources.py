@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django_layers.config import Config
+from django_layers.paths import display_path
 
 
 class Package:
@@ -129,3 +130,24 @@ def _walk(
         if not os.path.exists(os.path.join(entry.path, "__init__.py")):
             continue
         _walk(tree, entry.path, f"{module}.{entry.name}", f"{relative}/{entry.name}", ignored)
+
+
+def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
+    """Problems only the sources reveal: a package in no layer, a name in no source."""
+    problems = list(tree.problems)
+    named = config.package_lines
+    for name, line in sorted(named.items()):
+        if name not in tree.modules:
+            problems.append((line, f"package {name!r} is named here but found in no source"))
+    for package in sorted(tree.packages):
+        placed = package in named or any(name.startswith(package + ".") for name in named)
+        if not placed:
+            problems.append(
+                (
+                    config.layers_line,
+                    f"package {package!r} ({display_path(str(tree.packages[package].path))}) is in "
+                    "no layer: add it "
+                    "to a layer, to 'isolated', or to 'unlayered'",
+                )
+            )
+    return problems

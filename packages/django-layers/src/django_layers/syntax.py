@@ -24,6 +24,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+
+from django_layers.reader import decode
+
+try:
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ships no type hints
+except ImportError:  # pragma: no cover - ruff is a dependency
+    find_ruff_bin: Callable[[], str] | None = None  # type: ignore[no-redef]
 
 # pyflakes F406/F704 and pylint PLE0115/PLE0117/PLE0118: CPython's symbol-table errors.
 RULES = ("F406", "F704", "PLE0115", "PLE0117", "PLE0118")
@@ -33,9 +41,7 @@ _ARGUMENT_CHARACTERS = 24_000 if sys.platform == "win32" else 200_000
 
 def ruff_binary() -> str | None:
     """The ruff executable installed with this package, or ``None`` when there is none."""
-    try:
-        from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ships no type hints
-    except ImportError:  # pragma: no cover - ruff is a dependency
+    if find_ruff_bin is None:  # pragma: no cover - ruff is a dependency
         return None
     try:
         return str(find_ruff_bin())
@@ -54,8 +60,6 @@ def needs_cpython(data: bytes) -> bool:
         return True
     if data.isascii():
         return False
-    from django_layers.reader import decode
-
     return decode(data) is None
 
 
