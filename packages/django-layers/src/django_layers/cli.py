@@ -16,30 +16,64 @@ from django_layers.graph import mermaid
 from django_layers.loading import load_config
 from django_layers.model import Result
 from django_layers.report import FORMATS, config_annotations
+from django_layers.version import __version__
+
+EXIT_CODES = """exit status:
+  0  no violations
+  1  violations found
+  2  a configuration, usage, baseline or file error (a file that does not parse)"""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="django-layers", description="Check a project's import boundaries (layers.yaml)."
+        prog="django-layers",
+        description="Check a project's import boundaries (layers.yaml).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="report every dependency that crosses a boundary")
+    check = commands.add_parser(
+        "check",
+        help="report every dependency that crosses a boundary",
+        description="Report every dependency that crosses a boundary of layers.yaml.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_common(check)
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people (default), json for tools, github for workflow annotations",
+    )
     check.add_argument("--baseline", type=Path, help="accept the violations listed in this file")
     check.add_argument(
         "--update-baseline",
         action="store_true",
         help="write today's violations to --baseline (dropping fixed ones) and exit 0",
     )
-    graph = commands.add_parser("graph", help="print the package dependency graph")
+    graph = commands.add_parser(
+        "graph",
+        help="print the package dependency graph",
+        description="Print the package dependency graph as it really is.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_common(graph)
-    graph.add_argument("--format", choices=("mermaid",), default="mermaid")
+    graph.add_argument(
+        "--format", choices=("mermaid",), default="mermaid", help="a Mermaid flowchart (default)"
+    )
     return parser
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=Path("layers.yaml"))
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("layers.yaml"),
+        help="the configuration file (default: layers.yaml in the working directory)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="read every file again")
     parser.add_argument("--cache-dir", type=Path, help="default: cache_dir of the configuration")
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+# The kind of a dependency as JSON names it: ``from a import b`` is an import, as the text says.
+JSON_KINDS = {
+    "import": "import",
+    "from": "import",
+    "type_only": "type_only",
+    "import_module": "import_module",
+    "model": "model",
+    "get_model": "get_model",
+    "migration": "migration",
+    "dependency": "dependency",
+}
+
 KIND_NAMES = {
     "import": "import",
     "from": "import",

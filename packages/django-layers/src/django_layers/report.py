@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django_layers.config import ConfigError
-from django_layers.model import Result
+from django_layers.model import JSON_KINDS, Result
 from django_layers.paths import display_path
 
 
@@ -40,7 +40,7 @@ def text(result: Result) -> str:
 
 def as_json(result: Result) -> str:
     data = {
-        "violations": [v.as_dict() for v in result.violations],
+        "violations": [dict(v.as_dict(), kind=JSON_KINDS[v.kind]) for v in result.violations],
         "errors": [
             {"path": e.path, "line": e.line, "col": e.col, "message": e.message}
             for e in result.errors
