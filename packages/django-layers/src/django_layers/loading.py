@@ -60,7 +60,11 @@ def _parse(path: Path) -> Config:
     if problems:
         if placeable:
             tree = discover(config)
+            # A source written in the file that matches nothing is reported; placing packages in
+            # sources that are not all there would only add noise.
             if not tree.problems:
                 problems.extend(placement_problems(config, tree))
+            elif config.sources_line:
+                problems.extend(tree.problems)
         raise ConfigError(path, problems)
     return config
