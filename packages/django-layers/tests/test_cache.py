@@ -5,8 +5,8 @@ import os
 import time
 
 from django_layers.cache import FileCache, write_atomic
-from django_layers.config import load_config
 from django_layers.engine import run_check
+from django_layers.loading import load_config
 
 
 def check(root):
@@ -46,9 +46,32 @@ def test_same_size_edit_is_seen_through_the_modification_time(layered):
 
 def test_files_modified_just_now_are_not_trusted_to_the_cache(layered):
     check(layered)
-    (layered / "src" / "basics" / "plain.py").write_text("import os\n")
+    plain = layered / "src" / "basics" / "plain.py"
+    plain.write_text("import alpha\n")
+    assert "alpha" in {v.imported for v in check(layered).violations}
+    stat = os.stat(plain)
+    plain.write_text("import sys\n\n")  # the same size, and (as within the clock's resolution)
+    os.utime(plain, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same modification time
+    result = check(layered)
+    assert result.from_cache == 19  # the fresh file is read every time until it ages
+    assert "src/basics/plain.py" not in {v.path for v in result.violations}
+
+
+def test_a_fresh_checkout_finds_unchanged_files_by_content(layered, age):
+    first = check(layered)
+    age(layered, seconds=60)  # every modification time changes, as in a new clone
+    again = check(layered)
+    assert (again.files, again.from_cache, again.fast + again.tree) == (20, 20, 0)
+    assert [v.as_dict() for v in again.violations] == [v.as_dict() for v in first.violations]
+
+
+def test_a_file_copied_elsewhere_is_found_by_content(layered):
     check(layered)
-    assert check(layered).from_cache == 19  # the fresh file is read every time until it ages
+    source = layered / "src" / "basics" / "plain.py"
+    (layered / "src" / "basics" / "copy.py").write_text(source.read_text())
+    result = check(layered)
+    assert (result.files, result.from_cache) == (21, 21)
+    assert {v.importer for v in result.violations} >= {"basics.copy", "basics.plain"}
 
 
 def test_cache_written_by_another_version_or_python_is_ignored(layered):
@@ -82,8 +105,8 @@ def test_cache_folder_ignores_itself_for_git(layered):
 def test_overlapping_runs_leave_a_complete_cache(layered, tmp_path):
     # Two runs that loaded the cache before either saved: each save replaces the file whole.
     first, second = FileCache(tmp_path / "c"), FileCache(tmp_path / "c")
-    first.put("/a.py", 1, 1, [[], []])
-    second.put("/b.py", 2, 2, [[], []])
+    first.put("/a.py", 1, 1, "a", [[], []])
+    second.put("/b.py", 2, 2, "b", [[], []])
     first.save()
     second.save()
     reader = FileCache(tmp_path / "c")

@@ -4,7 +4,8 @@ import textwrap
 
 import pytest
 
-from django_layers.config import DEFAULT_IGNORE, DEFAULT_SOURCES, ConfigError, load_config
+from django_layers.config import DEFAULT_IGNORE, DEFAULT_SOURCES, ConfigError
+from django_layers.loading import load_config
 
 
 def write(tmp_path, text: str):
@@ -205,3 +206,12 @@ def test_broken_sources_are_not_walked(layered):
     assert problems(layered, "sources: 3\nlayers:\n  - name: all\n    packages: [ghost]\n") == [
         (1, "sources must be a list, got int '3'")
     ]
+
+
+def test_a_source_matching_nothing_is_listed_with_the_schema_problems(layered):
+    found = problems(
+        layered,
+        "sources: [src/*, lib/*]\nlayers:\n  - name: all\n    packages: [alpha]\nextra: 1\n",
+    )
+    assert (1, "source 'lib/*' matches nothing") in found
+    assert any(line == 5 and message.startswith("unknown key 'extra'") for line, message in found)

@@ -1,7 +1,7 @@
 """pyproject.toml declarations: each package declares exactly the siblings it uses."""
 
-from django_layers.config import load_config
 from django_layers.engine import run_check
+from django_layers.loading import load_config
 
 
 def check(root, **changes):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from django_layers.config import ConfigError, load_config
+from django_layers.config import ConfigError
 from django_layers.engine import run_check
+from django_layers.loading import load_config
 
 EXPECTED = [
     ("src/alpha/models.py", 6, "alpha.models", "beta", "model", "independent"),

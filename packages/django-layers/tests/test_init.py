@@ -9,8 +9,9 @@ import django_layers
 
 
 def test_public_api_is_reachable_from_the_package():
-    from django_layers.config import ConfigError, load_config
+    from django_layers.config import ConfigError
     from django_layers.engine import run_check
+    from django_layers.loading import load_config
     from django_layers.model import Result, Violation
 
     assert django_layers.load_config is load_config

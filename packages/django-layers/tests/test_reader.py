@@ -116,3 +116,17 @@ def test_warnings_about_the_checked_code_are_not_shown(tmp_path, recwarn):
     fast.write_text('import a\ny = ForeignKey("app.M", help_text="\\d")\n')
     assert [r[3] for r in read_file(str(fast), os.stat(fast), False)[0]] == ["a", "app"]
     assert len(recwarn) == 0
+
+
+def test_file_errors_cross_process_boundaries_whole(tmp_path):
+    import pickle
+
+    from django_layers.reader import read_source
+
+    error = FileError("a.py", 3, 7, "cannot be parsed: invalid syntax")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.path, copy.line, copy.col, copy.message) == ("a.py", 3, 7, error.message)
+    assert str(copy) == "a.py:3:7: cannot be parsed: invalid syntax"
+    missing = read_source(str(tmp_path / "gone.py"), os.stat(tmp_path), False, True)
+    assert isinstance(missing, FileError)
+    assert missing.message.startswith("cannot be read")

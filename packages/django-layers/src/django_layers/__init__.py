@@ -5,23 +5,30 @@ Runs without Django: it reads sources, it never imports them.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
+    from django_layers.config import ConfigError
+    from django_layers.engine import run_check
+    from django_layers.loading import load_config
+    from django_layers.model import Result, Violation
+    from django_layers.version import __version__
 
 __all__ = ["ConfigError", "Result", "Violation", "__version__", "load_config", "run_check"]
 
 _EXPORTS = {
+    "__version__": "django_layers.version",
     "ConfigError": "django_layers.config",
-    "load_config": "django_layers.config",
+    "load_config": "django_layers.loading",
     "run_check": "django_layers.engine",
     "Result": "django_layers.model",
     "Violation": "django_layers.model",
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'django_layers' has no attribute {name!r}")
-    from importlib import import_module
-
     return getattr(import_module(module), name)

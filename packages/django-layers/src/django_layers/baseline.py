@@ -21,7 +21,7 @@ class BaselineError(Exception):
     """The baseline file exists but cannot be used."""
 
 
-def load(path: Path) -> Counter:
+def load(path: Path) -> Counter[tuple[str, ...]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -35,7 +35,7 @@ def load(path: Path) -> Counter:
     return Counter(tuple(key) for key in data.get("violations", []))
 
 
-def apply(result: Result, accepted: Counter) -> None:
+def apply(result: Result, accepted: Counter[tuple[str, ...]]) -> None:
     """Drop the violations the baseline accepts; count the ones it lists that are gone."""
     remaining = Counter(accepted)
     kept = []

@@ -1,31 +1,51 @@
-"""Per-file results kept between runs, keyed on path, size and modification time.
+"""Per-file results kept between runs, keyed on content, found again by path, size and mtime.
+
+Results are stored by a hash of the file's content, so a fresh checkout (every modification time
+new) still finds every unchanged file: CI can keep the cache folder between runs (see
+docs/packages/layers.md). Beside them, each path remembers the size, modification time and hash
+it had, so that an unchanged working tree is answered without reading a file at all.
 
 The whole cache is one JSON file, replaced atomically (written to a unique temporary file in the
 same directory, then ``os.replace``), so two overlapping runs each read a complete cache and the
 last one to finish wins; neither can see a half-written file. A file modified less than
-``RACY_SECONDS`` before the run started is not stored: within the file system's timestamp
-resolution a second edit of the same size could otherwise go unnoticed.
+``RACY_SECONDS`` before the run started is not remembered by path (its result still is, by
+content): within the file system's timestamp resolution a second edit of the same size could
+otherwise go unnoticed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from django_layers import __version__
+from django_layers.version import __version__
 
-FORMAT = 1
+FORMAT = 2
 RACY_SECONDS = 2
+
+# What a file yields: [records, app configs], as JSON gives them back (lists, not tuples).
+Stored = list[Any]
+
+
+def content_key(data: bytes, is_apps: bool) -> str:
+    """The key of a file's result: its content, and whether its app configs were read."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return digest + "+apps" if is_apps else digest
 
 
 class FileCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self.started_ns = time.time_ns()
-        self.entries: dict[str, list] = {}
+        self.paths: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, content key]
+        self.contents: dict[str, Stored] = {}  # content key -> result
+        self.used: set[str] = set()  # content keys this run needed
         self.changed = False
         self.stamp = [FORMAT, __version__, list(sys.version_info[:2])]
         if directory is not None:
@@ -36,43 +56,59 @@ class FileCache:
         return None if self.directory is None else self.directory / "files.json"
 
     def _load(self) -> None:
+        assert self.file is not None
         try:
             with open(self.file, encoding="utf-8") as handle:
                 data = json.load(handle)
         except (OSError, ValueError):
             return
         if isinstance(data, dict) and data.get("stamp") == self.stamp:
-            entries = data.get("files")
-            if isinstance(entries, dict):
-                self.entries = entries
+            paths, contents = data.get("paths"), data.get("contents")
+            if isinstance(paths, dict) and isinstance(contents, dict):
+                self.paths, self.contents = paths, contents
 
-    def get(self, path: str, size: int, mtime_ns: int) -> list | None:
-        """``[records, app_configs]`` stored for this exact file version, else ``None``."""
-        entry = self.entries.get(path)
+    def get(self, path: str, size: int, mtime_ns: int) -> Stored | None:
+        """The result stored for this exact file version, else ``None``."""
+        entry = self.paths.get(path)
         if entry is not None and entry[0] == size and entry[1] == mtime_ns:
-            return entry[2]
+            return self.get_content(entry[2])
         return None
 
-    def put(self, path: str, size: int, mtime_ns: int, value: list) -> None:
+    def get_content(self, key: str) -> Stored | None:
+        value = self.contents.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def put(self, path: str, size: int, mtime_ns: int, key: str, value: Stored | None) -> None:
+        """Remember ``path`` as this version of the content ``key`` (whose result is ``value``,
+        or already stored when ``None``)."""
         if self.directory is None:
             return
+        if value is not None:
+            self.contents[key] = value
+            self.used.add(key)
         if mtime_ns > self.started_ns - RACY_SECONDS * 1_000_000_000:
-            self.entries.pop(path, None)
-            return
-        self.entries[path] = [size, mtime_ns, value]
+            self.paths.pop(path, None)
+        else:
+            self.paths[path] = [size, mtime_ns, key]
         self.changed = True
 
     def forget_missing(self, seen: set[str]) -> None:
-        stale = [path for path in self.entries if path not in seen]
+        """Drop the paths not seen in this run and the contents no file needed."""
+        stale = [path for path in self.paths if path not in seen]
         for path in stale:
-            del self.entries[path]
-        self.changed = self.changed or bool(stale)
+            del self.paths[path]
+        unused = [key for key in self.contents if key not in self.used]
+        for key in unused:
+            del self.contents[key]
+        self.changed = self.changed or bool(stale) or bool(unused)
 
     def save(self) -> None:
-        if self.directory is None or not self.changed:
+        if self.file is None or not self.changed:
             return
-        data = json.dumps({"stamp": self.stamp, "files": self.entries}, separators=(",", ":"))
-        write_atomic(self.file, data)
+        data = {"stamp": self.stamp, "paths": self.paths, "contents": self.contents}
+        write_atomic(self.file, json.dumps(data, separators=(",", ":")))
 
 
 def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
@@ -80,8 +116,6 @@ def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
 
     ``ignore_folder`` drops a ``.gitignore`` into a new cache folder so it is never committed.
     """
-    import tempfile
-
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,29 +9,71 @@ import argparse
 import sys
 from pathlib import Path
 
+from django_layers import baseline
+from django_layers.config import ConfigError
+from django_layers.engine import run_check
+from django_layers.graph import mermaid
+from django_layers.loading import load_config
+from django_layers.model import Result
+from django_layers.report import FORMATS, config_annotations
+from django_layers.version import __version__
+
+EXIT_CODES = """exit status:
+  0  no violations
+  1  violations found
+  2  a configuration, usage, baseline or file error (a file that does not parse)"""
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="django-layers", description="Check a project's import boundaries (layers.yaml)."
+        prog="django-layers",
+        description="Check a project's import boundaries (layers.yaml).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="report every dependency that crosses a boundary")
+    check = commands.add_parser(
+        "check",
+        help="report every dependency that crosses a boundary",
+        description="Report every dependency that crosses a boundary of layers.yaml.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_common(check)
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people (default), json for tools, github for workflow annotations",
+    )
     check.add_argument("--baseline", type=Path, help="accept the violations listed in this file")
     check.add_argument(
         "--update-baseline",
         action="store_true",
         help="write today's violations to --baseline (dropping fixed ones) and exit 0",
     )
-    graph = commands.add_parser("graph", help="print the package dependency graph")
+    graph = commands.add_parser(
+        "graph",
+        help="print the package dependency graph",
+        description="Print the package dependency graph as it really is.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_common(graph)
-    graph.add_argument("--format", choices=("mermaid",), default="mermaid")
+    graph.add_argument(
+        "--format", choices=("mermaid",), default="mermaid", help="a Mermaid flowchart (default)"
+    )
     return parser
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=Path("layers.yaml"))
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("layers.yaml"),
+        help="the configuration file (default: layers.yaml in the working directory)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="read every file again")
     parser.add_argument("--cache-dir", type=Path, help="default: cache_dir of the configuration")
 
@@ -41,33 +83,22 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if getattr(options, "update_baseline", False) and options.baseline is None:
         parser.error("--update-baseline needs --baseline FILE")
-    from django_layers.config import ConfigError, load_config
-    from django_layers.engine import run_check
-
     try:
         config = load_config(options.config)
         result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)
     except ConfigError as error:
         print(f"django-layers: {error}", file=sys.stderr)
         if options.format == "github":
-            from django_layers.report import config_annotations
-
             sys.stdout.write(config_annotations(error))
         return 2
     if options.command == "graph":
-        from django_layers.graph import mermaid
-
         sys.stdout.write(mermaid(config, result))
         return 2 if result.errors else 0
     return _finish_check(options, result)
 
 
-def _finish_check(options: argparse.Namespace, result) -> int:
-    from django_layers.report import FORMATS
-
+def _finish_check(options: argparse.Namespace, result: Result) -> int:
     if options.baseline is not None:
-        from django_layers import baseline
-
         if options.update_baseline:
             if result.errors:
                 sys.stdout.write(FORMATS[options.format](result))

@@ -1,16 +1,13 @@
-"""layers.yaml as a :class:`Config`; the schema itself is read by :mod:`django_layers.schema`.
+"""The values a layers.yaml describes: :class:`Config`, its layers and exceptions, its errors.
 
-PyYAML is imported only when the file has to be parsed: an unchanged configuration comes from
-its snapshot (see :func:`load_config`).
+Plain values only: :mod:`django_layers.schema` reads them from YAML, :mod:`django_layers.loading`
+finds or keeps them.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
-
-from django_layers import __version__
+from typing import Any
 
 DEFAULT_SOURCES = ("packages/*/src/*",)
 DEFAULT_IGNORE = ("**/tests/**", "**/test_*.py", "**/*_tests.py", "**/conftest.py")
@@ -64,59 +61,17 @@ class Config:
         self.layers_line = 1
         self.sources_line = 0  # 0: the default sources, written nowhere
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = {key: value for key, value in vars(self).items() if key not in ("path", "root")}
         data["layers"] = [vars(layer) for layer in self.layers]
         data["allow"] = [vars(entry) for entry in self.allow]
         return data
 
     @classmethod
-    def from_dict(cls, path: Path, root: Path, data: dict) -> Config:
+    def from_dict(cls, path: Path, root: Path, data: dict[str, Any]) -> Config:
         config = cls(path, root)
         for key, value in data.items():
             setattr(config, key, value)
         config.layers = [Layer(**layer) for layer in data["layers"]]
         config.allow = [Allow(**entry) for entry in data["allow"]]
         return config
-
-
-def _snapshot_key(path: Path) -> list | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return [__version__, str(path.resolve()), stat.st_size, stat.st_mtime_ns]
-
-
-def load_config(path: str | Path, snapshot: bool = True) -> Config:
-    """Read and validate ``path``; raises :class:`ConfigError` listing every problem.
-
-    A validated configuration is kept in ``.django-layers-cache/config.json`` beside it, keyed
-    on the file's size and modification time, so that an unchanged tree is re-checked without
-    even loading the YAML parser (``snapshot=False`` reads the file regardless).
-    """
-    path = Path(path)
-    key = _snapshot_key(path) if snapshot else None
-    stored = path.resolve().parent / DEFAULT_CACHE_DIR / "config.json"
-    if key is not None:
-        try:
-            data = json.loads(stored.read_text(encoding="utf-8"))
-            if data["key"] == key:
-                return Config.from_dict(path, path.resolve().parent, data["config"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    from django_layers.schema import parse
-
-    config = parse(path)
-    if key is not None and config.cache_dir == DEFAULT_CACHE_DIR:
-        from django_layers.cache import RACY_SECONDS, write_atomic
-
-        if key[3] < time_ns() - RACY_SECONDS * 1_000_000_000:
-            write_atomic(stored, json.dumps({"key": key, "config": config.to_dict()}))
-    return config
-
-
-def time_ns() -> int:
-    import time
-
-    return time.time_ns()

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 from django_layers.config import Config
-from django_layers.engine import display_path
-from django_layers.model import Result, Violation
+from django_layers.model import Dependency, Result, Violation
+from django_layers.paths import display_path
 from django_layers.sources import SourceTree
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -83,11 +83,11 @@ def declaration_violations(config: Config, tree: SourceTree, result: Result) -> 
     for name, package in tree.packages.items():
         path = _pyproject(config, package.path)
         read = _read(path) if path else None
-        if read:
+        if path is not None and read is not None:
             projects[name] = (path, read[0], read[1])
             extras[name] = read[2]
     package_of = {normalize(dist): package for package, (_, dist, _) in projects.items()}
-    first_use: dict[tuple[str, str], object] = {}
+    first_use: dict[tuple[str, str], Dependency] = {}
     for dependency in result.dependencies:
         source = dependency.importer.split(".", 1)[0]
         target = dependency.imported.split(".", 1)[0]
@@ -111,9 +111,10 @@ def declaration_violations(config: Config, tree: SourceTree, result: Result) -> 
             )  # fmt: skip
     for source, (path, _, requirements) in sorted(projects.items()):
         for requirement in requirements:
-            target = package_of.get(normalize(requirement))
-            if target is None or target == source or (source, target) in first_use:
+            used = package_of.get(normalize(requirement))
+            if used is None or used == source or (source, used) in first_use:
                 continue
+            target = used
             violations.append(
                 Violation(
                     display_path(str(path)), _line_of(path, requirement), 1, source, target,

@@ -5,77 +5,40 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django_layers.batch import NewFile, Read, read_new
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
-from django_layers.model import Dependency, Result
+from django_layers.model import Dependency, FileError, Result
+from django_layers.paths import display_path, path_display
 from django_layers.rules import apply_rules
-from django_layers.sources import SourceTree, discover
+from django_layers.sources import SourceTree, discover, placement_problems
 
 
-def display_path(path: str) -> str:
-    """Relative to the working directory when below it (clickable, and what CI annotates)."""
-    path = os.path.abspath(path)
-    here = os.getcwd()
-    prefix = here if here.endswith(os.sep) else here + os.sep
-    if path.startswith(prefix):
-        path = path[len(prefix) :]
-    return path.replace(os.sep, "/")
-
-
-def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
-    """Problems only the sources reveal: a package in no layer, a name in no source."""
-    problems = list(tree.problems)
-    named = config.package_lines
-    for name, line in sorted(named.items()):
-        if name not in tree.modules:
-            problems.append((line, f"package {name!r} is named here but found in no source"))
-    for package in sorted(tree.packages):
-        placed = package in named or any(name.startswith(package + ".") for name in named)
-        if not placed:
-            problems.append(
-                (
-                    config.layers_line,
-                    f"package {package!r} ({display_path(str(tree.packages[package].path))}) is in "
-                    "no layer: add it "
-                    "to a layer, to 'isolated', or to 'unlayered'",
-                )
-            )
-    return problems
-
-
-def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, tuple]:
-    """``{path: (module, is_init, records, app_configs)}`` for every readable file."""
-    read: dict[str, tuple] = {}
+def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, Read]:
+    """Every readable file of the tree by path; the others become ``result.errors``."""
+    read: dict[str, Read] = {}
+    new: list[NewFile] = []
     for path, module, is_init in tree.files:
         result.files += 1
         try:
             stat = os.stat(path)
         except OSError as error:  # removed while the run was going on
-            from django_layers.reader import FileError
-
             result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {error}"))
             continue
-        cached = cache.get(path, stat.st_size, stat.st_mtime_ns)
-        if cached is not None:
-            result.from_cache += 1
-            records, apps = cached
+        stored = cache.get(path, stat.st_size, stat.st_mtime_ns)
+        if stored is None:
+            new.append(NewFile(path, module, is_init, stat))
         else:
-            from django_layers.reader import FileError, read_file
-
-            try:
-                records, apps, how = read_file(path, stat, module.endswith(".apps"))
-            except FileError as error:
-                error.path = display_path(error.path)
-                result.errors.append(error)
-                continue
-            setattr(result, how, getattr(result, how) + 1)
-            cache.put(path, stat.st_size, stat.st_mtime_ns, [records, apps])
-        read[path] = (module, is_init, records, apps)
+            result.from_cache += 1
+            read[path] = Read(module, is_init, stored[0], stored[1])
+    if new:
+        read.update(read_new(new, cache, result, path_display()))
+    result.errors.sort(key=lambda error: (error.path, error.line, error.col))
     cache.forget_missing(set(read))
     return read
 
 
-def app_label_map(config: Config, tree: SourceTree, read: dict[str, tuple]) -> dict[str, str]:
+def app_label_map(config: Config, tree: SourceTree, read: dict[str, Read]) -> dict[str, str]:
     """Django app label -> module, from each app's AppConfig, defaults, then the config."""
     labels = {name: name for name in tree.packages}  # an app without AppConfig: its last name
     for module, _, _, apps in read.values():
@@ -86,12 +49,15 @@ def app_label_map(config: Config, tree: SourceTree, read: dict[str, tuple]) -> d
     return labels
 
 
-def resolve(tree: SourceTree, read: dict[str, tuple], labels: dict[str, str], count_types: bool):
+def resolve(
+    tree: SourceTree, read: dict[str, Read], labels: dict[str, str], count_types: bool
+) -> list[Dependency]:
     """Every dependency of every file, as module -> module."""
     modules = tree.modules
     found: list[Dependency] = []
+    show = path_display()
     for path, (module, is_init, records, _) in read.items():
-        shown = display_path(path)
+        shown = show(path)
         package = module if is_init else module.rpartition(".")[0]
         for kind, line, col, target, level, names, type_only in records:
             if type_only and not count_types:
@@ -104,7 +70,7 @@ def resolve(tree: SourceTree, read: dict[str, tuple], labels: dict[str, str], co
                         continue  # beyond the top-level package: Python refuses it too
                     base = ".".join(parts[: len(parts) - level + 1])
                     target = f"{base}.{target}" if target else base
-                for name in names:
+                for name in names or ():
                     candidate = f"{target}.{name}"
                     chosen = candidate if candidate in modules else target
                     if chosen not in targets:

@@ -17,11 +17,21 @@ A record is a plain tuple so that it can be cached as JSON and compared in tests
 from __future__ import annotations
 
 import ast
+from typing import NamedTuple
 
 RELATED_FIELDS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField"})
 CALL_NAMES = RELATED_FIELDS | {"get_model", "import_module"}
 
-Record = tuple  # (kind, line, col, target, level, names, type_only)
+# (kind, line, col, target, level, names, type_only); the cache gives them back as lists.
+Record = tuple[str, int, int, str, int, "list[str] | None", bool]
+
+
+class _Literal(NamedTuple):
+    """A string literal and where it starts."""
+
+    value: str
+    line: int
+    col: int
 
 
 def callee_name(call: ast.Call) -> str | None:
@@ -33,9 +43,9 @@ def callee_name(call: ast.Call) -> str | None:
     return None
 
 
-def _string(node: ast.AST | None) -> ast.Constant | None:
+def _string(node: ast.AST | None) -> _Literal | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node
+        return _Literal(node.value, node.lineno, node.col_offset)
     return None
 
 
@@ -66,12 +76,12 @@ def call_records(call: ast.Call, type_only: bool = False) -> list[Record]:
         target = _string(_argument(call, "to"))
         if target is not None and "." in target.value:
             label = target.value.split(".", 1)[0]
-            return [("model", target.lineno, target.col_offset, label, 0, None, type_only)]
+            return [("model", target.line, target.col, label, 0, None, type_only)]
     elif name == "get_model":
         target = _string(_argument(call, "app_label"))
         if target is not None and target.value:
             label = target.value.split(".", 1)[0]
-            return [("get_model", target.lineno, target.col_offset, label, 0, None, type_only)]
+            return [("get_model", target.line, target.col, label, 0, None, type_only)]
     elif name == "import_module":
         target = _string(_argument(call, "name"))
         if target is not None and target.value:
@@ -80,9 +90,7 @@ def call_records(call: ast.Call, type_only: bool = False) -> list[Record]:
                 package = _string(_argument(call, "package", 1))
                 module = _resolve_relative(target.value, package.value) if package else None
             if module:
-                return [
-                    ("import_module", target.lineno, target.col_offset, module, 0, None, type_only)
-                ]
+                return [("import_module", target.line, target.col, module, 0, None, type_only)]
     return []
 
 
@@ -93,7 +101,7 @@ def assignment_records(node: ast.Assign | ast.AnnAssign, type_only: bool = False
         return []
     if not isinstance(node.value, (ast.List, ast.Tuple)):
         return []
-    found = []
+    found: list[Record] = []
     for item in node.value.elts:
         if isinstance(item, (ast.Tuple, ast.List)) and len(item.elts) == 2:
             label, migration = (_string(e) for e in item.elts)

@@ -14,7 +14,7 @@ def _node(name: str) -> str:
 
 def mermaid(config: Config, result: Result) -> str:
     """Layers are subgraphs (highest on top); a forbidden edge is dotted and labelled."""
-    edges: Counter = Counter()
+    edges: Counter[tuple[str, str]] = Counter()
     forbidden = {
         (result.member_of.get(v.importer), result.member_of.get(v.imported))
         for v in result.violations

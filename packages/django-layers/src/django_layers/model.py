@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
+from typing import Any, NamedTuple
+
+# The kind of a dependency as JSON names it: ``from a import b`` is an import, as the text says.
+JSON_KINDS = {
+    "import": "import",
+    "from": "import",
+    "type_only": "type_only",
+    "import_module": "import_module",
+    "model": "model",
+    "get_model": "get_model",
+    "migration": "migration",
+    "dependency": "dependency",
+}
 
 KIND_NAMES = {
     "import": "import",
@@ -16,9 +28,27 @@ KIND_NAMES = {
 }
 
 
-# One place where ``importer`` (a module) depends on ``imported`` (a module); ``col`` is 1-based
-# and ``kind`` a key of KIND_NAMES. A named tuple: thousands are made per run, and cheaply.
-Dependency = namedtuple("Dependency", "path line col importer imported kind")
+class FileError(Exception):
+    """A source file cannot be read or does not compile."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        self.path, self.line, self.col, self.message = path, line, col, message
+        super().__init__(f"{path}:{line}:{col}: {message}")
+
+    def __reduce__(self) -> tuple[type[FileError], tuple[str, int, int, str]]:
+        return FileError, (self.path, self.line, self.col, self.message)  # across processes
+
+
+class Dependency(NamedTuple):
+    """One place where ``importer`` (a module) depends on ``imported`` (a module); ``col`` is
+    1-based and ``kind`` a key of KIND_NAMES. A named tuple: thousands are made per run."""
+
+    path: str
+    line: int
+    col: int
+    importer: str
+    imported: str
+    kind: str
 
 
 _VIOLATION_FIELDS = [
@@ -33,15 +63,30 @@ class Violation:
 
     __slots__ = _VIOLATION_FIELDS
 
-    def __init__(self, *values) -> None:
-        for name, value in zip(_VIOLATION_FIELDS, values, strict=True):
-            setattr(self, name, value)
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        col: int,
+        importer: str,
+        imported: str,
+        kind: str,
+        rule: str,
+        importer_layer: str,
+        imported_layer: str,
+        message: str,
+        hint: str,
+    ) -> None:
+        self.path, self.line, self.col = path, line, col
+        self.importer, self.imported, self.kind, self.rule = importer, imported, kind, rule
+        self.importer_layer, self.imported_layer = importer_layer, imported_layer
+        self.message, self.hint = message, hint
 
-    def key(self) -> list:
+    def key(self) -> list[str]:
         """What identifies the violation in a baseline: not its line, which moves with edits."""
         return [self.path, self.importer, self.imported, self.kind, self.rule]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _VIOLATION_FIELDS}
 
     def __eq__(self, other: object) -> bool:
@@ -56,7 +101,7 @@ class Result:
 
     def __init__(self) -> None:
         self.violations: list[Violation] = []
-        self.errors: list = []  # reader.FileError
+        self.errors: list[FileError] = []
         self.dependencies: list[Dependency] = []
         self.allowed = 0
         self.baselined = 0

@@ -14,18 +14,18 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import symtable
 import warnings
+
+from django_layers import extract
+from django_layers.extract import Record
+from django_layers.model import FileError
+
+# (records, app configs as (name, label), how the records were read: "fast" or "tree")
+Extracted = tuple[list[Record], list[tuple[str, str]], str]
 
 _MAGIC = importlib.util.MAGIC_NUMBER
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
-
-
-class FileError(Exception):
-    """A source file cannot be read or does not compile."""
-
-    def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        self.path, self.line, self.col, self.message = path, line, col, message
-        super().__init__(f"{path}:{line}:{col}: {message}")
 
 
 def compiled_by_python(path: str, stat: os.stat_result, data: bytes) -> bool:
@@ -48,7 +48,7 @@ def compiled_by_python(path: str, stat: os.stat_result, data: bytes) -> bool:
     return bool(flags & 1) and header[8:16] == importlib.util.source_hash(data)
 
 
-def _decode(data: bytes) -> str | None:
+def decode(data: bytes) -> str | None:
     """The text of a source, or ``None`` when only the compiler can decode it properly."""
     head = data[: data.find(b"\n", data.find(b"\n") + 1) + 1 or len(data)]
     cookie = _COOKIE.search(head)
@@ -66,32 +66,64 @@ def _syntax_error(path: str, error: SyntaxError) -> FileError:
     return FileError(path, line, error.offset or 1, f"cannot be parsed: {error.msg}")
 
 
-def read_file(path: str, stat: os.stat_result, is_apps: bool) -> tuple[list, list, str]:
+def read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise FileError(path, 1, 1, f"cannot be read: {error.strerror}") from error
+
+
+def read_file(path: str, stat: os.stat_result, is_apps: bool) -> Extracted:
     """``(records, app_configs, how)`` of a file; :class:`FileError` when it does not compile.
 
     ``how`` says which way was taken: ``"fast"`` or ``"tree"``.
     """
+    data = read_bytes(path)
+    outcome = extract_source(path, stat, data, is_apps, proven=False)
+    if isinstance(outcome, FileError):
+        raise outcome
+    return outcome
+
+
+def read_source(
+    path: str, stat: os.stat_result, is_apps: bool, proven: bool
+) -> Extracted | FileError:
+    """:func:`extract_source` of the file at ``path``, or the error that stops it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise FileError(path, 1, 1, f"cannot be read: {error.strerror}") from error
-    text = _decode(data)
+        data = read_bytes(path)
+    except FileError as error:
+        return error
+    return extract_source(path, stat, data, is_apps, proven)
+
+
+def extract_source(
+    path: str, stat: os.stat_result, data: bytes, is_apps: bool, proven: bool
+) -> Extracted | FileError:
+    """What :func:`read_file` returns, for content already read; the error is returned, not
+    raised, so that worker processes can hand it back. ``proven``: the source is known to be
+    valid Python (see :mod:`django_layers.syntax`), so the compiler is not asked again."""
+    text = decode(data)
     # Compiling someone's code may warn about it (invalid escape sequences, ...): not ours to say.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _read(path, stat, data, text, is_apps)
+        try:
+            return _extract(path, stat, data, text, is_apps, proven)
+        except FileError as error:
+            return error
 
 
-def _read(path: str, stat: os.stat_result, data: bytes, text: str | None, is_apps: bool):
-    from django_layers import extract, scan
+def _extract(
+    path: str, stat: os.stat_result, data: bytes, text: str | None, is_apps: bool, proven: bool
+) -> Extracted:
+    # The fast pass compiles its regular expressions on import: a run answered from the cache
+    # never needs them.
+    from django_layers import scan  # noqa: PLC0415
 
     records = None
     try:
         if text is not None:
-            if not compiled_by_python(path, stat, data):
-                import symtable
-
+            if not proven and not compiled_by_python(path, stat, data):
                 symtable.symtable(text, path, "exec")
             records = scan.scan(text)
         how = "fast"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from django_layers.model import Result
+from django_layers.config import ConfigError
+from django_layers.model import JSON_KINDS, Result
+from django_layers.paths import display_path
 
 
 def _summary(result: Result) -> str:
@@ -38,7 +40,7 @@ def text(result: Result) -> str:
 
 def as_json(result: Result) -> str:
     data = {
-        "violations": [v.as_dict() for v in result.violations],
+        "violations": [dict(v.as_dict(), kind=JSON_KINDS[v.kind]) for v in result.violations],
         "errors": [
             {"path": e.path, "line": e.line, "col": e.col, "message": e.message}
             for e in result.errors
@@ -78,10 +80,8 @@ def github(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_annotations(error) -> str:
+def config_annotations(error: ConfigError) -> str:
     """A :class:`~django_layers.config.ConfigError` as workflow annotations on layers.yaml."""
-    from django_layers.engine import display_path
-
     where = _escape(display_path(str(error.path)), True)
     return "".join(
         f"::error file={where},line={max(line, 1)},title=django-layers config::{_escape(message)}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django_layers.config import Config
+from django_layers.declared import declaration_violations
 from django_layers.model import KIND_NAMES, Dependency, Result, Violation
 from django_layers.sources import SourceTree
 
@@ -61,7 +62,9 @@ def _under(module: str, prefix: str) -> bool:
     return module == prefix or module.startswith(prefix + ".")
 
 
-def judge(config: Config, tree: SourceTree, members: Members, dependency: Dependency):
+def judge(
+    config: Config, tree: SourceTree, members: Members, dependency: Dependency
+) -> tuple[str, str, str] | None:
     """``(rule, message, hint)`` when the dependency breaks a rule, else ``None``."""
     source = members.owner(dependency.importer)
     if source is None or source in members.unlayered:
@@ -132,6 +135,4 @@ def apply_rules(config: Config, tree: SourceTree, result: Result) -> None:
             )
         )
     if config.check_dependencies:
-        from django_layers.declared import declaration_violations
-
         result.violations.extend(declaration_violations(config, tree, result))

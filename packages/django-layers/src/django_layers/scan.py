@@ -5,9 +5,10 @@ dependency sits in a plain statement that a regular expression reads exactly, on
 comments are known. So one C-speed regular-expression pass finds strings, comments, import
 statements that start a line, and the few words that may begin a Django coupling. Anything this
 pass cannot read with certainty (an ``import`` after ``;`` or ``:``, a continuation line, an
-f-string that nests quotes, ``if TYPE_CHECKING:``, non-ASCII names, ...) makes :func:`scan`
-return ``None`` and the caller falls back to the syntax tree, so the result is always the
-reference result. Django couplings are read by parsing only the call or assignment they sit in.
+f-string that nests quotes, an ``else`` after ``if TYPE_CHECKING:``, non-ASCII names, ...)
+makes :func:`scan` return ``None`` and the caller falls back to the syntax tree, so the result
+is always the reference result. Django couplings, and ``if TYPE_CHECKING:`` blocks, are read by
+parsing only the statement they sit in.
 
 The file must be known to be valid Python (see :mod:`django_layers.reader`): the pass relies
 on it, e.g. a line that starts with ``import`` can only be an import statement in valid code.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import ast
 import re
 
-from django_layers.extract import Record, assignment_records, call_records
+from django_layers.extract import Record, assignment_records, call_records, tree_records
 
 # Comments and complete strings (any prefix letters are read separately, see _is_f_string).
 _COMMENT_OR_STRING = r"""
@@ -40,19 +41,23 @@ _LEXER = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# The same with single brackets: the bracket depth at a point of the file.
-_BRACKETS = re.compile(_COMMENT_OR_STRING + r"|\(|\[|\{|\)|\]|\}", re.VERBOSE | re.DOTALL)
-_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+_STRINGS_AND_COMMENTS = re.compile(_COMMENT_OR_STRING, re.VERBOSE | re.DOTALL)
+_KEYWORDS = (
+    "import", "ForeignKey", "OneToOneField", "ManyToManyField", "get_model", "dependencies",
+    "TYPE_CHECKING",
+)  # fmt: skip
 _WORDS = re.compile(r"ForeignKey|OneToOneField|ManyToManyField|get_model|import_module")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _DOTTED = rf"{_NAME}(?:\.{_NAME})*"
-_ALIAS = rf"{_DOTTED}(?:[ \t\f]+as[ \t\f]+{_NAME})?"
+# Blanks within a statement, including a backslash that continues it on the next line.
+_BLANK = r"(?:[ \t\f]|\\\n)"
+_ALIAS = rf"{_DOTTED}(?:{_BLANK}+as{_BLANK}+{_NAME})?"
 _END = r"[ \t\f]*(?:\#[^\n]*)?(?:\n|\Z)"
-_IMPORT = re.compile(rf"[ \t\f]*import[ \t\f]+({_ALIAS}(?:[ \t\f]*,[ \t\f]*{_ALIAS})*){_END}")
+_IMPORT = re.compile(rf"[ \t\f]*import{_BLANK}+({_ALIAS}(?:{_BLANK}*,{_BLANK}*{_ALIAS})*){_END}")
 _FROM = re.compile(
-    rf"[ \t\f]*from[ \t\f]*(\.*)[ \t\f]*({_DOTTED})?[ \t\f]+import[ \t\f]*"
-    rf"(?:(\*)|\(([^)]*)\)|({_ALIAS}(?:[ \t\f]*,[ \t\f]*{_ALIAS})*)){_END}"
+    rf"[ \t\f]*from{_BLANK}*(\.*){_BLANK}*({_DOTTED})?{_BLANK}+import{_BLANK}*"
+    rf"(?:(\*)|\(([^)]*)\)|({_ALIAS}(?:{_BLANK}*,{_BLANK}*{_ALIAS})*)){_END}"
 )
 _ALIAS_ONLY = re.compile(rf"({_NAME})(?:[ \t\f]+as[ \t\f]+{_NAME})?")
 _COMMENT = re.compile(r"\#[^\n]*")
@@ -61,6 +66,13 @@ _AFTER_WORD = re.compile(r"[ \t\f]*(.)", re.DOTALL)
 _DEFINITION = re.compile(r"\b(?:def|class)[\s\\]*\Z")
 _ASSIGN = re.compile(r"[ \t\f]*=(?!=)[ \t\f]*(.)", re.DOTALL)
 _LINE_REST = re.compile(_END)
+# ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) alone on its line.
+_HEADER = re.compile(
+    rf"(?P<indent>[ \t\f]*)if[ \t]+(?P<name>(?:{_NAME}\.)*TYPE_CHECKING)[ \t]*:{_END}"
+)
+# A line that is neither blank nor only a comment, with its indentation: where a block may end.
+_DEDENT = re.compile(r"\n([ \t\f]*)(?=[^ \t\f\n#\\])")
+_ELSE = re.compile(r"[ \t\f]*(?:else|elif)\b")
 _MAX_TRIES = 64
 _PREFIXES = frozenset("rRbBuUfF")
 
@@ -93,7 +105,8 @@ def _statement(source: str, start: int, line: int, col: int) -> tuple[list[Recor
     """Records of the import statement that starts its line at ``start``, and where it ends."""
     match = _IMPORT.match(source, start)
     if match is not None:
-        aliases = [part.strip().split()[0] for part in match.group(1).split(",")]
+        names = match.group(1).replace("\\\n", " ").split(",")
+        aliases = [part.strip().split()[0] for part in names]
         return [("import", line, col, name, 0, None, False) for name in aliases], match.end()
     match = _FROM.match(source, start)
     if match is None:
@@ -104,7 +117,7 @@ def _statement(source: str, start: int, line: int, col: int) -> tuple[list[Recor
     elif grouped is not None:
         names = _names_in_parentheses(grouped)
     else:
-        names = [part.strip().split()[0] for part in plain.split(",")]
+        names = [part.strip().split()[0] for part in plain.replace("\\\n", " ").split(",")]
     return [("from", line, col, module or "", len(dots), names, False)], match.end()
 
 
@@ -141,14 +154,10 @@ def _snippet(source: str, start: int, closer: str, mode: str) -> tuple[ast.AST, 
 
 
 def _bracket_depth(source: str, pos: int) -> int:
-    depth = 0
-    for match in _BRACKETS.finditer(source, 0, pos):
-        char = source[match.start()]
-        if char in _OPENING:
-            depth += 1
-        elif char in _CLOSING:
-            depth -= 1
-    return depth
+    """Open brackets at ``pos`` (which is outside any string or comment)."""
+    code = _STRINGS_AND_COMMENTS.sub("", source[:pos])
+    opened = code.count("(") + code.count("[") + code.count("{")
+    return opened - code.count(")") - code.count("]") - code.count("}")
 
 
 def _call(source: str, pos: int, end: int, line: int, col: int) -> list[Record]:
@@ -160,17 +169,18 @@ def _call(source: str, pos: int, end: int, line: int, col: int) -> list[Record]:
     if follower.group(1) != "(":
         return []
     tree, _ = _snippet(source, pos, ")", "eval")
-    call = tree.body
-    if not isinstance(call, ast.Call):
+    if not isinstance(tree, ast.Expression) or not isinstance(tree.body, ast.Call):
         raise Unsure
-    return _offset(call_records(call), line, col)
+    return _offset(call_records(tree.body), line, col)
 
 
 def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -> list[Record]:
     """``dependencies = [...]``, read exactly as ``extract.assignment_records`` reads it."""
     before = source[line_start:pos].rstrip(" \t\f")
     follower = _AFTER_WORD.match(source, end)
-    after = source[follower.start(1) : follower.start(1) + 2] if follower else ""
+    if follower is None:
+        return []  # the end of the file: a bare name
+    after = source[follower.start(1) : follower.start(1) + 2]
     if before.endswith("."):
         return []  # an attribute: only a plain name counts
     if after[:1] == "\\":
@@ -191,12 +201,15 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
         return []
     if line_start >= 2 and source[line_start - 2] == "\\":
         raise Unsure
-    opener = _AFTER_WORD.match(source, follower.end(1)).group(1)
+    value = _AFTER_WORD.match(source, follower.end(1))
+    opener = value.group(1) if value is not None else "\n"
     if opener in "\n\\#":
         raise Unsure
     if opener in "[(":
         tree, stop = _snippet(source, pos, "]" if opener == "[" else ")", "exec")
-        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        if not isinstance(tree, ast.Module) or len(tree.body) != 1:
+            raise Unsure
+        if not isinstance(tree.body[0], ast.Assign):
             raise Unsure
         records = assignment_records(tree.body[0])
         if not records:
@@ -212,6 +225,46 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
     if "=" in source[follower.end(1) : line_end if line_end >= 0 else len(source)]:
         raise Unsure  # ``dependencies = other = [...]`` chains targets
     return []  # ``dependencies = some_name``: not a literal list
+
+
+def _type_checking_block(source: str, pos: int, line: int) -> tuple[list[Record], int]:
+    """The records of the ``if TYPE_CHECKING:`` statement whose test is at ``pos``, read by the
+    syntax tree from the header to the end of its block, and where that block ends.
+
+    The block ends at the first line indented no deeper than the header that is a real
+    statement boundary: each candidate line is tried, and only a cut that leaves valid Python
+    (no string, bracket or continuation left open) is one. An ``else`` or ``elif`` after the
+    block, or any other use of the name, is left to the tree of the whole file.
+    """
+    line_start = source.rfind("\n", 0, pos) + 1
+    header = _HEADER.match(source, line_start)
+    if header is None or header.end("name") != pos + len("TYPE_CHECKING"):
+        raise Unsure
+    if line_start >= 2 and source[line_start - 2] == "\\":
+        raise Unsure  # the line continues the one before
+    indent = header.group("indent")
+    candidates = _DEDENT.finditer(source, header.end())
+    for _ in range(_MAX_TRIES):
+        candidate = next(candidates, None)
+        while candidate is not None and len(candidate.group(1)) > len(indent):
+            candidate = next(candidates, None)
+        end = len(source) if candidate is None else candidate.start() + 1
+        block = source[line_start:end]
+        if "\t" in block or "\f" in block or (candidate and candidate.group(1).strip(" ")):
+            raise Unsure  # tabs and form feeds: indentation only the tokenizer can measure
+        snippet = f"if 1:\n{block}" if indent else block
+        try:
+            tree = ast.parse(snippet)
+        except SyntaxError:
+            if candidate is None:
+                raise Unsure from None
+            continue
+        if candidate is not None and _ELSE.match(source, candidate.start() + 1):
+            raise Unsure  # the statement goes on with another branch
+        shift = line - (2 if indent else 1)
+        records = [(r[0], r[1] + shift, r[2], r[3], r[4], r[5], r[6]) for r in tree_records(tree)]
+        return records, end
+    raise Unsure
 
 
 def _is_f_string(source: str, quote: int) -> bool:
@@ -245,13 +298,18 @@ def scan(source: str) -> list[Record] | None:
     """The records of a valid Python source, or ``None`` when only the syntax tree can tell."""
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
+    # Past the last place a keyword occurs at all (in code or not) there is nothing to find: the
+    # rest of the file, often most of it (tables, docstrings, code below the imports), is skipped.
+    last = max(source.rfind(word) for word in _KEYWORDS)
     found: list[Record] = []
     line, counted, resume = 1, 0, 0
     search = _LEXER.search
     try:
         while (match := search(source, resume)) is not None:
-            resume = match.end()
             pos = match.start()
+            if pos > last:
+                break
+            resume = match.end()
             first = source[pos]
             if first == "#":
                 continue
@@ -273,7 +331,9 @@ def scan(source: str) -> list[Record] | None:
                 found.extend(records)
                 continue
             if word == "TYPE_CHECKING":
-                raise Unsure
+                records, resume = _type_checking_block(source, pos, line)
+                found.extend(records)
+                continue
             line_start = source.rfind("\n", 0, pos) + 1
             if word == "dependencies":
                 found.extend(_dependencies(source, pos, resume, line_start, line))

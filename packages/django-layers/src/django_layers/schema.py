@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import yaml  # this module is imported only when a configuration must be parsed
 
 from django_layers.config import Allow, Config, ConfigError, Layer
 
-if TYPE_CHECKING:
-    import yaml
+# Records where a package is placed: (name, its node, where, e.g. "layer 'core'").
+Place = Callable[[str, yaml.Node, str], None]
 
 TOP_KEYS = {
     "sources": "list of globs",
@@ -26,12 +29,6 @@ LAYER_KEYS = {"name", "packages", "independent", "description"}
 ALLOW_KEYS = {"importer", "imported", "reason"}
 
 
-def _yaml():
-    import yaml
-
-    return yaml
-
-
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -46,19 +43,17 @@ class _Reader:
         self.problems.append((_line(node), message))
 
     def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
-        if not isinstance(node, _yaml().MappingNode):
+        if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"{what} must be a mapping, got {_kind(node)}")
             return {}
         found: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, _yaml().ScalarNode) else None
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 self.problem(key_node, f"{what} has a key that is not a string")
             elif key in found:
                 self.problem(key_node, f"duplicate key {key!r} in {what}")
             elif key not in allowed:
-                import difflib
-
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 also = f" (did you mean {hint[0]!r}?)" if hint else ""
                 expected = ", ".join(sorted(allowed))
@@ -68,22 +63,22 @@ class _Reader:
         return found
 
     def string(self, node: yaml.Node, what: str) -> str | None:
-        if isinstance(node, _yaml().ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
             if node.value.strip():
-                return node.value
+                return str(node.value)
             self.problem(node, f"{what} must not be empty")
             return None
         self.problem(node, f"{what} must be a string, got {_kind(node)}")
         return None
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        if isinstance(node, _yaml().ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
             return node.value.lower() in ("true", "yes", "on")
         self.problem(node, f"{what} must be true or false, got {_kind(node)}")
         return None
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if isinstance(node, _yaml().SequenceNode):
+        if isinstance(node, yaml.SequenceNode):
             return list(node.value)
         self.problem(node, f"{what} must be a list, got {_kind(node)}")
         return []
@@ -98,22 +93,20 @@ class _Reader:
 
 
 def _kind(node: yaml.Node) -> str:
-    if isinstance(node, _yaml().MappingNode):
+    if isinstance(node, yaml.MappingNode):
         return "a mapping"
-    if isinstance(node, _yaml().SequenceNode):
+    if isinstance(node, yaml.SequenceNode):
         return "a list"
     tag = node.tag.rsplit(":", 1)[-1]
     return "nothing" if tag == "null" else f"{tag} {node.value!r}"
 
 
-def parse(path: Path) -> Config:
-    """Read and validate ``path`` (no snapshot); raises :class:`ConfigError`."""
-    import yaml
-
-    try:  # the C parser is several times faster; PyYAML without libyaml still works
-        from yaml import CSafeLoader as loader
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import SafeLoader as loader
+def read(path: Path) -> tuple[Config, list[tuple[int, str]], bool]:
+    """The configuration in ``path``, the problems found in it, and whether its packages can
+    still be placed in the sources (it has a layers mapping, and its sources are not broken).
+    Raises :class:`ConfigError` when there is no configuration to read at all."""
+    # The C parser is several times faster; PyYAML without libyaml still works.
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -131,21 +124,10 @@ def parse(path: Path) -> Config:
         raise ConfigError(path, [(1, "the file is empty; expected a mapping with 'layers'")])
     top = reader.mapping(document, "the configuration", set(TOP_KEYS))
     _read_top(reader, top, config)
-    if "layers" not in top and isinstance(document, _yaml().MappingNode):
+    if "layers" not in top and isinstance(document, yaml.MappingNode):
         reader.problem(document, "missing required key 'layers'")
-    if reader.problems:
-        # Report what the sources would add too, so that one run lists everything; unless the
-        # sources themselves are what is broken, or cannot be found.
-        sources_broken = any(line == config.sources_line for line, _ in reader.problems)
-        if top and not sources_broken:
-            from django_layers.engine import placement_problems
-            from django_layers.sources import discover
-
-            tree = discover(config)
-            if not tree.problems:
-                reader.problems.extend(placement_problems(config, tree))
-        raise ConfigError(path, reader.problems)
-    return config
+    sources_broken = any(line == config.sources_line for line, _ in reader.problems)
+    return config, reader.problems, bool(top) and not sources_broken
 
 
 def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> None:
@@ -182,14 +164,17 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
     if "allow" in top:
         for item in reader.sequence(top["allow"], "allow"):
             entry = reader.mapping(item, "an allow entry", ALLOW_KEYS)
-            values = {}
+            values: dict[str, str | None] = {}
             for key in sorted(ALLOW_KEYS):
                 if key in entry:
                     values[key] = reader.string(entry[key], f"allow {key}")
-                elif isinstance(item, _yaml().MappingNode):
+                elif isinstance(item, yaml.MappingNode):
                     reader.problem(item, f"allow entry is missing {key!r}")
-            if all(values.get(key) for key in ALLOW_KEYS):
-                config.allow.append(Allow(line=_line(item), **values))
+            importer, imported, reason = (
+                values.get(key) for key in ("importer", "imported", "reason")
+            )
+            if importer and imported and reason:
+                config.allow.append(Allow(importer, imported, reason, _line(item)))
     if "app_labels" in top:
         labels = reader.mapping(top["app_labels"], "app_labels", _AnyKey())
         for label, node in labels.items():
@@ -198,9 +183,9 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
                 config.app_labels[label] = module
 
 
-def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place) -> None:
+def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place: Place) -> None:
     items = reader.sequence(node, "layers")
-    if isinstance(node, _yaml().SequenceNode) and not items:
+    if isinstance(node, yaml.SequenceNode) and not items:
         reader.problem(node, "layers must list at least one layer")
     names: set[str] = set()
     for item in items:
@@ -226,12 +211,12 @@ def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place) -> Non
             for package, package_node in reader.strings(entry["packages"], "packages"):
                 place(package, package_node, f"layer {label}")
                 packages.append(package)
-            if isinstance(entry["packages"], _yaml().SequenceNode) and not entry["packages"].value:
+            if isinstance(entry["packages"], yaml.SequenceNode) and not entry["packages"].value:
                 reader.problem(entry["packages"], f"layer {label} has no packages")
         config.layers.append(Layer(name or "", packages, independent, _line(item)))
 
 
-class _AnyKey(set):
+class _AnyKey(set[str]):
     """Every key is allowed (a mapping whose keys are the user's own names)."""
 
     def __contains__(self, key: object) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import glob
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django_layers.config import Config
+from django_layers.paths import display_path
 
 
 class Package:
@@ -55,7 +57,7 @@ def glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
-def ignore_matcher(patterns: list[str]):
+def ignore_matcher(patterns: list[str]) -> Callable[[str], bool]:
     """A function telling whether a path relative to the package's parent is ignored."""
     if not patterns:
         return lambda relative: False
@@ -81,7 +83,7 @@ def discover(config: Config) -> SourceTree:
     return tree
 
 
-def _add_package(tree: SourceTree, path: Path, ignored, line: int) -> None:
+def _add_package(tree: SourceTree, path: Path, ignored: Callable[[str], bool], line: int) -> None:
     if path.is_file() and path.suffix == ".py" and path.stem.isidentifier():
         name = path.stem
         if name in tree.packages:
@@ -102,7 +104,9 @@ def _add_package(tree: SourceTree, path: Path, ignored, line: int) -> None:
     _walk(tree, str(path), name, name, ignored)
 
 
-def _walk(tree: SourceTree, directory: str, module: str, relative: str, ignored) -> None:
+def _walk(
+    tree: SourceTree, directory: str, module: str, relative: str, ignored: Callable[[str], bool]
+) -> None:
     tree.modules.setdefault(module, None)
     subdirectories = []
     with os.scandir(directory) as entries:
@@ -126,3 +130,24 @@ def _walk(tree: SourceTree, directory: str, module: str, relative: str, ignored)
         if not os.path.exists(os.path.join(entry.path, "__init__.py")):
             continue
         _walk(tree, entry.path, f"{module}.{entry.name}", f"{relative}/{entry.name}", ignored)
+
+
+def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
+    """Problems only the sources reveal: a package in no layer, a name in no source."""
+    problems = list(tree.problems)
+    named = config.package_lines
+    for name, line in sorted(named.items()):
+        if name not in tree.modules:
+            problems.append((line, f"package {name!r} is named here but found in no source"))
+    for package in sorted(tree.packages):
+        placed = package in named or any(name.startswith(package + ".") for name in named)
+        if not placed:
+            problems.append(
+                (
+                    config.layers_line,
+                    f"package {package!r} ({display_path(str(tree.packages[package].path))}) is in "
+                    "no layer: add it "
+                    "to a layer, to 'isolated', or to 'unlayered'",
+                )
+            )
+    return problems

@@ -1,0 +1,70 @@
+"""Loading layers.yaml: from its snapshot when unchanged, else parsed, with every problem.
+
+PyYAML is imported only when the file has to be parsed: an unchanged configuration comes from
+its snapshot, kept in the cache folder beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from django_layers.cache import RACY_SECONDS, write_atomic
+from django_layers.config import DEFAULT_CACHE_DIR, Config, ConfigError
+from django_layers.sources import discover, placement_problems
+from django_layers.version import __version__
+
+
+def _snapshot_key(path: Path) -> list[Any] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [__version__, str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+def load_config(path: str | Path, snapshot: bool = True) -> Config:
+    """Read and validate ``path``; raises :class:`ConfigError` listing every problem.
+
+    A validated configuration is kept in ``.django-layers-cache/config.json`` beside it, keyed
+    on the file's size and modification time, so that an unchanged tree is re-checked without
+    even loading the YAML parser (``snapshot=False`` reads the file regardless).
+    """
+    path = Path(path)
+    key = _snapshot_key(path) if snapshot else None
+    stored = path.resolve().parent / DEFAULT_CACHE_DIR / "config.json"
+    if key is not None:
+        try:
+            data = json.loads(stored.read_text(encoding="utf-8"))
+            if data["key"] == key:
+                return Config.from_dict(path, path.resolve().parent, data["config"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    config = _parse(path)
+    old_enough = key is not None and key[3] < time.time_ns() - RACY_SECONDS * 1_000_000_000
+    if key is not None and old_enough and config.cache_dir == DEFAULT_CACHE_DIR:
+        write_atomic(stored, json.dumps({"key": key, "config": config.to_dict()}))
+    return config
+
+
+def _parse(path: Path) -> Config:
+    """The configuration in ``path``; its problems, and those of placing its packages in the
+    sources (when the sources themselves can be read), raised together."""
+    # PyYAML loads only here: a configuration answered by its snapshot never needs it.
+    from django_layers.schema import read  # noqa: PLC0415
+
+    config, problems, placeable = read(path)
+    if problems:
+        if placeable:
+            tree = discover(config)
+            # A source written in the file that matches nothing is reported; placing packages in
+            # sources that are not all there would only add noise.
+            if not tree.problems:
+                problems.extend(placement_problems(config, tree))
+            elif config.sources_line:
+                problems.extend(tree.problems)
+        raise ConfigError(path, problems)
+    return config

@@ -1,0 +1,107 @@
+"""Which files are valid Python: ruff's parser vouches for the bulk, CPython decides the rest.
+
+The fast pass (:mod:`django_layers.scan`) may only read a file known to be valid Python for the
+interpreter running the check, and a file that is not must be reported with its line and column.
+CPython's compiler is the authority, but it costs milliseconds per file, which on a fresh
+checkout of a large repository is most of a run. Ruff's parser (Rust, on every core, wheels for
+every platform) reads a whole tree in a small fraction of that. So every new file goes to ruff
+once, and:
+
+- a file ruff reports nothing about is valid. Ruff reports every syntax error of the target
+  version (this interpreter's), and the rules in :data:`RULES` report the errors CPython's symbol
+  table adds to the grammar (``global`` misuse, ``import *`` in a function, ``yield`` in a
+  comprehension, unbound ``nonlocal``);
+- a file ruff reports anything about, or cannot read, or one that ruff is not asked about (a
+  null byte, an encoding other than UTF-8, or the word ``nonlocal``, whose remaining misuses
+  have no ruff rule) is compiled by CPython, whose verdict, message, line and column stand.
+
+When ruff cannot be run, or answers anything unexpected, CPython checks every file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
+from django_layers.reader import decode
+
+try:
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ships no type hints
+except ImportError:  # pragma: no cover - ruff is a dependency
+    find_ruff_bin: Callable[[], str] | None = None  # type: ignore[no-redef]
+
+# pyflakes F406/F704 and pylint PLE0115/PLE0117/PLE0118: CPython's symbol-table errors.
+RULES = ("F406", "F704", "PLE0115", "PLE0117", "PLE0118")
+# Command lines stay far below every platform's limit (32,767 characters on Windows).
+_ARGUMENT_CHARACTERS = 24_000 if sys.platform == "win32" else 200_000
+
+
+def ruff_binary() -> str | None:
+    """The ruff executable installed with this package, or ``None`` when there is none."""
+    if find_ruff_bin is None:  # pragma: no cover - ruff is a dependency
+        return None
+    try:
+        return str(find_ruff_bin())
+    except FileNotFoundError:  # pragma: no cover - a broken installation
+        return None
+
+
+def target_version() -> str:
+    """This interpreter's version as ruff spells it: syntax it lacks is an error."""
+    return f"py3{min(max(sys.version_info[1], 7), 14)}"
+
+
+def needs_cpython(data: bytes) -> bool:
+    """Whether only CPython can decide on this file, whatever ruff says."""
+    if b"\0" in data or b"nonlocal" in data:
+        return True
+    if data.isascii():
+        return False
+    return decode(data) is None
+
+
+def _batches(paths: list[str]) -> list[list[str]]:
+    batches: list[list[str]] = [[]]
+    size = 0
+    for path in paths:
+        if batches[-1] and size + len(path) + 1 > _ARGUMENT_CHARACTERS:
+            batches.append([])
+            size = 0
+        batches[-1].append(path)
+        size += len(path) + 1
+    return batches
+
+
+def flagged_by_ruff(paths: list[str], binary: str | None = None) -> set[str] | None:
+    """The files among ``paths`` (absolute) that ruff reports anything about; ``None`` when
+    ruff did not vouch for all of them (not installed, failed, or answered unexpectedly)."""
+    binary = binary or ruff_binary()
+    if binary is None:
+        return None
+    command = [
+        binary, "check", "--isolated", "--no-cache", "--ignore-noqa", "--exit-zero", "--no-fix",
+        "--output-format", "json", "--target-version", target_version(),
+        "--select", ",".join(RULES), "--",
+    ]  # fmt: skip
+    flagged: set[str] = set()
+    for batch in _batches(paths):
+        if not batch:
+            continue
+        try:
+            done = subprocess.run([*command, *batch], capture_output=True, check=False)
+            reports = json.loads(done.stdout) if done.returncode == 0 else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(reports, list):
+            return None
+        asked = {os.path.normcase(path): path for path in batch}
+        for report in reports:
+            name = report.get("filename") if isinstance(report, dict) else None
+            path = asked.get(os.path.normcase(name)) if isinstance(name, str) else None
+            if path is None:
+                return None  # a file we did not ask about: ruff's answer cannot be trusted
+            flagged.add(path)
+    return flagged
