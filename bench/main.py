@@ -45,16 +45,16 @@ CASES = [
 NO_DATABASE = {"layers"}
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 OURS = [
-    "django-basemodels",
-    "django-singleton",
-    "django-parties",
-    "django-rbac",
-    "django-audit-log",
-    "django-modules",
-    "django-encounters",
-    "django-catalog",
-    "django-worklog",
-    "django-layers",
+    "django-primitives-basemodels",
+    "django-primitives-singleton",
+    "django-primitives-parties",
+    "django-primitives-rbac",
+    "django-primitives-audit-log",
+    "django-primitives-modules",
+    "django-primitives-encounters",
+    "django-primitives-catalog",
+    "django-primitives-worklog",
+    "django-primitives-layers",
 ]
 PEERS = [
     "import-linter",
