@@ -59,3 +59,12 @@ def test_suite_refuses_a_package_imported_from_src(pytester, monkeypatch):
     result = pytester.runpytest_subprocess("-p", "no:django")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*must run against the installed packages*django_fakepkg*"])
+
+
+def test_base_settings_hash_passwords_fast_and_leave_the_suite_its_own_apps():
+    from primitives_testkit import base_settings
+
+    assert base_settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert not hasattr(base_settings, "INSTALLED_APPS")
+    assert not hasattr(base_settings, "DATABASES")
+    assert base_settings.database_from_env is database_from_env
