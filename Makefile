@@ -32,6 +32,7 @@ install: $(VENV)/.deps
 # mypy strict with django-stubs over every package's src/ and over typing_usage/, the typed usage
 # files that pin each package's public types (configuration in pyproject.toml).
 typecheck: install
+	$(BIN)/python scripts/check-reexports
 	$(BIN)/mypy
 
 lint: $(VENV)/.deps

@@ -5,7 +5,16 @@ Runs without Django: it reads sources, it never imports them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_layers.config import ConfigError as ConfigError
+    from django_layers.config import load_config as load_config
+    from django_layers.engine import run_check as run_check
+    from django_layers.model import Result as Result
+    from django_layers.model import Violation as Violation
 
 __all__ = ["ConfigError", "Result", "Violation", "__version__", "load_config", "run_check"]
 
