@@ -17,10 +17,17 @@ def test_sqlite_in_memory_without_database_url(monkeypatch):
 
 def test_database_url_names_the_server_and_a_test_database_per_suite(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    monkeypatch.delenv("PRIMITIVES_TEST_DB_SUFFIX", raising=False)
     default = database_from_env("catalog")["default"]
     assert default["ENGINE"] == "django.db.backends.postgresql"
     assert (default["HOST"], default["PORT"], default["NAME"]) == ("127.0.0.1", 5432, "test")
     assert default["TEST"] == {"NAME": "test_catalog"}
+
+
+def test_suffix_keeps_two_checkouts_test_databases_apart(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("PRIMITIVES_TEST_DB_SUFFIX", "_infra")
+    assert database_from_env("catalog")["default"]["TEST"] == {"NAME": "test_catalog_infra"}
 
 
 def test_threads_run_at_the_same_moment():
