@@ -7,11 +7,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := $(sort $(patsubst packages/%/pyproject.toml,%,$(wildcard packages/*/pyproject.toml)))
 
-.PHONY: test demo serve dev lint format migrations suites suites-sqlite suites-postgresql layers \
-        docs build bench bench-quick clean
+.PHONY: test demo serve dev lint format typecheck migrations suites suites-sqlite \
+        suites-postgresql coverage layers docs build install-check bench bench-quick clean
 
 ## make test: everything CI checks.
-test: install lint migrations layers docs bench-quick suites
+test: install lint typecheck migrations layers docs bench-quick suites coverage install-check
+
+# The suites run under branch coverage; `make coverage` combines every database's run per package
+# and fails a package under fail_under (pyproject.toml). PRIMITIVES_COVERAGE=0 runs them bare.
+export PRIMITIVES_COVERAGE ?= 1
 
 $(VENV)/.deps: requirements/dev.txt requirements/docs.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +28,12 @@ $(VENV)/.deps: requirements/dev.txt requirements/docs.txt
 install: $(VENV)/.deps
 	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall \
 		./tools/testkit $(addprefix ./packages/,$(PACKAGES))
+
+# mypy strict with django-stubs over every package's src/ and over typing_usage/, the typed usage
+# files that pin each package's public types (configuration in pyproject.toml).
+typecheck: install
+	$(BIN)/python scripts/check-reexports
+	$(BIN)/mypy
 
 lint: $(VENV)/.deps
 	$(BIN)/ruff check .
@@ -46,6 +56,9 @@ suites-postgresql: install
 	scripts/ensure-chromium
 	scripts/run-suites $(BIN) postgresql
 
+coverage: $(VENV)/.deps
+	scripts/coverage-report $(BIN)
+
 # The repository's boundaries, the example host's own, and the graph the architecture page shows.
 layers: install
 	$(BIN)/django-layers check --config layers.yaml $(if $(GITHUB_ACTIONS),--format github)
@@ -55,10 +68,14 @@ layers: install
 docs: $(VENV)/.deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
+## make build: every package's wheel and sdist in dist/, checked as the release workflow checks
+## one (twine check, LICENSE inside, known classifiers). install-check: a user's install of
+## django-primitives-catalog from those wheels, with the public index enabled.
 build: $(VENV)/.deps
-	rm -rf dist && mkdir -p dist
-	for pkg in $(PACKAGES); do $(BIN)/python -m build --outdir dist packages/$$pkg || exit 1; done
-	$(BIN)/twine check dist/*
+	$(BIN)/python scripts/build-dists --out dist
+
+install-check: build
+	PYTHON=$(PYTHON) scripts/check-install dist
 
 ## make bench: every package against the peers users would pick instead (its own environment,
 ## .venv-bench); writes docs/benchmarks.md. bench-quick: tiny sizes, so the harness cannot rot.
@@ -85,4 +102,4 @@ serve:
 	example/run-demo --serve
 
 clean:
-	rm -rf $(VENV) .venv-dev .venv-demo dist site .tox
+	rm -rf $(VENV) .venv-dev .venv-demo dist site .tox .coverage-data .mypy_cache

@@ -18,7 +18,9 @@ _url = os.environ.get("BENCH_DATABASE", "sqlite")
 POSTGRESQL = _url.startswith("postgres")
 if POSTGRESQL:
     DATABASES = {"default": dj_database_url.parse(_url)}
-    DATABASES["default"]["TEST"] = {"NAME": "bench_primitives"}
+    # PRIMITIVES_TEST_DB_SUFFIX keeps two checkouts' runs on one server apart, as in the suites.
+    suffix = os.environ.get("PRIMITIVES_TEST_DB_SUFFIX", "")
+    DATABASES["default"]["TEST"] = {"NAME": f"bench_primitives{suffix}"}
     # Without a WAL flush per commit the figures show what the code costs (CPU, round trips),
     # not the shared machine's disk; both sides of every pair run under the same setting.
     DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}

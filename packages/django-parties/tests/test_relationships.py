@@ -95,6 +95,17 @@ def test_bulk_update_checks_each_row(person, organization):
         PartyRelationship.objects.bulk_update([rel], ["to_organization"])
 
 
+def test_bulk_update_takes_field_names_from_a_generator(person, organization):
+    rel = PartyRelationship.objects.create(
+        from_person=person, to_organization=organization, relationship_type="owner"
+    )
+    rel.title = "Founder"
+    updated = PartyRelationship.objects.bulk_update([rel], (name for name in ["title"]))
+    assert updated == 1
+    rel.refresh_from_db()
+    assert rel.title == "Founder"
+
+
 def test_end_must_follow_start(person, organization):
     with pytest.raises(InvalidValidityPeriodError, match="does not follow valid_from"):
         PartyRelationship.objects.create(

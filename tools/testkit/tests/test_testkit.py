@@ -17,10 +17,17 @@ def test_sqlite_in_memory_without_database_url(monkeypatch):
 
 def test_database_url_names_the_server_and_a_test_database_per_suite(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    monkeypatch.delenv("PRIMITIVES_TEST_DB_SUFFIX", raising=False)
     default = database_from_env("catalog")["default"]
     assert default["ENGINE"] == "django.db.backends.postgresql"
     assert (default["HOST"], default["PORT"], default["NAME"]) == ("127.0.0.1", 5432, "test")
     assert default["TEST"] == {"NAME": "test_catalog"}
+
+
+def test_suffix_keeps_two_checkouts_test_databases_apart(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("PRIMITIVES_TEST_DB_SUFFIX", "_infra")
+    assert database_from_env("catalog")["default"]["TEST"] == {"NAME": "test_catalog_infra"}
 
 
 def test_threads_run_at_the_same_moment():
@@ -59,3 +66,12 @@ def test_suite_refuses_a_package_imported_from_src(pytester, monkeypatch):
     result = pytester.runpytest_subprocess("-p", "no:django")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*must run against the installed packages*django_fakepkg*"])
+
+
+def test_base_settings_hash_passwords_fast_and_leave_the_suite_its_own_apps():
+    from primitives_testkit import base_settings
+
+    assert base_settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert not hasattr(base_settings, "INSTALLED_APPS")
+    assert not hasattr(base_settings, "DATABASES")
+    assert base_settings.database_from_env is database_from_env

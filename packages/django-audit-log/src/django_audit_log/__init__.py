@@ -6,9 +6,31 @@ Everything is re-exported lazily so that importing the package never touches the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_audit_log.context import (
+        audit_context as audit_context,
+    )
+    from django_audit_log.context import (
+        current_context as current_context,
+    )
+    from django_audit_log.exceptions import (
+        AuditLogError as AuditLogError,
+    )
+    from django_audit_log.exceptions import (
+        AuditLogImmutableError as AuditLogImmutableError,
+    )
+    from django_audit_log.middleware import AuditContextMiddleware as AuditContextMiddleware
+    from django_audit_log.models import AuditLog as AuditLog
+    from django_audit_log.models import Sensitivity as Sensitivity
+    from django_audit_log.services import log as log
+    from django_audit_log.services import log_event as log_event
+    from django_audit_log.services import prune as prune
+    from django_audit_log.signals import connect_signal as connect_signal
+    from django_audit_log.tracking import AuditTrackedModel as AuditTrackedModel
 
 __all__ = [
     "AuditContextMiddleware",

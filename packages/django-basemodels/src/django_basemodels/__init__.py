@@ -5,9 +5,38 @@ Models are re-exported lazily so that importing the package never touches the ap
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_basemodels.exceptions import BaseModelsError as BaseModelsError
+    from django_basemodels.ids import new_uuid as new_uuid
+    from django_basemodels.ids import uuid7 as uuid7
+    from django_basemodels.models import (
+        BaseModel as BaseModel,
+    )
+    from django_basemodels.models import (
+        SoftDeleteModel as SoftDeleteModel,
+    )
+    from django_basemodels.models import (
+        TimeStampedModel as TimeStampedModel,
+    )
+    from django_basemodels.models import (
+        UUIDModel as UUIDModel,
+    )
+    from django_basemodels.query import (
+        AllObjectsManager as AllObjectsManager,
+    )
+    from django_basemodels.query import (
+        DeletedObjectsManager as DeletedObjectsManager,
+    )
+    from django_basemodels.query import (
+        SoftDeleteManager as SoftDeleteManager,
+    )
+    from django_basemodels.query import (
+        SoftDeleteQuerySet as SoftDeleteQuerySet,
+    )
 
 __all__ = [
     "AllObjectsManager",

@@ -6,9 +6,52 @@ registry.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_catalog.exceptions import CatalogError as CatalogError
+    from django_catalog.models import (
+        Basket as Basket,
+    )
+    from django_catalog.models import (
+        BasketItem as BasketItem,
+    )
+    from django_catalog.models import (
+        CatalogItem as CatalogItem,
+    )
+    from django_catalog.models import (
+        CatalogSettings as CatalogSettings,
+    )
+    from django_catalog.models import (
+        DispenseLog as DispenseLog,
+    )
+    from django_catalog.models import (
+        WorkItem as WorkItem,
+    )
+    from django_catalog.routing import resolve_board as resolve_board
+    from django_catalog.services import (
+        add_item as add_item,
+    )
+    from django_catalog.services import (
+        cancel_basket as cancel_basket,
+    )
+    from django_catalog.services import (
+        commit_basket as commit_basket,
+    )
+    from django_catalog.services import (
+        dispense as dispense,
+    )
+    from django_catalog.services import (
+        dispensed_quantity as dispensed_quantity,
+    )
+    from django_catalog.services import (
+        get_or_create_draft_basket as get_or_create_draft_basket,
+    )
+    from django_catalog.services import (
+        update_work_item_status as update_work_item_status,
+    )
 
 _LAZY = {
     "Basket": "django_catalog.models",

@@ -9,6 +9,86 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_encounters.exceptions import (
+        DefinitionInUseError as DefinitionInUseError,
+    )
+    from django_encounters.exceptions import (
+        DefinitionNotFoundError as DefinitionNotFoundError,
+    )
+    from django_encounters.exceptions import (
+        EncounterError as EncounterError,
+    )
+    from django_encounters.exceptions import (
+        EncounterNotFoundError as EncounterNotFoundError,
+    )
+    from django_encounters.exceptions import (
+        ImmutableHistoryError as ImmutableHistoryError,
+    )
+    from django_encounters.exceptions import (
+        InvalidDefinitionError as InvalidDefinitionError,
+    )
+    from django_encounters.exceptions import (
+        InvalidTransitionError as InvalidTransitionError,
+    )
+    from django_encounters.exceptions import (
+        StateChangeError as StateChangeError,
+    )
+    from django_encounters.exceptions import (
+        ValidationError as ValidationError,
+    )
+    from django_encounters.exceptions import (
+        ValidatorConfigurationError as ValidatorConfigurationError,
+    )
+    from django_encounters.models import (
+        Encounter as Encounter,
+    )
+    from django_encounters.models import (
+        EncounterDefinition as EncounterDefinition,
+    )
+    from django_encounters.models import (
+        EncounterTransition as EncounterTransition,
+    )
+    from django_encounters.services import (
+        create_encounter as create_encounter,
+    )
+    from django_encounters.services import (
+        get_allowed_transitions as get_allowed_transitions,
+    )
+    from django_encounters.services import (
+        get_encounter_history as get_encounter_history,
+    )
+    from django_encounters.services import (
+        get_state_at as get_state_at,
+    )
+    from django_encounters.services import (
+        run_validators as run_validators,
+    )
+    from django_encounters.services import (
+        transition as transition,
+    )
+    from django_encounters.signals import (
+        encounter_created as encounter_created,
+    )
+    from django_encounters.signals import (
+        encounter_transitioned as encounter_transitioned,
+    )
+    from django_encounters.validators import (
+        FinalStateValidator as FinalStateValidator,
+    )
+    from django_encounters.validators import (
+        NoBackwardsTransitionValidator as NoBackwardsTransitionValidator,
+    )
+    from django_encounters.validators import (
+        RequiredFieldsValidator as RequiredFieldsValidator,
+    )
+    from django_encounters.validators import (
+        StateValidator as StateValidator,
+    )
+    from django_encounters.validators import (
+        get_validator_instance as get_validator_instance,
+    )
+
 _MODELS = "django_encounters.models"
 _VALIDATORS = "django_encounters.validators"
 _SERVICES = "django_encounters.services"

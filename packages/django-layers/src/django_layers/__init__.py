@@ -8,12 +8,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
-    from django_layers.config import ConfigError
-    from django_layers.engine import run_check
-    from django_layers.loading import load_config
-    from django_layers.model import Result, Violation
-    from django_layers.version import __version__
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_layers.config import ConfigError as ConfigError
+    from django_layers.engine import run_check as run_check
+    from django_layers.loading import load_config as load_config
+    from django_layers.model import Result as Result
+    from django_layers.model import Violation as Violation
+    from django_layers.version import __version__ as __version__
 
 __all__ = ["ConfigError", "Result", "Violation", "__version__", "load_config", "run_check"]
 

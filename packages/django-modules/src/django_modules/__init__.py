@@ -6,9 +6,84 @@ registry: ``from django_modules import is_module_enabled`` works in any module.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_modules.cache import module_cache as module_cache
+    from django_modules.exceptions import (
+        DuplicateModuleKey as DuplicateModuleKey,
+    )
+    from django_modules.exceptions import (
+        DuplicateOverride as DuplicateOverride,
+    )
+    from django_modules.exceptions import (
+        InvalidFlag as InvalidFlag,
+    )
+    from django_modules.exceptions import (
+        InvalidOrganization as InvalidOrganization,
+    )
+    from django_modules.exceptions import (
+        ManifestError as ManifestError,
+    )
+    from django_modules.exceptions import (
+        ModuleDisabled as ModuleDisabled,
+    )
+    from django_modules.exceptions import (
+        ModuleNotFound as ModuleNotFound,
+    )
+    from django_modules.exceptions import (
+        ModulesError as ModulesError,
+    )
+    from django_modules.exceptions import (
+        UnsupportedBulkOperation as UnsupportedBulkOperation,
+    )
+    from django_modules.middleware import ModuleCacheMiddleware as ModuleCacheMiddleware
+    from django_modules.models import Module as Module
+    from django_modules.models import OrgModuleState as OrgModuleState
+    from django_modules.services import (
+        clear_org_module as clear_org_module,
+    )
+    from django_modules.services import (
+        disable_module as disable_module,
+    )
+    from django_modules.services import (
+        enable_module as enable_module,
+    )
+    from django_modules.services import (
+        get_org_model as get_org_model,
+    )
+    from django_modules.services import (
+        is_module_enabled as is_module_enabled,
+    )
+    from django_modules.services import (
+        list_enabled_modules as list_enabled_modules,
+    )
+    from django_modules.services import (
+        module_states as module_states,
+    )
+    from django_modules.services import (
+        require_module as require_module,
+    )
+    from django_modules.services import (
+        set_module_default as set_module_default,
+    )
+    from django_modules.services import (
+        set_org_module as set_org_module,
+    )
+    from django_modules.signals import (
+        module_toggled as module_toggled,
+    )
+    from django_modules.signals import (
+        org_module_toggled as org_module_toggled,
+    )
+    from django_modules.views import (
+        ModuleRequiredMixin as ModuleRequiredMixin,
+    )
+    from django_modules.views import (
+        requires_module as requires_module,
+    )
 
 _SERVICES = (
     "is_module_enabled",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.apps import apps
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 
@@ -13,7 +16,9 @@ MIDDLEWARE_PATH = "django_modules.middleware.ModuleCacheMiddleware"
 
 
 @checks.register(checks.Tags.models)
-def check_org_model(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_org_model(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     value = conf.get(conf.ORG_MODEL_SETTING)
     if value is None:
         return [
@@ -50,7 +55,9 @@ def check_org_model(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
 
 @checks.register()
-def check_middleware(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_middleware(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if MIDDLEWARE_PATH in getattr(settings, "MIDDLEWARE", []):
         return []
     return [

@@ -15,20 +15,29 @@ its line; ``plan_sync``/``apply_sync`` compare it with the database and write th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import models, transaction
 
 from django_modules.exceptions import ManifestError
 from django_modules.models import Module
 
 FIELDS = {"key", "name", "description", "default"}
-KEY_MAX, NAME_MAX = (
-    Module._meta.get_field("key").max_length,
-    Module._meta.get_field("name").max_length,
-)
+
+
+def _max_length(field_name: str) -> int:
+    field = Module._meta.get_field(field_name)
+    assert isinstance(field, models.CharField)
+    assert field.max_length is not None
+    return field.max_length
+
+
+KEY_MAX, NAME_MAX = _max_length("key"), _max_length("name")
+# (line, message) for each problem found in a manifest.
+Problems = list[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class Declaration:
 class Change:
     key: str
     action: str  # "create", "update" or "remove"
-    fields: dict
+    fields: dict[str, Any]
 
     def describe(self) -> str:
         if self.action == "update":
@@ -83,7 +92,7 @@ def read_manifest(text: str, source: str = "<manifest>") -> list[Declaration]:
     return declarations
 
 
-def _module_nodes(root, problems) -> list:
+def _module_nodes(root: yaml.Node | None, problems: Problems) -> list[yaml.Node]:
     if root is None:
         problems.append((1, 'the manifest is empty; expected a "modules:" list'))
         return []
@@ -107,10 +116,13 @@ def _module_nodes(root, problems) -> list:
     if not isinstance(modules, yaml.SequenceNode):
         problems.append((modules.start_mark.line + 1, '"modules" must be a list of modules'))
         return []
-    return modules.value
+    nodes: list[yaml.Node] = modules.value
+    return nodes
 
 
-def _declaration(loader, node, problems) -> tuple[object, int, Declaration | None]:
+def _declaration(
+    loader: yaml.SafeLoader, node: yaml.Node, problems: Problems
+) -> tuple[object, int, Declaration | None]:
     """``(key, line, declaration)``; the declaration is ``None`` when the item has problems."""
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
@@ -118,7 +130,9 @@ def _declaration(loader, node, problems) -> tuple[object, int, Declaration | Non
             (line, "each module must be a mapping with key, name, description, default")
         )
         return None, line, None
-    values, lines, count = {}, {}, len(problems)
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    count = len(problems)
     for key_node, value_node in node.value:
         field = key_node.value
         if field not in FIELDS:
@@ -159,10 +173,10 @@ def _declaration(loader, node, problems) -> tuple[object, int, Declaration | Non
         problems.append((lines["default"], f"default {default!r} must be true or false"))
     if len(problems) > count:
         return key, line, None
-    return key, line, Declaration(key, name, description, default, line)
+    return key, line, Declaration(values["key"], values["name"], description, default, line)
 
 
-def _is_slug(value, max_length: int) -> bool:
+def _is_slug(value: object, max_length: int) -> bool:
     if not isinstance(value, str) or len(value) > max_length:
         return False
     try:
@@ -179,7 +193,7 @@ def plan_sync(declarations: list[Declaration], prune: bool = False) -> list[Chan
 
 def _plan(declarations: list[Declaration], prune: bool, modules: dict[str, Module]) -> list[Change]:
     existing = dict(modules)
-    changes = []
+    changes: list[Change] = []
     for item in declarations:
         wanted = {"name": item.name, "description": item.description, "active": item.default}
         module = existing.pop(item.key, None)

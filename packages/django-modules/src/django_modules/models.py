@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
@@ -11,7 +12,7 @@ from django_basemodels.models import BaseModel
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_modules import conf, tracking
 from django_modules.exceptions import DuplicateModuleKey, DuplicateOverride
-from django_modules.query import TrackedQuerySet
+from django_modules.query import TrackedQuerySet, alters_data
 
 
 class ModuleQuerySet(TrackedQuerySet):
@@ -22,8 +23,12 @@ class OrgModuleStateQuerySet(TrackedQuerySet):
     pass
 
 
-def _managers(queryset_class):
-    """``objects`` (live rows), ``all_objects`` and ``deleted_objects`` over ``queryset_class``."""
+def _managers(queryset_class: type[TrackedQuerySet]) -> tuple[Any, Any, Any]:
+    """``objects`` (live rows), ``all_objects`` and ``deleted_objects`` over ``queryset_class``.
+
+    django-basemodels builds these managers at run time (``from_queryset``), which type checkers
+    cannot follow: to them the three are ``Any`` until django-basemodels types its managers.
+    """
     return (
         SoftDeleteManager.from_queryset(queryset_class)(),
         AllObjectsManager.from_queryset(queryset_class)(),
@@ -44,7 +49,7 @@ class TrackedModel(BaseModel):
     class Meta:
         abstract = True
 
-    def toggle_values(self) -> tuple:
+    def toggle_values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.TOGGLE_FIELDS)
 
     def duplicate_error(self) -> Exception:
@@ -52,20 +57,35 @@ class TrackedModel(BaseModel):
         raise NotImplementedError
 
     @classmethod
-    def in_batch_duplicate(cls, identities, objs) -> Exception | None:
+    def live_duplicate(
+        cls, using: str, identities: Sequence[tuple[Any, ...]], exclude: Iterable[Any] = ()
+    ) -> Exception | None:
+        """The error for a live row (other than ``exclude``) holding one of ``identities``."""
+        raise NotImplementedError
+
+    @classmethod
+    def cascaded_rows(cls, pks: Sequence[Any], using: str) -> list[tuple[type[TrackedModel], Any]]:
+        """``(model, queryset)`` for the rows a soft delete or restore of ``pks`` also writes."""
+        raise NotImplementedError
+
+    @classmethod
+    def in_batch_duplicate(
+        cls, identities: Sequence[tuple[Any, ...]], objs: Sequence[TrackedModel]
+    ) -> Exception | None:
         """The error for the first of ``objs`` repeating an earlier identity, or ``None``."""
-        seen = set()
+        seen: set[tuple[Any, ...]] = set()
         for identity, obj in zip(identities, objs, strict=True):
             if identity in seen:
                 return obj.duplicate_error()
             seen.add(identity)
         return None
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         model = type(self)
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
         with transaction.atomic(using=using):
-            before = {}
+            before: tracking.Snapshot = {}
             if not self._state.adding:
                 rows = model.all_objects.using(using).filter(pk=self.pk)
                 before = tracking.locked_snapshot(rows)
@@ -86,10 +106,9 @@ class TrackedModel(BaseModel):
             after = {self.pk: self.toggle_values()} if self.deleted_at is None else {}
             tracking.emit(model, before, after, using, known={self.pk: self})
 
-    save.alters_data = True
 
-
-class Module(TrackedModel):
+# The managers come from _managers() (built at run time), hence the ignores on these classes.
+class Module(TrackedModel):  # type: ignore[django-manager-missing]
     """A part of the application that can be switched on or off.
 
     ``active`` is the global default: it applies to every organization without an override.
@@ -100,7 +119,7 @@ class Module(TrackedModel):
     description = models.TextField(blank=True, default="")
     active = models.BooleanField(default=True, help_text="On for organizations without override.")
 
-    objects, all_objects, deleted_objects = _managers(ModuleQuerySet)
+    objects, all_objects, deleted_objects = _managers(ModuleQuerySet)  # type: ignore[misc]
 
     TOGGLE_FIELDS = ("key", "active")
     WATCHED_FIELDS = frozenset({"key", "active", "deleted_at"})
@@ -119,7 +138,7 @@ class Module(TrackedModel):
         return self.key
 
     @classmethod
-    def cascaded_rows(cls, pks, using: str) -> list:
+    def cascaded_rows(cls, pks: Sequence[Any], using: str) -> list[tuple[type[TrackedModel], Any]]:
         """The rows a soft delete or restore of these modules also writes: their overrides."""
         states = OrgModuleState.all_objects.using(using).filter(module_id__in=pks)
         return [(OrgModuleState, states)]
@@ -128,7 +147,9 @@ class Module(TrackedModel):
         return DuplicateModuleKey(self.key)
 
     @classmethod
-    def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateModuleKey | None:
+    def live_duplicate(
+        cls, using: str, identities: Sequence[tuple[Any, ...]], exclude: Iterable[Any] = ()
+    ) -> DuplicateModuleKey | None:
         keys = [identity[0] for identity in identities]
         taken = cls.objects.using(using).filter(key__in=keys).exclude(pk__in=list(exclude))
         taken = taken.values_list("key", flat=True)
@@ -136,7 +157,7 @@ class Module(TrackedModel):
         return None if key is None else DuplicateModuleKey(key)
 
 
-class OrgModuleState(TrackedModel):
+class OrgModuleState(TrackedModel):  # type: ignore[django-manager-missing]
     """One organization's override of a module's default: ``enabled`` wins over ``active``."""
 
     org = models.ForeignKey(
@@ -145,7 +166,7 @@ class OrgModuleState(TrackedModel):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="org_states")
     enabled = models.BooleanField()
 
-    objects, all_objects, deleted_objects = _managers(OrgModuleStateQuerySet)
+    objects, all_objects, deleted_objects = _managers(OrgModuleStateQuerySet)  # type: ignore[misc]
 
     TOGGLE_FIELDS = ("org_id", "module_id", "enabled")
     WATCHED_FIELDS = frozenset({"org", "org_id", "module", "module_id", "enabled", "deleted_at"})
@@ -164,17 +185,19 @@ class OrgModuleState(TrackedModel):
         return f"{self.module.key} for {self.org}: {'on' if self.enabled else 'off'}"
 
     @classmethod
-    def cascaded_rows(cls, pks, using: str) -> list:
+    def cascaded_rows(cls, pks: Sequence[Any], using: str) -> list[tuple[type[TrackedModel], Any]]:
         return []
 
     def duplicate_error(self) -> DuplicateOverride:
         return DuplicateOverride(self.org, self.module)
 
     @classmethod
-    def live_duplicate(cls, using: str, identities, exclude=()) -> DuplicateOverride | None:
+    def live_duplicate(
+        cls, using: str, identities: Sequence[tuple[Any, ...]], exclude: Iterable[Any] = ()
+    ) -> DuplicateOverride | None:
         # Normalized as the rows will come back (an id may arrive as a string).
-        org_pk = cls._meta.get_field("org").target_field.to_python
-        module_pk = cls._meta.get_field("module").target_field.to_python
+        org_pk = cls._meta.get_field("org").target_field.to_python  # type: ignore[union-attr]
+        module_pk = cls._meta.get_field("module").target_field.to_python  # type: ignore[union-attr]
         identities = [(org_pk(org_id), module_pk(module_id)) for org_id, module_id in identities]
         if not identities:
             return None

@@ -9,68 +9,89 @@ deletes started from another model (an organization) arrive through django-basem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, connections, transaction
 
 from django_basemodels.query import SoftDeleteQuerySet
 from django_modules import tracking
 from django_modules.exceptions import UnsupportedBulkOperation
 
+if TYPE_CHECKING:
+    from django_modules.models import TrackedModel
+
+_T = TypeVar("_T")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def alters_data(method: _Method) -> _Method:
+    """Mark a queryset method as a write, as Django marks its own (templates never call it)."""
+    method.alters_data = True  # type: ignore[attr-defined]
+    return method
+
 
 class TrackedQuerySet(SoftDeleteQuerySet):
+    @property
+    def tracked_model(self) -> type[TrackedModel]:
+        """``self.model``, known to be one of the package's tracked models."""
+        return cast("type[TrackedModel]", self.model)
+
+    @alters_data
     def update(self, **kwargs: Any) -> int:
-        if not kwargs.keys() & self.model.WATCHED_FIELDS:
-            return super().update(**kwargs)
+        if not kwargs.keys() & self.tracked_model.WATCHED_FIELDS:
+            count: int = super().update(**kwargs)
+            return count
         with transaction.atomic(using=self.db):
-            fields = self.model.TOGGLE_FIELDS
+            fields = self.tracked_model.TOGGLE_FIELDS
             locked = self.order_by("pk").select_for_update()  # pk order: no deadlocks
             rows = list(locked.values_list("pk", "deleted_at", *fields))
             before = {row[0]: row[2:] for row in rows if row[1] is None}
             identities = [_identity_after(fields[:-1], row[2:-1], kwargs) for row in rows]
             pks = [row[0] for row in rows]
-            count = _write_or_explain(
-                self.model,
+            updated: int = _write_or_explain(
+                self.tracked_model,
                 self.db,
                 identities,
                 pks,
                 lambda: super(TrackedQuerySet, self).update(**kwargs),
             )
-            after = tracking.snapshot(self.model, pks, self.db)
-            tracking.emit(self.model, before, after, self.db)
-        return count
+            after = tracking.snapshot(self.tracked_model, pks, self.db)
+            tracking.emit(self.tracked_model, before, after, self.db)
+        return updated
 
-    update.alters_data = True
-
-    def soft_delete_at(self, moment):
+    @alters_data
+    def soft_delete_at(self, moment: datetime | None) -> tuple[int, dict[str, int]]:
         return self._tracked_soft_write(lambda: super(TrackedQuerySet, self).soft_delete_at(moment))
 
-    soft_delete_at.alters_data = True
-
+    @alters_data
     def restore(self) -> int:
-        return self._tracked_soft_write(lambda: super(TrackedQuerySet, self).restore())
+        restored: int = self._tracked_soft_write(lambda: super(TrackedQuerySet, self).restore())
+        return restored
 
-    restore.alters_data = True
-
-    def _tracked_soft_write(self, write):
+    def _tracked_soft_write(self, write: Callable[[], _T]) -> _T:
         """Soft delete or restore, snapshotting this queryset's rows and what they cascade to."""
         db = self.db
+        model = self.tracked_model
         with transaction.atomic(using=db):
-            fields = self.model.TOGGLE_FIELDS
+            fields = model.TOGGLE_FIELDS
             rows = list(self.order_by("pk").values_list("pk", *fields[:-1]))
             pks = [row[0] for row in rows]
-            groups = [(self.model, self.model.all_objects.using(db).filter(pk__in=pks))]
-            groups += self.model.cascaded_rows(pks, db)
+            groups: list[tuple[type[TrackedModel], Any]] = [
+                (model, model.all_objects.using(db).filter(pk__in=pks))
+            ]
+            groups += model.cascaded_rows(pks, db)
             befores = [tracking.locked_snapshot(rows_of_model) for _, rows_of_model in groups]
             identities = [row[1:] for row in rows]
-            result = _write_or_explain(self.model, db, identities, pks, write)
+            result = _write_or_explain(model, db, identities, pks, write)
             for (model, rows_of_model), before in zip(groups, befores, strict=True):
                 after = tracking.snapshot(model, rows_of_model.values_list("pk", flat=True), db)
                 tracking.emit(model, before, after, db)
         return result
 
-    def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list:
+    @alters_data
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
             raise UnsupportedBulkOperation(
                 f"{self.model.__name__}.objects.bulk_create(ignore_conflicts/update_conflicts)",
@@ -80,47 +101,55 @@ class TrackedQuerySet(SoftDeleteQuerySet):
         objs = list(objs)
         live = [obj for obj in objs if obj.deleted_at is None]
         identities = [obj.toggle_values()[:-1] for obj in live]
-        error = self.model.in_batch_duplicate(identities, live)
+        model = self.tracked_model
+        error = model.in_batch_duplicate(identities, live)
         if error is not None:
             raise error
         if live and not connections[self.db].features.supports_partial_indexes:
-            error = self.model.live_duplicate(self.db, identities)
+            error = model.live_duplicate(self.db, identities)
             if error is not None:
                 raise error
         with transaction.atomic(using=self.db):
-            created = _write_or_explain(
-                self.model,
+            created: list[Any] = _write_or_explain(
+                model,
                 self.db,
                 identities,
                 (),
                 lambda: super(TrackedQuerySet, self).bulk_create(objs, *args, **kwargs),
             )
             after = {obj.pk: obj.toggle_values() for obj in live}
-            tracking.emit(self.model, {}, after, self.db, known={obj.pk: obj for obj in live})
+            tracking.emit(model, {}, after, self.db, known={obj.pk: obj for obj in live})
         return created
 
-    bulk_create.alters_data = True
-
-    def bulk_update(self, objs: Iterable[models.Model], fields: Sequence[str], **kwargs) -> int:
+    @alters_data
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
         # Django's bulk_update() writes through self.filter(...).update(), which tracks the
         # toggles; here only a uniqueness violation is turned into the package's error.
-        objs = list(objs)
-        if not set(fields) & self.model.WATCHED_FIELDS:
-            return super().bulk_update(objs, fields, **kwargs)
+        objs, fields = list(objs), list(fields)
+        if not set(fields) & self.tracked_model.WATCHED_FIELDS:
+            count: int = super().bulk_update(objs, fields, batch_size=batch_size)
+            return count
         identities = [obj.toggle_values()[:-1] for obj in objs if obj.deleted_at is None]
         pks = [obj.pk for obj in objs]
-        return _write_or_explain(
-            self.model,
+        updated: int = _write_or_explain(
+            self.tracked_model,
             self.db,
             identities,
             pks,
-            lambda: super(TrackedQuerySet, self).bulk_update(objs, fields, **kwargs),
+            lambda: super(TrackedQuerySet, self).bulk_update(objs, fields, batch_size=batch_size),
         )
+        return updated
 
-    bulk_update.alters_data = True
 
-
-def _write_or_explain(model, using: str, identities: list[tuple], exclude, write) -> Any:
+def _write_or_explain(
+    model: type[TrackedModel],
+    using: str,
+    identities: Sequence[tuple[Any, ...]],
+    exclude: Iterable[Any],
+    write: Callable[[], _T],
+) -> _T:
     """Run ``write`` in a savepoint; turn a uniqueness violation into the package's error."""
     try:
         with transaction.atomic(using=using):
@@ -132,7 +161,9 @@ def _write_or_explain(model, using: str, identities: list[tuple], exclude, write
         raise error from integrity_error
 
 
-def _identity_after(fields: Sequence[str], identity: tuple, kwargs: dict[str, Any]) -> tuple:
+def _identity_after(
+    fields: Sequence[str], identity: Sequence[Any], kwargs: dict[str, Any]
+) -> tuple[Any, ...]:
     """A row's identity once ``update(**kwargs)`` applies (``module=obj`` sets ``module_id``)."""
     values = []
     for name, value in zip(fields, identity, strict=True):

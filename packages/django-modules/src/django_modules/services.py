@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import FilteredRelation, Q
 
 from django_modules import cache, conf
@@ -20,18 +20,19 @@ from django_modules.exceptions import (
     ModuleDisabled,
     ModuleNotFound,
 )
-from django_modules.models import Module, OrgModuleState
+from django_modules.models import Module, ModuleQuerySet, OrgModuleState
 
 
-def get_org_model() -> type:
+def get_org_model() -> type[models.Model]:
     """The organization model named by ``MODULES_ORG_MODEL``; ``ImproperlyConfigured`` if none."""
     problem = conf.org_model_problem(conf.get(conf.ORG_MODEL_SETTING))
     model = OrgModuleState._meta.get_field("org").related_model
-    if problem is None and isinstance(model, str):
-        problem = f"{conf.ORG_MODEL_SETTING} names {model!r}, which is not an installed model"
-    if problem is not None:
-        raise conf.improperly_configured(problem)
-    return model
+    if problem is None and isinstance(model, type):
+        return model
+    # An unresolved reference stays a string: the named model is not installed.
+    raise conf.improperly_configured(
+        problem or f"{conf.ORG_MODEL_SETTING} names {model!r}, which is not an installed model"
+    )
 
 
 def _org_pk(org: Any) -> Any:
@@ -47,14 +48,15 @@ def _checked_key(key: Any) -> str:
     return key
 
 
-def _with_override(org_pk: Any):
+def _with_override(org_pk: Any) -> ModuleQuerySet:
     """Modules LEFT JOINed to this organization's live override: one query, no N+1."""
-    return Module.objects.order_by().annotate(
+    joined: ModuleQuerySet = Module.objects.order_by().annotate(
         override=FilteredRelation(
             "org_states",
             condition=Q(org_states__org=org_pk, org_states__deleted_at__isnull=True),
         )
     )
+    return joined
 
 
 def _resolved(org: Any) -> dict[str, bool]:
@@ -87,7 +89,8 @@ def is_module_enabled(org: Any, key: str) -> bool:
     if row is None:
         raise ModuleNotFound(key)
     active, override = row
-    return active if override is None else override
+    enabled: bool = active if override is None else override
+    return enabled
 
 
 def require_module(org: Any, key: str) -> None:
@@ -103,7 +106,7 @@ def list_enabled_modules(org: Any) -> set[str]:
 
 def _locked_module(key: Any) -> Module:
     """The live module ``key``, locked so that toggles of one module are serialized."""
-    module = Module.objects.select_for_update().filter(key=_checked_key(key)).first()
+    module: Module | None = Module.objects.select_for_update().filter(key=_checked_key(key)).first()
     if module is None:
         raise ModuleNotFound(key)
     return module
@@ -132,7 +135,7 @@ def set_org_module(org: Any, key: str, enabled: bool) -> OrgModuleState:
     enabled = _checked_flag("enabled", enabled)
     _org_pk(org)
     module = _locked_module(key)
-    state = OrgModuleState.objects.filter(org=org, module=module).first()
+    state: OrgModuleState | None = OrgModuleState.objects.filter(org=org, module=module).first()
     if state is None:
         state = OrgModuleState(org=org, module=module, enabled=enabled)
         state.save()
@@ -157,7 +160,7 @@ def clear_org_module(org: Any, key: str) -> bool:
     """Remove ``org``'s override of module ``key``; returns whether there was one."""
     _org_pk(org)
     module = _locked_module(key)
-    state = OrgModuleState.objects.filter(org=org, module=module).first()
+    state: OrgModuleState | None = OrgModuleState.objects.filter(org=org, module=module).first()
     if state is None:
         return False
     state.delete()

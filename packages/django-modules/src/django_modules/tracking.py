@@ -8,18 +8,24 @@ when the caller's instance is stale.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from django_modules import cache, signals
 
+if TYPE_CHECKING:
+    from django_modules.models import TrackedModel
+
 # A snapshot maps pk -> the row's toggle-relevant values, for live rows only.
-Snapshot = dict[Any, tuple]
+Snapshot = dict[Any, tuple[Any, ...]]
+# (pk, identity, new flag, old flag) for one row whose flag appeared, went or flipped.
+Toggle = tuple[Any, tuple[Any, ...], Any, Any]
 
 
-def snapshot(model: type[models.Model], pks: Iterable[Any], using: str) -> Snapshot:
+def snapshot(model: type[TrackedModel], pks: Iterable[Any], using: str) -> Snapshot:
     pks = list(pks)
     if not pks:
         return {}
@@ -27,9 +33,9 @@ def snapshot(model: type[models.Model], pks: Iterable[Any], using: str) -> Snaps
     return {row[0]: row[1:] for row in rows.values_list("pk", *model.TOGGLE_FIELDS)}
 
 
-def locked_snapshot(queryset: models.QuerySet) -> Snapshot:
+def locked_snapshot(queryset: models.QuerySet[Any, Any]) -> Snapshot:
     """Snapshot the rows of ``queryset``, locking them (PostgreSQL) until the transaction ends."""
-    fields = queryset.model.TOGGLE_FIELDS
+    fields: tuple[str, ...] = queryset.model.TOGGLE_FIELDS
     # Rows are locked in primary-key order, as django-basemodels does, so that two writers
     # always queue in the same order and cannot deadlock.
     rows = queryset.order_by("pk").select_for_update().values_list("pk", "deleted_at", *fields)
@@ -37,11 +43,11 @@ def locked_snapshot(queryset: models.QuerySet) -> Snapshot:
 
 
 def emit(
-    model: type[models.Model],
+    model: type[TrackedModel],
     before: Snapshot,
     after: Snapshot,
     using: str,
-    known: dict[Any, models.Model] | None = None,
+    known: Mapping[Any, TrackedModel] | None = None,
 ) -> None:
     """Invalidate the cache when anything changed and send a signal for each toggle."""
     changes = _toggles(before, after)
@@ -57,14 +63,14 @@ def emit(
         _emit_overrides(model, changes, using, known or {})
 
 
-def _toggles(before: Snapshot, after: Snapshot) -> list[tuple[Any, tuple, Any, Any]]:
+def _toggles(before: Snapshot, after: Snapshot) -> list[Toggle]:
     """``(pk, identity, new flag, old flag)`` for each row whose flag appeared, went or flipped.
 
     The identity is every toggle field but the last (the flag): the module key, or the
     organization and module ids. A row whose identity changed counts as one removal plus one
     addition.
     """
-    changes = []
+    changes: list[Toggle] = []
     for pk in {**before, **after}:
         old, new = before.get(pk), after.get(pk)
         if old == new:
@@ -79,7 +85,12 @@ def _toggles(before: Snapshot, after: Snapshot) -> list[tuple[Any, tuple, Any, A
     return changes
 
 
-def _emit_modules(model, changes, using, known) -> None:
+def _emit_modules(
+    model: type[TrackedModel],
+    changes: Sequence[Toggle],
+    using: str,
+    known: Mapping[Any, TrackedModel],
+) -> None:
     missing = [pk for pk, *_ in changes if pk not in known]
     modules = {**model.all_objects.using(using).in_bulk(missing), **known} if missing else known
     for pk, _identity, active, previous in changes:
@@ -88,14 +99,21 @@ def _emit_modules(model, changes, using, known) -> None:
         )
 
 
-def _emit_overrides(model, changes, using, known) -> None:
+def _emit_overrides(
+    model: type[TrackedModel],
+    changes: Sequence[Toggle],
+    using: str,
+    known: Mapping[Any, Any],
+) -> None:
     from django_modules.models import Module
 
-    org_model = model._meta.get_field("org").related_model
+    org_model: Any = model._meta.get_field("org").related_model
     org_ids = {identity[0] for _, identity, *_ in changes}
     module_ids = {identity[1] for _, identity, *_ in changes}
     # Only relations already loaded on the instances are reused: never a query per row.
     org_field, module_field = model._meta.get_field("org"), model._meta.get_field("module")
+    assert isinstance(org_field, models.ForeignKey)
+    assert isinstance(module_field, models.ForeignKey)
     orgs = {s.org_id: s.org for s in known.values() if org_field.is_cached(s)}
     modules = {s.module_id: s.module for s in known.values() if module_field.is_cached(s)}
     if org_ids - orgs.keys():
@@ -113,19 +131,27 @@ def _emit_overrides(model, changes, using, known) -> None:
         )
 
 
-def on_hard_delete(sender, instance, using, **kwargs) -> None:
+def on_hard_delete(
+    sender: type[TrackedModel], instance: TrackedModel, using: str, **kwargs: Any
+) -> None:
     """``post_delete`` receiver: a live row removed from the database is a toggle too."""
     before = {} if instance.deleted_at is not None else {instance.pk: instance.toggle_values()}
     emit(sender, before, {}, using, known={instance.pk: instance})
 
 
-def _own_models():
+def _own_models() -> tuple[type[TrackedModel], ...]:
     from django_modules.models import Module, OrgModuleState
 
     return (Module, OrgModuleState)
 
 
-def on_cascaded_soft_delete(sender, moment, counts, using, **kwargs) -> None:
+def on_cascaded_soft_delete(
+    sender: type[models.Model],
+    moment: datetime,
+    counts: Mapping[str, int],
+    using: str,
+    **kwargs: Any,
+) -> None:
     """A soft delete that started elsewhere (an organization) reached overrides."""
     if sender in _own_models():
         return  # the package's own querysets tracked it already
@@ -136,7 +162,9 @@ def on_cascaded_soft_delete(sender, moment, counts, using, **kwargs) -> None:
             emit(model, before, {}, using)
 
 
-def on_cascaded_restore(sender, counts, using, **kwargs) -> None:
+def on_cascaded_restore(
+    sender: type[models.Model], counts: Mapping[str, int], using: str, **kwargs: Any
+) -> None:
     """A restore that started elsewhere brought overrides back.
 
     django-basemodels does not say which rows came back, only how many; they were all stamped

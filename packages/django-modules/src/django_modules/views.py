@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from django_modules import conf
 from django_modules.exceptions import ModuleDisabled, ModulesError
@@ -23,15 +24,23 @@ from django_modules.exceptions import ModuleDisabled, ModulesError
 logger = logging.getLogger("django_modules")
 
 OrgFrom = Callable[..., Any] | str | None
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+if TYPE_CHECKING:  # the mixin is used on Django's class-based views: type it as one
+    from django.views import View as _MixinBase
+else:
+    _MixinBase = object
 
 
-def organization_for(request, org_from: OrgFrom = None, *args: Any, **kwargs: Any) -> Any:
+def organization_for(
+    request: HttpRequest, org_from: OrgFrom = None, *args: Any, **kwargs: Any
+) -> Any:
     """The organization of ``request`` found through ``org_from``; ``None`` when there is none."""
     if org_from is None:
         org_from = conf.get("MODULES_REQUEST_ORG_ATTRIBUTE")
     if callable(org_from):
         return org_from(request, *args, **kwargs)
-    value = request
+    value: Any = request
     for name in org_from.split("."):
         value = getattr(value, name, None)
         if value is None:
@@ -39,7 +48,9 @@ def organization_for(request, org_from: OrgFrom = None, *args: Any, **kwargs: An
     return value
 
 
-def enforce(request, key: str, org_from: OrgFrom = None, *args: Any, **kwargs: Any) -> None:
+def enforce(
+    request: HttpRequest, key: str, org_from: OrgFrom = None, *args: Any, **kwargs: Any
+) -> None:
     """Raise ``PermissionDenied`` unless module ``key`` is on for the request's organization."""
     from django_modules.services import require_module
 
@@ -55,30 +66,30 @@ def enforce(request, key: str, org_from: OrgFrom = None, *args: Any, **kwargs: A
         raise PermissionDenied(str(error)) from error
 
 
-def requires_module(key: str, org_from: OrgFrom = None):
+def requires_module(key: str, org_from: OrgFrom = None) -> Callable[[_View], _View]:
     """Decorate a view (sync or async) so that it only runs when module ``key`` is on."""
 
-    def decorator(view):
+    def decorator(view: _View) -> _View:
         if iscoroutinefunction(view):
 
-            async def async_wrapper(request, *args, **kwargs):
+            async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 await sync_to_async(enforce)(request, key, org_from, *args, **kwargs)
                 return await view(request, *args, **kwargs)
 
-            wrapper = functools.wraps(view)(async_wrapper)
+            wrapper: _View = functools.wraps(view)(async_wrapper)  # type: ignore[assignment]
             return markcoroutinefunction(wrapper)
 
         @functools.wraps(view)
-        def sync_wrapper(request, *args, **kwargs):
+        def sync_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             enforce(request, key, org_from, *args, **kwargs)
             return view(request, *args, **kwargs)
 
-        return sync_wrapper
+        return sync_wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-class ModuleRequiredMixin:
+class ModuleRequiredMixin(_MixinBase):
     """Class-based views: set ``required_module`` (and ``module_org_from`` if needed).
 
     Override ``get_module_org()`` to find the organization some other way.
@@ -90,17 +101,20 @@ class ModuleRequiredMixin:
     def get_module_org(self) -> Any:
         return organization_for(self.request, self.module_org_from, *self.args, **self.kwargs)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.required_module:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = self.required_module
+        if not key:
             raise PermissionDenied(f"{type(self).__name__}.required_module is not set")
         if getattr(self, "view_is_async", False):
-            return self._async_dispatch(request, *args, **kwargs)
-        self._enforce_module(request)
+            return self._async_dispatch(key, request, *args, **kwargs)
+        self._enforce_module(key, request)
         return super().dispatch(request, *args, **kwargs)
 
-    async def _async_dispatch(self, request, *args, **kwargs):
-        await sync_to_async(self._enforce_module)(request)
-        return await super().dispatch(request, *args, **kwargs)
+    async def _async_dispatch(
+        self, key: str, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> Any:
+        await sync_to_async(self._enforce_module)(key, request)
+        return await super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
-    def _enforce_module(self, request) -> None:
-        enforce(request, self.required_module, lambda *_a, **_k: self.get_module_org())
+    def _enforce_module(self, key: str, request: HttpRequest) -> None:
+        enforce(request, key, lambda *_a, **_k: self.get_module_org())

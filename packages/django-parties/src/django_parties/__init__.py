@@ -5,9 +5,45 @@ Everything is re-exported lazily so that importing the package never touches the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_parties.exceptions import PartiesError as PartiesError
+    from django_parties.models import (
+        Address as Address,
+    )
+    from django_parties.models import (
+        Email as Email,
+    )
+    from django_parties.models import (
+        Group as Group,
+    )
+    from django_parties.models import (
+        Organization as Organization,
+    )
+    from django_parties.models import (
+        PartyRelationship as PartyRelationship,
+    )
+    from django_parties.models import (
+        Person as Person,
+    )
+    from django_parties.models import (
+        Phone as Phone,
+    )
+    from django_parties.models import (
+        RelationshipType as RelationshipType,
+    )
+    from django_parties.services import (
+        end_relationship as end_relationship,
+    )
+    from django_parties.services import (
+        relate as relate,
+    )
+    from django_parties.services import (
+        set_primary_contact as set_primary_contact,
+    )
 
 _LAZY = {
     "Address": "django_parties.models",

@@ -1,4 +1,8 @@
-"""Admin for every party model, with contact points and relationships inline."""
+"""Admin for every party model, with contact points and relationships inline.
+
+Django's admin and form classes are generic only in django-stubs, not at run time (they cannot
+be subscripted), so the classes below derive from them unparameterized (``type-arg`` ignored).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ _PARTY_SIDES = tuple(
 )
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(forms.ModelForm):  # type: ignore[type-arg]
     """Offers the built-in and the host's relationship kinds as a choice."""
 
     relationship_type = forms.ChoiceField(choices=relationship_type_choices)
@@ -38,7 +42,7 @@ class RelationshipForm(forms.ModelForm):
         )
 
 
-class _ContactInline(admin.TabularInline):
+class _ContactInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
@@ -57,14 +61,14 @@ class AddressInline(_ContactInline):
     fields = ("line1", "line2", "postal_code", "city", "region", "country", "label", "is_primary")
 
 
-class _RelationshipInline(admin.TabularInline):
+class _RelationshipInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PartyRelationship
     form = RelationshipForm
     extra = 0
     fields = ("relationship_type", "title", "valid_from", "valid_to")
 
 
-def _outgoing(kind: str) -> type[admin.TabularInline]:
+def _outgoing(kind: str) -> type[_RelationshipInline]:
     """An inline of the relationships where a ``kind`` party is the "from" side."""
     targets = ("to_person", "to_organization", "to_group")
     return type(
@@ -83,7 +87,7 @@ _CONTACT_INLINES = [EmailInline, PhoneInline, AddressInline]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("__str__", "first_name", "last_name", "date_of_birth", "user")
     list_select_related = ("user",)
     search_fields = ("display_name", "first_name", "last_name", "emails__email")
@@ -92,7 +96,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "legal_name", "org_type", "tax_id")
     list_filter = ("org_type",)
     search_fields = ("name", "legal_name", "tax_id", "emails__email")
@@ -100,14 +104,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "group_type")
     search_fields = ("name", "emails__email")
     inlines = [*_CONTACT_INLINES, _outgoing("group")]
 
 
 @admin.register(PartyRelationship)
-class PartyRelationshipAdmin(admin.ModelAdmin):
+class PartyRelationshipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = RelationshipForm
     list_display = ("__str__", "relationship_type", "valid_from", "valid_to")
     list_filter = ("relationship_type",)
@@ -124,7 +128,7 @@ class PartyRelationshipAdmin(admin.ModelAdmin):
     date_hierarchy = "valid_from"
 
 
-class _ContactAdmin(admin.ModelAdmin):
+class _ContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ("person", "organization", "group")
     autocomplete_fields = ("person", "organization", "group")
     list_filter = ("is_primary",)

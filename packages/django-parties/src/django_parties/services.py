@@ -67,6 +67,7 @@ def set_primary_contact(contact: ContactPoint) -> ContactPoint:
     """
     contact.check_owner()
     party = contact.party
+    assert party is not None  # check_owner() has just proved there is exactly one
     type(party).objects.select_for_update().filter(pk=party.pk).first()
     siblings = type(contact).objects.filter(**{party_kind(party): party})
     now = timezone.now()

@@ -8,20 +8,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the lazy names below, visible to type checkers
-    from django_rbac.decorators import require_permission, requires_hierarchy_level
-    from django_rbac.exceptions import RBACError
-    from django_rbac.mixins import RBACUserMixin
-    from django_rbac.models import Role, UserRole
-    from django_rbac.permissions import sync_module_permissions
-    from django_rbac.services import assign_role, revoke_role
-    from django_rbac.views import (
-        HierarchyLevelMixin,
-        HierarchyPermissionMixin,
-        ModulePermissionMixin,
-    )
-
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_rbac.decorators import (
+        require_permission as require_permission,
+    )
+    from django_rbac.decorators import (
+        requires_hierarchy_level as requires_hierarchy_level,
+    )
+    from django_rbac.exceptions import RBACError as RBACError
+    from django_rbac.mixins import RBACUserMixin as RBACUserMixin
+    from django_rbac.models import Role as Role
+    from django_rbac.models import UserRole as UserRole
+    from django_rbac.permissions import sync_module_permissions as sync_module_permissions
+    from django_rbac.services import assign_role as assign_role
+    from django_rbac.services import revoke_role as revoke_role
+    from django_rbac.views import (
+        HierarchyLevelMixin as HierarchyLevelMixin,
+    )
+    from django_rbac.views import (
+        HierarchyPermissionMixin as HierarchyPermissionMixin,
+    )
+    from django_rbac.views import (
+        ModulePermissionMixin as ModulePermissionMixin,
+    )
 
 _LAZY = {
     "Role": "django_rbac.models",

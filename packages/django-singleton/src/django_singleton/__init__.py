@@ -5,9 +5,32 @@ Names are re-exported lazily so that importing the package never touches the app
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_singleton.exceptions import (
+        SingletonBulkCreateError as SingletonBulkCreateError,
+    )
+    from django_singleton.exceptions import (
+        SingletonCreationError as SingletonCreationError,
+    )
+    from django_singleton.exceptions import (
+        SingletonDeletionError as SingletonDeletionError,
+    )
+    from django_singleton.exceptions import (
+        SingletonError as SingletonError,
+    )
+    from django_singleton.exceptions import (
+        SingletonViolationError as SingletonViolationError,
+    )
+    from django_singleton.models import (
+        SingletonModel as SingletonModel,
+    )
+    from django_singleton.models import (
+        SingletonQuerySet as SingletonQuerySet,
+    )
 
 __all__ = [
     "SingletonBulkCreateError",

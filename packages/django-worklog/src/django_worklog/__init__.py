@@ -5,9 +5,39 @@ Names are re-exported lazily so that importing the package never touches the app
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_worklog.exceptions import (
+        ImmutableSessionError as ImmutableSessionError,
+    )
+    from django_worklog.exceptions import (
+        InvalidContextError as InvalidContextError,
+    )
+    from django_worklog.exceptions import (
+        NoActiveSession as NoActiveSession,
+    )
+    from django_worklog.exceptions import (
+        SessionAlreadyActiveError as SessionAlreadyActiveError,
+    )
+    from django_worklog.exceptions import (
+        WorkLogError as WorkLogError,
+    )
+    from django_worklog.models import WorkSession as WorkSession
+    from django_worklog.services import (
+        get_active_session as get_active_session,
+    )
+    from django_worklog.services import (
+        start_session as start_session,
+    )
+    from django_worklog.services import (
+        stop_session as stop_session,
+    )
+    from django_worklog.services import (
+        stop_stale_sessions as stop_stale_sessions,
+    )
 
 __all__ = [
     "ImmutableSessionError",

@@ -3,13 +3,22 @@ contact points."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
 from django_basemodels.models import BaseModel
 from django_basemodels.query import SoftDeleteQuerySet
 from django_parties.exceptions import BulkWriteError, NotAPartyError
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from django_parties.models.contacts import Address, Email, Phone
+    from django_parties.models.relationships import PartyRelationshipQuerySet
+
+_T = TypeVar("_T")
 
 PARTY_KINDS = ("person", "organization", "group")
 
@@ -33,16 +42,17 @@ def set_party_fields(obj: Any, prefix: str = "") -> list[str]:
     ]
 
 
-def set_party(obj: Any, prefix: str = "") -> Any:
+def set_party(obj: Any, prefix: str = "") -> Party | None:
     """The party behind the first set ``<prefix><kind>`` key of ``obj``, or ``None``."""
     chosen = set_party_fields(obj, prefix)
-    return getattr(obj, chosen[0]) if chosen else None
+    party: Party | None = getattr(obj, chosen[0]) if chosen else None
+    return party
 
 
 def party_kind(party: Any) -> str:
     """``"person"``, ``"organization"`` or ``"group"`` for a party instance."""
     kind = getattr(type(party), "party_kind", None)
-    if kind not in PARTY_KINDS or not isinstance(party, Party):
+    if not isinstance(kind, str) or kind not in PARTY_KINDS or not isinstance(party, Party):
         raise NotAPartyError(party)
     return kind
 
@@ -57,17 +67,20 @@ class GuardedQuerySet(SoftDeleteQuerySet):
     def check_row(self, obj: Any) -> None:
         """Raise the package's error for a row that would break a rule (nothing by default)."""
 
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         for obj in objs:
             self.check_row(obj)
         return self._refusing([], super().bulk_create, objs, *args, **kwargs)
 
-    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
         objs = list(objs)
+        fields = list(fields)  # read once: a generator would be empty by the time Django reads it
         for obj in objs:
             self.check_row(obj)
-        return self._refusing(list(fields), super().bulk_update, objs, fields, *args, **kwargs)
+        return self._refusing(fields, super().bulk_update, objs, fields, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
         return self._refusing(list(kwargs), super().update, **kwargs)
@@ -76,7 +89,9 @@ class GuardedQuerySet(SoftDeleteQuerySet):
         # Bringing back a row can collide with its live successor (a second primary email...).
         return self._refusing(["deleted_at"], super().restore)
 
-    def _refusing(self, fields: list[str], write, *args: Any, **kwargs: Any):
+    def _refusing(
+        self, fields: list[str], write: Callable[..., _T], *args: Any, **kwargs: Any
+    ) -> _T:
         try:
             with transaction.atomic(using=self.db):
                 return write(*args, **kwargs)
@@ -93,29 +108,43 @@ class Party(BaseModel):
 
     party_kind = ""
 
+    if TYPE_CHECKING:  # reverse relations, declared by each contact point model's foreign key
+        emails: RelatedManager[Email]
+        phones: RelatedManager[Phone]
+        addresses: RelatedManager[Address]
+
     class Meta:
         abstract = True
 
-    def primary_email(self):
+    def primary_email(self) -> Email | None:
         """The party's primary ``Email`` or ``None`` (one query)."""
-        return self.emails.filter(is_primary=True).first()
+        primary: Email | None = self.emails.filter(is_primary=True).first()
+        return primary
 
-    def primary_phone(self):
+    def primary_phone(self) -> Phone | None:
         """The party's primary ``Phone`` or ``None`` (one query)."""
-        return self.phones.filter(is_primary=True).first()
+        primary: Phone | None = self.phones.filter(is_primary=True).first()
+        return primary
 
-    def primary_address(self):
+    def primary_address(self) -> Address | None:
         """The party's primary ``Address`` or ``None`` (one query)."""
-        return self.addresses.filter(is_primary=True).first()
+        primary: Address | None = self.addresses.filter(is_primary=True).first()
+        return primary
 
-    def relationships_from(self):
+    def relationships_from(self) -> PartyRelationshipQuerySet:
         """Live relationships where this party is the "from" side (a queryset, not evaluated)."""
         from django_parties.models.relationships import PartyRelationship
 
-        return PartyRelationship.objects.filter(**{f"from_{self.party_kind}": self})
+        links: PartyRelationshipQuerySet = PartyRelationship.objects.filter(
+            **{f"from_{self.party_kind}": self}
+        )
+        return links
 
-    def relationships_to(self):
+    def relationships_to(self) -> PartyRelationshipQuerySet:
         """Live relationships where this party is the "to" side (a queryset, not evaluated)."""
         from django_parties.models.relationships import PartyRelationship
 
-        return PartyRelationship.objects.filter(**{f"to_{self.party_kind}": self})
+        links: PartyRelationshipQuerySet = PartyRelationship.objects.filter(
+            **{f"to_{self.party_kind}": self}
+        )
+        return links

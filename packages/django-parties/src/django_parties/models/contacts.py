@@ -15,6 +15,7 @@ from django_parties.exceptions import (
 from django_parties.models.base import (
     PARTY_KINDS,
     GuardedQuerySet,
+    Party,
     exactly_one_set,
     set_party,
     set_party_fields,
@@ -23,25 +24,31 @@ from django_parties.models.base import (
 
 class ContactPointQuerySet(GuardedQuerySet):
     def primary(self) -> ContactPointQuerySet:
-        return self.filter(is_primary=True)
+        primaries: ContactPointQuerySet = self.filter(is_primary=True)
+        return primaries
 
     def check_row(self, obj: Any) -> None:
         obj.check_owner()
 
 
-class ContactPointManager(SoftDeleteManager.from_queryset(ContactPointQuerySet)):
+# django-basemodels builds its soft-delete managers at run time (from_queryset), which type
+# checkers cannot follow: the classes based on them, and the model attributes holding them,
+# carry ignores until django-basemodels gives its managers static types.
+class ContactPointManager(SoftDeleteManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
     """Default manager: hides soft-deleted contact points."""
 
 
-class AllContactPointsManager(AllObjectsManager.from_queryset(ContactPointQuerySet)):
+class AllContactPointsManager(AllObjectsManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
     """``all_objects``: deleted rows too, with the same guarded bulk paths."""
 
 
-class DeletedContactPointsManager(DeletedObjectsManager.from_queryset(ContactPointQuerySet)):
+class DeletedContactPointsManager(
+    DeletedObjectsManager.from_queryset(ContactPointQuerySet)  # type: ignore[misc]
+):
     """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
 
 
-def _owner_fk(model: str, related_name: str) -> models.ForeignKey:
+def _owner_fk(model: str, related_name: str) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         f"django_parties.{model}",
         null=True,
@@ -78,15 +85,15 @@ class ContactPoint(BaseModel):
     label = models.CharField(max_length=50, blank=True, help_text="home, work, billing...")
     is_primary = models.BooleanField(default=False)
 
-    objects = ContactPointManager()
-    all_objects = AllContactPointsManager()
-    deleted_objects = DeletedContactPointsManager()
+    objects = ContactPointManager()  # type: ignore[misc]
+    all_objects = AllContactPointsManager()  # type: ignore[misc]
+    deleted_objects = DeletedContactPointsManager()  # type: ignore[misc]
 
     class Meta:
         abstract = True
 
     @property
-    def party(self):
+    def party(self) -> Party | None:
         return set_party(self)
 
     def check_owner(self) -> None:
@@ -94,11 +101,12 @@ class ContactPoint(BaseModel):
         if len(owners) != 1:
             raise PartyEndpointError(self, "owner", owners)
 
-    def other_primary(self):
+    def other_primary(self) -> ContactPoint | None:
         """The party's live primary contact of this kind other than this one, or ``None``."""
         kind = set_party_fields(self)[0]
         others = type(self).objects.filter(**{f"{kind}_id": getattr(self, f"{kind}_id")})
-        return others.filter(is_primary=True).exclude(pk=self.pk).first()
+        other: ContactPoint | None = others.filter(is_primary=True).exclude(pk=self.pk).first()
+        return other
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

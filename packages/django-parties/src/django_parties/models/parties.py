@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,7 @@ from django_parties.models.base import GuardedQuerySet, Party
 class PartyQuerySet(GuardedQuerySet):
     """Query helpers shared by the three party models; each one is a single query."""
 
-    def check_row(self, obj) -> None:
+    def check_row(self, obj: Any) -> None:
         # bulk_create/bulk_update: the same name rules as save(), with the same error.
         obj.check_name()
 
@@ -30,22 +31,27 @@ class PartyQuerySet(GuardedQuerySet):
 
         kind = self.model.party_kind
         live_primary = {kind: OuterRef("pk"), "is_primary": True}
-        return self.annotate(
+        annotated: PartyQuerySet = self.annotate(
             primary_email=Subquery(Email.objects.filter(**live_primary).values("email")[:1]),
             primary_phone=Subquery(Phone.objects.filter(**live_primary).values("number")[:1]),
         )
+        return annotated
 
 
 class PersonQuerySet(PartyQuerySet):
-    def for_user(self, user) -> PersonQuerySet:
-        return self.filter(user=user)
+    def for_user(self, user: Any) -> PersonQuerySet:
+        mine: PersonQuerySet = self.filter(user=user)
+        return mine
 
 
-class PartyManager(SoftDeleteManager.from_queryset(PartyQuerySet)):
+# django-basemodels builds its soft-delete managers at run time (from_queryset), which type
+# checkers cannot follow: the classes based on them, and the model attributes holding them,
+# carry ignores until django-basemodels gives its managers static types.
+class PartyManager(SoftDeleteManager.from_queryset(PartyQuerySet)):  # type: ignore[misc]
     """Default manager of the party models: hides soft-deleted rows."""
 
 
-class PersonManager(SoftDeleteManager.from_queryset(PersonQuerySet)):
+class PersonManager(SoftDeleteManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
     """Default manager of ``Person``: hides soft-deleted rows."""
 
 
@@ -71,9 +77,9 @@ class Person(Party):
         help_text="The login of this person, if they have one.",
     )
 
-    objects = PersonManager()
-    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()
+    objects = PersonManager()  # type: ignore[misc]
+    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc, django-manager-missing]
+    deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc, django-manager-missing]
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -104,7 +110,7 @@ class Person(Party):
         if not self.display_name:
             raise MissingNameError(self, ["first_name", "last_name", "display_name"])
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_name()
         if self.user_id is not None and self.deleted_at is None:
             existing = Person.objects.filter(user_id=self.user_id).exclude(pk=self.pk).first()
@@ -112,7 +118,9 @@ class Person(Party):
                 raise UserAlreadyLinkedError(self, self.user, existing)
         super().save(*args, **kwargs)
 
-    def organizations(self, relationship_type: str | None = None, as_of: date | None = None):
+    def organizations(
+        self, relationship_type: str | None = None, as_of: date | None = None
+    ) -> PartyQuerySet:
         """Organizations this person relates to now (or ``as_of``), optionally of one kind.
 
         One query whatever the number of organizations.
@@ -122,10 +130,12 @@ class Person(Party):
         links = PartyRelationship.objects.as_of(as_of).filter(from_person=self)
         if relationship_type is not None:
             links = links.filter(relationship_type=relationship_type)
-        return Organization.objects.filter(pk__in=links.values("to_organization"))
+        found: PartyQuerySet = Organization.objects.filter(pk__in=links.values("to_organization"))
+        return found
 
 
-class Organization(Party):
+# With MODULES_ORG_MODEL naming this model, django-modules' run-time managers hang off it too.
+class Organization(Party):  # type: ignore[django-manager-missing]
     """A company, clinic, workshop, charity, government body..."""
 
     party_kind = "organization"
@@ -137,9 +147,9 @@ class Organization(Party):
     )
     tax_id = models.CharField("tax id", max_length=50, blank=True)
 
-    objects = PartyManager()
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()
+    objects = PartyManager()  # type: ignore[misc]
+    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
+    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
 
     class Meta:
         ordering = ["name"]
@@ -156,11 +166,13 @@ class Organization(Party):
         if not self.name:
             raise MissingNameError(self, ["name"])
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_name()
         super().save(*args, **kwargs)
 
-    def people(self, relationship_type: str | None = None, as_of: date | None = None):
+    def people(
+        self, relationship_type: str | None = None, as_of: date | None = None
+    ) -> PersonQuerySet:
         """People related to this organization now (or ``as_of``), optionally of one kind.
 
         One query whatever the number of people.
@@ -170,9 +182,10 @@ class Organization(Party):
         links = PartyRelationship.objects.as_of(as_of).filter(to_organization=self)
         if relationship_type is not None:
             links = links.filter(relationship_type=relationship_type)
-        return Person.objects.filter(pk__in=links.values("from_person"))
+        found: PersonQuerySet = Person.objects.filter(pk__in=links.values("from_person"))
+        return found
 
-    def employees(self, as_of: date | None = None):
+    def employees(self, as_of: date | None = None) -> PersonQuerySet:
         """People employed by this organization now (or ``as_of``): one query."""
         return self.people("employee", as_of=as_of)
 
@@ -187,9 +200,9 @@ class Group(Party):
         "type", max_length=50, blank=True, help_text="Free text: household, team..."
     )
 
-    objects = PartyManager()
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()
-    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()
+    objects = PartyManager()  # type: ignore[misc]
+    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
+    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
 
     class Meta:
         ordering = ["name"]
@@ -206,15 +219,16 @@ class Group(Party):
         if not self.name:
             raise MissingNameError(self, ["name"])
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_name()
         super().save(*args, **kwargs)
 
-    def members(self, as_of: date | None = None):
+    def members(self, as_of: date | None = None) -> PersonQuerySet:
         """People who are members of this group now (or ``as_of``): one query."""
         from django_parties.models.relationships import PartyRelationship
 
         links = PartyRelationship.objects.as_of(as_of).filter(
             to_group=self, relationship_type="member"
         )
-        return Person.objects.filter(pk__in=links.values("from_person"))
+        found: PersonQuerySet = Person.objects.filter(pk__in=links.values("from_person"))
+        return found

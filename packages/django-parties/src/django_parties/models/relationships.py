@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -19,12 +20,14 @@ from django_basemodels.query import (
 from django_parties import conf
 from django_parties.exceptions import (
     InvalidValidityPeriodError,
+    PartiesError,
     PartyEndpointError,
     UnknownRelationshipTypeError,
 )
 from django_parties.models.base import (
     PARTY_KINDS,
     GuardedQuerySet,
+    Party,
     exactly_one_set,
     set_party,
     set_party_fields,
@@ -65,22 +68,25 @@ class PartyRelationshipQuerySet(GuardedQuerySet):
         A relationship covers ``valid_from`` up to, not including, ``valid_to``.
         """
         moment = moment or timezone.localdate()
-        return self.filter(valid_from__lte=moment).filter(
+        in_force: PartyRelationshipQuerySet = self.filter(valid_from__lte=moment).filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=moment)
         )
+        return in_force
 
     def current(self) -> PartyRelationshipQuerySet:
         """Relationships in force today."""
         return self.as_of(None)
 
     def of_type(self, *relationship_types: str) -> PartyRelationshipQuerySet:
-        return self.filter(relationship_type__in=relationship_types)
+        of_types: PartyRelationshipQuerySet = self.filter(relationship_type__in=relationship_types)
+        return of_types
 
     def with_parties(self) -> PartyRelationshipQuerySet:
         """Fetch both sides in the same query (no N+1 when listing)."""
-        return self.select_related(
+        joined: PartyRelationshipQuerySet = self.select_related(
             *(f"{side}_{kind}" for side in ("from", "to") for kind in PARTY_KINDS)
         )
+        return joined
 
     def check_row(self, obj: Any) -> None:
         obj.check_invariants()
@@ -91,15 +97,20 @@ class PartyRelationshipQuerySet(GuardedQuerySet):
         return super().update(**kwargs)
 
 
-class PartyRelationshipManager(SoftDeleteManager.from_queryset(PartyRelationshipQuerySet)):
+# django-basemodels builds its soft-delete managers at run time (from_queryset), which type
+# checkers cannot follow: the classes based on them, and the model attributes holding them,
+# carry ignores until django-basemodels gives its managers static types.
+class PartyRelationshipManager(SoftDeleteManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
     """Default manager: hides soft-deleted relationships."""
 
 
-class AllRelationshipsManager(AllObjectsManager.from_queryset(PartyRelationshipQuerySet)):
+class AllRelationshipsManager(AllObjectsManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
     """``all_objects``: deleted rows too, with the same guarded bulk paths."""
 
 
-class DeletedRelationshipsManager(DeletedObjectsManager.from_queryset(PartyRelationshipQuerySet)):
+class DeletedRelationshipsManager(
+    DeletedObjectsManager.from_queryset(PartyRelationshipQuerySet)  # type: ignore[misc]
+):
     """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
 
 
@@ -109,7 +120,7 @@ def _check_type(value: str) -> None:
         raise UnknownRelationshipTypeError(value, known)
 
 
-def _party_fk(side: str, model: str) -> models.ForeignKey:
+def _party_fk(side: str, model: str) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         f"django_parties.{model}",
         null=True,
@@ -144,9 +155,9 @@ class PartyRelationship(BaseModel):
     )
     notes = models.TextField(blank=True)
 
-    objects = PartyRelationshipManager()
-    all_objects = AllRelationshipsManager()
-    deleted_objects = DeletedRelationshipsManager()
+    objects = PartyRelationshipManager()  # type: ignore[misc]
+    all_objects = AllRelationshipsManager()  # type: ignore[misc]
+    deleted_objects = DeletedRelationshipsManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-valid_from"]
@@ -175,18 +186,18 @@ class PartyRelationship(BaseModel):
         return f"{self.from_party} is {self.relationship_type} of {self.to_party}"
 
     @property
-    def from_party(self):
+    def from_party(self) -> Party | None:
         return set_party(self, "from_")
 
     @property
-    def to_party(self):
+    def to_party(self) -> Party | None:
         return set_party(self, "to_")
 
     def is_current(self, moment: date | None = None) -> bool:
         moment = moment or timezone.localdate()
         return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
 
-    def _invariant_errors(self):
+    def _invariant_errors(self) -> Iterator[tuple[str, PartiesError]]:
         """``(field, error)`` for each rule this relationship breaks, in the order they are
         checked: the "from" side, the "to" side, the type, the period."""
         for side in ("from", "to"):
@@ -197,9 +208,9 @@ class PartyRelationship(BaseModel):
             _check_type(self.relationship_type)
         except UnknownRelationshipTypeError as error:
             yield "relationship_type", error
-        period_given = self.valid_to is not None and self.valid_from is not None
-        if period_given and self.valid_to <= self.valid_from:
-            yield "valid_to", InvalidValidityPeriodError(self, self.valid_from, self.valid_to)
+        start, end = self.valid_from, self.valid_to
+        if start is not None and end is not None and end <= start:
+            yield "valid_to", InvalidValidityPeriodError(self, start, end)
 
     def check_invariants(self) -> None:
         """Raise the package's error if this relationship would break a rule."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_modules.exceptions import ManifestError
 from django_modules.manifest import apply_sync, plan_sync, read_manifest
@@ -11,7 +13,7 @@ from django_modules.manifest import apply_sync, plan_sync, read_manifest
 class Command(BaseCommand):
     help = "Create and update Module rows from a YAML manifest (key, name, description, default)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("manifest", help="path of the YAML manifest")
         parser.add_argument(
             "--check",
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             help="also soft-delete modules the manifest does not declare",
         )
 
-    def handle(self, *args, manifest: str, check: bool, prune: bool, **options) -> None:
+    def handle(self, *args: Any, manifest: str, check: bool, prune: bool, **options: Any) -> None:
         try:
             with open(manifest, encoding="utf-8") as handle:
                 text = handle.read()
