@@ -94,3 +94,31 @@ def test_expression_nulling_a_required_column_is_the_package_error(pharmacy):
     with pytest.raises(BulkWriteError), transaction.atomic():
         Module.objects.update(name=nothing)
     assert Module.objects.get().name == "Pharmacy"
+
+
+def test_save_with_an_expression_nulling_a_required_column_is_the_package_error(pharmacy):
+    pharmacy.name = Subquery(Module.objects.filter(key="no-such-module").values("name")[:1])
+    with pytest.raises(BulkWriteError, match="Module"):
+        pharmacy.save()
+    assert Module.objects.get().name == "Pharmacy"
+
+
+def test_bulk_update_of_a_watched_field_to_null_by_expression_is_the_package_error(
+    pharmacy, signal_log
+):
+    pharmacy.active = Subquery(Module.objects.filter(key="no-such-module").values("active")[:1])
+    with pytest.raises(BulkWriteError, match="Module"):
+        Module.objects.bulk_update([pharmacy], ["active"])
+    assert Module.objects.get().active is True
+    assert signal_log == []
+
+
+@pytest.mark.postgresql
+def test_save_with_an_expression_too_long_for_the_column_is_the_package_error(pharmacy):
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Repeat
+
+    pharmacy.name = Concat(F("name"), Repeat(Value("x"), 300))
+    with pytest.raises(BulkWriteError, match="Module"):
+        pharmacy.save()
+    assert Module.objects.get().name == "Pharmacy"

@@ -105,9 +105,8 @@ def check_instance(obj: models.Model, only: Iterable[str] | None = None) -> None
     for field in obj._meta.concrete_fields:
         if wanted is not None and field.name not in wanted and field.attname not in wanted:
             continue
-        if field.primary_key or getattr(field, "auto_now", False):
-            continue
-        if getattr(field, "auto_now_add", False):
+        set_by_django = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if field.primary_key or set_by_django:
             continue
         if isinstance(field, models.ForeignKey):
             cached = field.get_cached_value(obj, None) if field.is_cached(obj) else None
