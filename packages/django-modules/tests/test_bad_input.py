@@ -202,6 +202,12 @@ ROWS = [
         ARG,
         "module",
     ),
+    (
+        "update: org id of nobody",
+        lambda w: OrgModuleState.objects.update(org_id="0190b7c8-0000-7000-8000-000000000000"),
+        ARG,
+        "org_id",
+    ),
     ("update: unknown field", lambda w: Module.objects.update(colour="red"), ARG, "colour"),
     # Guards and the manifest
     ("requires_module: key None", lambda w: requires_module(None), ARG, "key"),

@@ -387,6 +387,7 @@ ROWS = [
     ),
     ("update: unknown field", lambda w: Person.objects.update(nickname="x"), ARG, "nickname"),
     ("update: is_primary None", lambda w: Email.objects.update(is_primary=None), ARG, "is_primary"),
+    ("update: user id of nobody", lambda w: Person.objects.update(user_id=10**9), ARG, "user_id"),
     (
         "update: unsaved user",
         lambda w: Person.objects.update(user=User(username="ghost")),

@@ -104,6 +104,19 @@ def check_instance(obj: models.Model, only: Iterable[str] | None = None) -> None
             check_value(field, getattr(obj, field.attname))
 
 
+def _check_key_exists(field: models.ForeignKey[Any, Any], value: Any, name: str) -> None:
+    """A bare key given to ``update()`` names an existing row (one query, only for a bare key).
+
+    The database checks foreign keys only at commit, where the error can no longer be told
+    apart from the rest of the transaction.
+    """
+    if value is None or isinstance(value, models.Model):
+        return
+    target = field.related_model
+    if not target._base_manager.filter(pk=value).exists():
+        raise InvalidArgumentError(name, value, f"the key of an existing {target._meta.label}")
+
+
 def _field_named(model: type[models.Model], name: str) -> Any:
     """The field called ``name`` (or whose column attribute is ``name``, as ``person_id``)."""
     try:
@@ -121,5 +134,6 @@ def check_update_values(model: type[models.Model], values: dict[str, Any]) -> No
         if isinstance(field, models.ForeignKey):
             if not is_expression(value):
                 check_related(field, value, name)
+                _check_key_exists(field, value, name)
         elif isinstance(field, models.Field):
             check_value(field, value, name)
