@@ -13,10 +13,16 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
     from django_modules.cache import module_cache as module_cache
     from django_modules.exceptions import (
+        BulkWriteError as BulkWriteError,
+    )
+    from django_modules.exceptions import (
         DuplicateModuleKey as DuplicateModuleKey,
     )
     from django_modules.exceptions import (
         DuplicateOverride as DuplicateOverride,
+    )
+    from django_modules.exceptions import (
+        InvalidArgumentError as InvalidArgumentError,
     )
     from django_modules.exceptions import (
         InvalidFlag as InvalidFlag,
@@ -103,6 +109,8 @@ _EXCEPTIONS = (
     "ModuleDisabled",
     "InvalidOrganization",
     "InvalidFlag",
+    "InvalidArgumentError",
+    "BulkWriteError",
     "DuplicateModuleKey",
     "DuplicateOverride",
     "UnsupportedBulkOperation",

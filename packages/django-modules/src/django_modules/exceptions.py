@@ -12,13 +12,43 @@ class ModulesError(Exception):
     """Base class of every error raised by django-modules."""
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut short: a megabyte of text must not become a megabyte of message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} characters)"
+
+
+class InvalidArgumentError(ModulesError, TypeError, ValueError):
+    """A value handed to django-modules is not what the call or the field takes (``None``, the
+    wrong type, an unsaved object, a string too long for its column, a naive datetime...)."""
+
+    def __init__(self, argument: str, value: object, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{argument}={shown(value)} is not valid; expected {expected}")
+
+
+class BulkWriteError(ModulesError):
+    """A write the database refused for a reason other than a duplicate (a value computed by an
+    expression that breaks a column's rule); nothing was written."""
+
+    def __init__(self, model: type, error: Exception) -> None:
+        self.model = model
+        self.error = error
+        super().__init__(
+            f"write to {model.__name__} was refused by the database: {error}; expected values "
+            f"that keep every rule of {model.__name__}"
+        )
+
+
 class ModuleNotFound(ModulesError):
     """No live ``Module`` has this key: a typo must never silently mean "off"."""
 
     def __init__(self, key: object) -> None:
         self.key = key
         super().__init__(
-            f"unknown module key {key!r}: expected the key of a live Module "
+            f"unknown module key {shown(key)}: expected the key of a live Module "
             "(create it in the admin or declare it in the manifest read by sync_modules)"
         )
 
@@ -39,11 +69,12 @@ class ModuleDisabled(ModulesError, PermissionDenied):
 class InvalidOrganization(ModulesError):
     """The value given as the organization is not a saved instance of ``MODULES_ORG_MODEL``."""
 
-    def __init__(self, value: object, expected: str) -> None:
+    def __init__(self, value: object, expected: str, *, live: bool = False) -> None:
         self.value = value
         self.expected = expected
+        state = "saved, live (not soft-deleted)" if live else "saved"
         super().__init__(
-            f"organization {value!r} is not usable: expected a saved {expected} instance "
+            f"organization {shown(value)} is not usable: expected a {state} {expected} instance "
             "(the model named by MODULES_ORG_MODEL)"
         )
 

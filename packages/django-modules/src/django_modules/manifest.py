@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models, transaction
 
-from django_modules.exceptions import ManifestError
+from django_modules.exceptions import InvalidArgumentError, ManifestError
 from django_modules.models import Module
 
 FIELDS = {"key", "name", "description", "default"}
@@ -65,6 +65,8 @@ class Change:
 
 
 def read_manifest(text: str, source: str = "<manifest>") -> list[Declaration]:
+    if not isinstance(text, str | bytes):
+        raise InvalidArgumentError("text", text, "the manifest's YAML text (str or bytes)")
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()

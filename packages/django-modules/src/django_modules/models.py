@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import DataError, IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 
 from django_basemodels.models import BaseModel
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_modules import conf, tracking
-from django_modules.exceptions import DuplicateModuleKey, DuplicateOverride
+from django_modules.exceptions import BulkWriteError, DuplicateModuleKey, DuplicateOverride
 from django_modules.query import TrackedQuerySet, alters_data
+from django_modules.validation import check_instance
 
 
 class ModuleQuerySet(TrackedQuerySet):
@@ -83,6 +84,7 @@ class TrackedModel(BaseModel):
     @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         model = type(self)
+        check_instance(self, kwargs.get("update_fields"))
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
         with transaction.atomic(using=using):
             before: tracking.Snapshot = {}
@@ -101,8 +103,10 @@ class TrackedModel(BaseModel):
             except IntegrityError as integrity_error:
                 error = model.live_duplicate(using, [identity], exclude=[self.pk])
                 if error is None or self.deleted_at is not None:
-                    raise
+                    raise BulkWriteError(model, integrity_error) from integrity_error
                 raise error from integrity_error
+            except DataError as data_error:  # a value the column cannot hold, from an expression
+                raise BulkWriteError(model, data_error) from data_error
             after = {self.pk: self.toggle_values()} if self.deleted_at is None else {}
             tracking.emit(model, before, after, using, known={self.pk: self})
 
@@ -125,6 +129,8 @@ class Module(TrackedModel):  # type: ignore[django-manager-missing]
     WATCHED_FIELDS = frozenset({"key", "active", "deleted_at"})
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         ordering = ["key"]
         constraints = [
             models.UniqueConstraint(
@@ -172,6 +178,8 @@ class OrgModuleState(TrackedModel):  # type: ignore[django-manager-missing]
     WATCHED_FIELDS = frozenset({"org", "org_id", "module", "module_id", "enabled", "deleted_at"})
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         verbose_name = "organization module state"
         constraints = [
             models.UniqueConstraint(

@@ -13,11 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from django.db import IntegrityError, connections, transaction
+from django.db import DataError, IntegrityError, connections, transaction
 
 from django_basemodels.query import SoftDeleteQuerySet
 from django_modules import tracking
-from django_modules.exceptions import UnsupportedBulkOperation
+from django_modules.exceptions import (
+    BulkWriteError,
+    InvalidArgumentError,
+    UnsupportedBulkOperation,
+)
+from django_modules.validation import check_instance, check_update_values
 
 if TYPE_CHECKING:
     from django_modules.models import TrackedModel
@@ -40,8 +45,12 @@ class TrackedQuerySet(SoftDeleteQuerySet):
 
     @alters_data
     def update(self, **kwargs: Any) -> int:
+        check_update_values(self.model, kwargs)
         if not kwargs.keys() & self.tracked_model.WATCHED_FIELDS:
-            count: int = super().update(**kwargs)
+            try:  # no savepoint here: this path keeps its one query
+                count: int = super().update(**kwargs)
+            except (IntegrityError, DataError) as error:
+                raise BulkWriteError(self.model, error) from error
             return count
         with transaction.atomic(using=self.db):
             fields = self.tracked_model.TOGGLE_FIELDS
@@ -99,6 +108,7 @@ class TrackedQuerySet(SoftDeleteQuerySet):
                 "use the services (enable_module, disable_module, set_module_default)",
             )
         objs = list(objs)
+        self._check_objects(objs)
         live = [obj for obj in objs if obj.deleted_at is None]
         identities = [obj.toggle_values()[:-1] for obj in live]
         model = self.tracked_model
@@ -128,6 +138,7 @@ class TrackedQuerySet(SoftDeleteQuerySet):
         # Django's bulk_update() writes through self.filter(...).update(), which tracks the
         # toggles; here only a uniqueness violation is turned into the package's error.
         objs, fields = list(objs), list(fields)
+        self._check_objects(objs, fields)
         if not set(fields) & self.tracked_model.WATCHED_FIELDS:
             count: int = super().bulk_update(objs, fields, batch_size=batch_size)
             return count
@@ -142,6 +153,12 @@ class TrackedQuerySet(SoftDeleteQuerySet):
         )
         return updated
 
+    def _check_objects(self, objs: list[Any], fields: list[str] | None = None) -> None:
+        for obj in objs:
+            if not isinstance(obj, self.model):
+                raise InvalidArgumentError("objs", obj, f"{self.model.__name__} instances")
+            check_instance(obj, fields)
+
 
 def _write_or_explain(
     model: type[TrackedModel],
@@ -150,15 +167,20 @@ def _write_or_explain(
     exclude: Iterable[Any],
     write: Callable[[], _T],
 ) -> _T:
-    """Run ``write`` in a savepoint; turn a uniqueness violation into the package's error."""
+    """Run ``write`` in a savepoint; turn what the database refuses into the package's error."""
     try:
         with transaction.atomic(using=using):
             return write()
-    except IntegrityError as integrity_error:
-        error = model.live_duplicate(using, identities, exclude=exclude)
-        if error is None:
+    except (IntegrityError, BulkWriteError) as integrity_error:
+        # BulkWriteError: a nested write (bulk_update runs update()) that knew less than we do.
+        error = model.live_duplicate(using, identities, exclude=exclude) if identities else None
+        if error is not None:
+            raise error from integrity_error
+        if isinstance(integrity_error, BulkWriteError):
             raise
-        raise error from integrity_error
+        raise BulkWriteError(model, integrity_error) from integrity_error
+    except DataError as data_error:  # a value the column cannot hold, from an expression
+        raise BulkWriteError(model, data_error) from data_error
 
 
 def _identity_after(

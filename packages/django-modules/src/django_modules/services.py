@@ -42,8 +42,17 @@ def _org_pk(org: Any) -> Any:
     return org.pk
 
 
+def _live_org_pk(org: Any) -> Any:
+    """``_org_pk`` for a write: an override of a soft-deleted organization would outlive it."""
+    org_pk = _org_pk(org)
+    if getattr(org, "deleted_at", None) is not None:
+        raise InvalidOrganization(org, get_org_model()._meta.label, live=True)
+    return org_pk
+
+
 def _checked_key(key: Any) -> str:
-    if not isinstance(key, str) or not key:
+    # NUL: no module key holds one, and PostgreSQL cannot even compare such a string.
+    if not isinstance(key, str) or not key or "\x00" in key:
         raise ModuleNotFound(key)
     return key
 
@@ -133,7 +142,7 @@ def set_module_default(key: str, active: bool) -> Module:
 def set_org_module(org: Any, key: str, enabled: bool) -> OrgModuleState:
     """Give ``org`` its own on/off value for module ``key`` (creating or changing the override)."""
     enabled = _checked_flag("enabled", enabled)
-    _org_pk(org)
+    _live_org_pk(org)
     module = _locked_module(key)
     state: OrgModuleState | None = OrgModuleState.objects.filter(org=org, module=module).first()
     if state is None:

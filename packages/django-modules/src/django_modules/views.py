@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from django_modules import conf
-from django_modules.exceptions import ModuleDisabled, ModulesError
+from django_modules.exceptions import InvalidArgumentError, ModuleDisabled, ModulesError
 
 logger = logging.getLogger("django_modules")
 
@@ -32,10 +32,18 @@ else:
     _MixinBase = object
 
 
+def _check_org_from(org_from: Any) -> None:
+    if org_from is not None and not callable(org_from) and not isinstance(org_from, str):
+        raise InvalidArgumentError(
+            "org_from", org_from, "None, a callable (request, *args, **kwargs) or a dotted path"
+        )
+
+
 def organization_for(
     request: HttpRequest, org_from: OrgFrom = None, *args: Any, **kwargs: Any
 ) -> Any:
     """The organization of ``request`` found through ``org_from``; ``None`` when there is none."""
+    _check_org_from(org_from)
     if org_from is None:
         org_from = conf.get("MODULES_REQUEST_ORG_ATTRIBUTE")
     if callable(org_from):
@@ -67,7 +75,14 @@ def enforce(
 
 
 def requires_module(key: str, org_from: OrgFrom = None) -> Callable[[_View], _View]:
-    """Decorate a view (sync or async) so that it only runs when module ``key`` is on."""
+    """Decorate a view (sync or async) so that it only runs when module ``key`` is on.
+
+    A key or ``org_from`` that can never work is refused here, when the module is imported, not
+    at every request.
+    """
+    if not isinstance(key, str) or not key:
+        raise InvalidArgumentError("key", key, "the key of a module (a non-empty string)")
+    _check_org_from(org_from)
 
     def decorator(view: _View) -> _View:
         if iscoroutinefunction(view):

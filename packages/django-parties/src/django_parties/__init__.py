@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_parties.exceptions import BulkWriteError as BulkWriteError
+    from django_parties.exceptions import InvalidArgumentError as InvalidArgumentError
     from django_parties.exceptions import PartiesError as PartiesError
     from django_parties.models import (
         Address as Address,
@@ -58,6 +60,8 @@ _LAZY = {
     "relate": "django_parties.services",
     "set_primary_contact": "django_parties.services",
     "PartiesError": "django_parties.exceptions",
+    "InvalidArgumentError": "django_parties.exceptions",
+    "BulkWriteError": "django_parties.exceptions",
 }
 
 __all__ = sorted(_LAZY)

@@ -9,6 +9,24 @@ class PartiesError(Exception):
     """Base class of every error raised by django-parties."""
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut short: a megabyte of text must not become a megabyte of message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} characters)"
+
+
+class InvalidArgumentError(PartiesError, TypeError, ValueError):
+    """A value handed to django-parties is not what the call or the field takes (``None``, the
+    wrong type, an unsaved or soft-deleted object, a string too long for its column, a naive
+    datetime, a datetime where a date is taken...)."""
+
+    def __init__(self, argument: str, value: object, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{argument}={shown(value)} is not valid; expected {expected}")
+
+
 class PartyEndpointError(PartiesError, ValueError):
     """A relationship side or a contact point does not name exactly one party."""
 

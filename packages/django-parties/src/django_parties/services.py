@@ -8,10 +8,30 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from django_parties.exceptions import InvalidValidityPeriodError
+from django_parties.exceptions import InvalidArgumentError, InvalidValidityPeriodError
 from django_parties.models import ContactPoint, PartyRelationship
 from django_parties.models.base import party_kind
 from django_parties.signals import relationship_ended, relationship_started
+from django_parties.validation import check_date
+
+
+def _live(argument: str, obj: Any, expected: str) -> None:
+    """Refuse an unsaved or soft-deleted row: writing about it would leave a dangling row."""
+    if obj.pk is None or obj._state.adding or obj.deleted_at is not None:
+        raise InvalidArgumentError(argument, obj, f"a saved, live (not soft-deleted) {expected}")
+
+
+def _live_party(argument: str, party: Any) -> None:
+    party_kind(party)  # NotAPartyError for anything but a Person, Organization or Group
+    _live(argument, party, type(party).__name__)
+
+
+def _day(argument: str, value: date | None) -> date:
+    """``value`` (a date), or today when ``None``: a falsy non-date is not "today"."""
+    if value is None:
+        return timezone.localdate()
+    check_date(argument, value)
+    return value
 
 
 @transaction.atomic
@@ -30,10 +50,14 @@ def relate(
     Either party may be a ``Person``, ``Organization`` or ``Group``; ``valid_from`` defaults to
     today. Sends ``relationship_started``.
     """
+    _live_party("from_party", from_party)
+    _live_party("to_party", to_party)
+    if valid_to is not None:
+        check_date("valid_to", valid_to)
     relationship = PartyRelationship(
         **{f"from_{party_kind(from_party)}": from_party, f"to_{party_kind(to_party)}": to_party},
         relationship_type=relationship_type,
-        valid_from=valid_from or timezone.localdate(),
+        valid_from=_day("valid_from", valid_from),
         valid_to=valid_to,
         title=title,
         notes=notes,
@@ -49,7 +73,10 @@ def end_relationship(relationship: PartyRelationship, on: date | None = None) ->
 
     Sends ``relationship_ended``. Ending before the start is refused.
     """
-    on = on or timezone.localdate()
+    if not isinstance(relationship, PartyRelationship):
+        raise InvalidArgumentError("relationship", relationship, "a PartyRelationship")
+    _live("relationship", relationship, "PartyRelationship")
+    on = _day("on", on)
     if on <= relationship.valid_from:
         raise InvalidValidityPeriodError(relationship, relationship.valid_from, on)
     relationship.valid_to = on
@@ -65,13 +92,19 @@ def set_primary_contact(contact: ContactPoint) -> ContactPoint:
     The party's row is locked first, so concurrent calls for one party run one after another and
     exactly one primary remains.
     """
+    if not isinstance(contact, ContactPoint):
+        raise InvalidArgumentError("contact", contact, "an Address, Phone or Email")
+    _live("contact", contact, type(contact).__name__)
     contact.check_owner()
     party = contact.party
     assert party is not None  # check_owner() has just proved there is exactly one
-    type(party).objects.select_for_update().filter(pk=party.pk).first()
+    if type(party).objects.select_for_update().filter(pk=party.pk).first() is None:
+        raise InvalidArgumentError("contact", contact, "a contact point of a live party")
     siblings = type(contact).objects.filter(**{party_kind(party): party})
     now = timezone.now()
     siblings.filter(is_primary=True).exclude(pk=contact.pk).update(is_primary=False, updated_at=now)
-    siblings.filter(pk=contact.pk).update(is_primary=True, updated_at=now)
+    if not siblings.filter(pk=contact.pk).update(is_primary=True, updated_at=now):
+        # Deleted (or moved to another party) since it was read: undo the demotion above.
+        raise InvalidArgumentError("contact", contact, "a live contact point of its party")
     contact.is_primary = True
     return contact

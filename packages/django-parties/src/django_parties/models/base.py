@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 
 from django_basemodels.models import BaseModel
 from django_basemodels.query import SoftDeleteQuerySet
-from django_parties.exceptions import BulkWriteError, NotAPartyError
+from django_parties.exceptions import BulkWriteError, InvalidArgumentError, NotAPartyError
+from django_parties.validation import check_instance, check_update_values
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -70,6 +71,8 @@ class GuardedQuerySet(SoftDeleteQuerySet):
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         for obj in objs:
+            self._check_model(obj)
+            check_instance(obj)
             self.check_row(obj)
         return self._refusing([], super().bulk_create, objs, *args, **kwargs)
 
@@ -79,10 +82,13 @@ class GuardedQuerySet(SoftDeleteQuerySet):
         objs = list(objs)
         fields = list(fields)  # read once: a generator would be empty by the time Django reads it
         for obj in objs:
+            self._check_model(obj)
+            check_instance(obj, fields)
             self.check_row(obj)
         return self._refusing(fields, super().bulk_update, objs, fields, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
+        check_update_values(self.model, kwargs)
         return self._refusing(list(kwargs), super().update, **kwargs)
 
     def restore(self) -> int:
@@ -95,8 +101,13 @@ class GuardedQuerySet(SoftDeleteQuerySet):
         try:
             with transaction.atomic(using=self.db):
                 return write(*args, **kwargs)
-        except IntegrityError as error:
+        except (IntegrityError, DataError) as error:
+            # DataError: an expression computed a value the column cannot hold (too long...).
             raise BulkWriteError(self.model, fields, error) from error
+
+    def _check_model(self, obj: Any) -> None:
+        if not isinstance(obj, self.model):
+            raise InvalidArgumentError("objs", obj, f"{self.model.__name__} instances")
 
 
 class Party(BaseModel):
@@ -116,18 +127,42 @@ class Party(BaseModel):
     class Meta:
         abstract = True
 
+    def check_name(self) -> None:
+        """Raise ``MissingNameError`` if the party has no name (each kind says which)."""
+        raise NotImplementedError
+
+    def check_links(self) -> None:
+        """Raise the package's error for a link to another row that the rules refuse."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The field checks come first: the name rules read the fields they check.
+        check_instance(self, kwargs.get("update_fields"))
+        self.check_name()
+        self.check_links()
+        super().save(*args, **kwargs)
+
+    def require_saved(self) -> None:
+        """``InvalidArgumentError`` unless this party has been saved (its relations need a key)."""
+        if self.pk is None or self._state.adding:
+            raise InvalidArgumentError(
+                self.party_kind, self, f"a saved {type(self).__name__} (call save() first)"
+            )
+
     def primary_email(self) -> Email | None:
         """The party's primary ``Email`` or ``None`` (one query)."""
+        self.require_saved()
         primary: Email | None = self.emails.filter(is_primary=True).first()
         return primary
 
     def primary_phone(self) -> Phone | None:
         """The party's primary ``Phone`` or ``None`` (one query)."""
+        self.require_saved()
         primary: Phone | None = self.phones.filter(is_primary=True).first()
         return primary
 
     def primary_address(self) -> Address | None:
         """The party's primary ``Address`` or ``None`` (one query)."""
+        self.require_saved()
         primary: Address | None = self.addresses.filter(is_primary=True).first()
         return primary
 
@@ -135,6 +170,7 @@ class Party(BaseModel):
         """Live relationships where this party is the "from" side (a queryset, not evaluated)."""
         from django_parties.models.relationships import PartyRelationship
 
+        self.require_saved()
         links: PartyRelationshipQuerySet = PartyRelationship.objects.filter(
             **{f"from_{self.party_kind}": self}
         )
@@ -144,6 +180,7 @@ class Party(BaseModel):
         """Live relationships where this party is the "to" side (a queryset, not evaluated)."""
         from django_parties.models.relationships import PartyRelationship
 
+        self.require_saved()
         links: PartyRelationshipQuerySet = PartyRelationship.objects.filter(
             **{f"to_{self.party_kind}": self}
         )

@@ -20,6 +20,7 @@ from django_parties.models.base import (
     set_party,
     set_party_fields,
 )
+from django_parties.validation import check_instance
 
 
 class ContactPointQuerySet(GuardedQuerySet):
@@ -120,6 +121,7 @@ class ContactPoint(BaseModel):
             raise ValidationError({"is_primary": str(DuplicatePrimaryContactError(self, existing))})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        check_instance(self, kwargs.get("update_fields"))
         self.check_owner()
         wants_primary = self.is_primary and self.deleted_at is None
         if wants_primary and (existing := self.other_primary()) is not None:
@@ -148,6 +150,8 @@ class Address(ContactPoint):
     country = models.CharField(max_length=100, blank=True)
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         verbose_name_plural = "addresses"
         constraints = _constraints("address")
 
@@ -164,6 +168,8 @@ class Phone(ContactPoint):
     extension = models.CharField(max_length=10, blank=True)
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         constraints = _constraints("phone")
 
     def __str__(self) -> str:
@@ -178,6 +184,8 @@ class Email(ContactPoint):
     email = models.EmailField(db_index=True)
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         constraints = _constraints("email")
 
     def __str__(self) -> str:

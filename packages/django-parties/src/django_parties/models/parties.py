@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
-from django_parties.exceptions import MissingNameError, UserAlreadyLinkedError
+from django_parties.exceptions import InvalidArgumentError, MissingNameError, UserAlreadyLinkedError
 from django_parties.models.base import GuardedQuerySet, Party
 
 
@@ -40,6 +41,10 @@ class PartyQuerySet(GuardedQuerySet):
 
 class PersonQuerySet(PartyQuerySet):
     def for_user(self, user: Any) -> PersonQuerySet:
+        """The live person linked to ``user`` (a saved user: ``None`` would match the unlinked)."""
+        user_model = get_user_model()
+        if not isinstance(user, user_model) or user.pk is None or user._state.adding:
+            raise InvalidArgumentError("user", user, f"a saved {user_model._meta.label}")
         mine: PersonQuerySet = self.filter(user=user)
         return mine
 
@@ -82,6 +87,8 @@ class Person(Party):
     deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc, django-manager-missing]
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         ordering = ["last_name", "first_name"]
         constraints = [
             # One live person per user; a soft-deleted person releases the user.
@@ -110,13 +117,12 @@ class Person(Party):
         if not self.display_name:
             raise MissingNameError(self, ["first_name", "last_name", "display_name"])
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.check_name()
+    def check_links(self) -> None:
+        """``UserAlreadyLinkedError`` if the user is linked to another live person."""
         if self.user_id is not None and self.deleted_at is None:
             existing = Person.objects.filter(user_id=self.user_id).exclude(pk=self.pk).first()
             if existing is not None:
                 raise UserAlreadyLinkedError(self, self.user, existing)
-        super().save(*args, **kwargs)
 
     def organizations(
         self, relationship_type: str | None = None, as_of: date | None = None
@@ -127,6 +133,7 @@ class Person(Party):
         """
         from django_parties.models.relationships import PartyRelationship
 
+        self.require_saved()
         links = PartyRelationship.objects.as_of(as_of).filter(from_person=self)
         if relationship_type is not None:
             links = links.filter(relationship_type=relationship_type)
@@ -139,6 +146,7 @@ class Organization(Party):  # type: ignore[django-manager-missing]
     """A company, clinic, workshop, charity, government body..."""
 
     party_kind = "organization"
+    NAME_FIELDS = ("name",)
 
     name = models.CharField(max_length=200)
     legal_name = models.CharField(max_length=255, blank=True)
@@ -152,6 +160,8 @@ class Organization(Party):  # type: ignore[django-manager-missing]
     deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -166,10 +176,6 @@ class Organization(Party):  # type: ignore[django-manager-missing]
         if not self.name:
             raise MissingNameError(self, ["name"])
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.check_name()
-        super().save(*args, **kwargs)
-
     def people(
         self, relationship_type: str | None = None, as_of: date | None = None
     ) -> PersonQuerySet:
@@ -179,6 +185,7 @@ class Organization(Party):  # type: ignore[django-manager-missing]
         """
         from django_parties.models.relationships import PartyRelationship
 
+        self.require_saved()
         links = PartyRelationship.objects.as_of(as_of).filter(to_organization=self)
         if relationship_type is not None:
             links = links.filter(relationship_type=relationship_type)
@@ -194,6 +201,7 @@ class Group(Party):
     """A set of parties with a name: a household, a team, a department."""
 
     party_kind = "group"
+    NAME_FIELDS = ("name",)
 
     name = models.CharField(max_length=200)
     group_type = models.CharField(
@@ -205,6 +213,8 @@ class Group(Party):
     deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -219,14 +229,11 @@ class Group(Party):
         if not self.name:
             raise MissingNameError(self, ["name"])
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.check_name()
-        super().save(*args, **kwargs)
-
     def members(self, as_of: date | None = None) -> PersonQuerySet:
         """People who are members of this group now (or ``as_of``): one query."""
         from django_parties.models.relationships import PartyRelationship
 
+        self.require_saved()
         links = PartyRelationship.objects.as_of(as_of).filter(
             to_group=self, relationship_type="member"
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from django_basemodels.query import (
 )
 from django_parties import conf
 from django_parties.exceptions import (
+    InvalidArgumentError,
     InvalidValidityPeriodError,
     PartiesError,
     PartyEndpointError,
@@ -32,6 +34,15 @@ from django_parties.models.base import (
     set_party,
     set_party_fields,
 )
+from django_parties.validation import (
+    check_date,
+    check_instance,
+    check_update_values,
+    is_expression,
+)
+
+# Set while bulk_update() writes rows it has checked one by one (see update() below).
+_checked_rows: ContextVar[bool] = ContextVar("django_parties_checked_rows", default=False)
 
 
 class RelationshipType(models.TextChoices):
@@ -67,7 +78,7 @@ class PartyRelationshipQuerySet(GuardedQuerySet):
 
         A relationship covers ``valid_from`` up to, not including, ``valid_to``.
         """
-        moment = moment or timezone.localdate()
+        moment = _moment(moment)
         in_force: PartyRelationshipQuerySet = self.filter(valid_from__lte=moment).filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=moment)
         )
@@ -91,8 +102,27 @@ class PartyRelationshipQuerySet(GuardedQuerySet):
     def check_row(self, obj: Any) -> None:
         obj.check_invariants()
 
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        # Django writes bulk_update() as update(field=Case(When(pk=..., then=value)...)): an
+        # expression, but one built from objects that check_row() has just checked.
+        token = _checked_rows.set(True)
+        try:
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        finally:
+            _checked_rows.reset(token)
+
     def update(self, **kwargs: Any) -> int:
-        if isinstance(kwargs.get("relationship_type"), str):
+        value = kwargs.get("relationship_type")
+        if is_expression(value) and not _checked_rows.get():
+            # The known types live in settings, out of the database's reach: only a value
+            # checked here may be written.
+            raise InvalidArgumentError(
+                "relationship_type", value, "a plain string naming a known type, not an expression"
+            )
+        check_update_values(self.model, kwargs)  # None, a number...: the type check needs a str
+        if "relationship_type" in kwargs and not is_expression(value):
             _check_type(kwargs["relationship_type"])
         return super().update(**kwargs)
 
@@ -112,6 +142,14 @@ class DeletedRelationshipsManager(
     DeletedObjectsManager.from_queryset(PartyRelationshipQuerySet)  # type: ignore[misc]
 ):
     """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
+
+
+def _moment(moment: date | None) -> date:
+    """``moment``, today when ``None``; ``InvalidArgumentError`` for anything but a date."""
+    if moment is None:
+        return timezone.localdate()
+    check_date("as_of", moment)
+    return moment
 
 
 def _check_type(value: str) -> None:
@@ -160,6 +198,8 @@ class PartyRelationship(BaseModel):
     deleted_objects = DeletedRelationshipsManager()  # type: ignore[misc]
 
     class Meta:
+        # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
+        base_manager_name = "all_objects"
         ordering = ["-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -194,7 +234,7 @@ class PartyRelationship(BaseModel):
         return set_party(self, "to_")
 
     def is_current(self, moment: date | None = None) -> bool:
-        moment = moment or timezone.localdate()
+        moment = _moment(moment)
         return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
 
     def _invariant_errors(self) -> Iterator[tuple[str, PartiesError]]:
@@ -224,5 +264,6 @@ class PartyRelationship(BaseModel):
             raise ValidationError(errors)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        check_instance(self, kwargs.get("update_fields"))
         self.check_invariants()
         super().save(*args, **kwargs)
