@@ -1,3 +1,6 @@
+from django.db import IntegrityError
+
+
 class BaseModelsError(Exception):
     """Base class of every error raised by django-basemodels."""
 
@@ -22,14 +25,33 @@ class DeletionMomentError(BaseModelsError):
 
 
 class SoftDeleteBypassError(BaseModelsError):
-    """A bulk write tried to set ``deleted_at`` directly, skipping the cascade."""
+    """A write tried to set ``deleted_at`` directly (``save()``, ``update()``, a bulk path),
+    skipping the cascade and the operation record that ``restore()`` relies on."""
 
     def __init__(self, model: type, operation: str) -> None:
         self.model = model
         self.operation = operation
-        label = model._meta.label
+        label = model._meta.label  # type: ignore[attr-defined]
         super().__init__(
             f"{operation} on {label} writes deleted_at, which would skip the cascade; expected "
             f"{label}.objects...delete() to soft-delete or {label}.all_objects...restore() to "
             "restore"
+        )
+
+
+class RestoreConflictError(BaseModelsError, IntegrityError):
+    """A restore would give a row back a unique value that a live row has taken meanwhile.
+
+    Also an ``IntegrityError``, so code that caught the database's error keeps working.
+    """
+
+    def __init__(self, model: type, fields: tuple[str, ...], cause: BaseException) -> None:
+        self.model = model
+        self.fields = fields
+        self.cause = cause
+        label = model._meta.label  # type: ignore[attr-defined]
+        super().__init__(
+            f"restore of {label} would repeat the {', '.join(fields)} of a row that is not "
+            f"deleted ({cause}); expected that value to be free: change or delete the live row "
+            "first"
         )

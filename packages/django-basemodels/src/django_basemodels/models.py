@@ -1,12 +1,21 @@
-"""Abstract models: ``UUIDModel``, ``TimeStampedModel``, ``SoftDeleteModel`` and ``BaseModel``."""
+"""Abstract models: ``UUIDModel``, ``TimeStampedModel``, ``SoftDeleteModel`` and ``BaseModel``;
+and ``DeletionRecord``, the one concrete table, which remembers which operation took which row."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
+from django_basemodels.exceptions import SoftDeleteBypassError
 from django_basemodels.ids import new_uuid
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class UUIDModel(models.Model):
@@ -34,6 +43,9 @@ class SoftDeleteModel(models.Model):
     ``objects`` hides deleted rows, ``all_objects`` shows every row and ``deleted_objects`` only
     the deleted ones. ``objects`` is declared first, so it is the default manager and related
     managers hide deleted rows too.
+
+    ``deleted_at`` is written by ``delete()`` and ``restore()`` only: ``save()`` refuses a value
+    that differs from the one the row holds, since it would skip the cascade.
     """
 
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
@@ -42,40 +54,72 @@ class SoftDeleteModel(models.Model):
     all_objects = AllObjectsManager()
     deleted_objects = DeletedObjectsManager()
 
+    # The deleted_at the database holds for this instance's row, as far as this instance knows.
+    _stored_deleted_at: datetime | None = None
+
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        writes_deleted_at = update_fields is None or "deleted_at" in update_fields
+        if writes_deleted_at and self.deleted_at != self._stored_deleted_at:
+            raise SoftDeleteBypassError(type(self), "save()")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Iterable[str], values: Sequence[Any]) -> Self:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_deleted_at = instance.__dict__.get("deleted_at")
+        return instance
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Self] | None = None,
+    ) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "deleted_at" in fields:
+            self._stored_deleted_at = self.deleted_at
+
+    def delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         """Soft-delete this row and what it cascades to; returns ``(count, {label: count})``."""
         moment = timezone.now()
         result = self._same_row(using).soft_delete_at(moment)
         if result[1][self._meta.label]:  # already deleted rows keep their own moment
-            self.deleted_at = moment
+            self.deleted_at = self._stored_deleted_at = moment
             if hasattr(self, "updated_at"):
                 self.updated_at = moment
         return result
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     def restore(self, using: str | None = None) -> int:
         """Undo a soft delete, bringing back what it took; returns 1, or 0 if alive already."""
         restored = self._same_row(using).restore()
-        self.deleted_at = None
+        self.deleted_at = self._stored_deleted_at = None
         return restored
 
-    restore.alters_data = True
+    restore.alters_data = True  # type: ignore[attr-defined]
 
-    def hard_delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
+    def hard_delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         """Remove the row from the database for real."""
         return super().delete(using=using, keep_parents=keep_parents)
 
-    hard_delete.alters_data = True
+    hard_delete.alters_data = True  # type: ignore[attr-defined]
 
-    def _same_row(self, using: str | None = None):
+    def _same_row(self, using: str | None = None) -> Any:
         return type(self).all_objects.using(using or self._state.db).filter(pk=self.pk)
 
 
@@ -84,3 +128,24 @@ class BaseModel(UUIDModel, TimeStampedModel, SoftDeleteModel):
 
     class Meta:
         abstract = True
+
+
+class DeletionRecord(models.Model):
+    """One row taken by one soft delete operation: which operation, which model, which key.
+
+    ``soft_delete()`` writes these (one INSERT per operation) and ``restore()`` follows and then
+    removes them, so that two deletes stamped with the same moment are still told apart. A row
+    has a record only while it is deleted. Keys are stored as text so that one table serves
+    every model, whatever its primary key type.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    operation = models.UUIDField(db_index=True, editable=False)
+    model = models.CharField(max_length=255, editable=False)
+    object_id = models.CharField(max_length=255, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_id"], name="basemodels_record_row")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} deleted by {self.operation}"

@@ -9,21 +9,24 @@ from. A package that brings its own QuerySet class keeps soft delete by building
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
 from django_basemodels.exceptions import SoftDeleteBypassError
 
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
-class SoftDeleteQuerySet(models.QuerySet):
+
+class SoftDeleteQuerySet(models.QuerySet[_M]):
     """A queryset whose ``delete()`` marks rows deleted instead of removing them.
 
     ``delete()`` is one UPDATE plus one per model the cascade reaches, whatever the number of
     rows; ``restore()`` undoes exactly that; ``hard_delete()`` removes rows for real (Django's own
-    delete, with its cascade). ``update()`` and ``bulk_update()`` refuse to write ``deleted_at``,
-    which would skip the cascade.
+    delete, with its cascade). ``update()``, ``bulk_update()`` and ``bulk_create()`` refuse to write
+    ``deleted_at``, which would skip the cascade.
     """
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -68,6 +71,14 @@ class SoftDeleteQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     update.alters_data = True
+
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
+        objs = list(objs)
+        if any(getattr(obj, "deleted_at", None) is not None for obj in objs):
+            raise SoftDeleteBypassError(self.model, "bulk_create()")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         if "deleted_at" in fields:

@@ -94,3 +94,18 @@ class Book(BaseModel):
     published = models.BooleanField(default=False)
 
     objects = SoftDeleteManager.from_queryset(BookQuerySet)()
+
+
+class Slug(SoftDeleteModel):
+    """Unique among live rows only: a restore can meet a value a live row has taken since."""
+
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="testapp_slug_live_name",
+            )
+        ]
