@@ -205,7 +205,9 @@ def test_already_deleted_rows_keep_their_moment():
 )
 def test_unusable_moment_is_refused_and_nothing_written(moment):
     Tag.objects.create(name="a")
-    with pytest.raises(DeletionMomentError, match="expected a datetime from 1970-01-01") as error:
+    with pytest.raises(
+        DeletionMomentError, match="expected an aware datetime from 1970-01-01"
+    ) as error:
         soft_delete(Tag.objects.all(), moment)
     assert isinstance(error.value, BaseModelsError)
     assert error.value.moment == moment

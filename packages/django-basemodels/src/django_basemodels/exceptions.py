@@ -14,13 +14,39 @@ class ImproperlyConfiguredUUIDVersion(BaseModelsError):
 
 
 class DeletionMomentError(BaseModelsError):
-    """A soft delete was asked to stamp rows with a moment outside the range it can restore."""
+    """A soft delete was asked to stamp rows with a moment it cannot use: not a datetime, naive
+    while ``USE_TZ`` is on, or outside the range it can restore."""
 
-    def __init__(self, moment: object, earliest: object, latest: object) -> None:
+    def __init__(self, moment: object, earliest: object, latest: object, aware: bool) -> None:
         self.moment = moment
+        kind = "an aware datetime" if aware else "a naive datetime"
         super().__init__(
-            f"deleted_at moment {moment!r} is not usable; expected a datetime from {earliest} "
+            f"deleted_at moment {moment!r} is not usable; expected {kind} from {earliest} "
             f"up to (not including) {latest}"
+        )
+
+
+class NotSoftDeletableError(BaseModelsError, TypeError):
+    """``soft_delete()`` / ``restore()`` got something other than a QuerySet of a soft-deletable
+    model."""
+
+    def __init__(self, operation: str, value: object) -> None:
+        self.value = value
+        super().__init__(
+            f"{operation}() got {value!r}; expected a QuerySet of a concrete model that "
+            "inherits SoftDeleteModel"
+        )
+
+
+class UnsavedRowError(BaseModelsError):
+    """``delete()`` / ``restore()`` was called on an instance whose row does not exist."""
+
+    def __init__(self, instance: object, operation: str) -> None:
+        self.instance = instance
+        label = instance._meta.label  # type: ignore[attr-defined]
+        super().__init__(
+            f"{operation}() of {label} {instance.pk!r}, which has no row in the database; "  # type: ignore[attr-defined]
+            "expected a saved row"
         )
 
 

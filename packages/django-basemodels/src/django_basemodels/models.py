@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
-from django_basemodels.exceptions import SoftDeleteBypassError
+from django_basemodels.exceptions import SoftDeleteBypassError, UnsavedRowError
 from django_basemodels.ids import new_uuid
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 
@@ -99,6 +99,8 @@ class SoftDeleteModel(models.Model):
             self.deleted_at = self._stored_deleted_at = moment
             if hasattr(self, "updated_at"):
                 self.updated_at = moment
+        else:
+            self._refuse_if_unsaved(using, "delete")
         return result
 
     delete.alters_data = True  # type: ignore[attr-defined]
@@ -106,6 +108,8 @@ class SoftDeleteModel(models.Model):
     def restore(self, using: str | None = None) -> int:
         """Undo a soft delete, bringing back what it took; returns 1, or 0 if alive already."""
         restored = self._same_row(using).restore()
+        if not restored:
+            self._refuse_if_unsaved(using, "restore")
         self.deleted_at = self._stored_deleted_at = None
         return restored
 
@@ -118,6 +122,13 @@ class SoftDeleteModel(models.Model):
         return super().delete(using=using, keep_parents=keep_parents)
 
     hard_delete.alters_data = True  # type: ignore[attr-defined]
+
+    def _refuse_if_unsaved(self, using: str | None, operation: str) -> None:
+        """Nothing was written: fine for a row that is already deleted (or alive, for restore),
+        an error for an instance that has no row at all. Only instances never loaded nor saved
+        cost the query that tells them apart."""
+        if self._state.adding and not self._same_row(using).exists():
+            raise UnsavedRowError(self, operation)
 
     def _same_row(self, using: str | None = None) -> Any:
         return type(self).all_objects.using(using or self._state.db).filter(pk=self.pk)

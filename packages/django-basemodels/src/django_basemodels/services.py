@@ -32,8 +32,12 @@ from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 
 from django_basemodels import records, signals
-from django_basemodels.cascade import Step, plan_for, reached_models
-from django_basemodels.exceptions import DeletionMomentError, RestoreConflictError
+from django_basemodels.cascade import Step, is_soft_deletable, plan_for, reached_models
+from django_basemodels.exceptions import (
+    DeletionMomentError,
+    NotSoftDeletableError,
+    RestoreConflictError,
+)
 from django_basemodels.ids import uuid7
 
 MARK_SHIFT = timedelta(days=328_725)  # about 900 years: marks stay in the year 1000+ range
@@ -57,6 +61,7 @@ def soft_delete(
 
     Returns Django's ``(total, {label: count})``; cascaded models appear when rows were written.
     """
+    _check_queryset(queryset, "soft_delete")
     moment = timezone.now() if moment is None else moment
     _check_moment(moment)
     model, db = queryset.model, queryset.db
@@ -86,6 +91,7 @@ def restore(queryset: models.QuerySet[Any]) -> tuple[int, dict[str, int]]:
     Raises ``RestoreConflictError`` (and writes nothing) when a row would take back a unique
     value that a live row holds now.
     """
+    _check_queryset(queryset, "restore")
     model, db = queryset.model, queryset.db
     mark = {"deleted_at": F("deleted_at") - MARK_SHIFT}
     now = timezone.now()
@@ -196,14 +202,20 @@ def _values(model: type[models.Model], deleted_at: Any, touched: datetime) -> di
     return values
 
 
+def _check_queryset(queryset: Any, operation: str) -> None:
+    if not isinstance(queryset, models.QuerySet) or not is_soft_deletable(queryset.model):
+        raise NotSoftDeletableError(operation, queryset)
+
+
 def _check_moment(moment: Any) -> None:
-    if not isinstance(moment, datetime):
-        raise DeletionMomentError(moment, earliest(), latest())
     low, high = earliest(), latest()
-    if timezone.is_aware(moment) != timezone.is_aware(low):
-        low, high = low.replace(tzinfo=moment.tzinfo), high.replace(tzinfo=moment.tzinfo)
-    if not low <= moment < high:
-        raise DeletionMomentError(moment, earliest(), latest())
+    aware = timezone.is_aware(low)
+    if (
+        not isinstance(moment, datetime)
+        or timezone.is_aware(moment) != aware
+        or not low <= moment < high
+    ):
+        raise DeletionMomentError(moment, low, high, aware)
 
 
 def _unique_fields_in(model: type[models.Model], error: IntegrityError) -> tuple[str, ...]:
