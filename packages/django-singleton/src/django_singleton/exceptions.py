@@ -55,3 +55,19 @@ class SingletonCreationError(SingletonError):
             f"{model._meta.label}.get_instance() could not create the row from field defaults "
             f"({cause}); expected every field to have a default or to allow NULL"
         )
+
+
+class SingletonValueError(SingletonError, ValueError):
+    """A value given to the row (``save()``, ``QuerySet.update()``) or to ``get_instance()``
+    cannot be stored or used; nothing is written."""
+
+    def __init__(self, model: type, name: str, value: object, expected: str) -> None:
+        self.model = model
+        self.name = name
+        self.value = value
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = f"{shown[:77]}..."
+        super().__init__(
+            f"{model._meta.label}.{name} cannot be {shown}; expected {expected}"  # type: ignore[attr-defined]
+        )

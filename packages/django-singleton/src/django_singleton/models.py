@@ -7,11 +7,12 @@ from typing import Any
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.signals import class_prepared, pre_delete
 
-from django_singleton import cache
+from django_singleton import cache, values
 from django_singleton.exceptions import (
     SingletonBulkCreateError,
     SingletonCreationError,
     SingletonDeletionError,
+    SingletonValueError,
     SingletonViolationError,
 )
 from django_singleton.signals import singleton_changed
@@ -39,6 +40,7 @@ class SingletonQuerySet(models.QuerySet):
     bulk_create.alters_data = True
 
     def update(self, **kwargs: Any) -> int:
+        values.check_update(self.model, kwargs)
         count = super().update(**kwargs)
         cache.invalidate(self.model, self.db)
         if count:
@@ -69,6 +71,8 @@ class SingletonModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.id = SINGLETON_PK
+        values.check_instance(self)
+        values.check_alias(type(self), kwargs.get("using"))
         super().save(*args, **kwargs)
         using = self._state.db
         cache.invalidate(type(self), using)
@@ -88,8 +92,9 @@ class SingletonModel(models.Model):
         Safe under concurrent calls on an empty table: one caller inserts, the others read the
         row it inserted. Raises ``SingletonViolationError`` when the table holds other rows.
         """
+        values.check_alias(cls, using)
         db = using or router.db_for_read(cls)
-        instance = cache.read(cls, db)
+        instance, token = cache.read(cls, db)  # the token is taken before the database read
         if instance is not None:
             return instance
         rows = list(cls.objects.using(db).order_by("pk"))
@@ -98,7 +103,7 @@ class SingletonModel(models.Model):
             raise SingletonViolationError(cls, rogue_pks)
         write_db = using or router.db_for_write(cls)
         instance = rows[0] if rows else cls._create_from_defaults(write_db)
-        cache.store(instance, db)
+        cache.store(instance, db, token)
         return instance
 
     @classmethod
@@ -108,7 +113,7 @@ class SingletonModel(models.Model):
                 instance = cls(id=SINGLETON_PK)
                 instance.save(force_insert=True, using=db)
                 return instance
-        except IntegrityError as error:
+        except (IntegrityError, SingletonValueError) as error:
             # Either another caller inserted the row first (read theirs), or a field has no
             # usable default (the row is still missing: say so).
             try:
@@ -137,6 +142,21 @@ def _prepare_singleton(sender: type, **kwargs: Any) -> None:
         sender._meta.constraints = [*sender._meta.constraints, constraint]
     # Connected per model (not for every sender) so other models keep Django's fast delete path.
     pre_delete.connect(_refuse_delete, sender=sender, weak=False, dispatch_uid=sender._meta.label)
+    _guard_base_manager(sender)
+
+
+def _guard_base_manager(model: type[models.Model]) -> None:
+    """Make the default (guarded) manager the base manager too, so that
+    ``Model._base_manager.update()`` invalidates the cache and its bulk paths stay refused.
+
+    Set on ``_meta`` rather than in ``Meta``: when the base manager is the default manager,
+    Django leaves both out of migrations, so no app needs a new migration for it.
+    """
+    if model._meta.base_manager_name:
+        return  # the model chose its own
+    default = model._meta.default_manager
+    if default is not None and issubclass(default._queryset_class, SingletonQuerySet):
+        model._meta.base_manager_name = default.name
 
 
 class_prepared.connect(_prepare_singleton)

@@ -27,6 +27,7 @@ class ShopSettings(SingletonModel):
     """Inherits the abstract model's Meta, constraints included."""
 
     currency = models.CharField(max_length=3, default="EUR")
+    opened_at = models.DateTimeField(null=True, blank=True)
 
 
 class TaxSettings(SingletonModel):
