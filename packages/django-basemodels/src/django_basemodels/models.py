@@ -3,7 +3,7 @@ and ``DeletionRecord``, the one concrete table, which remembers which operation 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -70,8 +70,10 @@ class SoftDeleteModel(models.Model):
     save.alters_data = True  # type: ignore[attr-defined]
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Iterable[str], values: Sequence[Any]) -> Self:
-        instance = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
+        instance: Self = super().from_db(db, field_names, values, **kwargs)
         instance._stored_deleted_at = instance.__dict__.get("deleted_at")
         return instance
 
@@ -94,7 +96,7 @@ class SoftDeleteModel(models.Model):
     ) -> tuple[int, dict[str, int]]:
         """Soft-delete this row and what it cascades to; returns ``(count, {label: count})``."""
         moment = timezone.now()
-        result = self._same_row(using).soft_delete_at(moment)
+        result: tuple[int, dict[str, int]] = self._same_row(using).soft_delete_at(moment)
         if result[1][self._meta.label]:  # already deleted rows keep their own moment
             self.deleted_at = self._stored_deleted_at = moment
             if hasattr(self, "updated_at"):
@@ -107,7 +109,7 @@ class SoftDeleteModel(models.Model):
 
     def restore(self, using: str | None = None) -> int:
         """Undo a soft delete, bringing back what it took; returns 1, or 0 if alive already."""
-        restored = self._same_row(using).restore()
+        restored: int = self._same_row(using).restore()
         if not restored:
             self._refuse_if_unsaved(using, "restore")
         self.deleted_at = self._stored_deleted_at = None

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
 from django_basemodels.exceptions import SoftDeleteBypassError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _M = TypeVar("_M", bound=models.Model, covariant=True)
 
@@ -32,8 +35,8 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
     def delete(self) -> tuple[int, dict[str, int]]:
         return self.soft_delete_at(None)
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def soft_delete_at(self, moment: datetime | None) -> tuple[int, dict[str, int]]:
         """Soft-delete the live rows of this queryset and their cascade, stamped with ``moment``.
@@ -45,7 +48,7 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
         self._refuse_unwritable("delete")
         return soft_delete(self, moment)
 
-    soft_delete_at.alters_data = True
+    soft_delete_at.alters_data = True  # type: ignore[attr-defined]
 
     def restore(self) -> int:
         """Bring soft-deleted rows back with what their delete took; returns how many rows of
@@ -56,21 +59,21 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
         _total, counts = restore(self)
         return counts[self.model._meta.label]
 
-    restore.alters_data = True
+    restore.alters_data = True  # type: ignore[attr-defined]
 
     def hard_delete(self) -> tuple[int, dict[str, int]]:
         """Delete rows from the database, as Django's ``QuerySet.delete()`` does."""
         return super().delete()
 
-    hard_delete.alters_data = True
-    hard_delete.queryset_only = True
+    hard_delete.alters_data = True  # type: ignore[attr-defined]
+    hard_delete.queryset_only = True  # type: ignore[attr-defined]
 
     def update(self, **kwargs: Any) -> int:
         if "deleted_at" in kwargs:
             raise SoftDeleteBypassError(self.model, "update()")
         return super().update(**kwargs)
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         objs = list(objs)
@@ -85,45 +88,44 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
             raise SoftDeleteBypassError(self.model, "bulk_update()")
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    bulk_update.alters_data = True
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
-    def alive(self) -> SoftDeleteQuerySet:
-        return self.filter(deleted_at__isnull=True)
+    def alive(self) -> Self:
+        alive: Self = self.filter(deleted_at__isnull=True)
+        return alive
 
-    def dead(self) -> SoftDeleteQuerySet:
-        return self.filter(deleted_at__isnull=False)
+    def dead(self) -> Self:
+        dead: Self = self.filter(deleted_at__isnull=False)
+        return dead
 
     def _refuse_unwritable(self, operation: str) -> None:
         # The same refusals as Django's own QuerySet.delete().
-        self._not_support_combined_queries(operation)
+        self._not_support_combined_queries(operation)  # type: ignore[attr-defined]
         if self.query.is_sliced:
             raise TypeError(f"Cannot use 'limit' or 'offset' with {operation}().")
         if self.query.distinct_fields:
             raise TypeError(f"Cannot call {operation}() after .distinct(*fields).")
-        if self._fields is not None:
+        if self._fields is not None:  # type: ignore[attr-defined]
             raise TypeError(f"Cannot call {operation}() after .values() or .values_list()")
 
 
-def soft_delete_queryset_for(base: type[models.QuerySet]) -> type[SoftDeleteQuerySet]:
+def soft_delete_queryset_for(
+    base: type[models.QuerySet[Any, Any]],
+) -> type[SoftDeleteQuerySet[Any]]:
     """A queryset class combining ``base`` (a package's own QuerySet) with soft delete."""
     if issubclass(base, SoftDeleteQuerySet):
         return base
     return type(f"SoftDelete{base.__name__}", (SoftDeleteQuerySet, base), {})
 
 
-class _SoftDeleteManagerBase(models.Manager):
+class _RowsManager(models.Manager[_M]):
     """A manager over ``SoftDeleteQuerySet`` that starts from alive, all or dead rows."""
 
     rows = "all"
 
-    @classmethod
-    def from_queryset(
-        cls, queryset_class: type[models.QuerySet], class_name: str | None = None
-    ) -> type[Any]:
-        return super().from_queryset(soft_delete_queryset_for(queryset_class), class_name)
-
-    def get_queryset(self) -> SoftDeleteQuerySet:
+    def get_queryset(self) -> SoftDeleteQuerySet[_M]:
         queryset = super().get_queryset()
+        assert isinstance(queryset, SoftDeleteQuerySet)  # from_queryset() below sees to it
         if self.rows == "alive":
             return queryset.alive()
         if self.rows == "dead":
@@ -131,17 +133,30 @@ class _SoftDeleteManagerBase(models.Manager):
         return queryset
 
 
-class SoftDeleteManager(_SoftDeleteManagerBase.from_queryset(SoftDeleteQuerySet)):
+# The manager methods that chain (filter(), alive(), restore() ...) return SoftDeleteQuerySet.
+_SoftDeleteManagerBase = _RowsManager.from_queryset(SoftDeleteQuerySet)
+
+
+class _CombiningManager(_SoftDeleteManagerBase[_M]):
+    @classmethod
+    def from_queryset(
+        cls, queryset_class: type[models.QuerySet[Any, Any]], class_name: str | None = None
+    ) -> type[Any]:
+        """Build this manager over ``queryset_class`` combined with ``SoftDeleteQuerySet``."""
+        return super().from_queryset(soft_delete_queryset_for(queryset_class), class_name)
+
+
+class SoftDeleteManager(_CombiningManager[_M]):
     """``objects``: rows that are not soft-deleted."""
 
     rows = "alive"
 
 
-class AllObjectsManager(_SoftDeleteManagerBase.from_queryset(SoftDeleteQuerySet)):
+class AllObjectsManager(_CombiningManager[_M]):
     """``all_objects``: every row, deleted or not."""
 
 
-class DeletedObjectsManager(_SoftDeleteManagerBase.from_queryset(SoftDeleteQuerySet)):
+class DeletedObjectsManager(_CombiningManager[_M]):
     """``deleted_objects``: soft-deleted rows only."""
 
     rows = "dead"

@@ -31,12 +31,16 @@ def key_text(reference: Any = "pk") -> Cast:
 
 
 def _records(db: str) -> models.QuerySet[DeletionRecord]:
-    return models.QuerySet(model=DeletionRecord, using=db)
+    records: models.QuerySet[DeletionRecord] = models.QuerySet(model=DeletionRecord, using=db)
+    return records
 
 
 def _of_row(model: type[models.Model], db: str) -> models.QuerySet[DeletionRecord]:
     """The records of the outer query's row (``OuterRef("pk")``) of ``model``."""
-    return _records(db).filter(model=model._meta.label, object_id=key_text(OuterRef("pk")))
+    of_row: models.QuerySet[DeletionRecord] = _records(db).filter(
+        model=model._meta.label, object_id=key_text(OuterRef("pk"))
+    )
+    return of_row
 
 
 def is_recorded(model: type[models.Model], db: str) -> Exists:
@@ -117,7 +121,7 @@ def take(
     keys: dict[str, list[Any]] = {}
     operations: set[uuid.UUID] = set()
     for label, key, operation in rows:
-        keys.setdefault(label, []).append(by_label[label]._meta.pk.to_python(key))  # type: ignore[union-attr]
+        keys.setdefault(label, []).append(by_label[label]._meta.pk.to_python(key))
         if operation is not None:
             operations.add(operation)
     claimed = Q()

@@ -150,7 +150,8 @@ def _stamped_children(step: Step, moment: datetime, db: str) -> models.QuerySet[
             .exclude(records.is_recorded(parent_model, db))
         )
         reached |= Q(**{f"{key.attname}__in": parents.values(key.target_field.attname)})
-    return _rows(step.model, db).filter(reached, deleted_at__isnull=True)
+    children: models.QuerySet[Any] = _rows(step.model, db).filter(reached, deleted_at__isnull=True)
+    return children
 
 
 def _marked_children(step: Step, db: str) -> models.QuerySet[Any]:
@@ -164,7 +165,8 @@ def _marked_children(step: Step, db: str) -> models.QuerySet[Any]:
             deleted_at=OuterRef("deleted_at") - MARK_SHIFT,
         )
         reached |= records.same_operation(parents, step.model, db)
-    return children.filter(reached, deleted_at__gte=earliest())
+    reached_children: models.QuerySet[Any] = children.filter(reached, deleted_at__gte=earliest())
+    return reached_children
 
 
 def _write(rows: models.QuerySet[Any], values: dict[str, Any]) -> int:
@@ -182,7 +184,8 @@ def _write(rows: models.QuerySet[Any], values: dict[str, Any]) -> int:
         of=("self",) if features.has_select_for_update_of else (),
     )
     locked = lock.order_by("pk").values("pk")
-    return _rows(rows.model, rows.db).filter(pk__in=locked).update(**values)
+    written: int = _rows(rows.model, rows.db).filter(pk__in=locked).update(**values)
+    return written
 
 
 def _rows(model: type[models.Model], db: str) -> models.QuerySet[Any]:

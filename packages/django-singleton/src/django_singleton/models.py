@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import IntegrityError, models, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, router, transaction
 from django.db.models.signals import class_prepared, pre_delete
 
 from django_singleton import cache, values
@@ -17,6 +17,11 @@ from django_singleton.exceptions import (
 )
 from django_singleton.signals import singleton_changed
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+_M = TypeVar("_M", bound=models.Model, covariant=True)
+
 SINGLETON_PK = 1
 CONSTRAINT_NAME = "%(app_label)s_%(class)s_singleton_pk"
 
@@ -25,19 +30,19 @@ def _singleton_constraint() -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(id=SINGLETON_PK), name=CONSTRAINT_NAME)
 
 
-class SingletonQuerySet(models.QuerySet):
+class SingletonQuerySet(models.QuerySet[_M]):
     """Refuses the paths that would delete the row or add others; ``update()`` invalidates."""
 
     def delete(self) -> Any:
         raise SingletonDeletionError(self.model)
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         raise SingletonBulkCreateError(self.model, len(list(objs)))
 
-    bulk_create.alters_data = True
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def update(self, **kwargs: Any) -> int:
         values.check_update(self.model, kwargs)
@@ -47,7 +52,7 @@ class SingletonQuerySet(models.QuerySet):
             singleton_changed.send(sender=self.model, instance=None, using=self.db)
         return count
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
 
 class SingletonModel(models.Model):
@@ -74,19 +79,19 @@ class SingletonModel(models.Model):
         values.check_instance(self)
         values.check_alias(type(self), kwargs.get("using"))
         super().save(*args, **kwargs)
-        using = self._state.db
+        using = self._state.db or DEFAULT_DB_ALIAS
         cache.invalidate(type(self), using)
         singleton_changed.send(sender=type(self), instance=self, using=using)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise SingletonDeletionError(type(self))
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     @classmethod
-    def get_instance(cls, using: str | None = None):
+    def get_instance(cls, using: str | None = None) -> Self:
         """The one row: from the cache when configured, created from field defaults if missing.
 
         Safe under concurrent calls on an empty table: one caller inserts, the others read the
@@ -94,9 +99,9 @@ class SingletonModel(models.Model):
         """
         values.check_alias(cls, using)
         db = using or router.db_for_read(cls)
-        instance, token = cache.read(cls, db)  # the token is taken before the database read
-        if instance is not None:
-            return instance
+        cached, token = cache.read(cls, db)  # the token is taken before the database read
+        if isinstance(cached, cls):
+            return cached
         rows = list(cls.objects.using(db).order_by("pk"))
         rogue_pks = [row.pk for row in rows if row.pk != SINGLETON_PK]
         if rogue_pks:
@@ -107,7 +112,7 @@ class SingletonModel(models.Model):
         return instance
 
     @classmethod
-    def _create_from_defaults(cls, db: str):
+    def _create_from_defaults(cls, db: str) -> Self:
         try:
             with transaction.atomic(using=db):
                 instance = cls(id=SINGLETON_PK)
@@ -117,7 +122,8 @@ class SingletonModel(models.Model):
             # Either another caller inserted the row first (read theirs), or a field has no
             # usable default (the row is still missing: say so).
             try:
-                return cls.objects.using(db).get(pk=SINGLETON_PK)
+                existing: Self = cls.objects.using(db).get(pk=SINGLETON_PK)
+                return existing
             except cls.DoesNotExist:
                 raise SingletonCreationError(cls, error) from error
 

@@ -28,7 +28,7 @@ def check_instance(instance: models.Model) -> None:
     for field in instance._meta.concrete_fields:
         if field.primary_key:
             continue
-        if field.is_relation and field.is_cached(instance):
+        if isinstance(field, models.ForeignObject) and field.is_cached(instance):
             related = field.get_cached_value(instance)
             if related is not None and related.pk is None:
                 raise SingletonValueError(
