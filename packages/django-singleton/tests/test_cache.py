@@ -124,3 +124,17 @@ def test_the_call_that_creates_the_row_leaves_the_cache_to_the_next_read(
         SiteSettings.get_instance()
     with django_assert_num_queries(0):
         SiteSettings.get_instance()
+
+
+def test_a_generation_started_by_another_process_first_is_used(cached, monkeypatch):
+    SiteSettings.objects.create()
+    cached.delete(generation_key(SiteSettings, "default"))  # evicted, or never started
+    theirs = "started-elsewhere"
+
+    def lose_the_race(key, value, timeout=None):
+        cached.set(key, theirs, timeout)  # the other process's add() landed first
+        return False
+
+    monkeypatch.setattr(cached, "add", lose_the_race)
+    SiteSettings.get_instance()
+    assert cached.get(cache_key(SiteSettings, "default"))[0] == theirs

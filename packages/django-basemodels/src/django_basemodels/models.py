@@ -62,7 +62,9 @@ class SoftDeleteModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
-        writes_deleted_at = update_fields is None or "deleted_at" in update_fields
+        # A deferred deleted_at (only()/defer()) is not written by Django's save either.
+        loaded = "deleted_at" in self.__dict__
+        writes_deleted_at = loaded and (update_fields is None or "deleted_at" in update_fields)
         if writes_deleted_at and self.deleted_at != self._stored_deleted_at:
             raise SoftDeleteBypassError(type(self), "save()")
         super().save(*args, **kwargs)

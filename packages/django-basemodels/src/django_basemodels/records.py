@@ -90,9 +90,9 @@ def record(
         )
 
 
-def same_operation(parents: models.QuerySet[Any], child_model: type[models.Model], db: str) -> Q:
-    """A filter on rows of ``child_model`` (annotated ``deleted_by``): some row of ``parents``
-    was taken by the same operation, or neither has a record."""
+def same_operation(parents: models.QuerySet[Any], db: str) -> Q:
+    """A filter on child rows annotated ``deleted_by``: some row of ``parents`` was taken by the
+    same operation, or neither the child nor that parent has a record."""
     parents = parents.annotate(deleted_by=operation_of(parents.model, db))
     recorded = parents.filter(deleted_by=OuterRef("deleted_by"))
     unrecorded = parents.filter(deleted_by__isnull=True)

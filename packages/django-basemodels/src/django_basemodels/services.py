@@ -164,7 +164,7 @@ def _marked_children(step: Step, db: str) -> models.QuerySet[Any]:
             **{key.target_field.attname: OuterRef(key.attname)},
             deleted_at=OuterRef("deleted_at") - MARK_SHIFT,
         )
-        reached |= records.same_operation(parents, step.model, db)
+        reached |= records.same_operation(parents, db)
     reached_children: models.QuerySet[Any] = children.filter(reached, deleted_at__gte=earliest())
     return reached_children
 
