@@ -266,3 +266,15 @@ def test_integer_keys_are_recorded_and_restored():
     assert sorted(DeletionRecord.objects.values_list("object_id", flat=True)) == sorted(
         str(tag.pk) for tag in tags[1:]
     )
+
+
+def test_a_hard_delete_takes_the_records_of_what_it_removes(thread):
+    article, comments, _reactions = thread
+    kept = Tag.objects.create(name="kept")
+    kept.delete()
+    soft_delete(Comment.objects.filter(pk=comments[1].pk))
+    soft_delete(Article.objects.filter(pk=article.pk))
+    Article.all_objects.get(pk=article.pk).hard_delete()
+    assert list(DeletionRecord.objects.values_list("model", flat=True)) == ["testapp.Tag"]
+    Tag.deleted_objects.all().hard_delete()
+    assert not DeletionRecord.objects.exists()

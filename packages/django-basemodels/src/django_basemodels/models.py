@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from django_basemodels.exceptions import SoftDeleteBypassError, UnsavedRowError
@@ -122,8 +122,15 @@ class SoftDeleteModel(models.Model):
     def hard_delete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
-        """Remove the row from the database for real."""
-        return super().delete(using=using, keep_parents=keep_parents)
+        """Remove the row from the database for real (with the operation records of the
+        soft-deleted rows that go with it)."""
+        from django_basemodels import records  # records imports this module
+
+        db = using or self._state.db or DEFAULT_DB_ALIAS
+        with transaction.atomic(using=db, savepoint=False):
+            result = super().delete(using=using, keep_parents=keep_parents)
+            records.forget_missing(result[1], db)
+        return result
 
     hard_delete.alters_data = True  # type: ignore[attr-defined]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from django_basemodels.exceptions import SoftDeleteBypassError
 
@@ -62,8 +62,14 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
     restore.alters_data = True  # type: ignore[attr-defined]
 
     def hard_delete(self) -> tuple[int, dict[str, int]]:
-        """Delete rows from the database, as Django's ``QuerySet.delete()`` does."""
-        return super().delete()
+        """Delete rows from the database, as Django's ``QuerySet.delete()`` does, and the
+        operation records of the soft-deleted rows that went with them."""
+        from django_basemodels import records  # records imports the models, which import us
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            result = super().delete()
+            records.forget_missing(result[1], self.db)
+        return result
 
     hard_delete.alters_data = True  # type: ignore[attr-defined]
     hard_delete.queryset_only = True  # type: ignore[attr-defined]

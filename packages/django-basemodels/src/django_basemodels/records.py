@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import connections, models
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
@@ -130,3 +131,17 @@ def take(
         claimed |= Q(model=model._meta.label, object_id__in=texts)
     _records(db).filter(claimed)._raw_delete(db)
     return keys, frozenset(operations)
+
+
+def forget_missing(counts: dict[str, int], db: str) -> None:
+    """After a hard delete (``counts`` as Django's delete returns them): remove the records of
+    rows that no longer exist, one DELETE per soft-deletable model that lost rows."""
+    from django_basemodels.cascade import is_soft_deletable
+
+    for label, count in counts.items():
+        model = apps.get_model(label)
+        if not count or not is_soft_deletable(model):
+            continue
+        key = Cast(OuterRef("object_id"), output_field=model._meta.pk)
+        still_there = models.QuerySet(model=model, using=db).filter(pk=key)
+        _records(db).filter(model=label).exclude(Exists(still_there))._raw_delete(db)
