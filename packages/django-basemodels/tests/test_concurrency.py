@@ -94,3 +94,39 @@ def test_16_threads_deleting_one_row_stamp_it_once(thread):
     moment = Article.all_objects.get(pk=article.pk).deleted_at
     assert set(Comment.all_objects.values_list("deleted_at", flat=True)) == {moment}
     assert set(Reaction.all_objects.values_list("deleted_at", flat=True)) == {moment}
+
+
+def test_16_threads_deleting_at_one_moment_each_restore_exactly_their_own(forum):
+    ids, comments, loner, earlier = forum
+    moment = timezone.now()
+    # Eight threads delete an article each; eight others, at once and with the very same
+    # moment, each delete one comment of those articles on its own.
+    own_comments = [c for c in comments if c.pk != loner.pk]
+    targets = [(Article, pk) for pk in ids] + [
+        (Comment, next(c.pk for c in own_comments if c.article_id == pk)) for pk in ids
+    ]
+
+    def delete(index: int) -> int:
+        model, pk = targets[index]
+        return model.objects.filter(pk=pk).soft_delete_at(moment)[0]
+
+    deletes = run_concurrently(delete, threads=16)
+    assert deletes.errors == []
+
+    def restore(index: int) -> int:
+        return Article.all_objects.filter(pk=targets[index][1]).restore()
+
+    restores = run_concurrently(restore, threads=8)
+    assert restores.errors == []
+    assert restores.results == [1] * 8
+    for index in range(8, 16):
+        comment = Comment.all_objects.get(pk=targets[index][1])
+        if deletes.results[index]:
+            # That comment's own delete took it (and its reactions): it stays deleted.
+            assert comment.deleted_at == moment
+            assert Reaction.all_objects.filter(comment=comment, deleted_at=moment).count() == 2
+        else:
+            # The article's delete got there first and took it: it came back with the article.
+            assert comment.deleted_at is None
+            assert Reaction.objects.filter(comment=comment).count() == 2
+    assert Comment.all_objects.get(pk=loner.pk).deleted_at == earlier

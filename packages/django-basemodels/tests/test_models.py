@@ -105,3 +105,20 @@ def test_prefetch_hides_deleted_rows_and_forward_access_still_resolves(thread):
     deleted_parent = Comment.all_objects.get(pk=comments[0].pk).article
     assert deleted_parent == article
     assert deleted_parent.is_deleted
+
+
+def test_save_of_an_instance_with_deleted_at_deferred_costs_one_query(django_assert_num_queries):
+    Article.objects.create(title="x")
+    article = Article.objects.only("title").get()
+    article.title = "y"
+    with django_assert_num_queries(1):
+        article.save()
+    assert Article.objects.get().title == "y"
+
+
+def test_save_with_update_fields_leaves_deleted_at_alone():
+    article = Article.objects.create(title="x")
+    article.deleted_at = timezone.now()  # in memory only: not among the fields written
+    article.title = "y"
+    article.save(update_fields=["title"])
+    assert Article.objects.get().title == "y"

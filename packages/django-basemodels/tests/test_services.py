@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from django_basemodels.exceptions import BaseModelsError, DeletionMomentError
+from django_basemodels.models import DeletionRecord
 from django_basemodels.services import restore, soft_delete
 from tests.testapp.models import (
     Article,
@@ -204,8 +205,76 @@ def test_already_deleted_rows_keep_their_moment():
 )
 def test_unusable_moment_is_refused_and_nothing_written(moment):
     Tag.objects.create(name="a")
-    with pytest.raises(DeletionMomentError, match="expected a datetime from 1970-01-01") as error:
+    with pytest.raises(
+        DeletionMomentError, match="expected an aware datetime from 1970-01-01"
+    ) as error:
         soft_delete(Tag.objects.all(), moment)
     assert isinstance(error.value, BaseModelsError)
     assert error.value.moment == moment
     assert Tag.objects.count() == 1
+
+
+def records_of(*rows):
+    labels = {row._meta.label for row in rows}
+    return DeletionRecord.objects.filter(model__in=labels)
+
+
+def test_each_delete_records_every_row_it_took_under_one_operation(thread):
+    article, comments, reactions = thread
+    soft_delete(Article.objects.filter(pk=article.pk))
+    recorded = set(DeletionRecord.objects.values_list("model", "object_id"))
+    expected = {("testapp.Article", article.pk)}
+    expected |= {("testapp.Comment", c.pk) for c in comments}
+    expected |= {("testapp.Reaction", r.pk) for r in reactions}
+    # Keys are stored as text in the database's own spelling; compare them as keys.
+    assert {(label, str(key).replace("-", "")) for label, key in expected} == {
+        (label, text.replace("-", "")) for label, text in recorded
+    }
+    assert DeletionRecord.objects.values("operation").distinct().count() == 1
+
+
+def test_restore_removes_the_records_of_what_came_back(thread):
+    article, _comments, _reactions = thread
+    other = Tag.objects.create(name="kept")
+    other.delete()
+    soft_delete(Article.objects.filter(pk=article.pk))
+    restore(Article.all_objects.filter(pk=article.pk))
+    assert list(DeletionRecord.objects.values_list("model", flat=True)) == ["testapp.Tag"]
+
+
+def test_rows_deleted_before_records_existed_restore_by_their_moment(thread):
+    article, comments, _reactions = thread
+    earlier = timezone.now() - timedelta(days=1)
+    soft_delete(Comment.objects.filter(pk=comments[1].pk), earlier)
+    soft_delete(Article.objects.filter(pk=article.pk))
+    DeletionRecord.objects.all().delete()  # as if deleted by a version without records
+    assert restore(Article.all_objects.filter(pk=article.pk))[1] == {
+        "testapp.Article": 1,
+        "testapp.Comment": 1,
+        "testapp.Reaction": 2,
+    }
+    assert moments(Comment, pk=comments[1].pk) == {earlier}
+
+
+def test_integer_keys_are_recorded_and_restored():
+    tags = Tag.objects.bulk_create([Tag(name=str(i)) for i in range(3)])
+    moment = timezone.now()
+    Tag.objects.filter(pk=tags[0].pk).soft_delete_at(moment)
+    Tag.objects.filter(pk__in=[tags[1].pk, tags[2].pk]).soft_delete_at(moment)
+    assert Tag.all_objects.filter(pk=tags[0].pk).restore() == 1
+    assert list(Tag.objects.all()) == [tags[0]]
+    assert sorted(DeletionRecord.objects.values_list("object_id", flat=True)) == sorted(
+        str(tag.pk) for tag in tags[1:]
+    )
+
+
+def test_a_hard_delete_takes_the_records_of_what_it_removes(thread):
+    article, comments, _reactions = thread
+    kept = Tag.objects.create(name="kept")
+    kept.delete()
+    soft_delete(Comment.objects.filter(pk=comments[1].pk))
+    soft_delete(Article.objects.filter(pk=article.pk))
+    Article.all_objects.get(pk=article.pk).hard_delete()
+    assert list(DeletionRecord.objects.values_list("model", flat=True)) == ["testapp.Tag"]
+    Tag.deleted_objects.all().hard_delete()
+    assert not DeletionRecord.objects.exists()

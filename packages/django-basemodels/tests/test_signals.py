@@ -47,3 +47,31 @@ def test_a_failing_receiver_rolls_the_whole_delete_back(thread):
         signals.post_soft_delete.disconnect(refuse)
     assert Comment.objects.count() == 2
     assert Reaction.objects.count() == 2
+
+
+def test_signals_name_the_operation_and_the_restored_keys(thread):
+    article, comments, reactions = thread
+    seen = {}
+
+    def deleted(sender, operation, **kwargs):
+        seen["deleted"] = operation
+
+    def restored(sender, keys, operations, **kwargs):
+        seen["restored"] = (keys, operations)
+
+    signals.post_soft_delete.connect(deleted)
+    signals.post_restore.connect(restored)
+    try:
+        article.delete()
+        article.restore()
+    finally:
+        signals.post_soft_delete.disconnect(deleted)
+        signals.post_restore.disconnect(restored)
+    keys, operations = seen["restored"]
+    assert operations == {seen["deleted"]}
+    assert {label: set(pks) for label, pks in keys.items()} == {
+        "testapp.Article": {article.pk},
+        "testapp.Comment": {c.pk for c in comments},
+        "testapp.Reaction": {r.pk for r in reactions},
+    }
+    assert all(len(pks) == len(set(pks)) for pks in keys.values())

@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from django_singleton.cache import cache_key
+from django_singleton.cache import cache_key, generation_key
 from tests.testapp.models import ShopSettings, SiteSettings
 
 # Transactional: a write inside a transaction keeps that connection from filling the cache until
@@ -23,8 +23,11 @@ def test_warm_get_instance_costs_zero_queries(cached, django_assert_num_queries)
 
 
 def test_cold_get_instance_fills_the_cache(cached):
+    SiteSettings.objects.create()
     SiteSettings.get_instance()
-    assert cached.get(cache_key(SiteSettings, "default")).site_name == "Example"
+    token, row = cached.get(cache_key(SiteSettings, "default"))
+    assert row.site_name == "Example"
+    assert token == cached.get(generation_key(SiteSettings, "default"))
 
 
 def test_models_have_separate_keys(cached):
@@ -64,6 +67,7 @@ def test_a_write_in_another_process_is_seen_through_a_shared_cache(
     shared_file_cache, django_assert_num_queries
 ):
     shared_file_cache.SINGLETON_CACHE = "process_a"
+    SiteSettings.objects.create()
     SiteSettings.get_instance()  # process A warms the shared cache
     with django_assert_num_queries(0):
         SiteSettings.get_instance()
@@ -81,7 +85,8 @@ def test_reads_after_a_write_in_the_same_transaction_do_not_fill_the_cache(cache
     with transaction.atomic():
         SiteSettings.objects.update(site_name="uncommitted")
         assert SiteSettings.get_instance().site_name == "uncommitted"
-        assert cached.get(key) is None  # other processes must not see an uncommitted value
+        # Other processes keep seeing the last committed row, never the uncommitted one.
+        assert cached.get(key)[1].site_name == "Example"
 
 
 def test_rolled_back_write_never_reaches_the_cache(cached):
@@ -96,9 +101,8 @@ def test_rolled_back_write_never_reaches_the_cache(cached):
 
     with pytest.raises(RuntimeError):
         write_read_then_fail()
-    assert cached.get(key) is None
+    assert cached.get(key)[1].site_name == "Example"
     assert SiteSettings.get_instance().site_name == "Example"
-    assert cached.get(key).site_name == "Example"  # outside the transaction it fills again
 
 
 def test_commit_deletes_a_value_cached_meanwhile(cached):
@@ -109,3 +113,28 @@ def test_commit_deletes_a_value_cached_meanwhile(cached):
         # Another process, reading the old committed row, refills the cache meanwhile.
         cached.set(key, SiteSettings(id=1, site_name="stale"))
     assert SiteSettings.get_instance().site_name == "committed"
+
+
+def test_the_call_that_creates_the_row_leaves_the_cache_to_the_next_read(
+    cached, django_assert_num_queries
+):
+    # Creating the row is a save: it starts a new generation, after the token this read took.
+    assert SiteSettings.get_instance().site_name == "Example"
+    with django_assert_num_queries(1):
+        SiteSettings.get_instance()
+    with django_assert_num_queries(0):
+        SiteSettings.get_instance()
+
+
+def test_a_generation_started_by_another_process_first_is_used(cached, monkeypatch):
+    SiteSettings.objects.create()
+    cached.delete(generation_key(SiteSettings, "default"))  # evicted, or never started
+    theirs = "started-elsewhere"
+
+    def lose_the_race(key, value, timeout=None):
+        cached.set(key, theirs, timeout)  # the other process's add() landed first
+        return False
+
+    monkeypatch.setattr(cached, "add", lose_the_race)
+    SiteSettings.get_instance()
+    assert cached.get(cache_key(SiteSettings, "default"))[0] == theirs

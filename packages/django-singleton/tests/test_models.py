@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Upper
 
 from django_singleton.exceptions import (
     SingletonBulkCreateError,
@@ -10,6 +11,7 @@ from django_singleton.exceptions import (
     SingletonViolationError,
 )
 from tests.testapp.models import (
+    ChosenBaseSettings,
     LegacySettings,
     LegacyTable,
     Owner,
@@ -160,3 +162,16 @@ def test_get_instance_on_empty_table_costs_select_and_insert(django_assert_num_q
     # SELECT, then the INSERT inside its own savepoint (SAVEPOINT, INSERT, RELEASE).
     with django_assert_num_queries(4):
         SiteSettings.get_instance()
+
+
+def test_the_base_manager_is_the_guarded_default_manager():
+    assert SiteSettings._base_manager is SiteSettings.objects
+    assert ChosenBaseSettings._base_manager is ChosenBaseSettings.plain
+
+
+def test_update_takes_saved_objects_and_expressions():
+    owner = Owner.objects.create(name="o")
+    SiteSettings.get_instance()
+    assert SiteSettings.objects.update(owner=owner, site_name=Upper("site_name")) == 1
+    row = SiteSettings.objects.get()
+    assert (row.owner, row.site_name) == (owner, "EXAMPLE")

@@ -9,13 +9,19 @@ soft-deletable model already soft-deletes: "delete selected" and the delete view
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+# ModelAdmin is generic for the type checker only; at runtime it cannot be subscripted.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -41,16 +47,18 @@ class DeletedFilter(admin.SimpleListFilter):
         value = super().value()
         return value if value in {"no", "yes", "all"} else None
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "all":
             return queryset
-        if self.value() == "yes":
-            return queryset.filter(deleted_at__isnull=False)
-        return queryset.filter(deleted_at__isnull=True)
+        deleted = self.value() == "yes"
+        filtered: QuerySet[Any] = queryset.filter(deleted_at__isnull=not deleted)
+        return filtered
 
 
 @admin.action(description=_("Restore selected %(verbose_name_plural)s"), permissions=["change"])
-def restore_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+def restore_selected(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: Any
+) -> None:
     restored = queryset.restore()
     modeladmin.message_user(
         request,
@@ -63,7 +71,9 @@ def restore_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
 @admin.action(
     description=_("Delete selected %(verbose_name_plural)s permanently"), permissions=["delete"]
 )
-def hard_delete_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+def hard_delete_selected(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: Any
+) -> None:
     total, _counts = queryset.hard_delete()
     modeladmin.message_user(
         request,
@@ -73,15 +83,15 @@ def hard_delete_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, que
     )
 
 
-class SoftDeleteAdmin(admin.ModelAdmin):
+class SoftDeleteAdmin(_ModelAdmin):
     """Mix into (or subclass for) the admin of a soft-deletable model."""
 
     actions = [restore_selected, hard_delete_selected]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # all_objects, so that deleted rows can be listed, opened and restored; the changelist
         # shows alive rows by default through DeletedFilter.
-        queryset = self.model.all_objects.get_queryset()
+        queryset: QuerySet[Any] = self.model.all_objects.get_queryset()
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 

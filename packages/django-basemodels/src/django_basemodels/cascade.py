@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps.registry import Apps
 from django.db import models
@@ -28,7 +29,7 @@ class Step:
     """Write the rows of ``model`` reached through any of ``keys`` (fields of ``model``)."""
 
     model: type[models.Model]
-    keys: tuple[models.ForeignKey, ...]
+    keys: tuple[models.ForeignKey[Any, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def is_soft_deletable(model: type[models.Model]) -> bool:
     return issubclass(model, SoftDeleteModel) and not model._meta.abstract
 
 
-def cascade_keys(parent: type[models.Model]) -> list[models.ForeignKey]:
+def cascade_keys(parent: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
     """The CASCADE keys of soft-deletable models that point at ``parent``, sorted."""
     keys = []
     for relation in parent._meta.related_objects:

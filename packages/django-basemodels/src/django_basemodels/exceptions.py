@@ -1,3 +1,6 @@
+from django.db import IntegrityError
+
+
 class BaseModelsError(Exception):
     """Base class of every error raised by django-basemodels."""
 
@@ -11,23 +14,50 @@ class ImproperlyConfiguredUUIDVersion(BaseModelsError):
 
 
 class DeletionMomentError(BaseModelsError):
-    """A soft delete was asked to stamp rows with a moment outside the range it can restore."""
+    """A soft delete was asked to stamp rows with a moment it cannot use: not a datetime, naive
+    while ``USE_TZ`` is on, or outside the range it can restore."""
 
-    def __init__(self, moment: object, earliest: object, latest: object) -> None:
+    def __init__(self, moment: object, earliest: object, latest: object, aware: bool) -> None:
         self.moment = moment
+        kind = "an aware datetime" if aware else "a naive datetime"
         super().__init__(
-            f"deleted_at moment {moment!r} is not usable; expected a datetime from {earliest} "
+            f"deleted_at moment {moment!r} is not usable; expected {kind} from {earliest} "
             f"up to (not including) {latest}"
         )
 
 
+class NotSoftDeletableError(BaseModelsError, TypeError):
+    """``soft_delete()`` / ``restore()`` got something other than a QuerySet of a soft-deletable
+    model."""
+
+    def __init__(self, operation: str, value: object) -> None:
+        self.value = value
+        super().__init__(
+            f"{operation}() got {value!r}; expected a QuerySet of a concrete model that "
+            "inherits SoftDeleteModel"
+        )
+
+
+class UnsavedRowError(BaseModelsError):
+    """``delete()`` / ``restore()`` was called on an instance whose row does not exist."""
+
+    def __init__(self, instance: object, operation: str) -> None:
+        self.instance = instance
+        label = instance._meta.label  # type: ignore[attr-defined]
+        super().__init__(
+            f"{operation}() of {label} {instance.pk!r}, which has no row in the database; "  # type: ignore[attr-defined]
+            "expected a saved row"
+        )
+
+
 class SoftDeleteBypassError(BaseModelsError):
-    """A bulk write tried to set ``deleted_at`` directly, skipping the cascade."""
+    """A write tried to set ``deleted_at`` directly (``save()``, ``update()``, a bulk path),
+    skipping the cascade and the operation record that ``restore()`` relies on."""
 
     def __init__(self, model: type, operation: str) -> None:
         self.model = model
         self.operation = operation
-        label = model._meta.label
+        label = model._meta.label  # type: ignore[attr-defined]
         super().__init__(
             f"{operation} on {label} writes deleted_at, which would skip the cascade; expected "
             f"{label}.objects...delete() to soft-delete or {label}.all_objects...restore() to "
@@ -41,3 +71,21 @@ class AppendOnlyDeclarationError(BaseModelsError):
     def __init__(self, what: str, value: object, expected: str) -> None:
         self.value = value
         super().__init__(f"{what} is {value!r}; expected {expected}")
+
+
+class RestoreConflictError(BaseModelsError, IntegrityError):
+    """A restore would give a row back a unique value that a live row has taken meanwhile.
+
+    Also an ``IntegrityError``, so code that caught the database's error keeps working.
+    """
+
+    def __init__(self, model: type, fields: tuple[str, ...], cause: BaseException) -> None:
+        self.model = model
+        self.fields = fields
+        self.cause = cause
+        label = model._meta.label  # type: ignore[attr-defined]
+        super().__init__(
+            f"restore of {label} would repeat the {', '.join(fields)} of a row that is not "
+            f"deleted ({cause}); expected that value to be free: change or delete the live row "
+            "first"
+        )

@@ -1,12 +1,21 @@
-"""Abstract models: ``UUIDModel``, ``TimeStampedModel``, ``SoftDeleteModel`` and ``BaseModel``."""
+"""Abstract models: ``UUIDModel``, ``TimeStampedModel``, ``SoftDeleteModel`` and ``BaseModel``;
+and ``DeletionRecord``, the one concrete table, which remembers which operation took which row."""
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
+from django_basemodels.exceptions import SoftDeleteBypassError, UnsavedRowError
 from django_basemodels.ids import new_uuid
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class UUIDModel(models.Model):
@@ -34,6 +43,9 @@ class SoftDeleteModel(models.Model):
     ``objects`` hides deleted rows, ``all_objects`` shows every row and ``deleted_objects`` only
     the deleted ones. ``objects`` is declared first, so it is the default manager and related
     managers hide deleted rows too.
+
+    ``deleted_at`` is written by ``delete()`` and ``restore()`` only: ``save()`` refuses a value
+    that differs from the one the row holds, since it would skip the cascade.
     """
 
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
@@ -42,40 +54,94 @@ class SoftDeleteModel(models.Model):
     all_objects = AllObjectsManager()
     deleted_objects = DeletedObjectsManager()
 
+    # The deleted_at the database holds for this instance's row, as far as this instance knows.
+    _stored_deleted_at: datetime | None = None
+
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        # A deferred deleted_at (only()/defer()) is not written by Django's save either.
+        loaded = "deleted_at" in self.__dict__
+        writes_deleted_at = loaded and (update_fields is None or "deleted_at" in update_fields)
+        if writes_deleted_at and self.deleted_at != self._stored_deleted_at:
+            raise SoftDeleteBypassError(type(self), "save()")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
+        instance: Self = super().from_db(db, field_names, values, **kwargs)
+        instance._stored_deleted_at = instance.__dict__.get("deleted_at")
+        return instance
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Self] | None = None,
+    ) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "deleted_at" in fields:
+            self._stored_deleted_at = self.deleted_at
+
+    def delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
         """Soft-delete this row and what it cascades to; returns ``(count, {label: count})``."""
         moment = timezone.now()
-        result = self._same_row(using).soft_delete_at(moment)
+        result: tuple[int, dict[str, int]] = self._same_row(using).soft_delete_at(moment)
         if result[1][self._meta.label]:  # already deleted rows keep their own moment
-            self.deleted_at = moment
+            self.deleted_at = self._stored_deleted_at = moment
             if hasattr(self, "updated_at"):
                 self.updated_at = moment
+        else:
+            self._refuse_if_unsaved(using, "delete")
         return result
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     def restore(self, using: str | None = None) -> int:
         """Undo a soft delete, bringing back what it took; returns 1, or 0 if alive already."""
-        restored = self._same_row(using).restore()
-        self.deleted_at = None
+        restored: int = self._same_row(using).restore()
+        if not restored:
+            self._refuse_if_unsaved(using, "restore")
+        self.deleted_at = self._stored_deleted_at = None
         return restored
 
-    restore.alters_data = True
+    restore.alters_data = True  # type: ignore[attr-defined]
 
-    def hard_delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict]:
-        """Remove the row from the database for real."""
-        return super().delete(using=using, keep_parents=keep_parents)
+    def hard_delete(
+        self, using: str | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
+        """Remove the row from the database for real (with the operation records of the
+        soft-deleted rows that go with it)."""
+        from django_basemodels import records  # records imports this module
 
-    hard_delete.alters_data = True
+        db = using or self._state.db or DEFAULT_DB_ALIAS
+        with transaction.atomic(using=db, savepoint=False):
+            result = super().delete(using=using, keep_parents=keep_parents)
+            records.forget_missing(result[1], db)
+        return result
 
-    def _same_row(self, using: str | None = None):
+    hard_delete.alters_data = True  # type: ignore[attr-defined]
+
+    def _refuse_if_unsaved(self, using: str | None, operation: str) -> None:
+        """Nothing was written: fine for a row that is already deleted (or alive, for restore),
+        an error for an instance that has no row at all. Only instances never loaded nor saved
+        cost the query that tells them apart."""
+        if self._state.adding and not self._same_row(using).exists():
+            raise UnsavedRowError(self, operation)
+
+    def _same_row(self, using: str | None = None) -> Any:
         return type(self).all_objects.using(using or self._state.db).filter(pk=self.pk)
 
 
@@ -84,3 +150,24 @@ class BaseModel(UUIDModel, TimeStampedModel, SoftDeleteModel):
 
     class Meta:
         abstract = True
+
+
+class DeletionRecord(models.Model):
+    """One row taken by one soft delete operation: which operation, which model, which key.
+
+    ``soft_delete()`` writes these (one INSERT per operation) and ``restore()`` follows and then
+    removes them, so that two deletes stamped with the same moment are still told apart. A row
+    has a record only while it is deleted. Keys are stored as text so that one table serves
+    every model, whatever its primary key type.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    operation = models.UUIDField(db_index=True, editable=False)
+    model = models.CharField(max_length=255, editable=False)
+    object_id = models.CharField(max_length=255, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_id"], name="basemodels_record_row")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} deleted by {self.operation}"

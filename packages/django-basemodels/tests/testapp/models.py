@@ -114,3 +114,18 @@ class LedgerLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} booked at {self.booked_at}"
+
+
+class Slug(SoftDeleteModel):
+    """Unique among live rows only: a restore can meet a value a live row has taken since."""
+
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="testapp_slug_live_name",
+            )
+        ]

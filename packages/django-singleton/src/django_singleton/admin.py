@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
@@ -10,8 +10,14 @@ from django.urls import reverse
 
 from django_singleton.models import SINGLETON_PK
 
+# ModelAdmin is generic for the type checker only; at runtime it cannot be subscripted.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-class SingletonModelAdmin(admin.ModelAdmin):
+
+class SingletonModelAdmin(_ModelAdmin):
     """No add once the row exists, no delete, and the changelist redirects to the row.
 
     While the table is empty the changelist opens the add form, so the row can be created by
@@ -24,7 +30,9 @@ class SingletonModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponseRedirect:
         opts = self.model._meta
         if self._row_exists():
             url = reverse(
@@ -39,4 +47,4 @@ class SingletonModelAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(url)
 
     def _row_exists(self) -> bool:
-        return self.model._default_manager.filter(pk=SINGLETON_PK).exists()
+        return bool(self.model._default_manager.filter(pk=SINGLETON_PK).exists())

@@ -56,7 +56,7 @@ def _singleton_models() -> list[type[models.Model]]:
     ]
 
 
-def _needs_value(field: models.Field) -> bool:
+def _needs_value(field: models.Field[Any, Any]) -> bool:
     return (
         field.concrete
         and not field.primary_key

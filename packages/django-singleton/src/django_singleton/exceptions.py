@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Model
+
 
 class SingletonError(Exception):
     """Base class of every error raised by django-singleton."""
@@ -13,7 +15,7 @@ class SingletonError(Exception):
 class SingletonDeletionError(SingletonError):
     """Something tried to delete the one row of a singleton model."""
 
-    def __init__(self, model: type) -> None:
+    def __init__(self, model: type[Model]) -> None:
         self.model = model
         super().__init__(
             f"{model._meta.label} is a singleton: its row cannot be deleted; "
@@ -24,7 +26,7 @@ class SingletonDeletionError(SingletonError):
 class SingletonViolationError(SingletonError):
     """The table holds rows other than pk=1 (written around the ORM or before the constraint)."""
 
-    def __init__(self, model: type, rogue_pks: Sequence[Any]) -> None:
+    def __init__(self, model: type[Model], rogue_pks: Sequence[Any]) -> None:
         self.model = model
         self.rogue_pks = list(rogue_pks)
         super().__init__(
@@ -36,7 +38,7 @@ class SingletonViolationError(SingletonError):
 class SingletonBulkCreateError(SingletonError):
     """``bulk_create`` was called on a singleton model, which never holds more than one row."""
 
-    def __init__(self, model: type, count: int) -> None:
+    def __init__(self, model: type[Model], count: int) -> None:
         self.model = model
         self.count = count
         super().__init__(
@@ -48,10 +50,24 @@ class SingletonBulkCreateError(SingletonError):
 class SingletonCreationError(SingletonError):
     """``get_instance()`` could not create the row from the fields' defaults."""
 
-    def __init__(self, model: type, cause: BaseException) -> None:
+    def __init__(self, model: type[Model], cause: BaseException) -> None:
         self.model = model
         self.cause = cause
         super().__init__(
             f"{model._meta.label}.get_instance() could not create the row from field defaults "
             f"({cause}); expected every field to have a default or to allow NULL"
         )
+
+
+class SingletonValueError(SingletonError, ValueError):
+    """A value given to the row (``save()``, ``QuerySet.update()``) or to ``get_instance()``
+    cannot be stored or used; nothing is written."""
+
+    def __init__(self, model: type[Model], name: str, value: object, expected: str) -> None:
+        self.model = model
+        self.name = name
+        self.value = value
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = f"{shown[:77]}..."
+        super().__init__(f"{model._meta.label}.{name} cannot be {shown}; expected {expected}")

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import IntegrityError, models, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, router, transaction
 from django.db.models.signals import class_prepared, pre_delete
 
-from django_singleton import cache
+from django_singleton import cache, values
 from django_singleton.exceptions import (
     SingletonBulkCreateError,
     SingletonCreationError,
     SingletonDeletionError,
+    SingletonValueError,
     SingletonViolationError,
 )
 from django_singleton.signals import singleton_changed
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 SINGLETON_PK = 1
 CONSTRAINT_NAME = "%(app_label)s_%(class)s_singleton_pk"
@@ -24,28 +30,29 @@ def _singleton_constraint() -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(id=SINGLETON_PK), name=CONSTRAINT_NAME)
 
 
-class SingletonQuerySet(models.QuerySet):
+class SingletonQuerySet(models.QuerySet[_M]):
     """Refuses the paths that would delete the row or add others; ``update()`` invalidates."""
 
     def delete(self) -> Any:
         raise SingletonDeletionError(self.model)
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         raise SingletonBulkCreateError(self.model, len(list(objs)))
 
-    bulk_create.alters_data = True
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def update(self, **kwargs: Any) -> int:
+        values.check_update(self.model, kwargs)
         count = super().update(**kwargs)
         cache.invalidate(self.model, self.db)
         if count:
             singleton_changed.send(sender=self.model, instance=None, using=self.db)
         return count
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
 
 class SingletonModel(models.Model):
@@ -69,50 +76,54 @@ class SingletonModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.id = SINGLETON_PK
+        values.check_instance(self)
+        values.check_alias(type(self), kwargs.get("using"))
         super().save(*args, **kwargs)
-        using = self._state.db
+        using = self._state.db or DEFAULT_DB_ALIAS
         cache.invalidate(type(self), using)
         singleton_changed.send(sender=type(self), instance=self, using=using)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise SingletonDeletionError(type(self))
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     @classmethod
-    def get_instance(cls, using: str | None = None):
+    def get_instance(cls, using: str | None = None) -> Self:
         """The one row: from the cache when configured, created from field defaults if missing.
 
         Safe under concurrent calls on an empty table: one caller inserts, the others read the
         row it inserted. Raises ``SingletonViolationError`` when the table holds other rows.
         """
+        values.check_alias(cls, using)
         db = using or router.db_for_read(cls)
-        instance = cache.read(cls, db)
-        if instance is not None:
-            return instance
+        cached, token = cache.read(cls, db)  # the token is taken before the database read
+        if isinstance(cached, cls):
+            return cached
         rows = list(cls.objects.using(db).order_by("pk"))
         rogue_pks = [row.pk for row in rows if row.pk != SINGLETON_PK]
         if rogue_pks:
             raise SingletonViolationError(cls, rogue_pks)
         write_db = using or router.db_for_write(cls)
         instance = rows[0] if rows else cls._create_from_defaults(write_db)
-        cache.store(instance, db)
+        cache.store(instance, db, token)
         return instance
 
     @classmethod
-    def _create_from_defaults(cls, db: str):
+    def _create_from_defaults(cls, db: str) -> Self:
         try:
             with transaction.atomic(using=db):
                 instance = cls(id=SINGLETON_PK)
                 instance.save(force_insert=True, using=db)
                 return instance
-        except IntegrityError as error:
+        except (IntegrityError, SingletonValueError) as error:
             # Either another caller inserted the row first (read theirs), or a field has no
             # usable default (the row is still missing: say so).
             try:
-                return cls.objects.using(db).get(pk=SINGLETON_PK)
+                existing: Self = cls.objects.using(db).get(pk=SINGLETON_PK)
+                return existing
             except cls.DoesNotExist:
                 raise SingletonCreationError(cls, error) from error
 
@@ -137,6 +148,21 @@ def _prepare_singleton(sender: type, **kwargs: Any) -> None:
         sender._meta.constraints = [*sender._meta.constraints, constraint]
     # Connected per model (not for every sender) so other models keep Django's fast delete path.
     pre_delete.connect(_refuse_delete, sender=sender, weak=False, dispatch_uid=sender._meta.label)
+    _guard_base_manager(sender)
+
+
+def _guard_base_manager(model: type[models.Model]) -> None:
+    """Make the default (guarded) manager the base manager too, so that
+    ``Model._base_manager.update()`` invalidates the cache and its bulk paths stay refused.
+
+    Set on ``_meta`` rather than in ``Meta``: when the base manager is the default manager,
+    Django leaves both out of migrations, so no app needs a new migration for it.
+    """
+    if model._meta.base_manager_name:
+        return  # the model chose its own
+    default = model._meta.default_manager
+    if default is not None and issubclass(default._queryset_class, SingletonQuerySet):
+        model._meta.base_manager_name = default.name
 
 
 class_prepared.connect(_prepare_singleton)

@@ -27,6 +27,7 @@ class ShopSettings(SingletonModel):
     """Inherits the abstract model's Meta, constraints included."""
 
     currency = models.CharField(max_length=3, default="EUR")
+    opened_at = models.DateTimeField(null=True, blank=True)
 
 
 class TaxSettings(SingletonModel):
@@ -56,3 +57,14 @@ class LegacySettings(SingletonModel):
     class Meta:
         managed = False
         db_table = "testapp_legacy"
+
+
+class ChosenBaseSettings(SingletonModel):
+    """Names its own base manager: the package leaves that choice alone."""
+
+    label = models.CharField(max_length=20, default="chosen")
+
+    plain = models.Manager()
+
+    class Meta:
+        base_manager_name = "plain"
