@@ -34,3 +34,5 @@ TEMPLATES = [
         },
     }
 ]
+# Stamps and seals entries (tamper evidence); a real deployment reads it from its secrets.
+AUDIT_LOG_SEAL_KEY = "tests-only-seal-key-0123456789abcdef"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin
@@ -9,9 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from django_audit_log import conf
-from django_audit_log.models import AuditLog
+from django_audit_log.models import AuditLog, AuditSeal
+from django_audit_log.values import clean_changes, is_sensitive, redacted
 
 
 class BoundedCountPaginator(Paginator):
@@ -45,6 +48,14 @@ class BoundedCountPaginator(Paginator):
         return int(row[0]) if row else 0
 
 
+_SHOWN_AS = {"changes": "changes_redacted", "metadata": "metadata_redacted"}
+
+
+def _as_json(value: Any) -> str:
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    return format_html("<pre>{}</pre>", text)
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
     list_display = (
@@ -62,7 +73,10 @@ class AuditLogAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = None
-    readonly_fields = [field.name for field in AuditLog._meta.fields]
+    # Every field, read-only; the two JSON documents through methods that mask secrets again,
+    # so that entries written before a redaction rule existed are not shown in clear either.
+    readonly_fields = [_SHOWN_AS.get(field.name, field.name) for field in AuditLog._meta.fields]
+    fields = readonly_fields
 
     @admin.display(description="actor", ordering="actor_display")
     def actor_label(self, entry: AuditLog) -> str:
@@ -74,6 +88,35 @@ class AuditLogAdmin(admin.ModelAdmin):
             return entry.target_repr or "-"
         model = ContentType.objects.get_for_id(entry.target_content_type_id)  # cached
         return f"{model.app_label}.{model.model}: {entry.target_repr}"
+
+    @admin.display(description="changes")
+    def changes_redacted(self, entry: AuditLog) -> str:
+        return _as_json(clean_changes(entry.changes if isinstance(entry.changes, dict) else {}))
+
+    @admin.display(description="metadata")
+    def metadata_redacted(self, entry: AuditLog) -> str:
+        mask = conf.get("AUDIT_LOG_REDACT_MASK")
+        return _as_json(redacted(entry.metadata, mask, is_sensitive))
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(admin.ModelAdmin):
+    """Seals, read-only; ``manage.py verify_audit_log`` checks them."""
+
+    list_display = ("number", "sealed_at", "entry_count", "first_created_at", "last_created_at")
+    ordering = ("-number",)
+    actions = None
+    readonly_fields = [f.name for f in AuditSeal._meta.fields if f.name != "records"]
+    fields = readonly_fields
 
     def has_add_permission(self, request: Any) -> bool:
         return False

@@ -63,6 +63,19 @@ class InvalidTargetError(AuditLogError, TypeError):
         )
 
 
+class InvalidArgumentError(AuditLogError, ValueError):
+    """An argument of ``log()``, ``log_event()`` or ``audit_context()`` has the wrong type or
+    form (metadata that is not a mapping, an IP address that is not one, an over-long id...)."""
+
+    def __init__(self, name: str, value: Any, expected: str) -> None:
+        self.name = name
+        self.value = value
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = f"{shown[:77]}..."
+        super().__init__(f"{name} {shown} is not valid; expected {expected}")
+
+
 class RetentionError(AuditLogError, ValueError):
     """The retention cut-off is not an aware datetime in the past."""
 
@@ -81,3 +94,8 @@ class TrackingError(AuditLogError):
         self.model = model
         self.operation = operation
         super().__init__(f"{operation} on tracked model {model._meta.label} refused: {reason}")
+
+
+class SealError(AuditLogError):
+    """Sealing or verifying cannot run: no key is configured, the key is unfit, or another
+    sealing run committed first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.stamps import STAMP_LENGTH, stamp_of
 from django_basemodels.ids import uuid7
 from django_basemodels.models import UUIDModel
 
@@ -55,12 +57,18 @@ class AuditLogQuerySet(models.QuerySet):
 
     bulk_update.alters_data = True
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+    def bulk_create(self, objs: Iterable[AuditLog], *args: Any, **kwargs: Any) -> list[AuditLog]:
         if kwargs.get("update_conflicts"):
             raise AuditLogImmutableError("bulk_create(update_conflicts=True)")
+        objs = list(objs)
+        for entry in objs:
+            entry.stamp_now()
         return super().bulk_create(objs, *args, **kwargs)
 
     bulk_create.alters_data = True
+
+
+AuditLogManager = models.Manager.from_queryset(AuditLogQuerySet)
 
 
 class AuditLog(UUIDModel):
@@ -102,8 +110,11 @@ class AuditLog(UUIDModel):
         max_length=10, choices=Sensitivity.choices, default=Sensitivity.NORMAL
     )
     is_system = models.BooleanField(default=False)
+    # HMAC of (id, created_at) with AUDIT_LOG_SEAL_KEY, set when the entry is written: proves
+    # the application wrote it (see stamps.py). Empty when no key was configured.
+    stamp = models.CharField(max_length=STAMP_LENGTH, blank=True, default="", editable=False)
 
-    objects = AuditLogQuerySet.as_manager()
+    objects = AuditLogManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,6 +149,7 @@ class AuditLog(UUIDModel):
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AuditLogImmutableError("save()", self)
         kwargs["force_insert"] = True  # never an UPDATE-then-INSERT probe
+        self.stamp_now()
         super().save(*args, **kwargs)
 
     save.alters_data = True
@@ -146,6 +158,10 @@ class AuditLog(UUIDModel):
         raise AuditLogImmutableError("delete()", self)
 
     delete.alters_data = True
+
+    def stamp_now(self) -> None:
+        """Stamp the entry for its current key and time (just before it is written)."""
+        self.stamp = stamp_of(self.id, self.created_at)
 
     @property
     def target(self) -> Any:
@@ -160,3 +176,79 @@ class AuditLog(UUIDModel):
         if model is None:
             return None
         return model._default_manager.filter(pk=self.target_id).first()
+
+
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    """Seals are written once by ``seal()``; every bulk path that would change them is refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogImmutableError("QuerySet.update() of seals")
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogImmutableError("QuerySet.delete() of seals")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditLogImmutableError("bulk_update() of seals")
+
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
+
+
+AuditSealManager = models.Manager.from_queryset(AuditSealQuerySet)
+
+
+class AuditSeal(models.Model):
+    """A sealed batch of entries: one record per entry (key, time, content digests) and a MAC
+    over the records, the batch's number and the previous seal's MAC, made with
+    ``AUDIT_LOG_SEAL_KEY``. Written by ``seal()`` (``manage.py seal_audit_log``), checked by
+    ``verify()`` (``manage.py verify_audit_log``). See docs: "Tamper evidence".
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)  # 1, 2, 3... without gaps
+    sealed_at = models.DateTimeField(default=timezone.now, editable=False)
+    entry_count = models.PositiveIntegerField()
+    first_created_at = models.DateTimeField()
+    last_created_at = models.DateTimeField(db_index=True)  # where the sealer looks back from
+    records = models.BinaryField()  # RECORD_SIZE bytes per entry, in (created_at, id) order
+    previous_mac = models.CharField(max_length=64, blank=True)
+    key_fingerprint = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64)
+
+    objects = AuditSealManager()
+
+    class Meta:
+        ordering = ["number"]
+        base_manager_name = "objects"
+        verbose_name = "audit seal"
+
+    def __str__(self) -> str:
+        return f"seal {self.number}: {self.entry_count} entries up to {self.last_created_at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutableError("save() of a seal")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogImmutableError("delete() of a seal")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    def mac_fields(self) -> dict[str, Any]:
+        """What the MAC covers besides the records."""
+        return {
+            "number": self.number,
+            "sealed_at": self.sealed_at,
+            "entry_count": self.entry_count,
+            "first_created_at": self.first_created_at,
+            "last_created_at": self.last_created_at,
+            "previous_mac": self.previous_mac,
+            "key_fingerprint": self.key_fingerprint,
+        }

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from django_audit_log import request_info
+from django_audit_log import arguments, request_info
 from django_audit_log.context import current_context, user_of
 from django_audit_log.exceptions import (
     InvalidActionError,
@@ -24,6 +24,7 @@ from django_audit_log.exceptions import (
     RetentionError,
 )
 from django_audit_log.models import AuditLog, Sensitivity, _pruning
+from django_audit_log.stamps import stamp_of
 from django_audit_log.values import clean_changes, clean_metadata
 from django_basemodels.ids import uuid7
 
@@ -53,6 +54,7 @@ def log(
     ``actor`` and the request details default to the current context (the middleware or an
     ``audit_context`` block). ``actor`` may be a user or a string naming a non-user actor.
     """
+    using = arguments.database(using)
     entry = build_entry(
         action,
         obj,
@@ -134,12 +136,17 @@ def entry_row(
     JSON-native and redacted), and the actor when it is a user instance."""
     if not isinstance(action, str) or not action or len(action) > _ACTION_MAX:
         raise InvalidActionError(action, _ACTION_MAX)
-    if sensitivity not in _SENSITIVITIES:
+    if not isinstance(sensitivity, str) or sensitivity not in _SENSITIVITIES:
         raise InvalidSensitivityError(sensitivity, list(Sensitivity.values))
+    changes = arguments.mapping("changes", changes)
+    metadata = arguments.mapping("metadata", metadata)
+    is_system = arguments.flag("is_system", is_system)
+    request = arguments.request(request)
     context = current_context()
+    entry_id, created_at = uuid7(), timezone.now()
     row: dict[str, Any] = {
-        "id": uuid7(),
-        "created_at": timezone.now(),
+        "id": entry_id,
+        "created_at": created_at,
         "action": action,
         "actor_id": None,
         "actor_display": "",
@@ -150,6 +157,7 @@ def entry_row(
         "user_agent": "",
         "request_id": "",
         "sensitivity": sensitivity,
+        "stamp": stamp_of(entry_id, created_at),
     }
     extra: Mapping[str, Any] = {}
     if request is not None:

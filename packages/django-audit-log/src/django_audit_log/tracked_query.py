@@ -23,6 +23,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connections, models
+from django.db.models.options import Options
+from django.utils.functional import cached_property
 
 from django_audit_log.exceptions import TrackingError
 from django_audit_log.services import batched_entries, write_entries
@@ -238,13 +240,40 @@ def _tracked_manager_class(manager_class: type) -> type:
     )
 
 
+@functools.cache
+def _tracked_options_class(options_class: type[Options]) -> type[Options]:
+    """``Options`` whose ``base_manager`` is tracked too.
+
+    Django builds a plain ``Manager()`` as the base manager of a model that names none, and
+    hands it out as ``Model._base_manager`` to its own internals and to anyone who asks:
+    ``_base_manager.update()`` / ``bulk_create()`` / ``bulk_update()`` would skip the log. The
+    base manager is a cached property that Django recomputes whenever the app registry's cache
+    is cleared, so the tracked one is made there, each time.
+    """
+
+    class TrackedOptions(options_class):  # type: ignore[valid-type, misc]
+        @cached_property
+        def base_manager(self) -> models.Manager[Any]:
+            manager = options_class.base_manager.func(self)  # type: ignore[attr-defined]
+            if getattr(manager, "_audit_tracked", False):  # a named, already tracked manager
+                return manager  # type: ignore[no-any-return]
+            tracked = copy.copy(manager)
+            tracked.__class__ = _tracked_manager_class(type(manager))
+            return tracked
+
+    TrackedOptions.__name__ = TrackedOptions.__qualname__ = options_class.__name__
+    return TrackedOptions
+
+
 def install_tracked_managers(model: type[models.Model]) -> None:
-    """Give every manager of ``model`` (inherited ones too) the tracked queryset.
+    """Give every manager of ``model`` (inherited ones too, and the base manager) the tracked
+    queryset.
 
     The replacements go into ``_meta.local_managers``: Django rebuilds ``_meta.managers`` from
     the local managers of the MRO whenever the app registry's cache is cleared.
     """
     opts = model._meta
+    opts.__class__ = _tracked_options_class(type(opts))
     local_names = [manager.name for manager in opts.local_managers]
     for manager in opts.managers:
         if getattr(manager, "_audit_tracked", False) or not hasattr(manager, "_queryset_class"):
