@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -16,8 +16,16 @@ from django_audit_log import conf
 from django_audit_log.models import AuditLog, AuditSeal
 from django_audit_log.values import clean_changes, is_sensitive, redacted
 
+if TYPE_CHECKING:  # generic in the type stubs only
+    _Paginator = Paginator[Any]
+    _EntryAdmin = admin.ModelAdmin[AuditLog]
+    _SealAdmin = admin.ModelAdmin[AuditSeal]
+else:
+    _Paginator = Paginator
+    _EntryAdmin = _SealAdmin = admin.ModelAdmin
 
-class BoundedCountPaginator(Paginator):
+
+class BoundedCountPaginator(_Paginator):
     """Counts at most ``AUDIT_LOG_ADMIN_COUNT_LIMIT`` rows: ``COUNT(*)`` over a ``LIMIT``
     subquery, whose cost is bounded whatever the size of the table.
 
@@ -28,14 +36,15 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        limit = conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT")
-        bounded = self.object_list[: limit + 1].count()
+        limit: int = conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT")
+        queryset: Any = self.object_list  # the admin paginates querysets
+        bounded: int = queryset[: limit + 1].count()
         if bounded <= limit:
             return bounded
         return max(limit, self._estimate())
 
     def _estimate(self) -> int:
-        queryset = self.object_list
+        queryset: Any = self.object_list
         connection = connections[queryset.db]
         if connection.vendor != "postgresql" or queryset.query.where:
             return 0
@@ -57,7 +66,7 @@ def _as_json(value: Any) -> str:
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(_EntryAdmin):
     list_display = (
         "created_at",
         "action",
@@ -75,7 +84,9 @@ class AuditLogAdmin(admin.ModelAdmin):
     actions = None
     # Every field, read-only; the two JSON documents through methods that mask secrets again,
     # so that entries written before a redaction rule existed are not shown in clear either.
-    readonly_fields = [_SHOWN_AS.get(field.name, field.name) for field in AuditLog._meta.fields]
+    readonly_fields = tuple(
+        _SHOWN_AS.get(field.name, field.name) for field in AuditLog._meta.fields
+    )
     fields = readonly_fields
 
     @admin.display(description="actor", ordering="actor_display")
@@ -109,13 +120,13 @@ class AuditLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditSeal)
-class AuditSealAdmin(admin.ModelAdmin):
+class AuditSealAdmin(_SealAdmin):
     """Seals, read-only; ``manage.py verify_audit_log`` checks them."""
 
     list_display = ("number", "sealed_at", "entry_count", "first_created_at", "last_created_at")
     ordering = ("-number",)
     actions = None
-    readonly_fields = [f.name for f in AuditSeal._meta.fields if f.name != "records"]
+    readonly_fields = tuple(f.name for f in AuditSeal._meta.fields if f.name != "records")
     fields = readonly_fields
 
     def has_add_permission(self, request: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from django_audit_log import conf
 
@@ -15,8 +15,8 @@ _MIDDLEWARE = "django_audit_log.middleware.AuditContextMiddleware"
 
 
 @register(Tags.security)
-def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list:
-    errors = []
+def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     proxies = conf.get("AUDIT_LOG_TRUSTED_PROXIES")
     if isinstance(proxies, str) or not isinstance(proxies, (list, tuple, set, frozenset)):
         return [
@@ -42,7 +42,7 @@ def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 @register()
-def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list:
+def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     keys = conf.get("AUDIT_LOG_REDACT_KEYS")
     if isinstance(keys, str) or not all(isinstance(key, str) and key for key in keys):
         return [
@@ -56,11 +56,11 @@ def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 @register()
-def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list:
+def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     from django_audit_log.models import Sensitivity
     from django_audit_log.tracking import AuditTrackedModel
 
-    errors = []
+    errors: list[CheckMessage] = []
     for model in apps.get_models():
         if not issubclass(model, AuditTrackedModel):
             continue
@@ -90,7 +90,7 @@ def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 @register()
-def check_middleware(app_configs: Any = None, **kwargs: Any) -> list:
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if _MIDDLEWARE in getattr(settings, "MIDDLEWARE", []):
         return []
     return [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 
 class AuditLogError(Exception):
@@ -90,7 +93,7 @@ class RetentionError(AuditLogError, ValueError):
 class TrackingError(AuditLogError):
     """A write on a tracked model cannot be audited faithfully, so it is refused."""
 
-    def __init__(self, model: type, operation: str, reason: str) -> None:
+    def __init__(self, model: type[Model], operation: str, reason: str) -> None:
         self.model = model
         self.operation = operation
         super().__init__(f"{operation} on tracked model {model._meta.label} refused: {reason}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.markers import alters_data, queryset_only
 from django_audit_log.stamps import STAMP_LENGTH, stamp_of
 from django_basemodels.ids import uuid7
 from django_basemodels.models import UUIDModel
@@ -26,37 +27,36 @@ DETACHABLE = frozenset({"actor", "actor_id", "target_content_type", "target_cont
 
 
 class Sensitivity(models.TextChoices):
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    # Labels come from the names: "Normal", "High", "Critical".
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
-class AuditLogQuerySet(models.QuerySet):
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
     """Reads as usual; every bulk path that would change or remove rows is refused.
 
     The refusal happens before any SQL is sent, so it costs no query.
     """
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         if kwargs and set(kwargs) <= DETACHABLE and all(v is None for v in kwargs.values()):
             return super().update(**kwargs)
         raise AuditLogImmutableError("QuerySet.update()")
 
-    update.alters_data = True
-
+    @alters_data
+    @queryset_only
     def delete(self) -> tuple[int, dict[str, int]]:
         if _pruning.get():
             return super().delete()
         raise AuditLogImmutableError("QuerySet.delete()")
 
-    delete.alters_data = True
-    delete.queryset_only = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AuditLogImmutableError("bulk_update()")
 
-    bulk_update.alters_data = True
-
+    @alters_data
     def bulk_create(self, objs: Iterable[AuditLog], *args: Any, **kwargs: Any) -> list[AuditLog]:
         if kwargs.get("update_conflicts"):
             raise AuditLogImmutableError("bulk_create(update_conflicts=True)")
@@ -65,10 +65,12 @@ class AuditLogQuerySet(models.QuerySet):
             entry.stamp_now()
         return super().bulk_create(objs, *args, **kwargs)
 
-    bulk_create.alters_data = True
 
+class AuditLogManager(models.Manager["AuditLog"]):
+    """Hands out ``AuditLogQuerySet``s (typed, so that chained queries keep their type)."""
 
-AuditLogManager = models.Manager.from_queryset(AuditLogQuerySet)
+    def get_queryset(self) -> AuditLogQuerySet:
+        return AuditLogQuerySet(model=self.model, using=self._db, hints=getattr(self, "_hints", {}))
 
 
 class AuditLog(UUIDModel):
@@ -114,7 +116,7 @@ class AuditLog(UUIDModel):
     # the application wrote it (see stamps.py). Empty when no key was configured.
     stamp = models.CharField(max_length=STAMP_LENGTH, blank=True, default="", editable=False)
 
-    objects = AuditLogManager()
+    objects: ClassVar[AuditLogManager] = AuditLogManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -145,6 +147,7 @@ class AuditLog(UUIDModel):
         what = f" {self.target_repr}" if self.target_repr else ""
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {who} {self.action}{what}"
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AuditLogImmutableError("save()", self)
@@ -152,12 +155,9 @@ class AuditLog(UUIDModel):
         self.stamp_now()
         super().save(*args, **kwargs)
 
-    save.alters_data = True
-
+    @alters_data
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogImmutableError("delete()", self)
-
-    delete.alters_data = True
 
     def stamp_now(self) -> None:
         """Stamp the entry for its current key and time (just before it is written)."""
@@ -181,24 +181,25 @@ class AuditLog(UUIDModel):
 class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
     """Seals are written once by ``seal()``; every bulk path that would change them is refused."""
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         raise AuditLogImmutableError("QuerySet.update() of seals")
 
-    update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
+    @queryset_only
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditLogImmutableError("QuerySet.delete() of seals")
 
-    delete.alters_data = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AuditLogImmutableError("bulk_update() of seals")
 
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
-
-AuditSealManager = models.Manager.from_queryset(AuditSealQuerySet)
+class AuditSealManager(models.Manager["AuditSeal"]):
+    def get_queryset(self) -> AuditSealQuerySet:
+        return AuditSealQuerySet(
+            model=self.model, using=self._db, hints=getattr(self, "_hints", {})
+        )
 
 
 class AuditSeal(models.Model):
@@ -218,7 +219,7 @@ class AuditSeal(models.Model):
     key_fingerprint = models.CharField(max_length=16)
     mac = models.CharField(max_length=64)
 
-    objects = AuditSealManager()
+    objects: ClassVar[AuditSealManager] = AuditSealManager()
 
     class Meta:
         ordering = ["number"]
@@ -228,18 +229,16 @@ class AuditSeal(models.Model):
     def __str__(self) -> str:
         return f"seal {self.number}: {self.entry_count} entries up to {self.last_created_at}"
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AuditLogImmutableError("save() of a seal")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    save.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogImmutableError("delete() of a seal")
-
-    delete.alters_data = True  # type: ignore[attr-defined]
 
     def mac_fields(self) -> dict[str, Any]:
         """What the MAC covers besides the records."""

@@ -126,7 +126,7 @@ def _write_seal(
         previous_mac=last.mac if last is not None else "",
         key_fingerprint=stamps.fingerprint(key),
     )
-    seal.mac = stamps.seal_mac(key, seal.mac_fields(), seal.records)
+    seal.mac = stamps.seal_mac(key, seal.mac_fields(), bytes(seal.records))
     seal.save(using=using)
     run.seals.append(seal)
     run.sealed += len(records)

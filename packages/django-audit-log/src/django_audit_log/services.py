@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -28,7 +28,7 @@ from django_audit_log.stamps import stamp_of
 from django_audit_log.values import clean_changes, clean_metadata
 from django_basemodels.ids import uuid7
 
-_ACTION_MAX = AuditLog._meta.get_field("action").max_length
+_ACTION_MAX = cast("models.CharField[str, str]", AuditLog._meta.get_field("action")).max_length or 0
 _DISPLAY_MAX = 255
 _SENSITIVITIES = frozenset(Sensitivity.values)
 PRUNE_ACTION = "audit_log.pruned"
@@ -44,7 +44,7 @@ def log(
     request: Any = None,
     changes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     *,
     is_system: bool | None = None,
     using: str | None = None,
@@ -75,7 +75,7 @@ def log_event(
     metadata: Mapping[str, Any] | None = None,
     *,
     request: Any = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     is_system: bool | None = None,
     using: str | None = None,
 ) -> AuditLog:
@@ -99,7 +99,7 @@ def build_entry(
     request: Any = None,
     changes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     is_system: bool | None = None,
 ) -> AuditLog:
     """An unsaved entry, validated and filled from the context; no query except a cold
@@ -115,7 +115,8 @@ def build_entry(
         is_system=is_system,
     )
     # Positional construction: Django's fast path (no keyword matching, no default callables).
-    entry = AuditLog(*[row[attname] for attname in _attnames()])
+    values: Any = [row[attname] for attname in _attnames()]
+    entry = AuditLog(*values)
     if user is not None:
         AuditLog.actor.field.set_cached_value(entry, user)
     return entry
@@ -129,7 +130,7 @@ def entry_row(
     request: Any = None,
     changes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     is_system: bool | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """The validated column values of an entry, by attname (``changes`` and ``metadata``

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.dispatch import Signal
 
-from django_audit_log.models import Sensitivity
 from django_audit_log.services import log
 
 _IGNORED = {"signal", "sender"}
@@ -29,7 +28,7 @@ def connect_signal(
     obj_arg: str | None = "instance",
     actor_arg: str | None = None,
     metadata_args: tuple[str, ...] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     dispatch_uid: str | None = None,
 ) -> Callable[..., Any]:
     """Write one entry each time ``signal`` is sent; returns the connected receiver.

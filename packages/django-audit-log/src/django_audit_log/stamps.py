@@ -109,8 +109,9 @@ def _canonical(value: Any) -> str:
 def record_of(row: Mapping[str, Any]) -> bytes:
     """The 56-byte record of an entry read from the database (values by attname)."""
     content = {name: value for name, value in row.items() if name not in _APART}
+    entry_id: uuid.UUID = row["id"]
     return (
-        row["id"].bytes
+        entry_id.bytes
         + micros(row["created_at"]).to_bytes(8, "big", signed=True)
         + _digest(b"content", _canonical(content).encode())[:16]
         + foreign_key_digest("actor", row["actor_id"])
