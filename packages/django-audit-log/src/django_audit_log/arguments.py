@@ -7,11 +7,14 @@ id longer than its column) or surfacing as a ``TypeError`` from deep inside.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import connections
+from django.utils import timezone
 
 from django_audit_log.exceptions import InvalidActorError, InvalidArgumentError
 from django_audit_log.request_info import USER_AGENT_MAX
@@ -82,3 +85,41 @@ def actor(value: Any) -> Any:
     if isinstance(value, user_model) and value.pk is not None:
         return value
     raise InvalidActorError(value, user_model._meta.label)
+
+
+_LENGTHS = {"actor_display": 255, "target_id": 255, "target_repr": 255, "user_agent": 512}
+
+
+def check_entry(entry: Any) -> None:
+    """An ``AuditLog`` about to be written by hand (``AuditLog.objects.create()``,
+    ``bulk_create()``): what the columns or the constraints would refuse, refused first with
+    the package's error, on every database (SQLite checks no lengths)."""
+    from django.conf import settings
+
+    from django_audit_log.exceptions import InvalidActionError, InvalidSensitivityError
+
+    if not isinstance(entry.action, str) or not entry.action or len(entry.action) > 100:
+        raise InvalidActionError(entry.action, 100)
+    if entry.sensitivity not in ("normal", "high", "critical"):
+        raise InvalidSensitivityError(entry.sensitivity, ["normal", "high", "critical"])
+    moment = entry.created_at
+    if not isinstance(moment, datetime.datetime) or (settings.USE_TZ and timezone.is_naive(moment)):
+        raise InvalidArgumentError(
+            "created_at", moment, "a timezone-aware datetime (django.utils.timezone.now())"
+        )
+    entry.ip_address = ip_address(entry.ip_address)
+    request_id(entry.request_id)
+    for name in ("changes", "metadata"):
+        if not isinstance(getattr(entry, name), dict):
+            raise InvalidArgumentError(name, getattr(entry, name), "a dict")
+    for name, limit in _LENGTHS.items():
+        value = getattr(entry, name)
+        if not isinstance(value, str) or len(value) > limit:
+            raise InvalidArgumentError(name, value, f"a string of at most {limit} characters")
+    if not isinstance(entry.is_system, bool):
+        raise InvalidArgumentError("is_system", entry.is_system, "True or False")
+    if not isinstance(entry.id, uuid.UUID):
+        try:
+            entry.id = uuid.UUID(str(entry.id))
+        except ValueError:
+            raise InvalidArgumentError("id", entry.id, "a UUID") from None

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from django_audit_log import arguments
 from django_audit_log.exceptions import AuditLogImmutableError
 from django_audit_log.markers import alters_data, queryset_only
 from django_audit_log.stamps import STAMP_LENGTH, stamp_of
@@ -160,7 +161,9 @@ class AuditLog(UUIDModel):
         raise AuditLogImmutableError("delete()", self)
 
     def stamp_now(self) -> None:
-        """Stamp the entry for its current key and time (just before it is written)."""
+        """Check the entry's values and stamp it for its key and time (just before it is
+        written)."""
+        arguments.check_entry(self)
         self.stamp = stamp_of(self.id, self.created_at)
 
     @property
