@@ -13,7 +13,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from django_audit_log import audit_context, log, log_event
@@ -234,6 +234,20 @@ def test_prune_removes_sealed_entries_without_a_finding(history):
     assert result.pending == 1  # the prune run's own entry
 
 
+def test_forged_prune_record_does_not_excuse_deleted_entries(history):
+    """A prune record the attacker writes (no valid stamp), or one without a readable cut-off,
+    does not turn deleted sealed entries into pruned ones, and is reported itself."""
+    cut = timezone.now().isoformat()
+    AuditLog.objects.create(action="audit_log.pruned", is_system=True, metadata={"before": "?"})
+    forged = AuditLog(action="audit_log.pruned", is_system=True, metadata={"before": cut})
+    models.QuerySet(model=AuditLog).bulk_create([forged])  # no stamp: as if written in SQL
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [db_id(history[0])])
+    findings = verify().findings
+    assert sorted((f.kind, f.entry_id) for f in findings) == sorted(
+        [("deleted", history[0].pk), ("inserted", forged.pk)]
+    )
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sealers_never_seal_an_entry_twice():
@@ -371,3 +385,16 @@ def test_log_refuses_changes_that_are_not_a_mapping():
     with pytest.raises(AuditLogError, match="changes \\[1\\]"):
         log("x", changes=[1])
     assert AuditLog.objects.count() == 0
+
+
+def test_set_null_from_a_deleted_parent_is_logged():
+    """Django's collector detaches rows through the base manager's ``update()``: now tracked."""
+    from tests.testapp.models import Folder, Sticker
+
+    folder = Folder.objects.create(name="f")
+    sticker = Sticker.objects.create(folder=folder, label="s")
+    folder_pk = folder.pk
+    folder.delete()
+    entry = AuditLog.objects.get(action="update", target_id=str(sticker.pk))
+    assert entry.changes == {"folder": {"old": folder_pk, "new": None}}
+    assert entry.metadata == {"via": "QuerySet.update"}

@@ -159,3 +159,32 @@ def test_two_seals_with_one_number_cannot_both_exist():
     duplicate.id = None
     with pytest.raises(IntegrityError):
         duplicate.save()
+
+
+def test_a_recorded_head_that_is_still_there_verifies():
+    log_event("a")
+    head = seal().seals[0]
+    assert verify(head=(head.number, head.mac)).ok
+    out = io.StringIO()
+    call_command("verify_audit_log", "--head", f"{head.number}:{head.mac}", stdout=out)
+    assert "Audit log intact" in out.getvalue()
+
+
+@pytest.mark.parametrize("head", ["x:y", "1:short", "abc"])
+def test_a_malformed_head_is_refused_by_the_command(head):
+    with pytest.raises(CommandError, match="expected NUMBER:MAC"):
+        call_command("verify_audit_log", "--head", head)
+
+
+def test_seal_command_without_a_key_says_so(settings):
+    settings.AUDIT_LOG_SEAL_KEY = None
+    with pytest.raises(CommandError, match="AUDIT_LOG_SEAL_KEY is not set"):
+        call_command("seal_audit_log")
+
+
+def test_a_bad_lookback_is_refused_when_sealing(settings):
+    log_event("a")
+    seal()
+    settings.AUDIT_LOG_SEAL_LOOKBACK = 3600
+    with pytest.raises(SealError, match="AUDIT_LOG_SEAL_LOOKBACK is 3600"):
+        seal()

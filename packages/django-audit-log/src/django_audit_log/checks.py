@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 from typing import Any
 
@@ -101,3 +102,47 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
             id="audit_log.W001",
         )
     ]
+
+
+@register(Tags.security)
+def check_seal_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from django_audit_log.exceptions import SealError
+    from django_audit_log.stamps import key_bytes
+
+    errors: list[CheckMessage] = []
+    named = [("AUDIT_LOG_SEAL_KEY", conf.get("AUDIT_LOG_SEAL_KEY"))]
+    old = conf.get("AUDIT_LOG_SEAL_OLD_KEYS")
+    if isinstance(old, (list, tuple)):
+        named += [("AUDIT_LOG_SEAL_OLD_KEYS", key) for key in old]
+    else:
+        errors.append(
+            Error(
+                f"AUDIT_LOG_SEAL_OLD_KEYS is {type(old).__name__}; expected a list of keys.",
+                hint='For example AUDIT_LOG_SEAL_OLD_KEYS = [os.environ["OLD_AUDIT_KEY"]].',
+                id="audit_log.E005",
+            )
+        )
+    for setting, key in named:
+        if key is None and setting == "AUDIT_LOG_SEAL_KEY":
+            continue  # tamper evidence is off
+        try:
+            key_bytes(key, setting)
+        except SealError as error:
+            errors.append(
+                Error(
+                    str(error),
+                    hint="Generate one with: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))' and keep it with your other secrets.",
+                    id="audit_log.E005",
+                )
+            )
+    lookback = conf.get("AUDIT_LOG_SEAL_LOOKBACK")
+    if not isinstance(lookback, datetime.timedelta) or lookback < datetime.timedelta(0):
+        errors.append(
+            Error(
+                f"AUDIT_LOG_SEAL_LOOKBACK is {lookback!r}; expected a positive timedelta.",
+                hint="For example AUDIT_LOG_SEAL_LOOKBACK = datetime.timedelta(hours=1).",
+                id="audit_log.E006",
+            )
+        )
+    return errors

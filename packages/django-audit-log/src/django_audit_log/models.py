@@ -162,7 +162,10 @@ class AuditLog(UUIDModel):
 
     def stamp_now(self) -> None:
         """Check the entry's values and stamp it for its key and time (just before it is
-        written)."""
+        written). An entry from ``build_entry()`` was built from checked values and stamped
+        there: it skips both."""
+        if self.__dict__.pop("_audit_built", False):
+            return
         arguments.check_entry(self)
         self.stamp = stamp_of(self.id, self.created_at)
 

@@ -117,6 +117,7 @@ def build_entry(
     # Positional construction: Django's fast path (no keyword matching, no default callables).
     values: Any = [row[attname] for attname in _attnames()]
     entry = AuditLog(*values)
+    entry.__dict__["_audit_built"] = True  # checked and stamped: AuditLog.save() trusts it
     if user is not None:
         AuditLog.actor.field.set_cached_value(entry, user)
     return entry
