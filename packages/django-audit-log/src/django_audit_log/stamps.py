@@ -1,13 +1,14 @@
 """The keyed digests behind tamper evidence: the stamp every entry carries, and the record of an
 entry that a seal keeps.
 
-Both are HMAC-SHA256 with ``AUDIT_LOG_SEAL_KEY``, a secret from the settings that is never
+Both are keyed with ``AUDIT_LOG_SEAL_KEY``, a secret from the settings that is never
 written to the database. Someone who can write to the database but does not hold the key can
 change rows, but cannot compute the stamp of a row they invent, nor the seal over rows they
 changed.
 
-- The **stamp** binds an entry's key and time (``id``, ``created_at``); it is computed when the
-  entry is written (about a microsecond) and proves that the application wrote an entry with
+- The **stamp** binds an entry's key and time (``id``, ``created_at``): a keyed BLAKE2b (with
+  a key derived from ``AUDIT_LOG_SEAL_KEY``), computed when the entry is written (about a
+  microsecond) and proves that the application wrote an entry with
   that key at that time. An entry that someone inserts later, backdated or not, has no valid
   stamp.
 - A **record** (56 bytes) pins an entry's whole content when it is sealed: key, time, a digest
@@ -18,6 +19,7 @@ changed.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -32,6 +34,7 @@ STAMP_LENGTH = 32  # hex characters: 128 bits of HMAC-SHA256
 RECORD_SIZE = 56  # id 16 + time 8 + content 16 + actor 8 + target type 8
 MIN_KEY_LENGTH = 32
 _EPOCH = datetime.datetime(1970, 1, 1)
+_EPOCH_UTC = _EPOCH.replace(tzinfo=datetime.timezone.utc)
 _MICROSECOND = datetime.timedelta(microseconds=1)
 # Columns a record keeps out of the content digest: the key and time are stored as they are,
 # and the two foreign keys may be set to NULL by Django (a deleted user or content type).
@@ -76,20 +79,43 @@ def fingerprint(key: bytes) -> str:
 
 def micros(moment: datetime.datetime) -> int:
     """Microseconds since 1970 (UTC for aware datetimes): exact, unlike floats or ISO text."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return (moment - _EPOCH) // _MICROSECOND
+    epoch = _EPOCH if moment.tzinfo is None else _EPOCH_UTC
+    return (moment - epoch) // _MICROSECOND
+
+
+@functools.lru_cache(maxsize=8)
+def _stamping_key(key: bytes) -> bytes:
+    """The key stamps are made with, derived from ``key`` once (stamps and seals never share a
+    key, and BLAKE2b takes at most 64 bytes of key)."""
+    return hmac.digest(key, b"django-audit-log stamp key", "sha256")
 
 
 def stamp_with(key: bytes, entry_id: uuid.UUID, created_at: datetime.datetime) -> str:
-    message = b"stamp\0" + entry_id.bytes + micros(created_at).to_bytes(8, "big", signed=True)
-    return hmac.digest(key, message, "sha256")[: STAMP_LENGTH // 2].hex()
+    # Keyed BLAKE2b is a MAC in one call: a third of HMAC's cost on the write path.
+    message = entry_id.bytes + micros(created_at).to_bytes(8, "big", signed=True)
+    return hashlib.blake2b(
+        message, key=_stamping_key(key), digest_size=STAMP_LENGTH // 2, person=b"audit stamp"
+    ).hexdigest()
 
 
 def stamp_of(entry_id: uuid.UUID, created_at: datetime.datetime) -> str:
     """The stamp an entry written now carries: ``""`` when no key is configured."""
-    key = current_key()
-    return "" if key is None else stamp_with(key, entry_id, created_at)
+    key = conf.get("AUDIT_LOG_SEAL_KEY")
+    if key is None:
+        return ""
+    return stamp_with(_checked_key(key), entry_id, created_at)
+
+
+def _checked_key(key: Any) -> bytes:
+    """``key_bytes`` remembered per setting value (read on every write)."""
+    if isinstance(key, (str, bytes)):
+        return _key_bytes_cached(key)
+    return key_bytes(key)  # raises SealError
+
+
+@functools.lru_cache(maxsize=8)
+def _key_bytes_cached(key: str | bytes) -> bytes:
+    return key_bytes(key)
 
 
 def stamp_is_valid(stamp: str, entry_id: uuid.UUID, created_at: Any, keys: Iterable[bytes]) -> bool:
