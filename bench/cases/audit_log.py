@@ -74,6 +74,26 @@ def bulk_updating(model, rows, bulk_update):
     return prepare
 
 
+SEAL_KEY = "bench-only-seal-key-0123456789abcdefghijkl"
+
+
+def sealing(prepare, *, on):
+    """``prepare`` with AUDIT_LOG_SEAL_KEY set (on) or unset (off) while it runs."""
+    from django.test import override_settings
+
+    def prepared():
+        with override_settings(AUDIT_LOG_SEAL_KEY=SEAL_KEY if on else None):
+            action = prepare()
+
+        def action_with_key():
+            with override_settings(AUDIT_LOG_SEAL_KEY=SEAL_KEY if on else None):
+                return action()
+
+        return action_with_key
+
+    return prepared
+
+
 def peers():
     found = {
         "plain save": PlainItem,
@@ -126,6 +146,24 @@ def run(bench) -> None:
             ops=saves,
             note=note,
         )
+
+    # Tamper evidence: with AUDIT_LOG_SEAL_KEY set every entry is stamped (an HMAC of its key
+    # and time) when written; sealing itself runs later (seal_audit_log), off the write path.
+    for label, model in (("", TrackedItem), (", UUID key", TrackedUuidItem)):
+        bench.pair(
+            f"tracked create(){label}, sealing on",
+            "same, sealing off",
+            sealing(creating(model, saves), on=True),
+            sealing(creating(model, saves), on=False),
+            ops=saves,
+        )
+    bench.pair(
+        "tracked save() (update), sealing on",
+        "same, sealing off",
+        sealing(updating(TrackedItem, saves), on=True),
+        sealing(updating(TrackedItem, saves), on=False),
+        ops=saves,
+    )
 
     target = create(PlainItem, 0)
     changes = {"amount": {"old": "10.00", "new": "12.00"}}

@@ -4,3 +4,5 @@ from primitives_testkit.base_settings import CONTRIB_APPS, MIDDLEWARE, database_
 DATABASES = database_from_env("audit_log")
 INSTALLED_APPS = [*CONTRIB_APPS, "django_basemodels", "django_audit_log", "tests.testapp"]
 MIDDLEWARE = [*MIDDLEWARE, "django_audit_log.middleware.AuditContextMiddleware"]
+# Stamps and seals entries (tamper evidence); a real deployment reads it from its secrets.
+AUDIT_LOG_SEAL_KEY = "tests-only-seal-key-0123456789abcdef"

@@ -48,3 +48,26 @@ def test_missing_middleware_warns():
     with override_settings(MIDDLEWARE=[]):
         messages = checks.check_middleware()
     assert ids(messages) == ["audit_log.W001"]
+
+
+def test_seal_settings_pass_with_a_key_and_without_one():
+    assert checks.check_seal_settings() == []
+    with override_settings(AUDIT_LOG_SEAL_KEY=None):
+        assert checks.check_seal_settings() == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"AUDIT_LOG_SEAL_KEY": "short"}, ["audit_log.E005"]),
+        ({"AUDIT_LOG_SEAL_KEY": 12345}, ["audit_log.E005"]),
+        ({"AUDIT_LOG_SEAL_OLD_KEYS": ["short"]}, ["audit_log.E005"]),
+        ({"AUDIT_LOG_SEAL_OLD_KEYS": "a-single-key-not-in-a-list-0123456789"}, ["audit_log.E005"]),
+        ({"AUDIT_LOG_SEAL_LOOKBACK": 3600}, ["audit_log.E006"]),
+    ],
+)
+def test_bad_seal_settings(settings, expected):
+    with override_settings(**settings):
+        messages = checks.check_seal_settings()
+    assert ids(messages) == expected
+    assert messages[0].hint

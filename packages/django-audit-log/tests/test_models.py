@@ -3,10 +3,14 @@ import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
 from django_audit_log import log, log_event
-from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.exceptions import (
+    AuditLogImmutableError,
+    InvalidActionError,
+    InvalidSensitivityError,
+)
 from django_audit_log.models import AuditLog
 from tests.testapp.models import Invoice
 
@@ -130,10 +134,17 @@ def test_plain_bulk_create_appends(user):
 
 
 def test_database_refuses_an_unknown_sensitivity_and_an_empty_action():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # The package refuses them first, with its own errors...
+    with pytest.raises(InvalidSensitivityError):
         AuditLog.objects.bulk_create([AuditLog(action="x", sensitivity="secret")])
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(InvalidActionError):
         AuditLog.objects.bulk_create([AuditLog(action="")])
+    # ...and the constraints stand behind it (a plain QuerySet skips the package's checks).
+    plain = models.QuerySet(model=AuditLog)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        plain.bulk_create([AuditLog(action="x", sensitivity="secret")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        plain.bulk_create([AuditLog(action="")])
     assert not AuditLog.objects.exists()
 
 

@@ -111,7 +111,12 @@ def test_the_carried_entry_holds_every_column_of_the_context(user):
     assert created.changes["issued_on"] == {"old": None, "new": "2025-03-01"}
     assert created.id.version == 7
     assert created.created_at <= updated.created_at
-    assert updated.changes == {"notes": {"old": {}, "new": {"tags": ["a"], "api_key": "k"}}}
+    # A secret-named key inside a JSONField's document is masked too.
+    assert updated.changes == {
+        "notes": {"old": {}, "new": {"tags": ["a"], "api_key": "[redacted]"}}
+    }
+    # The carried entries are stamped like any other.
+    assert len(created.stamp) == len(updated.stamp) == 32
     assert account_update.sensitivity == "high"
     assert account_update.changes == {"api_token": {"old": "[redacted]", "new": "[redacted]"}}
 

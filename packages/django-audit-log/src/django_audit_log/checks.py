@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from django_audit_log import conf
 
@@ -15,8 +16,8 @@ _MIDDLEWARE = "django_audit_log.middleware.AuditContextMiddleware"
 
 
 @register(Tags.security)
-def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list:
-    errors = []
+def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     proxies = conf.get("AUDIT_LOG_TRUSTED_PROXIES")
     if isinstance(proxies, str) or not isinstance(proxies, (list, tuple, set, frozenset)):
         return [
@@ -42,7 +43,7 @@ def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 @register()
-def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list:
+def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     keys = conf.get("AUDIT_LOG_REDACT_KEYS")
     if isinstance(keys, str) or not all(isinstance(key, str) and key for key in keys):
         return [
@@ -56,11 +57,11 @@ def check_redact_keys(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 @register()
-def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list:
+def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     from django_audit_log.models import Sensitivity
     from django_audit_log.tracking import AuditTrackedModel
 
-    errors = []
+    errors: list[CheckMessage] = []
     for model in apps.get_models():
         if not issubclass(model, AuditTrackedModel):
             continue
@@ -90,7 +91,7 @@ def check_tracked_models(app_configs: Any = None, **kwargs: Any) -> list:
 
 
 @register()
-def check_middleware(app_configs: Any = None, **kwargs: Any) -> list:
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if _MIDDLEWARE in getattr(settings, "MIDDLEWARE", []):
         return []
     return [
@@ -101,3 +102,47 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list:
             id="audit_log.W001",
         )
     ]
+
+
+@register(Tags.security)
+def check_seal_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from django_audit_log.exceptions import SealError
+    from django_audit_log.stamps import key_bytes
+
+    errors: list[CheckMessage] = []
+    named = [("AUDIT_LOG_SEAL_KEY", conf.get("AUDIT_LOG_SEAL_KEY"))]
+    old = conf.get("AUDIT_LOG_SEAL_OLD_KEYS")
+    if isinstance(old, (list, tuple)):
+        named += [("AUDIT_LOG_SEAL_OLD_KEYS", key) for key in old]
+    else:
+        errors.append(
+            Error(
+                f"AUDIT_LOG_SEAL_OLD_KEYS is {type(old).__name__}; expected a list of keys.",
+                hint='For example AUDIT_LOG_SEAL_OLD_KEYS = [os.environ["OLD_AUDIT_KEY"]].',
+                id="audit_log.E005",
+            )
+        )
+    for setting, key in named:
+        if key is None and setting == "AUDIT_LOG_SEAL_KEY":
+            continue  # tamper evidence is off
+        try:
+            key_bytes(key, setting)
+        except SealError as error:
+            errors.append(
+                Error(
+                    str(error),
+                    hint="Generate one with: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))' and keep it with your other secrets.",
+                    id="audit_log.E005",
+                )
+            )
+    lookback = conf.get("AUDIT_LOG_SEAL_LOOKBACK")
+    if not isinstance(lookback, datetime.timedelta) or lookback < datetime.timedelta(0):
+        errors.append(
+            Error(
+                f"AUDIT_LOG_SEAL_LOOKBACK is {lookback!r}; expected a positive timedelta.",
+                hint="For example AUDIT_LOG_SEAL_LOOKBACK = datetime.timedelta(hours=1).",
+                id="audit_log.E006",
+            )
+        )
+    return errors

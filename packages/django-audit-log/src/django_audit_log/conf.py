@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,14 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_LOG_REDACT_MASK": "[redacted]",
     # The admin counts at most this many rows (COUNT over a LIMIT subquery), never the table.
     "AUDIT_LOG_ADMIN_COUNT_LIMIT": 10_000,
+    # The secret that stamps every entry and seals them (see sealing.py). Never stored in the
+    # database: someone who can only write to the database cannot forge a stamp or a seal.
+    # None: entries are not stamped and seal_audit_log / verify_audit_log refuse to run.
+    "AUDIT_LOG_SEAL_KEY": None,
+    # Keys used before AUDIT_LOG_SEAL_KEY, still accepted when verifying (rotation).
+    "AUDIT_LOG_SEAL_OLD_KEYS": [],
+    # How far before the newest sealed entry the sealer looks for entries committed late.
+    "AUDIT_LOG_SEAL_LOOKBACK": datetime.timedelta(hours=1),
 }
 
 

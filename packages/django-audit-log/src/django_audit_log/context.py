@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django_audit_log import arguments
+
 _current: ContextVar[AuditContext | None] = ContextVar("django_audit_log_context", default=None)
 
 
@@ -67,12 +69,13 @@ def audit_context(
     """
     outer = _current.get() or AuditContext()
     overrides: dict[str, Any] = {"extra": {**outer.extra, **extra}}
+    # Checked here, once, rather than failing every write inside the block.
     for name, value in (
-        ("actor", actor),
-        ("request_id", request_id),
-        ("ip_address", ip_address),
-        ("user_agent", user_agent),
-        ("is_system", is_system),
+        ("actor", arguments.actor(actor)),
+        ("request_id", None if request_id is None else arguments.request_id(request_id)),
+        ("ip_address", arguments.ip_address(ip_address)),
+        ("user_agent", None if user_agent is None else arguments.user_agent(user_agent)),
+        ("is_system", arguments.flag("is_system", is_system)),
     ):
         if value is not None:
             overrides[name] = value

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 
 class AuditLogError(Exception):
@@ -63,6 +66,19 @@ class InvalidTargetError(AuditLogError, TypeError):
         )
 
 
+class InvalidArgumentError(AuditLogError, ValueError):
+    """An argument of ``log()``, ``log_event()`` or ``audit_context()`` has the wrong type or
+    form (metadata that is not a mapping, an IP address that is not one, an over-long id...)."""
+
+    def __init__(self, name: str, value: Any, expected: str) -> None:
+        self.name = name
+        self.value = value
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = f"{shown[:77]}..."
+        super().__init__(f"{name} {shown} is not valid; expected {expected}")
+
+
 class RetentionError(AuditLogError, ValueError):
     """The retention cut-off is not an aware datetime in the past."""
 
@@ -77,7 +93,12 @@ class RetentionError(AuditLogError, ValueError):
 class TrackingError(AuditLogError):
     """A write on a tracked model cannot be audited faithfully, so it is refused."""
 
-    def __init__(self, model: type, operation: str, reason: str) -> None:
+    def __init__(self, model: type[Model], operation: str, reason: str) -> None:
         self.model = model
         self.operation = operation
         super().__init__(f"{operation} on tracked model {model._meta.label} refused: {reason}")
+
+
+class SealError(AuditLogError):
+    """Sealing or verifying cannot run: no key is configured, the key is unfit, or another
+    sealing run committed first."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +12,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from django_audit_log import arguments
 from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.markers import alters_data, queryset_only
+from django_audit_log.stamps import STAMP_LENGTH, stamp_of
 from django_basemodels.ids import uuid7
 from django_basemodels.models import UUIDModel
 
@@ -24,43 +28,50 @@ DETACHABLE = frozenset({"actor", "actor_id", "target_content_type", "target_cont
 
 
 class Sensitivity(models.TextChoices):
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    # Labels come from the names: "Normal", "High", "Critical".
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
-class AuditLogQuerySet(models.QuerySet):
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
     """Reads as usual; every bulk path that would change or remove rows is refused.
 
     The refusal happens before any SQL is sent, so it costs no query.
     """
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         if kwargs and set(kwargs) <= DETACHABLE and all(v is None for v in kwargs.values()):
             return super().update(**kwargs)
         raise AuditLogImmutableError("QuerySet.update()")
 
-    update.alters_data = True
-
+    @alters_data
+    @queryset_only
     def delete(self) -> tuple[int, dict[str, int]]:
         if _pruning.get():
             return super().delete()
         raise AuditLogImmutableError("QuerySet.delete()")
 
-    delete.alters_data = True
-    delete.queryset_only = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AuditLogImmutableError("bulk_update()")
 
-    bulk_update.alters_data = True
-
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+    @alters_data
+    def bulk_create(self, objs: Iterable[AuditLog], *args: Any, **kwargs: Any) -> list[AuditLog]:
         if kwargs.get("update_conflicts"):
             raise AuditLogImmutableError("bulk_create(update_conflicts=True)")
+        objs = list(objs)
+        for entry in objs:
+            entry.stamp_now()
         return super().bulk_create(objs, *args, **kwargs)
 
-    bulk_create.alters_data = True
+
+class AuditLogManager(models.Manager["AuditLog"]):
+    """Hands out ``AuditLogQuerySet``s (typed, so that chained queries keep their type)."""
+
+    def get_queryset(self) -> AuditLogQuerySet:
+        return AuditLogQuerySet(model=self.model, using=self._db, hints=getattr(self, "_hints", {}))
 
 
 class AuditLog(UUIDModel):
@@ -102,8 +113,11 @@ class AuditLog(UUIDModel):
         max_length=10, choices=Sensitivity.choices, default=Sensitivity.NORMAL
     )
     is_system = models.BooleanField(default=False)
+    # HMAC of (id, created_at) with AUDIT_LOG_SEAL_KEY, set when the entry is written: proves
+    # the application wrote it (see stamps.py). Empty when no key was configured.
+    stamp = models.CharField(max_length=STAMP_LENGTH, blank=True, default="", editable=False)
 
-    objects = AuditLogQuerySet.as_manager()
+    objects: ClassVar[AuditLogManager] = AuditLogManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -134,18 +148,26 @@ class AuditLog(UUIDModel):
         what = f" {self.target_repr}" if self.target_repr else ""
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {who} {self.action}{what}"
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AuditLogImmutableError("save()", self)
         kwargs["force_insert"] = True  # never an UPDATE-then-INSERT probe
+        self.stamp_now()
         super().save(*args, **kwargs)
 
-    save.alters_data = True
-
+    @alters_data
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogImmutableError("delete()", self)
 
-    delete.alters_data = True
+    def stamp_now(self) -> None:
+        """Check the entry's values and stamp it for its key and time (just before it is
+        written). An entry from ``build_entry()`` was built from checked values and stamped
+        there: it skips both."""
+        if self.__dict__.pop("_audit_built", False):
+            return
+        arguments.check_entry(self)
+        self.stamp = stamp_of(self.id, self.created_at)
 
     @property
     def target(self) -> Any:
@@ -160,3 +182,78 @@ class AuditLog(UUIDModel):
         if model is None:
             return None
         return model._default_manager.filter(pk=self.target_id).first()
+
+
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    """Seals are written once by ``seal()``; every bulk path that would change them is refused."""
+
+    @alters_data
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogImmutableError("QuerySet.update() of seals")
+
+    @alters_data
+    @queryset_only
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogImmutableError("QuerySet.delete() of seals")
+
+    @alters_data
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditLogImmutableError("bulk_update() of seals")
+
+
+class AuditSealManager(models.Manager["AuditSeal"]):
+    def get_queryset(self) -> AuditSealQuerySet:
+        return AuditSealQuerySet(
+            model=self.model, using=self._db, hints=getattr(self, "_hints", {})
+        )
+
+
+class AuditSeal(models.Model):
+    """A sealed batch of entries: one record per entry (key, time, content digests) and a MAC
+    over the records, the batch's number and the previous seal's MAC, made with
+    ``AUDIT_LOG_SEAL_KEY``. Written by ``seal()`` (``manage.py seal_audit_log``), checked by
+    ``verify()`` (``manage.py verify_audit_log``). See docs: "Tamper evidence".
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)  # 1, 2, 3... without gaps
+    sealed_at = models.DateTimeField(default=timezone.now, editable=False)
+    entry_count = models.PositiveIntegerField()
+    first_created_at = models.DateTimeField()
+    last_created_at = models.DateTimeField(db_index=True)  # where the sealer looks back from
+    records = models.BinaryField()  # RECORD_SIZE bytes per entry, in (created_at, id) order
+    previous_mac = models.CharField(max_length=64, blank=True)
+    key_fingerprint = models.CharField(max_length=16)
+    mac = models.CharField(max_length=64)
+
+    objects: ClassVar[AuditSealManager] = AuditSealManager()
+
+    class Meta:
+        ordering = ["number"]
+        base_manager_name = "objects"
+        verbose_name = "audit seal"
+
+    def __str__(self) -> str:
+        return f"seal {self.number}: {self.entry_count} entries up to {self.last_created_at}"
+
+    @alters_data
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutableError("save() of a seal")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    @alters_data
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogImmutableError("delete() of a seal")
+
+    def mac_fields(self) -> dict[str, Any]:
+        """What the MAC covers besides the records."""
+        return {
+            "number": self.number,
+            "sealed_at": self.sealed_at,
+            "entry_count": self.entry_count,
+            "first_created_at": self.first_created_at,
+            "last_created_at": self.last_created_at,
+            "previous_mac": self.previous_mac,
+            "key_fingerprint": self.key_fingerprint,
+        }

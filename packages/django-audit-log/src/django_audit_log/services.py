@@ -7,14 +7,14 @@ import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from django_audit_log import request_info
+from django_audit_log import arguments, request_info
 from django_audit_log.context import current_context, user_of
 from django_audit_log.exceptions import (
     InvalidActionError,
@@ -24,10 +24,11 @@ from django_audit_log.exceptions import (
     RetentionError,
 )
 from django_audit_log.models import AuditLog, Sensitivity, _pruning
+from django_audit_log.stamps import stamp_of
 from django_audit_log.values import clean_changes, clean_metadata
 from django_basemodels.ids import uuid7
 
-_ACTION_MAX = AuditLog._meta.get_field("action").max_length
+_ACTION_MAX = cast("models.CharField[str, str]", AuditLog._meta.get_field("action")).max_length or 0
 _DISPLAY_MAX = 255
 _SENSITIVITIES = frozenset(Sensitivity.values)
 PRUNE_ACTION = "audit_log.pruned"
@@ -45,7 +46,7 @@ def log(
     request: Any = None,
     changes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     *,
     is_system: bool | None = None,
     using: str | None = None,
@@ -55,6 +56,7 @@ def log(
     ``actor`` and the request details default to the current context (the middleware or an
     ``audit_context`` block). ``actor`` may be a user or a string naming a non-user actor.
     """
+    using = arguments.database(using)
     entry = build_entry(
         action,
         obj,
@@ -75,7 +77,7 @@ def log_event(
     metadata: Mapping[str, Any] | None = None,
     *,
     request: Any = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     is_system: bool | None = None,
     using: str | None = None,
 ) -> AuditLog:
@@ -99,7 +101,7 @@ def build_entry(
     request: Any = None,
     changes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     is_system: bool | None = None,
 ) -> AuditLog:
     """An unsaved entry, validated and filled from the context; no query except a cold
@@ -115,7 +117,9 @@ def build_entry(
         is_system=is_system,
     )
     # Positional construction: Django's fast path (no keyword matching, no default callables).
-    entry = AuditLog(*[row[attname] for attname in _attnames()])
+    values: Any = [row[attname] for attname in _attnames()]
+    entry = AuditLog(*values)
+    entry.__dict__["_audit_built"] = True  # checked and stamped: AuditLog.save() trusts it
     if user is not None:
         AuditLog.actor.field.set_cached_value(entry, user)
     return entry
@@ -129,19 +133,24 @@ def entry_row(
     request: Any = None,
     changes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     is_system: bool | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """The validated column values of an entry, by attname (``changes`` and ``metadata``
     JSON-native and redacted), and the actor when it is a user instance."""
     if not isinstance(action, str) or not action or len(action) > _ACTION_MAX:
         raise InvalidActionError(action, _ACTION_MAX)
-    if sensitivity not in _SENSITIVITIES:
+    if not isinstance(sensitivity, str) or sensitivity not in _SENSITIVITIES:
         raise InvalidSensitivityError(sensitivity, list(Sensitivity.values))
+    changes = arguments.mapping("changes", changes)
+    metadata = arguments.mapping("metadata", metadata)
+    is_system = arguments.flag("is_system", is_system)
+    request = arguments.request(request)
     context = current_context()
+    entry_id, created_at = uuid7(), timezone.now()
     row: dict[str, Any] = {
-        "id": uuid7(),
-        "created_at": timezone.now(),
+        "id": entry_id,
+        "created_at": created_at,
         "action": action,
         "actor_id": None,
         "actor_display": "",
@@ -152,6 +161,7 @@ def entry_row(
         "user_agent": "",
         "request_id": "",
         "sensitivity": sensitivity,
+        "stamp": stamp_of(entry_id, created_at),
     }
     extra: Mapping[str, Any] = {}
     if request is not None:

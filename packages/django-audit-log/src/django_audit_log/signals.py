@@ -15,7 +15,7 @@ from typing import Any
 
 from django.dispatch import Signal
 
-from django_audit_log.models import Sensitivity
+from django_audit_log.exceptions import InvalidArgumentError, InvalidSensitivityError
 from django_audit_log.services import log
 
 _IGNORED = {"signal", "sender"}
@@ -29,7 +29,7 @@ def connect_signal(
     obj_arg: str | None = "instance",
     actor_arg: str | None = None,
     metadata_args: tuple[str, ...] | None = None,
-    sensitivity: str = Sensitivity.NORMAL,
+    sensitivity: str = "normal",
     dispatch_uid: str | None = None,
 ) -> Callable[..., Any]:
     """Write one entry each time ``signal`` is sent; returns the connected receiver.
@@ -39,6 +39,7 @@ def connect_signal(
     context). The other arguments (or only ``metadata_args``) become the entry's metadata, made
     JSON-safe and redacted like any metadata.
     """
+    _check_arguments(signal, action, obj_arg, actor_arg, metadata_args, sensitivity)
 
     def receiver(sender: Any, **kwargs: Any) -> None:
         obj = kwargs.get(obj_arg) if obj_arg else None
@@ -51,3 +52,31 @@ def connect_signal(
 
     signal.connect(receiver, sender=sender, weak=False, dispatch_uid=dispatch_uid)
     return receiver
+
+
+def _check_arguments(
+    signal: Any,
+    action: Any,
+    obj_arg: Any,
+    actor_arg: Any,
+    metadata_args: Any,
+    sensitivity: Any,
+) -> None:
+    """Refuse a wiring mistake when it is made, not when the signal is first sent."""
+    if not isinstance(signal, Signal):
+        raise InvalidArgumentError("signal", signal, "a django.dispatch.Signal")
+    if not callable(action) and not (isinstance(action, str) and action):
+        raise InvalidArgumentError("action", action, "a non-empty string or a callable")
+    for name, value in (("obj_arg", obj_arg), ("actor_arg", actor_arg)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidArgumentError(name, value, "the name of a signal argument, or None")
+    if metadata_args is not None and (
+        isinstance(metadata_args, str)
+        or not isinstance(metadata_args, (tuple, list))
+        or not all(isinstance(name, str) for name in metadata_args)
+    ):
+        raise InvalidArgumentError(
+            "metadata_args", metadata_args, "a tuple of signal argument names, or None"
+        )
+    if sensitivity not in ("normal", "high", "critical"):
+        raise InvalidSensitivityError(sensitivity, ["normal", "high", "critical"])

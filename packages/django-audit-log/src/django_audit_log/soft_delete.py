@@ -10,7 +10,7 @@ rows of other tracked models that the restore brought back with it are reported 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -19,15 +19,20 @@ from django.db import models
 from django_audit_log.services import build_entry, write_entries
 from django_basemodels.signals import post_restore, post_soft_delete
 
+if TYPE_CHECKING:
+    from django_audit_log.tracking import AuditTrackedModel
 
-def _tracked(label: str) -> type[models.Model] | None:
+
+def _tracked(label: str) -> type[AuditTrackedModel] | None:
     from django_audit_log.tracking import AuditTrackedModel
 
     model = apps.get_model(label)
     return model if issubclass(model, AuditTrackedModel) else None
 
 
-def _on_soft_delete(sender: Any, moment: Any, counts: dict, using: str, **kwargs: Any) -> None:
+def _on_soft_delete(
+    sender: Any, moment: Any, counts: dict[str, int], using: str, **kwargs: Any
+) -> None:
     from django_audit_log.tracking import entry_for
 
     entries = []
@@ -41,7 +46,7 @@ def _on_soft_delete(sender: Any, moment: Any, counts: dict, using: str, **kwargs
     write_entries(entries, using)
 
 
-def _on_restore(sender: Any, counts: dict, using: str, **kwargs: Any) -> None:
+def _on_restore(sender: Any, counts: dict[str, int], using: str, **kwargs: Any) -> None:
     entries = []
     for label, count in counts.items():
         model = _tracked(label)

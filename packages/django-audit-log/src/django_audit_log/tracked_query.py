@@ -18,13 +18,17 @@ tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
 from __future__ import annotations
 
 import copy
-import functools
+from collections.abc import Iterable
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
+from django.db.models.fields import Field
+from django.db.models.options import Options
+from django.utils.functional import cached_property
 
 from django_audit_log.exceptions import TrackingError
+from django_audit_log.markers import alters_data, queryset_only
 from django_audit_log.services import batched_entries, write_entries
 from django_audit_log.tracking import (
     current_values,
@@ -43,10 +47,14 @@ from django_audit_log.tracking import (
 _in_bulk_update: ContextVar[bool] = ContextVar("django_audit_log_in_bulk_update", default=False)
 
 
-class TrackedQuerySetMixin:
-    model: Any
-    db: str
+if TYPE_CHECKING:  # the mixin is only ever combined with a QuerySet class
+    _QuerySet = models.QuerySet[Any]
+else:
+    _QuerySet = object
 
+
+class TrackedQuerySetMixin(_QuerySet):
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         fields = named(tracked_fields(self.model), kwargs)
         if not fields or _in_bulk_update.get():
@@ -79,9 +87,13 @@ class TrackedQuerySetMixin:
             write_entries(entries, using)
         return count
 
-    update.alters_data = True
-
-    def _new_values(self, fields: Any, kwargs: dict, old_rows: dict, using: str) -> dict:
+    def _new_values(
+        self,
+        fields: tuple[Field[Any, Any], ...],
+        kwargs: dict[str, Any],
+        old_rows: dict[Any, tuple[Any, ...]],
+        using: str,
+    ) -> dict[Any, tuple[Any, ...]]:
         values = [kwargs[f.name] if f.name in kwargs else kwargs[f.attname] for f in fields]
         if any(map(is_expression, values)):
             plain = models.QuerySet(model=self.model, using=using).filter(pk__in=list(old_rows))
@@ -91,7 +103,10 @@ class TrackedQuerySetMixin:
         values = [v.pk if isinstance(v, models.Model) else v for v in values]
         return dict.fromkeys(old_rows, tuple(values))
 
-    def bulk_create(self, objs: Any, batch_size: int | None = None, **kwargs: Any) -> list:
+    @alters_data
+    def bulk_create(  # type: ignore[override]  # the options pass through as keywords
+        self, objs: Iterable[Any], batch_size: int | None = None, **kwargs: Any
+    ) -> list[Any]:
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
             raise TrackingError(
                 self.model,
@@ -128,8 +143,7 @@ class TrackedQuerySetMixin:
             write_entries(entries, using)
         return created
 
-    bulk_create.alters_data = True
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         objs = list(objs)
         tracked = named(tracked_fields(self.model), fields)
@@ -174,8 +188,7 @@ class TrackedQuerySetMixin:
             write_entries(entries, using)
         return count
 
-    bulk_update.alters_data = True
-
+    @alters_data
     def restore(self) -> Any:
         """Soft-deletable models only: log each row this queryset brings back."""
         using = self.db
@@ -183,7 +196,7 @@ class TrackedQuerySetMixin:
             rows = list(
                 self.filter(deleted_at__isnull=False).order_by().values_list("pk", "deleted_at")
             )
-            restored = super().restore()
+            restored = super().restore()  # type: ignore[misc]  # a SoftDeleteQuerySet's
             back = models.QuerySet(model=self.model, using=using).filter(
                 pk__in=[pk for pk, _ in rows], deleted_at__isnull=True
             )
@@ -202,49 +215,87 @@ class TrackedQuerySetMixin:
             write_entries(entries, using)
         return restored
 
-    restore.alters_data = True
-
+    @alters_data
+    @queryset_only
     def delete(self) -> Any:
         using = self.db
         with write_transaction(using), batched_entries(using):
             return super().delete()
 
-    delete.alters_data = True
-    delete.queryset_only = True
+
+# Each class is derived once: the same tracked class for every model that uses the original.
+_derived: dict[tuple[str, type], type] = {}
 
 
-@functools.cache
 def _tracked_queryset_class(queryset_class: type) -> type:
     # Same name and module as the original, so that migrations and pickles that name the class
     # find the original (a tracked queryset is the original plus auditing, nothing to store).
-    return type(
-        queryset_class.__name__,
-        (TrackedQuerySetMixin, queryset_class),
-        {"__module__": queryset_class.__module__, "__qualname__": queryset_class.__qualname__},
-    )
+    key = ("queryset", queryset_class)
+    if key not in _derived:
+        _derived[key] = type(
+            queryset_class.__name__,
+            (TrackedQuerySetMixin, queryset_class),
+            {"__module__": queryset_class.__module__, "__qualname__": queryset_class.__qualname__},
+        )
+    return _derived[key]
 
 
-@functools.cache
-def _tracked_manager_class(manager_class: type) -> type:
-    return type(
-        manager_class.__name__,
-        (manager_class,),
-        {
-            "_queryset_class": _tracked_queryset_class(manager_class._queryset_class),
-            "_audit_tracked": True,
-            "__module__": manager_class.__module__,
-            "__qualname__": manager_class.__qualname__,
-        },
-    )
+def _tracked_manager_class(manager_class: type[models.Manager[Any]]) -> type:
+    key = ("manager", manager_class)
+    if key not in _derived:
+        queryset_class = manager_class._queryset_class  # type: ignore[attr-defined]  # Django's
+        _derived[key] = type(
+            manager_class.__name__,
+            (manager_class,),
+            {
+                "_queryset_class": _tracked_queryset_class(queryset_class),
+                "_audit_tracked": True,
+                "__module__": manager_class.__module__,
+                "__qualname__": manager_class.__qualname__,
+            },
+        )
+    return _derived[key]
+
+
+def _tracked_options_class(options_class: type[Options[Any]]) -> type[Options[Any]]:
+    """``Options`` whose ``base_manager`` is tracked too.
+
+    Django builds a plain ``Manager()`` as the base manager of a model that names none, and
+    hands it out as ``Model._base_manager`` to its own internals and to anyone who asks:
+    ``_base_manager.update()`` / ``bulk_create()`` / ``bulk_update()`` would skip the log. The
+    base manager is a cached property that Django recomputes whenever the app registry's cache
+    is cleared, so the tracked one is made there, each time.
+    """
+
+    key = ("options", options_class)
+    if key in _derived:
+        return _derived[key]
+    plain_base_manager: Any = options_class.base_manager
+
+    class TrackedOptions(options_class):  # type: ignore[valid-type, misc]
+        @cached_property
+        def base_manager(self) -> models.Manager[Any]:
+            manager: models.Manager[Any] = plain_base_manager.func(self)
+            if getattr(manager, "_audit_tracked", False):  # a named, already tracked manager
+                return manager
+            tracked = copy.copy(manager)
+            tracked.__class__ = _tracked_manager_class(type(manager))
+            return tracked
+
+    TrackedOptions.__name__ = TrackedOptions.__qualname__ = options_class.__name__
+    _derived[key] = TrackedOptions
+    return TrackedOptions
 
 
 def install_tracked_managers(model: type[models.Model]) -> None:
-    """Give every manager of ``model`` (inherited ones too) the tracked queryset.
+    """Give every manager of ``model`` (inherited ones too, and the base manager) the tracked
+    queryset.
 
     The replacements go into ``_meta.local_managers``: Django rebuilds ``_meta.managers`` from
     the local managers of the MRO whenever the app registry's cache is cleared.
     """
     opts = model._meta
+    opts.__class__ = _tracked_options_class(type(opts))
     local_names = [manager.name for manager in opts.local_managers]
     for manager in opts.managers:
         if getattr(manager, "_audit_tracked", False) or not hasattr(manager, "_queryset_class"):
@@ -255,4 +306,4 @@ def install_tracked_managers(model: type[models.Model]) -> None:
             opts.local_managers[local_names.index(manager.name)] = tracked
         else:
             opts.local_managers.append(tracked)
-    opts._expire_cache()
+    opts._expire_cache()  # type: ignore[attr-defined]  # Django's own, not in the stubs

@@ -10,6 +10,7 @@ in ``tracked_query``, installed on every manager of the model when its class is 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from django.db.models.fields import Field
 from django.db.models.signals import class_prepared, post_delete, post_save
 
 from django_audit_log import single_statement
+from django_audit_log.markers import alters_data
 from django_audit_log.services import (
     batched_entries,
     build_entry,
@@ -25,7 +27,7 @@ from django_audit_log.services import (
     write_entries,
 )
 
-_fields_cache: dict[type, tuple[Field, ...]] = {}
+_fields_cache: dict[type, tuple[Field[Any, Any], ...]] = {}
 _MUTABLE = (dict, list)
 
 
@@ -44,6 +46,7 @@ class AuditTrackedModel(models.Model):
     class Meta:
         abstract = True
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         if single_statement.applies(self, using):
@@ -54,14 +57,11 @@ class AuditTrackedModel(models.Model):
         with write_transaction(using):
             super().save(*args, **kwargs)  # the entry is written by post_save, inside
 
-    save.alters_data = True
-
+    @alters_data
     def delete(self, using: str | None = None, keep_parents: bool = False) -> Any:
         using = using or router.db_for_write(type(self), instance=self)
         with write_transaction(using), batched_entries(using):
             return super().delete(using=using, keep_parents=keep_parents)
-
-    delete.alters_data = True
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
@@ -70,8 +70,16 @@ class AuditTrackedModel(models.Model):
         instance._audit_loaded = snapshot(dict(zip(field_names, values, strict=True)))
         return instance
 
-    def refresh_from_db(self, using: str | None = None, fields: Any = None, **kwargs: Any) -> None:
-        super().refresh_from_db(using=using, fields=fields, **kwargs)
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if fields is not None:
+            fields = list(fields)  # read twice below
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset, **kwargs)
         refreshed = tracked_fields(type(self))
         if fields is not None:  # the others may hold unsaved changes: they are no new base
             refreshed = named(refreshed, fields)
@@ -85,7 +93,7 @@ def write_transaction(using: str) -> Any:
     return transaction.atomic(using=using)
 
 
-def tracked_fields(model: type[models.Model]) -> tuple[Field, ...]:
+def tracked_fields(model: type[AuditTrackedModel]) -> tuple[Field[Any, Any], ...]:
     """The fields of ``model`` whose changes are logged (computed once per model)."""
     cached = _fields_cache.get(model)
     if cached is None:
@@ -105,7 +113,7 @@ def tracked_fields(model: type[models.Model]) -> tuple[Field, ...]:
     return cached
 
 
-def named(fields: tuple[Field, ...], names: Any) -> tuple[Field, ...]:
+def named(fields: tuple[Field[Any, Any], ...], names: Any) -> tuple[Field[Any, Any], ...]:
     """Those of ``fields`` that ``names`` names, by name or by attname."""
     names = set(names)
     return tuple(field for field in fields if field.name in names or field.attname in names)
@@ -131,25 +139,25 @@ def remember(instance: models.Model, values: dict[str, Any]) -> None:
     instance.__dict__.setdefault("_audit_loaded", {}).update(snapshot(dict(values)))
 
 
-def current_values(instance: models.Model, fields: tuple[Field, ...]) -> dict[str, Any]:
+def current_values(instance: models.Model, fields: tuple[Field[Any, Any], ...]) -> dict[str, Any]:
     """Attribute values of the loaded (non-deferred) ``fields``, by attname."""
     state = instance.__dict__
     return {field.attname: state[field.attname] for field in fields if field.attname in state}
 
 
-def same(field: Field, old: Any, new: Any) -> bool:
+def same(field: Field[Any, Any], old: Any, new: Any) -> bool:
     if old == new:
         return True
     if old is None or new is None or type(old) is type(new):
         return False
     try:  # "1.50" assigned to a DecimalField is the Decimal it will be read back as
-        return field.to_python(new) == old
+        return bool(field.to_python(new) == old)
     except Exception:
         return False
 
 
 def diff(
-    fields: tuple[Field, ...], loaded: dict[str, Any], current: dict[str, Any]
+    fields: tuple[Field[Any, Any], ...], loaded: dict[str, Any], current: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
     """``{name: {"old", "new"}}`` for fields whose value changed; "old" absent when unknown."""
     changes = {}
@@ -168,7 +176,7 @@ def diff(
 
 def entry_for(
     action: str,
-    model: type[models.Model],
+    model: type[AuditTrackedModel],
     changes: dict[str, Any],
     obj: models.Model | None = None,
     pk: Any = None,

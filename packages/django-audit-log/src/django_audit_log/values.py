@@ -71,29 +71,35 @@ def is_sensitive(key: str) -> bool:
 
 
 def clean_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
-    """JSON-ready metadata with the values of sensitive keys masked, at any depth."""
+    """JSON-ready metadata with the values of sensitive keys masked, at any depth (inside
+    lists too)."""
     if not metadata:
         return {}
-    return _redact_mapping(metadata, conf.get("AUDIT_LOG_REDACT_MASK"), _sensitive())
+    return redacted(metadata, conf.get("AUDIT_LOG_REDACT_MASK"), _sensitive())  # type: ignore[no-any-return]
 
 
-def _redact_mapping(
-    data: Mapping[str, Any], mask: str, sensitive: Callable[[str], bool]
-) -> dict[str, Any]:
-    cleaned = {}
-    for key, value in data.items():
-        key = str(key)
-        if sensitive(key):
-            cleaned[key] = mask
-        elif isinstance(value, Mapping):
-            cleaned[key] = _redact_mapping(value, mask, sensitive)
-        else:
-            cleaned[key] = jsonable(value)
-    return cleaned
+def redacted(value: Any, mask: str, sensitive: Callable[[str], bool]) -> Any:
+    """``value`` as JSON-native data in which every sensitive key's value is ``mask``, in
+    mappings at any depth, lists and tuples included."""
+    kind = type(value)
+    if kind in _NATIVE:  # the common case, checked first
+        return value
+    as_text = _AS_TEXT.get(kind)
+    if as_text is not None:
+        return as_text(value)
+    if isinstance(value, Mapping):
+        return {
+            str(key): mask if sensitive(str(key)) else redacted(item, mask, sensitive)
+            for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [redacted(item, mask, sensitive) for item in value]
+    return jsonable(value)
 
 
 def clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``{field: {"old": .., "new": ..}}`` as JSON, sensitive fields masked (``None`` kept)."""
+    """``{field: {"old": .., "new": ..}}`` as JSON, sensitive fields masked (``None`` kept), and
+    sensitive keys masked at any depth inside the values (a JSONField's document)."""
     if not changes:
         return {}
     mask = conf.get("AUDIT_LOG_REDACT_MASK")
@@ -104,7 +110,7 @@ def clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
         if not isinstance(change, Mapping):
             change = {"new": change}
         if sensitive(name):
-            cleaned[name] = {side: None if v is None else mask for side, v in change.items()}
+            cleaned[name] = {str(side): None if v is None else mask for side, v in change.items()}
         else:
-            cleaned[name] = {side: jsonable(v) for side, v in change.items()}
+            cleaned[name] = {str(side): redacted(v, mask, sensitive) for side, v in change.items()}
     return cleaned

@@ -108,3 +108,10 @@ class Ticket(AuditTrackedModel, UUIDModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Sticker(AuditTrackedModel):
+    """Tracked, detached (SET NULL) when its folder is deleted."""
+
+    folder = models.ForeignKey(Folder, on_delete=models.SET_NULL, null=True, related_name="+")
+    label = models.CharField(max_length=50)
