@@ -43,6 +43,7 @@ suites-sqlite: install
 	scripts/run-suites $(BIN) sqlite
 
 suites-postgresql: install
+	scripts/ensure-rabbitmq
 	scripts/run-suites $(BIN) postgresql
 
 # The repository's boundaries, the example host's own, and the graph the architecture page shows.
