@@ -157,6 +157,16 @@ def test_a_request_enqueued_it_so_the_system_did_not(rf, user):
     assert (header["actor_pk"], header["is_system"]) == (str(user.pk), False)
 
 
+def test_no_actor_travels_as_no_actor(app, tasks):
+    with audit_context(request_id="req-6"):
+        tasks["noop"].apply_async()
+    header = published_headers(app)[HEADER]
+    assert (header["actor_pk"], header["actor_name"]) == (None, "")
+    result = tasks["write_entry"].apply(headers={HEADER: header})
+    entry = AuditLog.objects.get(pk=result.get())
+    assert (entry.actor_id, entry.actor_display, entry.request_id) == (None, "", "req-6")
+
+
 def test_an_audit_context_inside_the_task_overrides_and_inherits(user, other_user):
     with audit_context(actor=user):
         header = encode(current_context())

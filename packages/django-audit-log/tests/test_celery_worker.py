@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from django_audit_log.celery import carry_audit_context
 from django_audit_log.models import AuditLog
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -78,6 +79,7 @@ def worker_queue():
     from tests.celery_app import app
 
     app.conf.task_default_queue = queue
+    carry_audit_context()  # as tests.celery_app did, in case another test disconnected it
     try:
         yield queue
     finally:
