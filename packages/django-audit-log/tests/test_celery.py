@@ -55,7 +55,18 @@ def tasks(app):
     def enqueue_another():
         noop.apply_async()
 
-    return {"write_entry": write_entry, "noop": noop, "enqueue": enqueue_another, "seen": seen}
+    @app.task(name="unit.fail")
+    def fail():
+        seen["context"] = current_context()
+        raise RuntimeError("boom")
+
+    return {
+        "write_entry": write_entry,
+        "noop": noop,
+        "enqueue": enqueue_another,
+        "fail": fail,
+        "seen": seen,
+    }
 
 
 def published_headers(app):
@@ -129,6 +140,16 @@ def test_a_task_that_writes_nothing_reads_no_user(app, tasks, user, django_asser
     with django_assert_num_queries(0):
         tasks["noop"].apply(headers={HEADER: header})
     assert tasks["seen"]["context"].actor_pk == user.pk
+
+
+def test_a_failing_task_leaves_the_context_too(app, tasks, user):
+    with audit_context(actor=user, request_id="req-7"):
+        tasks["noop"].apply_async()
+    header = published_headers(app)[HEADER]
+    result = tasks["fail"].apply(headers={HEADER: header})
+    assert isinstance(result.result, RuntimeError)
+    assert tasks["seen"]["context"].request_id == "req-7"
+    assert current_context() is None
 
 
 def test_a_string_actor_travels_as_its_name(app, tasks):
