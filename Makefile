@@ -54,6 +54,7 @@ suites-sqlite: install
 
 suites-postgresql: install
 	scripts/ensure-chromium
+	scripts/ensure-rabbitmq
 	scripts/run-suites $(BIN) postgresql
 
 coverage: $(VENV)/.deps
