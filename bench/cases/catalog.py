@@ -20,10 +20,15 @@ PACKAGE = "django-catalog"
 
 
 def naive_commit(basket, user):
-    """What commit_basket() would cost with one INSERT per item (same lock, same checks)."""
+    """What commit_basket() would cost with one INSERT per item (same lock, same checks).
+
+    The basket is committed first: work items are accepted only for a committed basket's items.
+    """
     with transaction.atomic():
         locked = Basket.objects.select_for_update().get(pk=basket.pk)
-        work_items = [
+        locked.status, locked.committed_by, locked.committed_at = "committed", user, timezone.now()
+        locked.save(update_fields=["status", "committed_by", "committed_at", "updated_at"])
+        return [
             WorkItem.objects.create(
                 basket=locked,
                 basket_item=item,
@@ -36,9 +41,6 @@ def naive_commit(basket, user):
             )
             for item in locked.items.select_related("catalog_item")
         ]
-        locked.status, locked.committed_by, locked.committed_at = "committed", user, timezone.now()
-        locked.save(update_fields=["status", "committed_by", "committed_at", "updated_at"])
-        return work_items
 
 
 def run(bench) -> None:

@@ -14,19 +14,40 @@ hand, measured in the same run:
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime
 import itertools
+from collections.abc import Iterator
+from importlib import import_module
 
 from benchapp.models import Organization, PlainSession
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from django_worklog import WorkSession, start_session, stop_session, stop_stale_sessions
 from django_worklog.reports import total_seconds_per_user
 
 PACKAGE = "django-worklog"
+
+
+@contextlib.contextmanager
+def past_timings() -> Iterator[None]:
+    """Let the bench write sessions with times of its choosing (the database keeps the clock).
+
+    PostgreSQL: the triggers are off for this transaction (``session_replication_role``, as the
+    bench's superuser). SQLite: the trigger that refuses stopped inserts is dropped and put back.
+    """
+    clock = import_module("django_worklog.migrations.0003_server_clock")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            yield
+        else:
+            cursor.execute(clock.SQLITE_DROP)
+            yield
+            cursor.execute(clock.SQLITE_CREATE)
 
 
 def seed_sessions(users, context, count: int) -> None:
@@ -48,7 +69,8 @@ def seed_sessions(users, context, count: int) -> None:
             )
         )
     # WorkSession.objects.bulk_create() refuses (timings come from start_session() only).
-    models.QuerySet(WorkSession).bulk_create(sessions, batch_size=500)
+    with past_timings():
+        models.QuerySet(WorkSession).bulk_create(sessions, batch_size=500)
 
 
 def plain_switch(user, context_id: str) -> PlainSession:
@@ -82,15 +104,16 @@ def stale(users: int, stop):
         context = Organization.objects.create(name=f"stale {batch}")
         content_type = ContentType.objects.get_for_model(context)
         started = timezone.now() - datetime.timedelta(days=1)
-        models.QuerySet(WorkSession).bulk_create(
-            WorkSession(
-                user=person,
-                context_content_type=content_type,
-                context_id=str(context.pk),
-                started_at=started,
+        with past_timings():
+            models.QuerySet(WorkSession).bulk_create(
+                WorkSession(
+                    user=person,
+                    context_content_type=content_type,
+                    context_id=str(context.pk),
+                    started_at=started,
+                )
+                for person in people
             )
-            for person in people
-        )
         return lambda: stop(people)
 
     return prepare
