@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
     from django_catalog.exceptions import CatalogError as CatalogError
+    from django_catalog.exceptions import InvalidArgumentError as InvalidArgumentError
     from django_catalog.models import (
         Basket as Basket,
     )

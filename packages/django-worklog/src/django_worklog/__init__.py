@@ -14,6 +14,9 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
         ImmutableSessionError as ImmutableSessionError,
     )
     from django_worklog.exceptions import (
+        InvalidArgumentError as InvalidArgumentError,
+    )
+    from django_worklog.exceptions import (
         InvalidContextError as InvalidContextError,
     )
     from django_worklog.exceptions import (
