@@ -20,6 +20,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 ROOT_URLCONF = "tests.urls"
+STATIC_URL = "/static/"  # the admin pages name their files; the live server must too
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
