@@ -145,8 +145,9 @@ def test_encounter_definition_diagram_screenshot(admin_browser, live_server, tmp
         "admin:django_encounters_encounterdefinition_change", args=[quote(definition.pk)]
     )
     _open(admin_browser, live_server, change)
-    diagram = admin_browser.find_element(By.CSS_SELECTOR, ".mermaid")
-    assert "stateDiagram-v2" in diagram.get_attribute("textContent")
+    diagram = admin_browser.find_element(By.CSS_SELECTOR, "svg.encounter-diagram")
+    drawn = {box.get_attribute("data-state") for box in diagram.find_elements(By.CSS_SELECTOR, "g")}
+    assert drawn == set(definition.states)
     folder = Path(os.environ.get("BROWSER_ARTIFACTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     shot = folder / "encounter-definition-diagram.png"

@@ -19,6 +19,11 @@ def test_every_model_is_registered():
 def test_definition_page_shows_the_diagram(admin_client, definition):
     url = reverse("admin:django_encounters_encounterdefinition_change", args=[definition.pk])
     page = admin_client.get(url).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="encounter-diagram"' in page
+    for state in definition.states:
+        assert f'data-state="{state}"' in page
+    assert "<script" not in page.split('class="encounter-diagram"')[1].split("</svg>")[0]
+    # The Mermaid text stays available, folded away, for documents.
     assert '<pre class="mermaid">stateDiagram-v2' in page
     assert "[*] --&gt; s0" in page
     assert "mermaid.min.js" not in page

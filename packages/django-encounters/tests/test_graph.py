@@ -55,3 +55,24 @@ def test_mermaid_lists_states_edges_start_and_end():
         "    s1 --> s2",
         "    s2 --> [*]",
     ]
+
+
+def test_every_fault_names_the_field_that_fixes_it():
+    from django_encounters.graph import graph_problems_by_field
+
+    graph = (["a", "a", "b", "", "c"], "z", ["b", "y"], {"b": ["a"], "x": "no", "a": ["q"]})
+    paired = graph_problems_by_field(*graph)
+    assert [message for _field, message in paired] == graph_problems(*graph)
+    fields = {field for field, _message in paired}
+    assert fields == {"states", "initial_state", "final_states", "transitions"}
+    assert (
+        "transitions",
+        "final state 'b' has outgoing transitions to ['a']; expected none",
+    ) in paired
+    assert graph_problems_by_field("nope", "a", [], {}) == [
+        ("states", "states must be a non-empty list of names, got 'nope'")
+    ]
+    assert {field for field, _ in graph_problems_by_field(["a"], "a", "x", [])} == {
+        "final_states",
+        "transitions",
+    }

@@ -20,60 +20,90 @@ def graph_problems(
     every state named in ``transitions`` is declared; every state is reachable from the initial
     state; final states have no outgoing transitions.
     """
-    problems: list[str] = []
+    return [
+        message
+        for _field, message in graph_problems_by_field(
+            states, initial_state, final_states, transitions
+        )
+    ]
+
+
+def graph_problems_by_field(
+    states: Any, initial_state: Any, final_states: Any, transitions: Any
+) -> list[tuple[str, str]]:
+    """The faults of ``graph_problems()``, each with the field where it is fixed (for forms).
+
+    An unreachable state is the business of ``transitions`` (a move into it is missing).
+    """
+    found: list[tuple[str, str]] = []
     if not isinstance(states, list) or not states:
-        return [f"states must be a non-empty list of names, got {states!r}"]
+        return [("states", f"states must be a non-empty list of names, got {states!r}")]
     if not isinstance(final_states, list):
-        problems.append(f"final_states must be a list of names, got {final_states!r}")
+        found.append(
+            ("final_states", f"final_states must be a list of names, got {final_states!r}")
+        )
         final_states = []
     if not isinstance(transitions, dict):
-        problems.append(
-            f"transitions must be a dict of state -> list of states, got {transitions!r}"
+        found.append(
+            (
+                "transitions",
+                f"transitions must be a dict of state -> list of states, got {transitions!r}",
+            )
         )
         transitions = {}
 
     declared: set[str] = set()
     for state in states:
         if not isinstance(state, str) or not state or len(state) > STATE_MAX_LENGTH:
-            problems.append(
-                f"state {state!r} is not a name: expected a non-empty string of at most "
-                f"{STATE_MAX_LENGTH} characters"
+            found.append(
+                (
+                    "states",
+                    f"state {state!r} is not a name: expected a non-empty string of at most "
+                    f"{STATE_MAX_LENGTH} characters",
+                )
             )
             continue
         if state in declared:
-            problems.append(f"state {state!r} is declared twice")
+            found.append(("states", f"state {state!r} is declared twice"))
         declared.add(state)
 
-    def undeclared(state: Any, where: str) -> bool:
+    def undeclared(state: Any, where: str, field: str) -> None:
         # isinstance first: a list or dict where a name belongs is unhashable.
-        if isinstance(state, str) and state in declared:
-            return False
-        problems.append(f"{where} {state!r} is not one of the declared states {states!r}")
-        return True
+        if not (isinstance(state, str) and state in declared):
+            message = f"{where} {state!r} is not one of the declared states {states!r}"
+            found.append((field, message))
 
-    undeclared(initial_state, "initial_state")
+    undeclared(initial_state, "initial_state", "initial_state")
     for state in final_states:
-        undeclared(state, "final state")
+        undeclared(state, "final state", "final_states")
     for source, targets in transitions.items():
-        undeclared(source, "transition source")
+        undeclared(source, "transition source", "transitions")
         if not isinstance(targets, list):
-            problems.append(f"transitions[{source!r}] must be a list of states, got {targets!r}")
+            found.append(
+                (
+                    "transitions",
+                    f"transitions[{source!r}] must be a list of states, got {targets!r}",
+                )
+            )
             continue
         for target in targets:
-            undeclared(target, f"transition target (from {source!r})")
+            undeclared(target, f"transition target (from {source!r})", "transitions")
         if source in final_states and targets:
-            problems.append(
-                f"final state {source!r} has outgoing transitions to {targets!r}; expected none"
+            found.append(
+                (
+                    "transitions",
+                    f"final state {source!r} has outgoing transitions to {targets!r}; "
+                    "expected none",
+                )
             )
 
     if isinstance(initial_state, str) and initial_state in declared:
         reachable = _reachable(initial_state, transitions)
         for state in states:
             if isinstance(state, str) and state not in reachable:
-                problems.append(
-                    f"state {state!r} is unreachable from the initial state {initial_state!r}"
-                )
-    return problems
+                message = f"state {state!r} is unreachable from the initial state {initial_state!r}"
+                found.append(("transitions", message))
+    return found
 
 
 def _reachable(start: str, transitions: dict[Any, Any]) -> set[str]:

@@ -35,3 +35,10 @@ class BadReturnValidator(StateValidator):
 
 def not_a_validator(**kwargs):
     raise AssertionError("must never be called")
+
+
+class ReminderValidator(StateValidator):
+    """Never blocks; warns on every move (a soft warning the admin must show)."""
+
+    def validate(self, encounter, from_state, to_state, context=None):
+        return [f"remember to tell the owner about {to_state!r}"]

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django_basemodels.models import BaseModel
 from django_encounters import arguments
 from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
+from django_encounters.diagram import state_diagram_svg
 from django_encounters.exceptions import (
     DefinitionInUseError,
     DuplicateDefinitionError,
@@ -130,6 +131,12 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
     def to_mermaid(self) -> str:
         """The state diagram as Mermaid ``stateDiagram-v2`` text."""
         return mermaid(self.states, self.initial_state, self.final_states, self.transitions)
+
+    def to_svg(self) -> str:
+        """The state diagram as an inline ``<svg>`` element (names escaped; no script needed)."""
+        return state_diagram_svg(
+            self.states, self.initial_state, self.final_states, self.transitions
+        )
 
     # -- integrity -----------------------------------------------------------------------------
 

@@ -1,0 +1,223 @@
+"""Encounter admin: the subject as a link, the allowed moves as buttons, the history read-only.
+
+A move button posts to ``<id>/move/``, which calls ``transition()`` with the signed-in user as
+``transitioned_by``; what the service refuses (an edge that is no longer allowed, a validator's
+block) comes back as an error message, a validator's warnings as warning messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from django_encounters.exceptions import EncounterError
+from django_encounters.models import Encounter, EncounterTransition
+from django_encounters.services import get_allowed_transitions, transition
+
+if TYPE_CHECKING:  # the admin classes are generic for type checkers only
+    EncounterAdminBase = admin.ModelAdmin[Encounter]
+    TransitionAdminBase = admin.ModelAdmin[EncounterTransition]
+    TransitionInlineBase = admin.TabularInline[EncounterTransition, Encounter]
+else:
+    EncounterAdminBase = TransitionAdminBase = admin.ModelAdmin
+    TransitionInlineBase = admin.TabularInline
+
+
+class EncounterTransitionInline(TransitionInlineBase):
+    model = EncounterTransition
+    fields = (
+        "from_state",
+        "to_state",
+        "effective_at",
+        "transitioned_at",
+        "transitioned_by",
+        "reason",
+    )
+    readonly_fields = fields
+    ordering = ("transitioned_at",)
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EncounterTransition]:
+        # The users who made the moves come with the rows, not one query per row.
+        return super().get_queryset(request).select_related("transitioned_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Encounter)
+class EncounterAdmin(EncounterAdminBase):
+    list_display = ("__str__", "definition", "state", "subject_link", "created_at")
+    list_filter = ("definition", "state")
+    list_select_related = ("definition", "subject_content_type")
+    search_fields = ("subject_id", "notes")
+    readonly_fields = ("state", "state_since", "ended_at", "subject_link")
+    inlines = [EncounterTransitionInline]
+    # On an existing encounter the subject is shown as a link instead of its two raw columns.
+    change_fields = (
+        "definition",
+        "subject_link",
+        "state",
+        "state_since",
+        "scheduled_at",
+        "started_at",
+        "ended_at",
+        "created_by",
+        "assigned_to",
+        "notes",
+        "metadata",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Encounter]:
+        # One query for the subjects of a whole page of encounters, per subject model.
+        return super().get_queryset(request).prefetch_related("subject")
+
+    def get_fields(self, request: HttpRequest, obj: Encounter | None = None) -> Any:
+        if obj is not None:
+            return self.change_fields
+        return [field for field in super().get_fields(request, obj) if field != "subject_link"]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Encounter | None = None
+    ) -> tuple[str, ...]:
+        # The definition is chosen once; after that only transition() changes anything about it.
+        if obj is not None:
+            return (*self.readonly_fields, "definition")
+        return self.readonly_fields
+
+    @admin.display(description="subject")
+    def subject_link(self, obj: Encounter) -> SafeString | str:
+        subject = obj.subject
+        if subject is None:
+            return f"{obj.subject_content_type} {obj.subject_id} (no longer exists)"
+        url = self._change_url(subject)
+        return format_html('<a href="{}">{}</a>', url, subject) if url else str(subject)
+
+    def _change_url(self, subject: Model) -> str | None:
+        """The subject's change page in this admin site, if it has one."""
+        opts = subject._meta
+        if type(subject) not in self.admin_site._registry:
+            return None
+        try:
+            return reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=[quote(subject.pk)],
+                current_app=self.admin_site.name,
+            )
+        except NoReverseMatch:  # registered with its change view removed
+            return None
+
+    # -- moves ---------------------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta
+        move = path(
+            "<path:object_id>/move/",
+            self.admin_site.admin_view(self.move_view),
+            name=f"{opts.app_label}_{opts.model_name}_move",
+        )
+        return [move, *super().get_urls()]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Encounter | None = None,
+    ) -> HttpResponse:
+        if obj is not None and self.has_change_permission(request, obj):
+            context["encounter_moves"] = get_allowed_transitions(obj)
+            context["encounter_move_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_move",
+                args=[quote(obj.pk)],
+                current_app=self.admin_site.name,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def move_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Move the encounter to ``POST["to_state"]`` through ``transition()``."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        encounter = self.get_object(request, unquote(object_id))
+        if encounter is None:  # deleted since the page was shown
+            self.message_user(
+                request, f"Encounter {unquote(object_id)} no longer exists.", messages.WARNING
+            )
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                    current_app=self.admin_site.name,
+                )
+            )
+        if not self.has_change_permission(request, encounter):
+            raise PermissionDenied
+        to_state = request.POST.get("to_state", "")
+        from_state = encounter.state
+        try:
+            record = transition(
+                encounter,
+                to_state,
+                transitioned_by=cast(Any, request.user),
+                reason=request.POST.get("move_reason", ""),
+            )
+        except EncounterError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            for warning in record.warnings:
+                self.message_user(request, f"Warning: {warning}", messages.WARNING)
+            done = f"Moved from '{from_state}' to '{to_state}'."
+            self.log_change(request, encounter, done)
+            self.message_user(request, done, messages.SUCCESS)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(encounter.pk)],
+            current_app=self.admin_site.name,
+        )
+        return HttpResponseRedirect(change_url)
+
+    def get_deleted_objects(
+        self, objs: Iterable[Encounter], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        """Deleting here is a soft delete: the history stays, so nothing else is affected.
+
+        (Django's collector would report the PROTECTed transitions and refuse.)
+        """
+        objs = list(objs)
+        perms_needed = set() if self.has_delete_permission(request) else {"encounter"}
+        return [str(obj) for obj in objs], {"encounters": len(objs)}, perms_needed, []
+
+
+@admin.register(EncounterTransition)
+class EncounterTransitionAdmin(TransitionAdminBase):
+    """Append-only: visible, never added, changed or deleted here."""
+
+    list_display = ("encounter", "from_state", "to_state", "effective_at", "transitioned_by")
+    list_select_related = ("encounter__definition", "transitioned_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: EncounterTransition | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: EncounterTransition | None = None
+    ) -> bool:
+        return False
