@@ -87,6 +87,9 @@ def audit_log_names() -> Names:
         log_event(action="import.row", metadata={"row": 1})
 
     return {
+        "log_event": log_event,
+        # the settings fragment reads the seal key from the environment
+        "os": types.SimpleNamespace(environ={"AUDIT_LOG_SEAL_KEY": "docs-example-seal-key-" * 2}),
         "request": request_by(user("alice")),
         "user": user("bob"),
         "my_instance": organization("Northside Clinic"),
@@ -97,7 +100,11 @@ def audit_log_names() -> Names:
 
 
 def audit_log_after(ns: Names) -> None:
+    from django_audit_log.celery import stop_carrying_audit_context
     from django_audit_log.models import AuditLog
+
+    assert callable(ns["build_export"].delay)  # the Celery block defined a real task
+    stop_carrying_audit_context()
 
     imported = AuditLog.objects.get(action="import.row")
     assert (imported.actor_display, imported.request_id) == ("cron:nightly-import", "task-1")
@@ -213,7 +220,7 @@ GIVENS: dict[str, Given] = {
     "getting-started.md": Given(blocks=2),
     "installation.md": Given(blocks=1),
     "packages/audit-log.md": Given(
-        blocks=5,
+        blocks=8,
         names=audit_log_names,
         modules={"billing.signals": {"invoice_sent": Signal()}},
         after=audit_log_after,
