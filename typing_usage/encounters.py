@@ -22,6 +22,6 @@ def usage(encounter: Encounter, when: Any) -> None:
     assert_type(transition(encounter, "done"), EncounterTransition)
     assert_type(get_allowed_transitions(encounter), list[str])
     assert_type(get_encounter_history(encounter), list[EncounterTransition])
-    assert_type(get_state_at(encounter, when), str | None)
+    assert_type(get_state_at(encounter, when), str)
     error: EncounterError = InvalidTransitionError("a", "b")
     assert_type(error, EncounterError)

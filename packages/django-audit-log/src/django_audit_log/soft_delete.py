@@ -40,7 +40,8 @@ def _on_soft_delete(
         model = _tracked(label)
         if model is None or not count:
             continue
-        for obj in models.QuerySet(model=model, using=using).filter(deleted_at=moment):
+        rows: models.QuerySet[models.Model] = models.QuerySet(model=model, using=using)
+        for obj in rows.filter(deleted_at=moment):
             changes = {"deleted_at": {"old": None, "new": moment}}
             entries.append(entry_for("delete", model, changes, obj=obj, via="soft_delete"))
     write_entries(entries, using)

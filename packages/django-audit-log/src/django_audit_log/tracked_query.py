@@ -96,7 +96,9 @@ class TrackedQuerySetMixin(_QuerySet):
     ) -> dict[Any, tuple[Any, ...]]:
         values = [kwargs[f.name] if f.name in kwargs else kwargs[f.attname] for f in fields]
         if any(map(is_expression, values)):
-            plain = models.QuerySet(model=self.model, using=using).filter(pk__in=list(old_rows))
+            plain: models.QuerySet[Any] = models.QuerySet(model=self.model, using=using).filter(
+                pk__in=list(old_rows)
+            )
             return {
                 row[0]: row[1:] for row in plain.values_list("pk", *[f.attname for f in fields])
             }
@@ -156,7 +158,9 @@ class TrackedQuerySetMixin(_QuerySet):
                 pk for pk, loaded in old.items() if any(f.attname not in loaded for f in tracked)
             ]
             if unknown:  # objects not loaded from the database: one SELECT for all of them
-                plain = models.QuerySet(model=self.model, using=using).filter(pk__in=unknown)
+                plain: models.QuerySet[Any] = models.QuerySet(model=self.model, using=using).filter(
+                    pk__in=unknown
+                )
                 for row in plain.values_list("pk", *[f.attname for f in tracked]):
                     old[row[0]] = {
                         **dict(zip((f.attname for f in tracked), row[1:], strict=True)),
@@ -197,7 +201,7 @@ class TrackedQuerySetMixin(_QuerySet):
                 self.filter(deleted_at__isnull=False).order_by().values_list("pk", "deleted_at")
             )
             restored = super().restore()  # type: ignore[misc]  # a SoftDeleteQuerySet's
-            back = models.QuerySet(model=self.model, using=using).filter(
+            back: models.QuerySet[Any] = models.QuerySet(model=self.model, using=using).filter(
                 pk__in=[pk for pk, _ in rows], deleted_at__isnull=True
             )
             back_pks = set(back.values_list("pk", flat=True))

@@ -42,6 +42,8 @@ class AuditTrackedModel(models.Model):
     audit_fields: ClassVar[tuple[str, ...] | None] = None
     audit_exclude: ClassVar[tuple[str, ...]] = ()
     audit_sensitivity: ClassVar[str] = "normal"
+    # The tracked values as loaded from the database (set by from_db(), kept in __dict__).
+    _audit_loaded: dict[str, Any]
 
     class Meta:
         abstract = True
@@ -230,7 +232,9 @@ def with_stored_values(
     if not computed:
         return currents
     columns = sorted({name for names in computed.values() for name in names})
-    rows = models.QuerySet(model=model, using=using).filter(pk__in=list(computed))
+    rows: models.QuerySet[models.Model] = models.QuerySet(model=model, using=using).filter(
+        pk__in=list(computed)
+    )
     for row in rows.values(*columns, "pk"):
         currents[row["pk"]].update((name, row[name]) for name in computed[row["pk"]])
     return currents

@@ -21,7 +21,7 @@ import dataclasses
 import datetime
 import hmac
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db import router
@@ -188,7 +188,7 @@ def _check_unsealed(
         result.findings.append(Finding("inserted", detail, row["id"], moment))
 
 
-def _entries(using: str) -> Iterator[dict[str, Any]]:
+def _entries(using: str) -> Iterator[Mapping[str, Any]]:
     entries = AuditLog.objects.using(using).order_by("created_at", "id")
     yield from entries.values("id", "created_at", "stamp").iterator(chunk_size=_CHUNK)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.apps.registry import Apps
 from django.db import models
@@ -40,6 +40,12 @@ class Group:
     repeat: bool
 
 
+def resolved_model(model: type[models.Model] | Literal["self"]) -> type[models.Model]:
+    """The model a relation points at. Django's stubs allow the lazy ``"self"`` reference, but
+    once the app registry is ready (every caller here runs after it) it is always a class."""
+    return cast(type[models.Model], model)
+
+
 def is_soft_deletable(model: type[models.Model]) -> bool:
     from django_basemodels.models import SoftDeleteModel  # models import this module's users
 
@@ -55,7 +61,7 @@ def cascade_keys(parent: type[models.Model]) -> list[models.ForeignKey[Any, Any]
             isinstance(key, models.ForeignKey)
             and relation.on_delete is models.CASCADE
             and not relation.parent_link  # multi-table inheritance shares the parent's row
-            and is_soft_deletable(relation.related_model)
+            and is_soft_deletable(resolved_model(relation.related_model))
         ):
             keys.append(key)
     return sorted(keys, key=lambda key: (key.model._meta.label, key.name))

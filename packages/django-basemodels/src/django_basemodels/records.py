@@ -143,5 +143,7 @@ def forget_missing(counts: dict[str, int], db: str) -> None:
         if not count or not is_soft_deletable(model):
             continue
         key = Cast(OuterRef("object_id"), output_field=model._meta.pk)
-        still_there = models.QuerySet(model=model, using=db).filter(pk=key)
+        still_there: models.QuerySet[models.Model] = models.QuerySet(model=model, using=db).filter(
+            pk=key
+        )
         _records(db).filter(model=label).exclude(Exists(still_there))._raw_delete(db)

@@ -32,7 +32,13 @@ from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 
 from django_basemodels import records, signals
-from django_basemodels.cascade import Step, is_soft_deletable, plan_for, reached_models
+from django_basemodels.cascade import (
+    Step,
+    is_soft_deletable,
+    plan_for,
+    reached_models,
+    resolved_model,
+)
 from django_basemodels.exceptions import (
     DeletionMomentError,
     NotSoftDeletableError,
@@ -143,7 +149,7 @@ def _stamped_children(step: Step, moment: datetime, db: str) -> models.QuerySet[
     it carries ``moment`` and no operation has recorded it yet."""
     reached = Q()
     for key in step.keys:
-        parent_model = key.related_model
+        parent_model = resolved_model(key.related_model)
         parents = (
             _rows(parent_model, db)
             .filter(deleted_at=moment)
@@ -160,7 +166,7 @@ def _marked_children(step: Step, db: str) -> models.QuerySet[Any]:
     children = _rows(step.model, db).annotate(deleted_by=records.operation_of(step.model, db))
     reached = Q()
     for key in step.keys:
-        parents = _rows(key.related_model, db).filter(
+        parents = _rows(resolved_model(key.related_model), db).filter(
             **{key.target_field.attname: OuterRef(key.attname)},
             deleted_at=OuterRef("deleted_at") - MARK_SHIFT,
         )

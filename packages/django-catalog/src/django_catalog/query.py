@@ -21,7 +21,7 @@ from django_catalog.markers import alters_data, queryset_only
 from django_catalog.validators import check_quantity, is_expression
 
 if TYPE_CHECKING:
-    from django_catalog.models import DispenseLog, WorkItem
+    from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem  # noqa: F401
 
 BASKET_KEYS = ("basket", "basket_id")
 # A work item belongs to the basket item it was spawned for, for good.
@@ -39,7 +39,7 @@ def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
         )
 
 
-class BasketQuerySet(SoftDeleteQuerySet):
+class BasketQuerySet(SoftDeleteQuerySet["Basket"]):
     """Basket status moves only through ``commit_basket()`` and ``cancel_basket()``."""
 
     @alters_data
@@ -80,7 +80,7 @@ class BasketQuerySet(SoftDeleteQuerySet):
         return drafts
 
 
-class BasketItemQuerySet(SoftDeleteQuerySet):
+class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
     """Items change only while their basket is a draft, whichever ORM path is used."""
 
     @alters_data
@@ -230,48 +230,35 @@ class DispenseLogQuerySet(models.QuerySet["DispenseLog"]):
         raise ImmutableRecordError(self.model, "delete()")
 
 
-# The managers of the soft-deletable models: the package's QuerySet methods
-# (models.Manager.from_queryset, which the type checker understands) over basemodels' choice of
-# rows (alive, all or soft-deleted).
+# The managers of the soft-deletable models: basemodels' choice of rows (alive, all or
+# soft-deleted) over the package's QuerySet (from_queryset, which the type checker understands).
+_SoftDeleteBaskets = SoftDeleteManager.from_queryset(BasketQuerySet)
+_AllObjectsBaskets = AllObjectsManager.from_queryset(BasketQuerySet)
+_DeletedObjectsBaskets = DeletedObjectsManager.from_queryset(BasketQuerySet)
+_SoftDeleteBasketItems = SoftDeleteManager.from_queryset(BasketItemQuerySet)
+_AllObjectsBasketItems = AllObjectsManager.from_queryset(BasketItemQuerySet)
+_DeletedObjectsBasketItems = DeletedObjectsManager.from_queryset(BasketItemQuerySet)
 
 
-class BasketManager(
-    models.Manager.from_queryset(BasketQuerySet),  # type: ignore[misc]
-    SoftDeleteManager,
-):
+class BasketManager(_SoftDeleteBaskets["Basket"]):
     """``Basket.objects``: baskets that are not soft-deleted."""
 
 
-class AllBasketsManager(
-    models.Manager.from_queryset(BasketQuerySet),  # type: ignore[misc]
-    AllObjectsManager,
-):
+class AllBasketsManager(_AllObjectsBaskets["Basket"]):
     """``Basket.all_objects`` (also the base manager)."""
 
 
-class DeletedBasketsManager(
-    models.Manager.from_queryset(BasketQuerySet),  # type: ignore[misc]
-    DeletedObjectsManager,
-):
+class DeletedBasketsManager(_DeletedObjectsBaskets["Basket"]):
     """``Basket.deleted_objects``."""
 
 
-class BasketItemManager(
-    models.Manager.from_queryset(BasketItemQuerySet),  # type: ignore[misc]
-    SoftDeleteManager,
-):
+class BasketItemManager(_SoftDeleteBasketItems["BasketItem"]):
     """``BasketItem.objects``: items that are not soft-deleted."""
 
 
-class AllBasketItemsManager(
-    models.Manager.from_queryset(BasketItemQuerySet),  # type: ignore[misc]
-    AllObjectsManager,
-):
+class AllBasketItemsManager(_AllObjectsBasketItems["BasketItem"]):
     """``BasketItem.all_objects`` (also the base manager)."""
 
 
-class DeletedBasketItemsManager(
-    models.Manager.from_queryset(BasketItemQuerySet),  # type: ignore[misc]
-    DeletedObjectsManager,
-):
+class DeletedBasketItemsManager(_DeletedObjectsBasketItems["BasketItem"]):
     """``BasketItem.deleted_objects``."""

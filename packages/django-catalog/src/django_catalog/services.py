@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, router, transaction
 from django.db.models import Sum
@@ -42,18 +42,20 @@ def get_or_create_draft_basket(encounter: Any, user: Any) -> Basket:
     model = conf.get_encounter_model()
     if not isinstance(encounter, model) or encounter.pk is None or encounter._state.adding:
         raise InvalidEncounterError(encounter, model._meta.label)
+    # The encounter model is a setting: the stubs know only the one the type-check settings name.
+    checked_encounter = cast(Any, encounter)
     check_user(user)
     using = router.db_for_write(Basket)
     for _ in range(_DRAFT_ATTEMPTS):
         draft: Basket | None = (
-            Basket.objects.using(using).drafts().filter(encounter=encounter).first()
+            Basket.objects.using(using).drafts().filter(encounter=checked_encounter).first()
         )
         if draft is not None:
             return draft
         try:
             with transaction.atomic(using=using):
                 created: Basket = Basket.objects.using(using).create(
-                    encounter=encounter, created_by=user
+                    encounter=checked_encounter, created_by=user
                 )
                 return created
         except IntegrityError:

@@ -158,8 +158,8 @@ class Module(TrackedModel):  # type: ignore[django-manager-missing]
     ) -> DuplicateModuleKey | None:
         keys = [identity[0] for identity in identities]
         taken = cls.objects.using(using).filter(key__in=keys).exclude(pk__in=list(exclude))
-        taken = taken.values_list("key", flat=True)
-        key = next(iter(taken), None)
+        taken_keys = taken.values_list("key", flat=True)
+        key = next(iter(taken_keys), None)
         return None if key is None else DuplicateModuleKey(key)
 
 

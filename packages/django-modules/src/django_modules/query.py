@@ -37,7 +37,8 @@ def alters_data(method: _Method) -> _Method:
     return method
 
 
-class TrackedQuerySet(SoftDeleteQuerySet):
+# Shared by the querysets of every tracked model, so the row type stays open here.
+class TrackedQuerySet(SoftDeleteQuerySet[Any]):
     @property
     def tracked_model(self) -> type[TrackedModel]:
         """``self.model``, known to be one of the package's tracked models."""

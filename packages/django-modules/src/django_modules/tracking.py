@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.options import Options
 
 from django_modules import cache, signals
 
@@ -107,11 +108,13 @@ def _emit_overrides(
 ) -> None:
     from django_modules.models import Module
 
-    org_model: Any = model._meta.get_field("org").related_model
+    # Every concrete tracked model has org and module keys; the abstract base declares neither.
+    options: Options[Any] = model._meta
+    org_model: Any = options.get_field("org").related_model
     org_ids = {identity[0] for _, identity, *_ in changes}
     module_ids = {identity[1] for _, identity, *_ in changes}
     # Only relations already loaded on the instances are reused: never a query per row.
-    org_field, module_field = model._meta.get_field("org"), model._meta.get_field("module")
+    org_field, module_field = options.get_field("org"), options.get_field("module")
     assert isinstance(org_field, models.ForeignKey)
     assert isinstance(module_field, models.ForeignKey)
     orgs = {s.org_id: s.org for s in known.values() if org_field.is_cached(s)}

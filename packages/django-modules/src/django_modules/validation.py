@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -71,9 +71,15 @@ def _check_text(field: models.Field[Any, Any], value: Any, name: str) -> None:
         raise InvalidArgumentError(name, value, " ".join(error.messages)) from error
 
 
+def _target_model(field: models.ForeignKey[Any, Any]) -> type[models.Model]:
+    """The model ``field`` points at. The stubs allow the lazy ``"self"``, but once the app
+    registry is ready (before any write) Django has resolved it to the class."""
+    return cast(type[models.Model], field.related_model)
+
+
 def check_related(field: models.ForeignKey[Any, Any], value: Any, name: str) -> None:
     """A related object that is saved and of the right model, or a key of the right type."""
-    target = field.related_model
+    target = _target_model(field)
     if isinstance(value, models.Model):
         if not isinstance(value, target) or value.pk is None or value._state.adding:
             raise InvalidArgumentError(name, value, f"a saved {target._meta.label}")
@@ -112,7 +118,7 @@ def _check_key_exists(field: models.ForeignKey[Any, Any], value: Any, name: str)
     """
     if value is None or isinstance(value, models.Model):
         return
-    target = field.related_model
+    target = _target_model(field)
     if not target._base_manager.filter(pk=value).exists():
         raise InvalidArgumentError(name, value, f"the key of an existing {target._meta.label}")
 

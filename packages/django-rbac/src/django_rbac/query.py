@@ -31,7 +31,7 @@ _Result = TypeVar("_Result")
 _Model = TypeVar("_Model", bound=models.Model)
 
 
-class GuardedQuerySet(SoftDeleteQuerySet, models.QuerySet[_Model, _Model]):
+class GuardedQuerySet(SoftDeleteQuerySet[_Model]):
     """Bulk writes that a database constraint refuses become ``BulkWriteError``."""
 
     def update(self, **kwargs: Any) -> int:
@@ -111,23 +111,14 @@ class UserRoleQuerySet(GuardedQuerySet["UserRole"]):
         return assignments
 
 
-# The type checker sees plain managers over these querysets, so that chains such as
-# ``UserRole.objects.current().filter(...)`` keep their types; at run time the managers are
-# django-basemodels' soft-delete managers over the same querysets.
-if TYPE_CHECKING:
-    _LiveRoles = models.Manager.from_queryset(RoleQuerySet)
-    _AllRoles = models.Manager.from_queryset(RoleQuerySet)
-    _DeletedRoles = models.Manager.from_queryset(RoleQuerySet)
-    _LiveAssignments = models.Manager.from_queryset(UserRoleQuerySet)
-    _AllAssignments = models.Manager.from_queryset(UserRoleQuerySet)
-    _DeletedAssignments = models.Manager.from_queryset(UserRoleQuerySet)
-else:
-    _LiveRoles = SoftDeleteManager.from_queryset(RoleQuerySet)
-    _AllRoles = AllObjectsManager.from_queryset(RoleQuerySet)
-    _DeletedRoles = DeletedObjectsManager.from_queryset(RoleQuerySet)
-    _LiveAssignments = SoftDeleteManager.from_queryset(UserRoleQuerySet)
-    _AllAssignments = AllObjectsManager.from_queryset(UserRoleQuerySet)
-    _DeletedAssignments = DeletedObjectsManager.from_queryset(UserRoleQuerySet)
+# django-basemodels' soft-delete managers over these querysets, so that chains such as
+# ``UserRole.objects.current().filter(...)`` keep their types.
+_LiveRoles = SoftDeleteManager.from_queryset(RoleQuerySet)
+_AllRoles = AllObjectsManager.from_queryset(RoleQuerySet)
+_DeletedRoles = DeletedObjectsManager.from_queryset(RoleQuerySet)
+_LiveAssignments = SoftDeleteManager.from_queryset(UserRoleQuerySet)
+_AllAssignments = AllObjectsManager.from_queryset(UserRoleQuerySet)
+_DeletedAssignments = DeletedObjectsManager.from_queryset(UserRoleQuerySet)
 
 
 class RoleManager(_LiveRoles["Role"]):

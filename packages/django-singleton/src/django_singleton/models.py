@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, router, transaction
 from django.db.models.signals import class_prepared, pre_delete
@@ -161,7 +161,11 @@ def _guard_base_manager(model: type[models.Model]) -> None:
     if model._meta.base_manager_name:
         return  # the model chose its own
     default = model._meta.default_manager
-    if default is not None and issubclass(default._queryset_class, SingletonQuerySet):
+    if default is None:
+        return
+    # Every Manager has the QuerySet class from_queryset() built it over; the stubs omit it.
+    queryset_class: type[Any] = cast(Any, default)._queryset_class
+    if issubclass(queryset_class, SingletonQuerySet):
         model._meta.base_manager_name = default.name
 
 

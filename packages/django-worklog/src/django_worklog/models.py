@@ -70,7 +70,7 @@ def one_active_refused(user_id: Any, using: str) -> Iterator[None]:
         raise
 
 
-class WorkSessionQuerySet(SoftDeleteQuerySet):
+class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
     """Soft delete plus guards: the bulk paths cannot set the server-owned times, and a write
     that would make a second session active for a user raises ``SessionAlreadyActiveError``."""
 
@@ -128,28 +128,22 @@ class WorkSessionQuerySet(SoftDeleteQuerySet):
                 return super().restore()
 
 
-# The managers: WorkSessionQuerySet's methods (models.Manager.from_queryset, which the type checker
-# understands) over basemodels' choice of rows (alive, all or soft-deleted).
+# The managers: basemodels' choice of rows (alive, all or soft-deleted) over WorkSessionQuerySet
+# (from_queryset, which the type checker understands).
+_LiveSessions = SoftDeleteManager.from_queryset(WorkSessionQuerySet)
+_AllSessions = AllObjectsManager.from_queryset(WorkSessionQuerySet)
+_DeletedSessions = DeletedObjectsManager.from_queryset(WorkSessionQuerySet)
 
 
-class WorkSessionManager(
-    models.Manager.from_queryset(WorkSessionQuerySet),  # type: ignore[misc]
-    SoftDeleteManager,
-):
+class WorkSessionManager(_LiveSessions["WorkSession"]):
     """``objects``: sessions that are not soft-deleted."""
 
 
-class AllWorkSessionsManager(
-    models.Manager.from_queryset(WorkSessionQuerySet),  # type: ignore[misc]
-    AllObjectsManager,
-):
+class AllWorkSessionsManager(_AllSessions["WorkSession"]):
     """``all_objects``: every session (also the base manager)."""
 
 
-class DeletedWorkSessionsManager(
-    models.Manager.from_queryset(WorkSessionQuerySet),  # type: ignore[misc]
-    DeletedObjectsManager,
-):
+class DeletedWorkSessionsManager(_DeletedSessions["WorkSession"]):
     """``deleted_objects``: soft-deleted sessions only."""
 
 

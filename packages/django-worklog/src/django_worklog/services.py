@@ -8,7 +8,7 @@ from ``server_now()``, the application server's clock, elsewhere. See ``django_w
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -121,6 +121,13 @@ def _clock(using: str) -> models.Expression:
     return Value(server_now(), output_field=models.DateTimeField())
 
 
+def _clock_reading(session: WorkSession) -> datetime:
+    """The ``clock`` that ``.annotate(clock=_clock(using))`` put on a locked row (the stubs do
+    not carry annotate() names over to the instances)."""
+    reading: datetime = cast(Any, session).clock
+    return reading
+
+
 def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
     """Stop the running sessions that match ``lookups`` and return them; the caller holds the
     transaction. Three queries whatever the number of sessions: lock them (reading the clock),
@@ -134,7 +141,7 @@ def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
     )
     if not running:
         return []
-    now = running[0].clock
+    now = _clock_reading(running[0])
     for session in running:
         session.stopped_at, session.duration_seconds = stop_values(session.started_at, now)
         session.stop_reason = reason
@@ -191,7 +198,7 @@ def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datet
     )
     if running is None:
         return None, server_now()
-    clock: datetime = running.clock
+    clock = _clock_reading(running)
     return running, clock
 
 

@@ -19,6 +19,8 @@ class StatusChartModel(models.Model):
     """
 
     status: str  # a field of every concrete subclass
+    # The status the database held when the row was loaded (None: deferred, or not loaded).
+    _loaded_status: str | None
     INITIAL_STATUS: str = ""
     STATUS_MOVES: dict[str, tuple[str, ...]] = {}
 

@@ -36,7 +36,7 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    class Priority(models.IntegerChoices):  # type: ignore[metaclass]  # stubs vs mypy 2
+    class Priority(models.IntegerChoices):
         LOW = 10, "Low"
         NORMAL = 20, "Normal"
         HIGH = 30, "High"
@@ -70,7 +70,7 @@ class WorkItem(StatusChartModel, UUIDModel, TimeStampedModel):
         max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
     )
     priority = models.PositiveSmallIntegerField(
-        choices=Priority.choices,  # type: ignore[attr-defined]  # see Priority
+        choices=Priority.choices,
         default=Priority.NORMAL,
     )
     assigned_to = models.ForeignKey(

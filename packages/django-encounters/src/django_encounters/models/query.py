@@ -38,7 +38,7 @@ GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
 # as_manager() of the two bases disagree; the managers are built below instead.
 class DefinitionQuerySet(  # type: ignore[override]
-    AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet
+    AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet["EncounterDefinition"]
 ):
     """Graph fields change only through ``save()``, which validates them.
 
@@ -101,7 +101,7 @@ class DefinitionQuerySet(  # type: ignore[override]
         return None
 
 
-class EncounterQuerySet(SoftDeleteQuerySet):
+class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
     """State and definition move only through ``transition()``; creations are always logged."""
 
     def update(self, **kwargs: Any) -> int:
@@ -236,21 +236,21 @@ _DefinitionManagerBase = models.Manager.from_queryset(DefinitionQuerySet)
 
 class DefinitionManager(
     _DefinitionManagerBase["EncounterDefinition"],
-    SoftDeleteManager,
+    SoftDeleteManager["EncounterDefinition"],
 ):
     """``objects``: live definitions."""
 
 
 class AllDefinitionsManager(
     _DefinitionManagerBase["EncounterDefinition"],
-    AllObjectsManager,
+    AllObjectsManager["EncounterDefinition"],
 ):
     """``all_objects``: every definition, soft-deleted or not."""
 
 
 class DeletedDefinitionsManager(
     _DefinitionManagerBase["EncounterDefinition"],
-    DeletedObjectsManager,
+    DeletedObjectsManager["EncounterDefinition"],
 ):
     """``deleted_objects``: soft-deleted definitions."""
 
@@ -260,20 +260,20 @@ _EncounterManagerBase = models.Manager.from_queryset(EncounterQuerySet)
 
 class EncounterManager(
     _EncounterManagerBase["Encounter"],
-    SoftDeleteManager,
+    SoftDeleteManager["Encounter"],
 ):
     """``objects``: live encounters."""
 
 
 class AllEncountersManager(
     _EncounterManagerBase["Encounter"],
-    AllObjectsManager,
+    AllObjectsManager["Encounter"],
 ):
     """``all_objects``: every encounter, soft-deleted or not."""
 
 
 class DeletedEncountersManager(
     _EncounterManagerBase["Encounter"],
-    DeletedObjectsManager,
+    DeletedObjectsManager["Encounter"],
 ):
     """``deleted_objects``: soft-deleted encounters."""

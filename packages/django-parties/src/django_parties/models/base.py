@@ -58,7 +58,9 @@ def party_kind(party: Any) -> str:
     return kind
 
 
-class GuardedQuerySet(SoftDeleteQuerySet):
+# Shared by the querysets of several models (persons, organizations, contact points...), so the
+# row type stays open here.
+class GuardedQuerySet(SoftDeleteQuerySet[Any]):
     """Bulk writes that a database constraint refuses are rolled back and reported as
     ``BulkWriteError`` instead of a bare ``IntegrityError``.
 

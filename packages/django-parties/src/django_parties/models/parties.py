@@ -83,8 +83,8 @@ class Person(Party):
     )
 
     objects = PersonManager()  # type: ignore[misc]
-    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc, django-manager-missing]
-    deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc, django-manager-missing]
+    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc]
+    deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc]
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
@@ -156,8 +156,8 @@ class Organization(Party):  # type: ignore[django-manager-missing]
     tax_id = models.CharField("tax id", max_length=50, blank=True)
 
     objects = PartyManager()  # type: ignore[misc]
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
-    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
+    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
+    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
@@ -209,8 +209,8 @@ class Group(Party):
     )
 
     objects = PartyManager()  # type: ignore[misc]
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
-    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc, django-manager-missing]
+    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
+    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.

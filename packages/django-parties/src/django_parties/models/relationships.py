@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from django_basemodels.models import BaseModel
@@ -62,7 +63,7 @@ class RelationshipType(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
 
 
-def relationship_type_choices() -> list[tuple[str, str]]:
+def relationship_type_choices() -> list[tuple[str, str | Promise]]:
     """Built-in kinds followed by the host's own, as (value, label) pairs."""
     extra = conf.get("PARTIES_EXTRA_RELATIONSHIP_TYPES")
     return list(RelationshipType.choices) + [(str(k), str(v)) for k, v in extra.items()]
