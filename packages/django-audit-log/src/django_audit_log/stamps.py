@@ -30,7 +30,7 @@ from typing import Any
 from django_audit_log import conf
 from django_audit_log.exceptions import SealError
 
-STAMP_LENGTH = 32  # hex characters: 128 bits of HMAC-SHA256
+STAMP_LENGTH = 32  # hex characters: 128 bits of keyed BLAKE2b
 RECORD_SIZE = 56  # id 16 + time 8 + content 16 + actor 8 + target type 8
 MIN_KEY_LENGTH = 32
 _EPOCH = datetime.datetime(1970, 1, 1)
