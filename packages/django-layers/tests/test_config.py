@@ -5,6 +5,7 @@ import textwrap
 import pytest
 
 from django_layers.config import DEFAULT_IGNORE, DEFAULT_SOURCES, ConfigError
+from django_layers.engine import run_check
 from django_layers.loading import load_config
 
 
@@ -69,7 +70,8 @@ def test_full_schema_is_read(tmp_path):
 
 def test_defaults(tmp_path):
     config = load_config(write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n"))
-    assert config.sources == list(DEFAULT_SOURCES) == ["packages/*/src/*"]
+    assert config.sources == list(DEFAULT_SOURCES) == ["*/__init__.py"]
+    assert config.sources_written is False
     assert config.ignore == list(DEFAULT_IGNORE)
     assert "**/tests/**" in config.ignore
     assert config.count_type_checking_imports is True
@@ -215,3 +217,48 @@ def test_a_source_matching_nothing_is_listed_with_the_schema_problems(layered):
     )
     assert (1, "source 'lib/*' matches nothing") in found
     assert any(line == 5 and message.startswith("unknown key 'extra'") for line, message in found)
+
+
+def test_the_default_sources_are_the_packages_beside_the_file(tmp_path, cli, monkeypatch):
+    for name in ("mysite/__init__.py", "shop/__init__.py", "shop/views.py", "manage.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / "templates").mkdir()  # no __init__.py: not a package
+    (tmp_path / "templates" / "page.py").write_text("")
+    write(tmp_path, "layers:\n  - name: all\n    packages: [mysite, shop]\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("check")
+    assert (code, err) == (0, "")
+    assert out == "0 violation(s), 3 file(s) checked\n"
+
+
+def test_default_sources_matching_nothing_are_reported_at_the_mapping_not_line_0(
+    tmp_path, cli, monkeypatch
+):
+    write(tmp_path, "# boundaries\n\nlayers:\n  - name: all\n    packages: [x]\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("check")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[1:] == [
+        "layers.yaml:3: no 'sources' given, and the default '*/__init__.py' (the packages beside "
+        "layers.yaml) matches nothing: add 'sources' naming where your packages are, e.g. "
+        "sources: [src/*], or run `django-layers init`",
+        "layers.yaml:5: package 'x' is named here but found in no source",
+    ]
+
+
+def test_a_written_source_matching_nothing_keeps_the_short_message(tmp_path):
+    path = write(tmp_path, "sources: [lib/*]\nlayers:\n  - name: all\n    packages: [x]\n")
+    with pytest.raises(ConfigError) as caught:
+        run_check(load_config(path, snapshot=False), use_cache=False)
+    assert caught.value.problems == [
+        (1, "source 'lib/*' matches nothing"),
+        (4, "package 'x' is named here but found in no source"),
+    ]
+
+
+def test_a_problem_at_the_top_line_does_not_stop_the_default_sources_being_read(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    found = problems(tmp_path, "extra: 1\nlayers:\n  - name: all\n    packages: [ghost]\n")
+    assert (4, "package 'ghost' is named here but found in no source") in found

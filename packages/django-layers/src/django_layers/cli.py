@@ -1,4 +1,4 @@
-"""The command line: ``django-layers check`` and ``django-layers graph``.
+"""The command line: ``django-layers check``, ``django-layers graph`` and ``django-layers init``.
 
 Exit codes: 0 clean, 1 violations, 2 configuration, usage or file errors.
 """
@@ -16,12 +16,17 @@ from django_layers.graph import mermaid
 from django_layers.loading import load_config
 from django_layers.model import Result
 from django_layers.report import FORMATS, config_annotations
+from django_layers.starter import StarterError, write_starting_config
 from django_layers.version import __version__
 
 EXIT_CODES = """exit status:
   0  no violations
   1  violations found
   2  a configuration, usage, baseline or file error (a file that does not parse)"""
+
+INIT_EXIT_CODES = """exit status:
+  0  the file was written
+  2  it exists already (without --force), no package was found, or it cannot be written"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +69,40 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "--format", choices=("mermaid",), default="mermaid", help="a Mermaid flowchart (default)"
     )
+    init = commands.add_parser(
+        "init",
+        help="write a starting layers.yaml for the project found here",
+        description=(
+            "Write a starting layers.yaml: the sources found (a flat startproject layout, "
+            "src/, or packages/*/src/*), the Django apps in an independent layer, the project "
+            "package (settings, root URLs) above them, other packages below, and every key "
+            "explained in a comment."
+        ),
+        epilog=INIT_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument(
+        "--config",
+        type=Path,
+        default=Path("layers.yaml"),
+        help="the file to write; the project is the folder it is in (default: layers.yaml)",
+    )
+    init.add_argument("--force", action="store_true", help="replace the file if it exists")
     return parser
+
+
+def _init(options: argparse.Namespace) -> int:
+    try:
+        write_starting_config(options.config, force=options.force)
+    except StarterError as error:
+        print(f"django-layers: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"django-layers: wrote {options.config}; read it, then run "
+        f"`django-layers check --config {options.config}`",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if getattr(options, "update_baseline", False) and options.baseline is None:
         parser.error("--update-baseline needs --baseline FILE")
+    if options.command == "init":
+        return _init(options)
     try:
         config = load_config(options.config)
         result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)

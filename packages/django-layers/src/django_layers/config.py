@@ -9,8 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SOURCES = ("packages/*/src/*",)
-DEFAULT_IGNORE = ("**/tests/**", "**/test_*.py", "**/*_tests.py", "**/conftest.py")
+# The packages beside layers.yaml, as `django-admin startproject` lays them out: a match that is
+# an ``__init__.py`` selects its folder (sources.discover).
+DEFAULT_SOURCES = ("*/__init__.py",)
+# Tests may reach across boundaries; startapp's tests.py included.
+DEFAULT_IGNORE = (
+    "**/tests/**",
+    "**/tests.py",
+    "**/test_*.py",
+    "**/*_tests.py",
+    "**/conftest.py",
+)
 DEFAULT_CACHE_DIR = ".django-layers-cache"
 
 
@@ -59,7 +68,20 @@ class Config:
         # Where each named package was written, for errors found after the sources are read.
         self.package_lines: dict[str, int] = {}
         self.layers_line = 1
-        self.sources_line = 0  # 0: the default sources, written nowhere
+        # Where sources were written; for the default sources, the line of the file's mapping
+        # (a problem with them is the file's, as a missing key is). 0: set in code.
+        self.sources_line = 0
+        self.sources_written = False
+
+    def unmatched_source(self, pattern: str) -> str:
+        """The problem of a source that matches nothing, saying so when the user never wrote it."""
+        if self.sources_written or self.sources != list(DEFAULT_SOURCES):
+            return f"source {pattern!r} matches nothing"
+        return (
+            f"no 'sources' given, and the default {pattern!r} (the packages beside "
+            f"{self.path.name}) matches nothing: add 'sources' naming where your packages "
+            "are, e.g. sources: [src/*], or run `django-layers init`"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = {key: value for key, value in vars(self).items() if key not in ("path", "root")}

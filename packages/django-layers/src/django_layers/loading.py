@@ -61,10 +61,11 @@ def _parse(path: Path) -> Config:
         if placeable:
             tree = discover(config)
             # A source written in the file that matches nothing is reported; placing packages in
-            # sources that are not all there would only add noise.
+            # sources that are not all there would only add noise. The default sources, never
+            # written, are judged once the file itself is sound (run_check).
             if not tree.problems:
                 problems.extend(placement_problems(config, tree))
-            elif config.sources_line:
+            elif config.sources_written:
                 problems.extend(tree.problems)
         raise ConfigError(path, problems)
     return config

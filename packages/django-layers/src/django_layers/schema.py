@@ -126,7 +126,11 @@ def read(path: Path) -> tuple[Config, list[tuple[int, str]], bool]:
     _read_top(reader, top, config)
     if "layers" not in top and isinstance(document, yaml.MappingNode):
         reader.problem(document, "missing required key 'layers'")
-    sources_broken = any(line == config.sources_line for line, _ in reader.problems)
+    sources_broken = config.sources_written and any(
+        line == config.sources_line for line, _ in reader.problems
+    )
+    if not config.sources_written:
+        config.sources_line = _line(document)
     return config, reader.problems, bool(top) and not sources_broken
 
 
@@ -136,6 +140,7 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
             setattr(config, key, [value for value, _ in reader.strings(top[key], key)])
     if "sources" in top:
         config.sources_line = _line(top["sources"])
+        config.sources_written = True
     for key in ("count_type_checking_imports", "check_dependencies"):
         if key in top:
             value = reader.boolean(top[key], key)

@@ -77,9 +77,16 @@ def discover(config: Config) -> SourceTree:
         full = pattern if os.path.isabs(pattern) else str(config.root / pattern)
         matches = sorted(glob.glob(full))
         if not matches:
-            tree.problems.append((config.sources_line, f"source {pattern!r} matches nothing"))
+            tree.problems.append((config.sources_line, config.unmatched_source(pattern)))
         for match in matches:
-            _add_package(tree, Path(match), ignored, config.sources_line)
+            path = Path(match)
+            # "*/__init__.py" (the default) selects the folders that are regular packages.
+            _add_package(
+                tree,
+                path.parent if path.name == "__init__.py" else path,
+                ignored,
+                config.sources_line,
+            )
     return tree
 
 
