@@ -71,7 +71,9 @@ docs: $(VENV)/.deps
 
 ## make build: every package's wheel and sdist in dist/, checked as the release workflow checks
 ## one (twine check, LICENSE inside, known classifiers). install-check: a user's install of
-## django-primitives-catalog from those wheels, with the public index enabled.
+## django-primitives-catalog from those wheels, with the public index enabled; then, in the
+## same environment, a `django-admin startproject` host with django-audit-log that runs its
+## transactional and live-server tests on PostgreSQL and adopts django-layers (scripts/check-host).
 build: $(VENV)/.deps
 	$(BIN)/python scripts/build-dists --out dist
 
