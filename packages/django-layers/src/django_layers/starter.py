@@ -102,7 +102,7 @@ def render(
         layer_text += "    packages:" + _yaml_list(packages, "      ", quoted=False)
     return f"""\
 # layers.yaml: the import boundaries of this project, checked by `django-layers check`.
-# `django-layers init` wrote it from what it found in {root.name}/; edit it to say what you
+# `django-layers init` wrote it from the packages it found here; edit it to say what you
 # intend. Relative paths start at this file's folder. Reference: the django-layers docs.
 
 # sources: where your packages are, as globs. Each match is a top-level package (a folder)
