@@ -1,6 +1,9 @@
 """``django-layers init``: a starting layers.yaml for the layout it finds, every key explained."""
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -205,3 +208,25 @@ def test_init_help_lists_its_exit_statuses(capsys):
     assert "replace the file if it exists" in out
     assert "0  the file was written" in out
     assert "2  it exists already" in out
+
+
+def test_the_repository_pre_commit_hook_runs_the_check(startproject, cli):
+    """.pre-commit-hooks.yaml at the repository's root: its entry is this package's command."""
+    hooks_file = Path(__file__).resolve().parents[3] / ".pre-commit-hooks.yaml"
+    if not hooks_file.is_file():
+        pytest.skip("needs the repository checkout around the package")
+    [hook] = yaml.safe_load(hooks_file.read_text())
+    assert (hook["id"], hook["language"], hook["pass_filenames"]) == (
+        "django-layers",
+        "system",
+        False,
+    )
+    command, *arguments = hook["entry"].split()
+    executable = Path(sys.executable).parent / command  # the console script installed with us
+    assert cli("init")[0] == 0
+    ran = subprocess.run([executable, *arguments], capture_output=True, text=True)
+    assert (ran.returncode, ran.stdout) == (0, "0 violation(s), 14 file(s) checked\n")
+    (startproject / "billing" / "models.py").write_text("import shop.models\n")
+    ran = subprocess.run([executable, *arguments], capture_output=True, text=True)
+    assert ran.returncode == 1
+    assert "billing.models -> shop.models (import)" in ran.stdout
