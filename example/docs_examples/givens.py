@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Sum
 from django.dispatch import Signal
 from django.shortcuts import get_object_or_404
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory, TestCase, override_settings
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView, UpdateView
@@ -162,6 +162,39 @@ def encounters_asset(ns: Names, stack: contextlib.ExitStack) -> Names:
     return {"asset": asset}
 
 
+def encounters_audit_wiring(ns: Names, stack: contextlib.ExitStack) -> Names:
+    """The example project already wires encounters to its audit log (clinic.audit_wiring):
+    unwired while the page's own wiring runs, so that only the page's receivers write."""
+    from clinic import audit_wiring
+    from django_encounters.signals import encounter_created, encounter_transitioned
+
+    for signal, uid in (
+        (encounter_created, "encounter.created"),
+        (encounter_transitioned, "encounter.transitioned"),
+    ):
+        signal.disconnect(dispatch_uid=f"clinic:{uid}")
+        stack.callback(signal.disconnect, dispatch_uid=f"audit:{uid}")
+    stack.callback(audit_wiring.connect)
+    return {}
+
+
+def encounters_after(ns: Names) -> None:
+    """The page's wiring writes the entries it describes (signals are sent on commit)."""
+    from django_audit_log.models import AuditLog
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        encounter = ns["create_encounter"]("VISIT", subject=ns["patient"])
+        ns["transition"](
+            encounter, "checked_in", transitioned_by=ns["receptionist"], reason="on time"
+        )
+    mine = AuditLog.objects.filter(target_id=str(encounter.pk)).order_by("created_at", "action")
+    assert [entry.action for entry in mine] == ["encounter.created", "encounter.transitioned"]
+    moved = mine.get(action="encounter.transitioned")
+    assert moved.actor == ns["receptionist"]
+    assert moved.changes == {"state": {"old": "scheduled", "new": "checked_in"}}
+    assert moved.metadata == {"reason": "on time"}
+
+
 def rbac_settings(ns: Names, stack: contextlib.ExitStack) -> Names:
     """The page's RBAC_MODULES fragment is the project's setting while the page runs."""
     from django_rbac.permissions import sync_module_permissions
@@ -249,9 +282,10 @@ GIVENS: dict[str, Given] = {
         after=catalog_after,
     ),
     "packages/encounters.md": Given(
-        blocks=4,
+        blocks=5,
         names=encounters_names,
-        before={4: encounters_asset},
+        before={4: encounters_asset, 5: encounters_audit_wiring},
+        after=encounters_after,
         results={
             "get_encounter_history(encounter)": lambda history, ns: (
                 [record.to_state for record in history] == ["checked_in", "in_progress"]
