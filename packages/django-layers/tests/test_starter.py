@@ -190,6 +190,15 @@ def test_a_folder_without_packages_exits_2_and_writes_nothing(tmp_path, monkeypa
     assert not (tmp_path / "layers.yaml").exists()
 
 
+def test_a_package_found_in_two_layouts_exits_2(tmp_path, monkeypatch, cli):
+    make(tmp_path, {"src/shop/__init__.py": "", "shop/__init__.py": ""})
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("init")
+    assert code == 2
+    assert err.startswith("django-layers: package 'shop' is found twice: ")
+    assert not (tmp_path / "layers.yaml").exists()
+
+
 def test_a_file_that_cannot_be_written_exits_2(startproject, cli):
     (startproject / "layers.yaml").mkdir()  # in the way, and not a file
     code, _, err = cli("init", "--force")
