@@ -63,7 +63,8 @@ def test_a_startproject_layout_gets_apps_below_the_project_and_checks_clean(star
     assert data["layers"] == [
         {
             "name": "apps",
-            "description": "the Django apps; independent, so none imports another",
+            "description": "Django apps that import no other package found here; independent: "
+            "none may import another",
             "independent": True,
             "packages": ["billing", "shop"],
         },
@@ -144,6 +145,58 @@ def test_a_monorepo_names_its_distribution_folders_and_checks_declarations(
     assert cli("check")[0] == 0
 
 
+def test_the_layers_follow_the_imports_the_project_has_so_the_first_check_passes(
+    tmp_path, monkeypatch, cli
+):
+    make(
+        tmp_path,
+        {
+            "mysite/__init__.py": "",
+            "mysite/settings.py": "",
+            "mysite/urls.py": "import orders.views\n",
+            "customers/__init__.py": "",
+            "customers/models.py": "import money\n",
+            "orders/__init__.py": "",
+            "orders/apps.py": "",
+            # a model reference is a dependency too
+            "orders/models.py": "from django.db import models\n"
+            "customer = models.ForeignKey('customers.Customer', on_delete=models.CASCADE)\n",
+            "orders/views.py": "import reports\n",
+            "customers/apps.py": "",
+            "money/__init__.py": "",
+            "reports/__init__.py": "import customers.models\n",
+            # an app and a package that import each other: one layer, not independent
+            "chat/__init__.py": "",
+            "chat/models.py": "import inbox\n",
+            "inbox/__init__.py": "import chat.models\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    assert cli("init")[0] == 0
+    layers = [
+        (layer["name"], layer.get("independent", False), layer["packages"])
+        for layer in written(tmp_path)["layers"]
+    ]
+    assert layers == [
+        ("shared", True, ["money"]),
+        ("apps", False, ["chat", "inbox"]),
+        ("apps-2", True, ["customers"]),
+        ("shared-2", True, ["reports"]),
+        ("apps-3", True, ["orders"]),
+        ("project", False, ["mysite"]),
+    ]
+    assert written(tmp_path)["layers"][1]["description"] == (
+        "Django apps (and packages in a cycle with them) that import no other package found "
+        "here; some of them import each other"
+    )
+    assert cli("check")[:2] == (0, "0 violation(s), 15 file(s) checked\n")
+    # What init found is now guarded: customers may not reach up to orders.
+    (tmp_path / "customers" / "models.py").write_text("import orders.models\n")
+    code, out, _ = cli("check")
+    assert code == 1
+    assert "customers.models -> orders.models (import): layer 'apps-2' may not" in out
+
+
 def test_every_key_of_the_schema_is_written_and_explained(startproject, cli):
     cli("init")
     text = (startproject / "layers.yaml").read_text()
@@ -175,7 +228,9 @@ def test_another_path_is_written_for_the_folder_it_is_in(startproject, cli):
     assert data["layers"] == [
         {
             "name": "shared",
-            "description": "code the apps share; it imports no app",
+            "description": "other packages that import no other package found here; "
+            "independent: none may import another",
+            "independent": True,
             "packages": ["lint"],
         }
     ]

@@ -74,9 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write a starting layers.yaml for the project found here",
         description=(
             "Write a starting layers.yaml: the sources found (a flat startproject layout, "
-            "src/, or packages/*/src/*), the Django apps in an independent layer, the project "
-            "package (settings, root URLs) above them, other packages below, and every key "
-            "explained in a comment."
+            "src/, or packages/*/src/*), the project package (settings, root URLs) on top, "
+            "the other packages in layers that follow today's imports (Django apps independent "
+            "while none imports another), and every key explained in a comment."
         ),
         epilog=INIT_EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

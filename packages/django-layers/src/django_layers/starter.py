@@ -3,8 +3,10 @@
 It finds where the packages are (a flat ``django-admin startproject`` layout, a ``src/`` layout,
 or a monorepo of distributions each with its own ``src/``), sorts what it finds into Django apps,
 the project package (settings and root URLs) and the other packages, and writes every key of the
-schema with a comment that explains it. The layers it proposes are a start: apps independent of
-each other, the project on top, shared code at the bottom.
+schema with a comment that explains it. The layers it proposes follow the imports the project
+has today, so that the first check passes and every later one guards it: the project package on
+top, below it the other packages in levels (a package sits above every package it imports;
+packages of a level that do not import each other are an independent layer).
 """
 
 from __future__ import annotations
@@ -12,8 +14,19 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from django_layers.config import DEFAULT_CACHE_DIR, DEFAULT_IGNORE, DEFAULT_SOURCES, Config
+from django_layers.config import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_IGNORE,
+    DEFAULT_SOURCES,
+    Config,
+    ConfigError,
+    Layer,
+)
+from django_layers.engine import run_check
 from django_layers.sources import Package, discover
+
+# (name, description, independent, packages), as written
+LayerText = tuple[str, str, bool, list[str]]
 
 
 class StarterError(Exception):
@@ -89,7 +102,7 @@ def _yaml_list(names: list[str], indent: str, quoted: bool = True) -> str:
 def render(
     root: Path,
     sources: list[str],
-    layers: list[tuple[str, str, bool, list[str]]],
+    layers: list[LayerText],
     unlayered: list[str],
     check_dependencies: bool,
 ) -> str:
@@ -165,23 +178,100 @@ def starting_config(config_path: Path) -> str:
     # A top-level tests package (tests/__init__.py beside the apps) is no part of the layering.
     unlayered = [p.name for p in packages if p.name == "tests"]
     projects = [p.name for p in packages if p.name not in unlayered and is_project(p)]
-    apps = [p.name for p in packages if p.name not in {*unlayered, *projects} and is_app(p)]
-    shared = [p.name for p in packages if p.name not in {*unlayered, *projects, *apps}]
-    layers = [
-        ("shared", "code the apps share; it imports no app", False, shared),
-        ("apps", "the Django apps; independent, so none imports another", True, apps),
-        (
-            "project",
-            "settings, root URLs, WSGI and ASGI: free to import every app",
-            False,
-            projects,
-        ),
-    ]
-    layers = [layer for layer in layers if layer[3]]
+    others = [p.name for p in packages if p.name not in {*unlayered, *projects}]
+    imports = imports_between(probe, [p.name for p in packages], others)
+    apps = {p.name for p in packages if is_app(p)}
+    layers = level_layers(others, imports, apps)
+    if projects:
+        layers.append(
+            (
+                "project",
+                "settings, root URLs, WSGI and ASGI: free to import every app",
+                False,
+                projects,
+            )
+        )
     # A distribution per package (a pyproject.toml inside the sources' folders) is a monorepo,
     # whose declarations are worth checking; a single project's pyproject.toml is not.
     check_dependencies = any(not source.startswith(("*", "src/")) for source in sources)
     return render(root, sources, layers, unlayered, check_dependencies)
+
+
+def imports_between(probe: Config, found: list[str], names: list[str]) -> dict[str, set[str]]:
+    """Which of ``names`` each of them imports today (every kind of dependency the check sees),
+    from a check of every package ``found`` placed in one layer."""
+    probe.layers = [Layer("all", list(found))]
+    probe.package_lines = dict.fromkeys(found, 1)
+    probe.check_dependencies = False
+    imports: dict[str, set[str]] = {name: set() for name in names}
+    if not names:
+        return imports
+    try:
+        result = run_check(probe, use_cache=False)  # init leaves nothing but layers.yaml behind
+    except ConfigError as error:
+        raise StarterError("; ".join(message for _, message in error.problems)) from error
+    for dependency in result.dependencies:
+        importer = dependency.importer.split(".")[0]
+        imported = dependency.imported.split(".")[0]
+        if importer != imported and importer in imports and imported in imports:
+            imports[importer].add(imported)
+    return imports
+
+
+def _reachable(imports: dict[str, set[str]], start: str) -> set[str]:
+    seen, stack = {start}, [start]
+    while stack:
+        for imported in imports[stack.pop()]:
+            if imported not in seen:
+                seen.add(imported)
+                stack.append(imported)
+    return seen
+
+
+def level_layers(names: list[str], imports: dict[str, set[str]], apps: set[str]) -> list[LayerText]:
+    """Layers, lowest first: level 0 imports nothing else found here, each package sits one
+    level above the highest it imports, and packages that import each other (a cycle) share a
+    level that is then not independent."""
+    reach = {name: _reachable(imports, name) for name in names}
+    cycle_of = {name: frozenset(o for o in reach[name] if name in reach[o]) for name in names}
+    level: dict[str, int] = {}
+
+    def level_of(name: str) -> int:
+        if name not in level:
+            below = {o for member in cycle_of[name] for o in imports[member]} - cycle_of[name]
+            level[name] = 1 + max((level_of(o) for o in below), default=-1)
+        return level[name]
+
+    layers: list[LayerText] = []
+    used: dict[str, int] = {}
+    for number in sorted({level_of(name) for name in names}):
+        at_level = sorted(name for name in names if level[name] == number)
+        # Within a level only the members of a cycle import each other, so other packages can
+        # sit below the apps, except those in a cycle with an app: they go with the apps.
+        with_apps = {name for name in at_level if name in apps or cycle_of[name] & apps}
+        groups = (
+            ("shared", [name for name in at_level if name not in with_apps]),
+            ("apps", [name for name in at_level if name in with_apps]),
+        )
+        for base, members in groups:
+            if not members:
+                continue
+            used[base] = used.get(base, 0) + 1
+            label = base if used[base] == 1 else f"{base}-{used[base]}"
+            what = "Django apps" if base == "apps" else "other packages"
+            if base == "apps" and not apps.issuperset(members):
+                what += " (and packages in a cycle with them)"
+            if number == 0:
+                what += " that import no other package found here"
+            else:
+                what += " that import only the layers below"
+            independent = all(len(cycle_of[name]) == 1 for name in members)
+            if independent:
+                what += "; independent: none may import another"
+            else:
+                what += "; some of them import each other"
+            layers.append((label, what, independent, members))
+    return layers
 
 
 def write_starting_config(config_path: Path, force: bool = False) -> str:
