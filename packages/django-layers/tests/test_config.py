@@ -155,8 +155,14 @@ def test_package_in_a_layer_and_isolated(tmp_path):
 
 
 def test_missing_file_is_a_config_error(tmp_path):
-    with pytest.raises(ConfigError, match="cannot read the configuration"):
+    with pytest.raises(ConfigError, match="cannot read the configuration") as caught:
         load_config(tmp_path / "absent.yaml")
+    # A problem that has no line is shown without one, never at a line 0.
+    assert (
+        str(caught.value)
+        .splitlines()[1]
+        .startswith(f"{tmp_path / 'absent.yaml'}: cannot read the configuration: ")
+    )
 
 
 def test_config_error_message_lists_path_and_lines(tmp_path):

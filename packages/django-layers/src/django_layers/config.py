@@ -29,7 +29,11 @@ class ConfigError(Exception):
     def __init__(self, path: Path, problems: list[tuple[int, str]]) -> None:
         self.path = path
         self.problems = sorted(problems)
-        lines = "\n".join(f"{path}:{line}: {message}" for line, message in self.problems)
+        # Line 0: a problem of no line (the file cannot be read, sources set in code).
+        lines = "\n".join(
+            f"{path}:{line}: {message}" if line else f"{path}: {message}"
+            for line, message in self.problems
+        )
         super().__init__(f"{len(self.problems)} problem(s) in {path}:\n{lines}")
 
 
