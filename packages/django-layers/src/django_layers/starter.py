@@ -100,7 +100,6 @@ def _yaml_list(names: list[str], indent: str, quoted: bool = True) -> str:
 
 
 def render(
-    root: Path,
     sources: list[str],
     layers: list[LayerText],
     unlayered: list[str],
@@ -115,8 +114,9 @@ def render(
         layer_text += "    packages:" + _yaml_list(packages, "      ", quoted=False)
     return f"""\
 # layers.yaml: the import boundaries of this project, checked by `django-layers check`.
-# `django-layers init` wrote it from the packages it found here; edit it to say what you
-# intend. Relative paths start at this file's folder. Reference: the django-layers docs.
+# `django-layers init` wrote it from the packages it found here and the imports between them
+# today; edit it to say what you intend. Relative paths start at this file's folder.
+# Reference: https://django-primitives.readthedocs.io/en/latest/packages/layers/
 
 # sources: where your packages are, as globs. Each match is a top-level package (a folder)
 # or a single module (a .py file); a match that is an __init__.py selects its folder, so
@@ -194,7 +194,7 @@ def starting_config(config_path: Path) -> str:
     # A distribution per package (a pyproject.toml inside the sources' folders) is a monorepo,
     # whose declarations are worth checking; a single project's pyproject.toml is not.
     check_dependencies = any(not source.startswith(("*", "src/")) for source in sources)
-    return render(root, sources, layers, unlayered, check_dependencies)
+    return render(sources, layers, unlayered, check_dependencies)
 
 
 def imports_between(probe: Config, found: list[str], names: list[str]) -> dict[str, set[str]]:
