@@ -14,6 +14,36 @@ def test_default_settings_pass():
     assert checks.check_redact_keys() == []
     assert checks.check_tracked_models() == []
     assert checks.check_middleware() == []
+    assert checks.check_admin_settings() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("AUDIT_LOG_ADMIN_COUNT_LIMIT", 0),
+        ("AUDIT_LOG_ADMIN_COUNT_LIMIT", "100"),
+        ("AUDIT_LOG_ADMIN_SEARCH_WINDOW", True),
+        ("AUDIT_LOG_ADMIN_SEARCH_WINDOW", -5),
+        ("AUDIT_LOG_ADMIN_ACTIONS", "login"),
+        ("AUDIT_LOG_ADMIN_ACTIONS", ["login", ""]),
+        ("AUDIT_LOG_ADMIN_ACTIONS", [3]),
+    ],
+)
+def test_bad_admin_settings(name, value):
+    with override_settings(**{name: value}):
+        messages = checks.check_admin_settings()
+    assert ids(messages) == ["audit_log.E007"]
+    assert name in messages[0].msg
+    assert repr(value) in messages[0].msg
+
+
+def test_good_admin_settings():
+    with override_settings(
+        AUDIT_LOG_ADMIN_COUNT_LIMIT=500,
+        AUDIT_LOG_ADMIN_SEARCH_WINDOW=1,
+        AUDIT_LOG_ADMIN_ACTIONS=("invoice.sent", "login"),
+    ):
+        assert checks.check_admin_settings() == []
 
 
 @pytest.mark.parametrize("value", ["10.0.0.1", ["10.0.0.1", "not-an-ip"], 5])

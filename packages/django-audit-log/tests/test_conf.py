@@ -9,6 +9,8 @@ def test_defaults_live_in_one_place():
     assert "password" in conf.get("AUDIT_LOG_REDACT_KEYS")
     assert conf.get("AUDIT_LOG_REDACT_MASK") == "[redacted]"
     assert conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT") == 10_000
+    assert conf.get("AUDIT_LOG_ADMIN_SEARCH_WINDOW") == 10_000
+    assert conf.get("AUDIT_LOG_ADMIN_ACTIONS") == []
 
 
 def test_settings_are_read_at_call_time():

@@ -55,6 +55,20 @@ def test_restore_is_logged():
     assert Document.objects.filter(pk=document.pk).exists()
 
 
+def test_restore_entries_are_labelled_by_str_of_the_object_like_every_action():
+    document = Document.objects.create(title="Annual report")
+    document.delete()
+    Document.all_objects.filter(pk=document.pk).restore()
+    labels = {entry.action: entry.target_repr for entry in entries()}
+    assert labels == {
+        "create": "Annual report",
+        "delete": "Annual report",
+        "restore": "Annual report",
+    }
+    found = AuditLog.objects.filter(target_repr__icontains="annual")
+    assert sorted(found.values_list("action", flat=True)) == ["create", "delete", "restore"]
+
+
 def test_cascaded_soft_delete_logs_every_tracked_row_and_restore_reports_the_cascade():
     document = Document.objects.create(title="d")
     Chapter.objects.bulk_create([Chapter(document=document, heading=f"h{i}") for i in range(3)])

@@ -49,9 +49,31 @@ def test_create_is_logged_with_every_tracked_field(user):
         "customer": {"old": None, "new": ""},
         "amount": {"old": None, "new": "9.50"},
         "paid": {"old": None, "new": False},
-        "issued_on": {"old": None, "new": None},
         "notes": {"old": None, "new": {}},
-    }
+    }  # issued_on was left empty: None -> None is no change and is not recorded
+
+
+def test_create_of_a_soft_deletable_model_records_no_empty_deleted_at():
+    document = Document.objects.create(title="t")
+    (entry,) = entries("create")
+    assert entry.target_repr == str(document)
+    assert set(entry.changes) == {"title", "created_at"}  # not deleted_at: None -> None
+    assert entry.changes["title"] == {"old": None, "new": "t"}
+
+
+def test_bulk_create_records_no_field_that_stays_empty():
+    Invoice.objects.bulk_create([Invoice(number="B-1")])
+    (entry,) = entries("create")
+    assert "issued_on" not in entry.changes
+    assert entry.changes["number"] == {"old": None, "new": "B-1"}
+
+
+def test_delete_records_no_field_that_was_empty():
+    document = Document.objects.create(title="t")
+    document.hard_delete()
+    (entry,) = entries("delete")
+    assert set(entry.changes) == {"title", "created_at"}  # not deleted_at: None -> None
+    assert entry.changes["title"] == {"old": "t", "new": None}
 
 
 def test_update_diff_holds_only_changed_fields_without_a_select(django_assert_num_queries):

@@ -146,3 +146,33 @@ def check_seal_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             )
         )
     return errors
+
+
+@register(Tags.admin)
+def check_admin_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The admin's limits are positive integers and its extra actions a list of names."""
+    errors: list[CheckMessage] = []
+    for name in ("AUDIT_LOG_ADMIN_COUNT_LIMIT", "AUDIT_LOG_ADMIN_SEARCH_WINDOW"):
+        value = conf.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors.append(
+                Error(
+                    f"{name} is {value!r}; expected a positive integer.",
+                    hint=f"For example {name} = 10_000.",
+                    id="audit_log.E007",
+                )
+            )
+    actions = conf.get("AUDIT_LOG_ADMIN_ACTIONS")
+    if (
+        isinstance(actions, str)
+        or not isinstance(actions, (list, tuple, set, frozenset))
+        or not all(isinstance(action, str) and action for action in actions)
+    ):
+        errors.append(
+            Error(
+                f"AUDIT_LOG_ADMIN_ACTIONS is {actions!r}; expected a list of action names.",
+                hint='For example AUDIT_LOG_ADMIN_ACTIONS = ["invoice.sent", "login"].',
+                id="audit_log.E007",
+            )
+        )
+    return errors

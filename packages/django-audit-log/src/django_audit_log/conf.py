@@ -34,6 +34,13 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_LOG_REDACT_MASK": "[redacted]",
     # The admin counts at most this many rows (COUNT over a LIMIT subquery), never the table.
     "AUDIT_LOG_ADMIN_COUNT_LIMIT": 10_000,
+    # Free text in the admin's search box is matched among this many newest entries (no index
+    # serves a substring search; ids are matched exactly, through indexes, in every entry).
+    "AUDIT_LOG_ADMIN_SEARCH_WINDOW": 10_000,
+    # Actions the admin's action filter offers besides the package's own (create, update,
+    # delete, restore, audit_log.pruned) and those wired with connect_signal(): the names the
+    # host passes to log() / log_event().
+    "AUDIT_LOG_ADMIN_ACTIONS": [],
     # The secret that stamps every entry and seals them (see sealing.py). Never stored in the
     # database: someone who can only write to the database cannot forge a stamp or a seal.
     # None: entries are not stamped and seal_audit_log / verify_audit_log refuse to run.

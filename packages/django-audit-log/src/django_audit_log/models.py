@@ -132,6 +132,10 @@ class AuditLog(UUIDModel):
             ),
             models.Index(fields=["actor", "created_at"], name="audit_log_actor_time"),
             models.Index(fields=["action", "created_at"], name="audit_log_action_time"),
+            # The admin: its other filters and its exact request-id search (see admin/).
+            models.Index(fields=["sensitivity", "created_at"], name="audit_log_sensitivity_time"),
+            models.Index(fields=["is_system", "created_at"], name="audit_log_system_time"),
+            models.Index(fields=["request_id"], name="audit_log_request"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,6 +19,13 @@ from django_audit_log.exceptions import InvalidArgumentError, InvalidSensitivity
 from django_audit_log.services import log
 
 _IGNORED = {"signal", "sender"}
+# The action names wired so far (string actions only), offered by the admin's action filter.
+_connected_actions: set[str] = set()
+
+
+def connected_actions() -> frozenset[str]:
+    """The actions that ``connect_signal()`` was given as strings, in this process."""
+    return frozenset(_connected_actions)
 
 
 def connect_signal(
@@ -51,6 +58,8 @@ def connect_signal(
         log(name, obj=obj, actor=actor, metadata=metadata, sensitivity=sensitivity)
 
     signal.connect(receiver, sender=sender, weak=False, dispatch_uid=dispatch_uid)
+    if isinstance(action, str):
+        _connected_actions.add(action)
     return receiver
 
 

@@ -31,6 +31,7 @@ from django_audit_log.exceptions import TrackingError
 from django_audit_log.markers import alters_data, queryset_only
 from django_audit_log.services import batched_entries, write_entries
 from django_audit_log.tracking import (
+    created_changes,
     current_values,
     entry_for,
     is_expression,
@@ -135,11 +136,7 @@ class TrackedQuerySetMixin(_QuerySet):
             entries = []
             for obj in created:
                 current = currents[obj.pk]
-                changes = {
-                    f.name: {"old": None, "new": current[f.attname]}
-                    for f in fields
-                    if f.attname in current
-                }
+                changes = created_changes(fields, current)
                 obj._audit_loaded = snapshot(dict(current))
                 entries.append(entry_for("create", self.model, changes, obj=obj, via="bulk_create"))
             write_entries(entries, using)
@@ -197,25 +194,21 @@ class TrackedQuerySetMixin(_QuerySet):
         """Soft-deletable models only: log each row this queryset brings back."""
         using = self.db
         with write_transaction(using):
-            rows = list(
-                self.filter(deleted_at__isnull=False).order_by().values_list("pk", "deleted_at")
-            )
+            # The rows themselves (one SELECT), so that each entry is labelled by str(obj)
+            # like those of every other action, and found by the same search.
+            rows = list(self.filter(deleted_at__isnull=False).order_by())
             restored = super().restore()  # type: ignore[misc]  # a SoftDeleteQuerySet's
             back: models.QuerySet[Any] = models.QuerySet(model=self.model, using=using).filter(
-                pk__in=[pk for pk, _ in rows], deleted_at__isnull=True
+                pk__in=[obj.pk for obj in rows], deleted_at__isnull=True
             )
             back_pks = set(back.values_list("pk", flat=True))
-            entries = [
-                entry_for(
-                    "restore",
-                    self.model,
-                    {"deleted_at": {"old": moment, "new": None}},
-                    pk=pk,
-                    via="restore",
-                )
-                for pk, moment in rows
-                if pk in back_pks
-            ]
+            entries = []
+            for obj in rows:
+                if obj.pk not in back_pks:
+                    continue
+                moment, obj.deleted_at = obj.deleted_at, None  # described as it is now
+                changes = {"deleted_at": {"old": moment, "new": None}}
+                entries.append(entry_for("restore", self.model, changes, obj=obj, via="restore"))
             write_entries(entries, using)
         return restored
 

@@ -212,11 +212,20 @@ def changes_on_save(
     model, pk = type(instance), instance.pk
     saved = with_stored_values(model, {pk: current_values(instance, fields)}, using)[pk]
     if created:
-        changes = {
-            f.name: {"old": None, "new": saved[f.attname]} for f in fields if f.attname in saved
-        }
-        return "create", changes, saved
+        return "create", created_changes(fields, saved), saved
     return "update", diff(fields, instance.__dict__.get("_audit_loaded") or {}, saved), saved
+
+
+def created_changes(
+    fields: tuple[Field[Any, Any], ...], saved: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The diff of a new row: every tracked field it was given a value, from ``None``. Fields
+    left empty (``None``) are no change at all, and are not recorded."""
+    return {
+        field.name: {"old": None, "new": saved[field.attname]}
+        for field in fields
+        if saved.get(field.attname) is not None
+    }
 
 
 def with_stored_values(
@@ -255,10 +264,10 @@ def _on_deleted(sender: Any, instance: Any, using: str, **kwargs: Any) -> None:
     fields = tracked_fields(sender)
     loaded = instance.__dict__.get("_audit_loaded") or {}
     current = current_values(instance, fields)
+    # What the row held, to None; fields that were already empty record nothing.
+    old_values = {f: loaded.get(f.attname, current.get(f.attname)) for f in fields}
     changes = {
-        f.name: {"old": loaded.get(f.attname, current.get(f.attname)), "new": None}
-        for f in fields
-        if f.attname in loaded or f.attname in current
+        f.name: {"old": old, "new": None} for f, old in old_values.items() if old is not None
     }
     write_entries([entry_for("delete", sender, changes, obj=instance)], using)
 

@@ -1,0 +1,15 @@
+"""The admin of django-audit-log: entries and seals, read-only, at a cost that does not grow
+with the table (see ``entries``)."""
+
+from django_audit_log.admin.entries import AuditLogAdmin
+from django_audit_log.admin.filters import ActionFilter, known_actions
+from django_audit_log.admin.pagination import BoundedCountPaginator
+from django_audit_log.admin.seals import AuditSealAdmin
+
+__all__ = [
+    "ActionFilter",
+    "AuditLogAdmin",
+    "AuditSealAdmin",
+    "BoundedCountPaginator",
+    "known_actions",
+]
