@@ -56,4 +56,5 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("django_worklog", "0003_server_clock")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    # atomic=False: MariaDB cannot roll DDL back, and Django refuses DDL inside a transaction there.
+    operations = [migrations.RunPython(create, drop, elidable=False, atomic=False)]
