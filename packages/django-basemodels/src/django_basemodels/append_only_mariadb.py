@@ -17,8 +17,9 @@ message hint: the declaration's ``hint`` is not shown. They let through only:
 - with ``retention``: a DELETE made by the retention procedure, ``SQL SECURITY DEFINER``, which
   deletes rows older than a cutoff in the past. It opens its pass by setting a session variable
   to a secret drawn when it was installed and written only into its own body and the trigger's,
-  and clears it before it returns or fails. Only the definer, and roles with the TRIGGER
-  privilege or read access to ``mysql.proc``, can read either body.
+  and clears it before it returns or fails. Only the definer, and users with the TRIGGER
+  privilege or read access to ``mysql.proc``, can read either body (and users with PROCESS may
+  see the procedure's statements while it runs).
 
 ``TRUNCATE`` fires no trigger on MariaDB: it is not trapped. It needs the DROP privilege, so an
 application role without DROP cannot truncate (the documented GRANTs leave it out).
