@@ -127,17 +127,29 @@ def test_set_null_compares_bytes_not_collation(ledger):
         sql(f"ALTER TABLE {TABLE} DROP COLUMN note")
 
 
-def test_a_column_added_after_the_triggers_closes_the_set_null_exception(ledger):
+def test_a_column_added_after_the_triggers_closes_the_set_null_exception(ledger, clerks):
+    second = LedgerLine.objects.create(
+        clerk=clerks[0], booked_by=clerks[1], amount=5, booked_at=timezone.now()
+    )
+    # A SET NULL that passed leaves this session a token of its statement (columns checked)...
+    sql(f"UPDATE {TABLE} SET approver_id = NULL WHERE id = %s", [ledger.pk])
+    (token,) = sql(f"SELECT @`{TABLE}_columns_ok`")[0]
+    assert token
     sql(f"ALTER TABLE {TABLE} ADD COLUMN note varchar(20) NULL")
     try:
+        # ...which neither carries over to the next statement nor can be made for it.
+        sql(f"SET @`{TABLE}_columns_ok` = %s", [token])
         with pytest.raises(IntegrityError, match=refused("UPDATE")):
-            sql(f"UPDATE {TABLE} SET clerk_id = NULL, note = 'forged'")
+            sql(f"UPDATE {TABLE} SET clerk_id = NULL, note = 'forged' WHERE id = %s", [second.pk])
+        forged = f"(@`{TABLE}_columns_ok` := SHA2(CONCAT(CONNECTION_ID(), '@', NOW(6)), 256))"
+        with pytest.raises(IntegrityError, match=refused("UPDATE")):
+            sql(f"UPDATE {TABLE} SET clerk_id = NULL, note = 'x' WHERE {forged} IS NOT NULL")
         with pytest.raises(IntegrityError, match=refused("UPDATE")):
             sql(f"UPDATE {TABLE} SET clerk_id = NULL")  # fails closed, even plain
     finally:
         sql(f"ALTER TABLE {TABLE} DROP COLUMN note")
     sql(f"UPDATE {TABLE} SET clerk_id = NULL")  # the columns it knows again: open again
-    assert LedgerLine.objects.get().clerk_id is None
+    assert list(LedgerLine.objects.values_list("clerk_id", flat=True)) == [None, None]
 
 
 def test_django_set_null_passes_the_trigger(ledger, clerks):

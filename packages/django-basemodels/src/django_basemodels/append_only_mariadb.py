@@ -71,9 +71,9 @@ class MariaDBAppendOnly:
                     f"a text short enough for MariaDB's {MESSAGE_TEXT_LIMIT}-character messages",
                 )
         names = _Names(schema_editor, spec)
-        secret = secrets.token_hex(16) if spec.retention is not None else ""
+        secret = secrets.token_hex(16)
         statements = [
-            _update_trigger(schema_editor, spec, names),
+            _update_trigger(schema_editor, spec, names, secret),
             _delete_trigger(spec, names, secret),
         ]
         if spec.retention is not None:
@@ -105,6 +105,7 @@ class _Names:
         self.retention_procedure = quote(spec.retention.function) if spec.retention else ""
         # A session variable: any session can set it, only the procedure knows the value.
         self.retention_pass = "@" + quote(truncate_name(f"{spec.table}_retention_pass", NAME_LIMIT))
+        self.columns_checked = "@" + quote(truncate_name(f"{spec.table}_columns_ok", NAME_LIMIT))
 
 
 def literal(text: str) -> str:
@@ -128,7 +129,7 @@ def _columns(schema_editor: BaseDatabaseSchemaEditor, table: str) -> list[str]:
 
 
 def _update_trigger(
-    schema_editor: BaseDatabaseSchemaEditor, spec: AppendOnlyTable, names: _Names
+    schema_editor: BaseDatabaseSchemaEditor, spec: AppendOnlyTable, names: _Names, secret: str
 ) -> str:
     refuse = _signal(literal(refusal("UPDATE", spec)))
     body = refuse
@@ -149,14 +150,25 @@ def _update_trigger(
             f"(NEW.{quote(c)} IS NULL AND OLD.{quote(c)} IS NOT NULL)"
             for c in spec.set_null_columns
         )
-        # Last, so it is evaluated only for an UPDATE that is a SET NULL in every other way.
         same_columns = (
             "(SELECT GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION SEPARATOR ',') "
             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
             f"AND TABLE_NAME = {literal(spec.table)}) <=> BINARY {literal(','.join(columns))}"
         )
+        # Reading information_schema costs milliseconds, so a statement checks the columns once:
+        # the first row leaves a token of this statement (NOW(6) is its start) that only the
+        # trigger can compute (it holds the secret); a session cannot forge it for the next.
+        token = f"SHA2(CONCAT({literal(secret)}, CONNECTION_ID(), '@', NOW(6)), 256)"
         condition = " AND ".join([*unchanged, *each_null_or_same, f"({one_set_null})"])
-        body = f"IF NOT ({condition} AND {same_columns}) THEN\n        {refuse}\n    END IF;"
+        body = f"""IF NOT ({condition}) THEN
+        {refuse}
+    END IF;
+    IF NOT ({names.columns_checked} <=> {token}) THEN
+        IF NOT ({same_columns}) THEN
+            {refuse}
+        END IF;
+        SET {names.columns_checked} = {token};
+    END IF;"""
     return (
         f"CREATE TRIGGER {names.update_trigger} BEFORE UPDATE ON {names.table} FOR EACH ROW\n"
         f"BEGIN\n    {body}\nEND"
