@@ -3,17 +3,21 @@
 Tamper evidence: an attacker with the database (the table's owner, triggers disabled) but not
 ``AUDIT_LOG_SEAL_KEY`` modifies, deletes, inserts or reorders entries, or rewrites seals; each is
 reported by ``verify_audit_log``. The same attacks run on SQLite, which has no trigger to disable.
+MariaDB cannot disable a trigger, only drop it, and that commits: there the tests run
+transactionally and the owner drops the triggers and installs them again.
 """
 
 import datetime
 import decimal
 import io
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection, models
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from django_audit_log import audit_context, log, log_event
@@ -26,7 +30,7 @@ from django_audit_log.verification import verify
 from primitives_testkit import run_concurrently
 from tests.testapp.models import Invoice
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=connection.vendor == "mysql")
 
 TABLE = AuditLog._meta.db_table
 SEALS = AuditSeal._meta.db_table
@@ -35,6 +39,10 @@ MASK = "[redacted]"
 
 def tamper(sql, params=()):
     """Run ``sql`` as the owner would, with every trigger of the two tables disabled."""
+    if connection.vendor == "mysql":
+        with mariadb_triggers_dropped(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks
@@ -44,6 +52,23 @@ def tamper(sql, params=()):
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER ALL")
             cursor.execute(f"ALTER TABLE {SEALS} ENABLE TRIGGER ALL")
+
+
+@contextmanager
+def mariadb_triggers_dropped():
+    """Migration 0007 (the MariaDB triggers) reversed, then applied again."""
+    executor = MigrationExecutor(connection)
+    state = executor.loader.project_state(("django_audit_log", "0008_mariadb_append_only"))
+    (operation,) = executor.loader.get_migration(
+        "django_audit_log", "0008_mariadb_append_only"
+    ).operations
+    with connection.schema_editor() as editor:
+        operation.database_backwards("django_audit_log", editor, state, state)
+    try:
+        yield
+    finally:
+        with connection.schema_editor() as editor:
+            operation.database_forwards("django_audit_log", editor, state, state)
 
 
 def db_id(entry):

@@ -23,20 +23,68 @@ def switch(conn=connection):
         return cursor.fetchone()[0]
 
 
+TRIGGERS = connection.vendor in ("postgresql", "mysql")
+
+
 @pytest.mark.django_db
 def test_the_test_database_was_marked_when_it_was_created():
     # This suite's databases are created by pytest-django; the plugin marked them.
-    assert is_marked_test_database(connection) is (connection.vendor == "postgresql")
+    assert is_marked_test_database(connection) is TRIGGERS
 
 
-@pytest.mark.django_db
-def test_marking_is_a_no_op_elsewhere_than_postgresql():
-    if connection.vendor == "postgresql":
+@pytest.mark.django_db(transaction=True)  # ALTER DATABASE commits on MariaDB
+def test_marking_is_a_no_op_elsewhere_than_postgresql_and_mariadb():
+    if TRIGGERS:
         assert mark_test_database(connection) is True
         assert is_marked_test_database(connection)
     else:
         assert mark_test_database(connection) is False
         assert is_marked_test_database(connection) is False
+
+
+def mariadb_switch(conn=connection):
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT @`{FLUSH_SWITCH}`")
+        return cursor.fetchone()[0]
+
+
+mariadb = pytest.mark.skipif(
+    connection.vendor != "mysql", reason=f"about MariaDB; this run uses {connection.vendor}"
+)
+
+
+@mariadb
+@pytest.mark.django_db(transaction=True)
+def test_an_unmarked_mariadb_database_is_seen_as_unmarked():
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER DATABASE {name} COMMENT = ''")
+    try:
+        assert not is_marked_test_database(connection)
+    finally:
+        mark_test_database(connection)
+    assert is_marked_test_database(connection)
+
+
+@mariadb
+@pytest.mark.django_db(transaction=True)
+def test_on_mariadb_the_route_switches_open_connections_and_new_ones_of_its_thread_only():
+    assert mariadb_switch() in (None, "off")
+    seen_in_other_thread = []
+
+    def other_thread():
+        seen_in_other_thread.append(mariadb_switch(connections["default"]))
+        connections.close_all()
+
+    with open_flush_route():
+        assert mariadb_switch() == "on"
+        connection.close()
+        assert mariadb_switch() == "on"  # a connection opened while the route is open
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+    assert mariadb_switch() == "off"
+    assert seen_in_other_thread[0] is None
 
 
 @pytest.mark.postgresql

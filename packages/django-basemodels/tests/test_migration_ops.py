@@ -1,4 +1,5 @@
-"""``AppendOnly`` and ``PostgreSQLOnlySQL``: the declaration, and what it installs on PostgreSQL.
+"""``AppendOnly`` and ``PostgreSQLOnlySQL``: the declaration, and what it installs on PostgreSQL
+(MariaDB's triggers: test_append_only_mariadb.py).
 
 The PostgreSQL tests install the triggers on ``testapp.LedgerLine`` inside the test's
 transaction (DDL is transactional there), so every test starts without them.
@@ -97,6 +98,9 @@ def ledger(line):
         ({"set_null": "clerk"}, "'clerk'"),
         ({"set_null": [3]}, "[3]"),
         ({"retention": "prune"}, "'prune'"),
+        ({"vendors": "mysql"}, "'mysql'"),
+        ({"vendors": []}, "[]"),
+        ({"vendors": ["oracle"]}, "['oracle']"),
     ],
 )
 def test_bad_declarations_are_refused_naming_the_value(kwargs, named):
@@ -157,10 +161,12 @@ def test_the_operation_is_written_into_migrations_and_described():
     assert LEDGER.reversible
 
 
-def test_elsewhere_than_postgresql_nothing_is_installed(ledger):
-    if connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL installs the triggers: the tests below cover it")
-    # No triggers here (yet): the models' Python guards are what stands on this database.
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason=f"{connection.vendor} installs triggers (tested below, test_append_only_mariadb.py)",
+)
+def test_on_sqlite_nothing_is_installed(ledger):
+    # No triggers here: the models' Python guards are what stands on this database.
     sql(f"UPDATE {TABLE} SET amount = 99")
     assert LedgerLine.objects.get().amount == 99
     run(LEDGER, backwards=True)

@@ -24,5 +24,11 @@ def test_no_partial_indexes_warns(monkeypatch):
 
 
 def test_no_trigger_vendor_warns(monkeypatch):
-    monkeypatch.setattr(connection, "vendor", "mysql")
+    monkeypatch.setattr(connection.features, "supports_partial_indexes", True)  # W001 aside
+    monkeypatch.setattr(connection, "vendor", "oracle")
     assert ids(check_database_guards(databases=["default"])) == ["worklog.W002"]
+
+
+def test_mariadb_gets_the_triggers_so_no_w002(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "mysql")
+    assert "worklog.W002" not in ids(check_database_guards(databases=["default"]))

@@ -26,13 +26,15 @@ from django_audit_log.exceptions import (
 from django_audit_log.models import AuditLog, Sensitivity, _pruning
 from django_audit_log.stamps import stamp_of
 from django_audit_log.values import clean_changes, clean_metadata
+from django_basemodels.flush_route import has_append_only_triggers
 from django_basemodels.ids import uuid7
 
 _ACTION_MAX = cast("models.CharField[str, str]", AuditLog._meta.get_field("action")).max_length or 0
 _DISPLAY_MAX = 255
 _SENSITIVITIES = frozenset(Sensitivity.values)
 PRUNE_ACTION = "audit_log.pruned"
-# Installed on PostgreSQL by migration 0005: deletes entries older than its argument.
+# Installed on PostgreSQL by migration 0005 (a function) and on MariaDB by 0007 (a procedure):
+# deletes entries older than its argument.
 PRUNE_FUNCTION = "django_audit_log_prune"
 
 # While set, entries are collected here and written with one INSERT when the batch ends.
@@ -265,7 +267,8 @@ def prune(before: datetime.datetime, *, using: str | None = None) -> int:
 
     Runs in one transaction that also writes an entry recording the run. On PostgreSQL the
     entries are deleted by the database function ``django_audit_log_prune`` (migration 0005),
-    the one path the append-only trigger lets a DELETE through.
+    on MariaDB by the procedure of that name (migration 0007): the one path the append-only
+    trigger lets a DELETE through.
     """
     if not isinstance(before, datetime.datetime) or timezone.is_naive(before):
         raise RetentionError(before)
@@ -277,6 +280,11 @@ def prune(before: datetime.datetime, *, using: str | None = None) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT {PRUNE_FUNCTION}(%s)", [before])
+                (deleted,) = cursor.fetchone()
+        elif has_append_only_triggers(connection):  # MariaDB: the procedure of migration 0007
+            with connection.cursor() as cursor:
+                cutoff = connection.ops.adapt_datetimefield_value(before)  # naive UTC there
+                cursor.execute(f"CALL {PRUNE_FUNCTION}(%s)", [cutoff])
                 (deleted,) = cursor.fetchone()
         else:
             token = _pruning.set(True)

@@ -15,8 +15,11 @@
     ]
 
 On PostgreSQL it installs triggers that refuse UPDATE, DELETE and TRUNCATE (see
-``append_only_postgresql``). On other databases it does nothing yet: a database gets its own
-implementation by adding it to ``APPEND_ONLY_BACKENDS`` under its vendor name.
+``append_only_postgresql``); on MariaDB triggers that refuse UPDATE and DELETE (TRUNCATE fires no
+trigger there; see ``append_only_mariadb``). On SQLite it does nothing: the models' Python guards
+stand alone. A database gets its own implementation by adding it to ``APPEND_ONLY_BACKENDS``
+under its vendor name. ``vendors=[...]`` limits a declaration to some of them: a migration that
+brings one database's triggers to tables declared earlier names only that database.
 
 ``PostgreSQLOnlySQL`` is ``RunSQL`` that runs on PostgreSQL and nowhere else.
 """
@@ -34,6 +37,7 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 from django.utils.deconstruct import deconstructible
 
+from django_basemodels.append_only_mariadb import MariaDBAppendOnly
 from django_basemodels.append_only_postgresql import (
     BODY,
     AppendOnlyTable,
@@ -53,8 +57,12 @@ class AppendOnlyBackend(Protocol):
     def uninstall(self, schema_editor: BaseDatabaseSchemaEditor, spec: AppendOnlyTable) -> None: ...
 
 
-# vendor -> implementation; a vendor that is not here gets no database enforcement (yet).
-APPEND_ONLY_BACKENDS: dict[str, AppendOnlyBackend] = {"postgresql": PostgreSQLAppendOnly()}
+# vendor -> implementation; a vendor that is not here gets no database enforcement. Django calls
+# MariaDB "mysql"; the MariaDB backend installs nothing on MySQL itself (not supported).
+APPEND_ONLY_BACKENDS: dict[str, AppendOnlyBackend] = {
+    "postgresql": PostgreSQLAppendOnly(),
+    "mysql": MariaDBAppendOnly(),
+}
 
 
 class PostgreSQLOnlySQL(migrations.RunSQL):
@@ -88,6 +96,9 @@ class Retention:
 
     On PostgreSQL ``function`` is a ``SECURITY DEFINER`` function owned by the migration's role;
     nobody may execute it until granted (``GRANT EXECUTE ON FUNCTION function(timestamptz)``).
+    On MariaDB it is a ``SQL SECURITY DEFINER`` procedure defined by the migration's user, called
+    as ``CALL function(cutoff)`` (UTC, as Django stores times there) and answering the number
+    deleted; others need ``GRANT EXECUTE ON PROCEDURE db.function``.
     """
 
     def __init__(self, *, function: str, field: str) -> None:
@@ -116,7 +127,9 @@ class AppendOnly(Operation):
     ``rows`` names the rows in the refusal (``"<OP> on <table> refused: <rows> are
     append-only"``), ``hint`` says what to do instead. The only ways through are the test-database
     flush (``django_basemodels.flush_route``), an UPDATE that only sets ``set_null`` keys to NULL,
-    and a DELETE by the ``retention`` function. Reversible; it changes no model state.
+    and a DELETE by the ``retention`` function. ``vendors`` (default: every database in
+    ``APPEND_ONLY_BACKENDS``) names the databases it installs on. Reversible; it changes no
+    model state.
     """
 
     reduces_to_sql = False
@@ -130,6 +143,7 @@ class AppendOnly(Operation):
         hint: str = "",
         set_null: Iterable[str] = (),
         retention: Retention | None = None,
+        vendors: Iterable[str] | None = None,
     ) -> None:
         if not isinstance(model_name, str) or not model_name:
             raise AppendOnlyDeclarationError("AppendOnly model_name", model_name, "a model name")
@@ -144,11 +158,23 @@ class AppendOnly(Operation):
             raise AppendOnlyDeclarationError(
                 "AppendOnly retention", retention, "a Retention(...) or None"
             )
+        chosen = None if vendors is None or isinstance(vendors, str) else tuple(vendors)
+        if vendors is not None and (not chosen or not set(chosen) <= set(APPEND_ONLY_BACKENDS)):
+            raise AppendOnlyDeclarationError(
+                "AppendOnly vendors", vendors, f"some of {sorted(APPEND_ONLY_BACKENDS)}"
+            )
         self.model_name = model_name
         self.rows = rows
         self.hint = hint
         self.set_null = tuple(set_null)
         self.retention = retention
+        self.vendors = chosen
+
+    def _backend(self, schema_editor: BaseDatabaseSchemaEditor) -> AppendOnlyBackend | None:
+        vendor = schema_editor.connection.vendor
+        if self.vendors is not None and vendor not in self.vendors:
+            return None
+        return APPEND_ONLY_BACKENDS.get(vendor)
 
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass  # triggers are not part of the model state
@@ -161,7 +187,7 @@ class AppendOnly(Operation):
         to_state: ProjectState,
     ) -> None:
         spec = self.resolve(to_state.apps.get_model(app_label, self.model_name))
-        backend = APPEND_ONLY_BACKENDS.get(schema_editor.connection.vendor)
+        backend = self._backend(schema_editor)
         if backend is not None:
             backend.install(schema_editor, spec)
 
@@ -173,7 +199,7 @@ class AppendOnly(Operation):
         to_state: ProjectState,
     ) -> None:
         spec = self.resolve(from_state.apps.get_model(app_label, self.model_name))
-        backend = APPEND_ONLY_BACKENDS.get(schema_editor.connection.vendor)
+        backend = self._backend(schema_editor)
         if backend is not None:
             backend.uninstall(schema_editor, spec)
 

@@ -14,7 +14,7 @@ else:
 ``unittest`` classes collected by pytest flush in their own teardown: give them
 ``django_basemodels.testing.AppendOnlyFlushMixin``.
 
-Without pytest-django, or on databases other than PostgreSQL, it does nothing.
+Without pytest-django, or on databases other than PostgreSQL and MariaDB, it does nothing.
 """
 
 from __future__ import annotations

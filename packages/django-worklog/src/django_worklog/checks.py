@@ -7,7 +7,7 @@ from typing import Any
 from django.core import checks
 from django.db import connections
 
-TRIGGER_VENDORS = ("postgresql", "sqlite")
+TRIGGER_VENDORS = ("postgresql", "sqlite", "mysql")
 
 
 @checks.register(checks.Tags.database)
@@ -33,8 +33,8 @@ def check_database_guards(
                 checks.Warning(
                     f"database {alias!r} ({connection.vendor}) gets no immutability trigger: "
                     "raw SQL could change a stopped session's duration",
-                    hint="The ORM paths still refuse; use PostgreSQL or SQLite for the "
-                    "database-level guard.",
+                    hint="The ORM paths still refuse; use PostgreSQL, MariaDB or SQLite for "
+                    "the database-level guard.",
                     id="worklog.W002",
                 )
             )

@@ -4,7 +4,8 @@ Replaces 0002's dispense-log trigger, which refused UPDATE and DELETE but let TR
 On PostgreSQL the table now refuses UPDATE, DELETE and TRUNCATE; the only exception is the flush
 of a marked test database (django_basemodels.flush_route). 0002's work-item trigger stays.
 
-Reversible: going back restores 0002's trigger. Elsewhere this migration does nothing.
+Reversible: going back restores 0002's trigger. Elsewhere this migration does nothing; MariaDB's
+triggers come with a later migration, which installs them with the table as it is by then.
 """
 
 import importlib
@@ -30,5 +31,6 @@ class Migration(migrations.Migration):
             "dispenselog",
             rows="dispense log entries",
             hint="Record a new dispense with dispense().",
+            vendors=["postgresql"],  # MariaDB: a later migration
         ),
     ]
