@@ -50,9 +50,7 @@ def test_the_page_costs_the_same_with_1_and_100_transitions(
         assert response.status_code == 200
 
 
-def test_the_page_shows_the_latest_rows_newest_first_and_links_to_the_rest(
-    admin_client, ping_pong
-):
+def test_the_page_shows_the_latest_rows_newest_first_and_links_to_the_rest(admin_client, ping_pong):
     encounter = with_history(ping_pong, 100)
     page = admin_client.get(change_url(encounter)).content.decode()
     shown = [f"m{move}" for move in range(98, 98 - SHOWN, -1)]

@@ -89,9 +89,7 @@ def test_ties_on_the_time_are_broken_by_id(ping_pong):
 
 
 @pytest.mark.parametrize(("moves", "queries"), [(25, 3), (20, 3), (0, 1)])
-def test_iteration_reads_one_batch_per_query(
-    ping_pong, moves, queries, django_assert_num_queries
-):
+def test_iteration_reads_one_batch_per_query(ping_pong, moves, queries, django_assert_num_queries):
     encounter = moved(ping_pong, moves)
     with django_assert_num_queries(queries):
         rows = list(iter_encounter_history(encounter, batch_size=10))
