@@ -29,12 +29,14 @@ if TYPE_CHECKING:  # the admin classes are generic for type checkers only
     EncounterAdminBase = admin.ModelAdmin[Encounter]
     TransitionAdminBase = admin.ModelAdmin[EncounterTransition]
     TransitionInlineBase = admin.TabularInline[EncounterTransition, Encounter]
+    TransitionFormSetBase = BaseInlineFormSet[EncounterTransition, Encounter, Any]
 else:
     EncounterAdminBase = TransitionAdminBase = admin.ModelAdmin
     TransitionInlineBase = admin.TabularInline
+    TransitionFormSetBase = BaseInlineFormSet
 
 
-class LatestTransitionsFormSet(BaseInlineFormSet):
+class LatestTransitionsFormSet(TransitionFormSetBase):
     """The inline's rows: the latest ``rows_shown`` transitions, newest first.
 
     An encounter may have thousands of moves; the page shows a bounded number of them (one query
@@ -189,7 +191,7 @@ class EncounterAdmin(EncounterAdminBase):
             f"admin:{opts.app_label}_{opts.model_name}_changelist",
             current_app=self.admin_site.name,
         )
-        return f"{listing}?{urlencode({'encounter': obj.pk})}"
+        return f"{listing}?{urlencode({'encounter': str(obj.pk)})}"
 
     def move_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Move the encounter to ``POST["to_state"]`` through ``transition()``."""
