@@ -249,9 +249,9 @@ GIVENS: dict[str, Given] = {
         after=catalog_after,
     ),
     "packages/encounters.md": Given(
-        blocks=4,
+        blocks=5,
         names=encounters_names,
-        before={4: encounters_asset},
+        before={5: encounters_asset},
         results={
             "get_encounter_history(encounter)": lambda history, ns: (
                 [record.to_state for record in history] == ["checked_in", "in_progress"]
