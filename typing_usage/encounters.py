@@ -1,5 +1,6 @@
 """The public types of django-encounters, as a user's code sees them."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from typing_extensions import assert_type
@@ -13,6 +14,7 @@ from django_encounters import (
     get_allowed_transitions,
     get_encounter_history,
     get_state_at,
+    iter_encounter_history,
     transition,
 )
 
@@ -22,6 +24,11 @@ def usage(encounter: Encounter, when: Any) -> None:
     assert_type(transition(encounter, "done"), EncounterTransition)
     assert_type(get_allowed_transitions(encounter), list[str])
     assert_type(get_encounter_history(encounter), list[EncounterTransition])
+    page = get_encounter_history(encounter, limit=50)
+    assert_type(
+        get_encounter_history(encounter, limit=50, after=page[-1]), list[EncounterTransition]
+    )
+    assert_type(iter_encounter_history(encounter, batch_size=500), Iterator[EncounterTransition])
     assert_type(get_state_at(encounter, when), str)
     error: EncounterError = InvalidTransitionError("a", "b")
     assert_type(error, EncounterError)

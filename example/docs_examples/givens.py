@@ -282,9 +282,9 @@ GIVENS: dict[str, Given] = {
         after=catalog_after,
     ),
     "packages/encounters.md": Given(
-        blocks=5,
+        blocks=6,
         names=encounters_names,
-        before={4: encounters_asset, 5: encounters_audit_wiring},
+        before={5: encounters_asset, 6: encounters_audit_wiring},
         after=encounters_after,
         results={
             "get_encounter_history(encounter)": lambda history, ns: (

@@ -40,6 +40,12 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
     from django_encounters.exceptions import (
         ValidatorConfigurationError as ValidatorConfigurationError,
     )
+    from django_encounters.history import (
+        get_encounter_history as get_encounter_history,
+    )
+    from django_encounters.history import (
+        iter_encounter_history as iter_encounter_history,
+    )
     from django_encounters.models import (
         Encounter as Encounter,
     )
@@ -54,9 +60,6 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
     )
     from django_encounters.services import (
         get_allowed_transitions as get_allowed_transitions,
-    )
-    from django_encounters.services import (
-        get_encounter_history as get_encounter_history,
     )
     from django_encounters.services import (
         get_state_at as get_state_at,
@@ -92,6 +95,7 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
 _MODELS = "django_encounters.models"
 _VALIDATORS = "django_encounters.validators"
 _SERVICES = "django_encounters.services"
+_HISTORY = "django_encounters.history"
 _EXCEPTIONS = "django_encounters.exceptions"
 _SIGNALS = "django_encounters.signals"
 
@@ -110,7 +114,8 @@ _LAZY = {
     "create_encounter": _SERVICES,
     "transition": _SERVICES,
     "get_allowed_transitions": _SERVICES,
-    "get_encounter_history": _SERVICES,
+    "get_encounter_history": _HISTORY,
+    "iter_encounter_history": _HISTORY,
     "get_state_at": _SERVICES,
     "run_validators": _SERVICES,
     # Exceptions
@@ -161,6 +166,7 @@ __all__ = [
     "get_encounter_history",
     "get_state_at",
     "get_validator_instance",
+    "iter_encounter_history",
     "run_validators",
     "transition",
 ]
@@ -181,11 +187,11 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
         ValidationError,
         ValidatorConfigurationError,
     )
+    from django_encounters.history import get_encounter_history, iter_encounter_history
     from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
     from django_encounters.services import (
         create_encounter,
         get_allowed_transitions,
-        get_encounter_history,
         get_state_at,
         run_validators,
         transition,

@@ -21,8 +21,13 @@ from django_encounters.exceptions import (
     InvalidTransitionError,
 )
 from django_encounters.graph import STATE_MAX_LENGTH, graph_problems
+
+# Defined with the paging they share; importable from here as before.
+from django_encounters.history import get_encounter_history as get_encounter_history
+from django_encounters.history import iter_encounter_history as iter_encounter_history
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.models.transition import WARNINGS_KEY, package_record
+from django_encounters.moves import lock_for_move, write_move
 from django_encounters.signals import encounter_transitioned, send_after_commit
 from django_encounters.validators import as_warnings, load_validators
 
@@ -101,7 +106,9 @@ def transition(
     ``by_user`` is the roadmap's name for ``transitioned_by``. The caller's ``encounter`` is
     updated in place.
 
-    Four queries without validators: lock, definition, update, insert.
+    Without validators, two statements on PostgreSQL (the lock that also reads the definition,
+    and the write of both rows; see ``django_encounters.moves``) plus BEGIN and COMMIT; three on
+    SQLite, four on MariaDB.
     """
     if by_user is not _UNSET:
         if transitioned_by is not None:
@@ -118,13 +125,10 @@ def transition(
     metadata = _json_metadata(context)
     using = router.db_for_write(Encounter, instance=encounter)
     with transaction.atomic(using=using):
-        locked = Encounter.objects.using(using).select_for_update().filter(pk=encounter.pk).first()
+        locked = lock_for_move(encounter.pk, using)
         if locked is None:
             raise EncounterNotFoundError(encounter.pk)
-        definition = EncounterDefinition.locked_for_read(locked.definition_id, using)
-        if definition is None:  # only raw SQL can remove a definition an encounter uses
-            raise EncounterNotFoundError(encounter.pk)
-        locked.definition = definition
+        definition = locked.definition
         from_state = locked.state
         _check_move(definition, from_state, to_state)
         now = timezone.now()
@@ -158,10 +162,9 @@ def transition(
         }
         if definition.is_final_state(to_state):
             changes["ended_at"] = moment
-        # The encounter first: on PostgreSQL the database accepts the transition row only when
-        # its encounter already names it as the latest.
-        Encounter.objects.using(using).filter(pk=locked.pk)._write_state(**changes)
-        record.save(using=using, force_insert=True)
+        # The encounter first (in the same statement on PostgreSQL): the database accepts the
+        # transition row only when its encounter names it as the latest.
+        write_move(locked.pk, changes, record, using)
         for target in (locked, encounter):
             for name, value in changes.items():
                 setattr(target, name, value)
@@ -220,22 +223,6 @@ def get_allowed_transitions(encounter: Encounter) -> list[str]:
     """The states the encounter's definition allows from its current state."""
     arguments.saved_instance("encounter", encounter, Encounter)
     return encounter.definition.get_allowed_transitions(encounter.state)
-
-
-def get_encounter_history(
-    encounter: Encounter, *, include_creation: bool = False
-) -> list[EncounterTransition]:
-    """The encounter's moves, oldest first; empty for a new encounter.
-
-    The creation is recorded too (a row with an empty ``from_state``); ``include_creation=True``
-    puts it first in the list.
-    """
-    arguments.saved_instance("encounter", encounter, Encounter)
-    arguments.flag("include_creation", include_creation)
-    rows = EncounterTransition.objects.filter(encounter_id=encounter.pk)
-    if not include_creation:
-        rows = rows.exclude(from_state="")
-    return list(rows.order_by("transitioned_at", "effective_at"))
 
 
 def get_state_at(encounter: Encounter, timestamp: datetime) -> str:

@@ -14,9 +14,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from django_encounters.exceptions import EncounterError
@@ -27,13 +29,34 @@ if TYPE_CHECKING:  # the admin classes are generic for type checkers only
     EncounterAdminBase = admin.ModelAdmin[Encounter]
     TransitionAdminBase = admin.ModelAdmin[EncounterTransition]
     TransitionInlineBase = admin.TabularInline[EncounterTransition, Encounter]
+    TransitionFormSetBase = BaseInlineFormSet[EncounterTransition, Encounter, Any]
 else:
     EncounterAdminBase = TransitionAdminBase = admin.ModelAdmin
     TransitionInlineBase = admin.TabularInline
+    TransitionFormSetBase = BaseInlineFormSet
+
+
+class LatestTransitionsFormSet(TransitionFormSetBase):
+    """The inline's rows: the latest ``rows_shown`` transitions, newest first.
+
+    An encounter may have thousands of moves; the page shows a bounded number of them (one query
+    of at most ``rows_shown + 1`` rows, served by ``encounters_history_idx``) and ``more`` tells
+    whether older ones exist, for the link to the full, paginated list.
+    """
+
+    rows_shown = 20
+
+    def get_queryset(self) -> Any:
+        if not hasattr(self, "_queryset"):
+            rows = list(super().get_queryset()[: self.rows_shown + 1])
+            self.more = len(rows) > self.rows_shown
+            self._queryset = rows[: self.rows_shown]
+        return self._queryset
 
 
 class EncounterTransitionInline(TransitionInlineBase):
     model = EncounterTransition
+    formset = LatestTransitionsFormSet
     fields = (
         "from_state",
         "to_state",
@@ -43,9 +66,10 @@ class EncounterTransitionInline(TransitionInlineBase):
         "reason",
     )
     readonly_fields = fields
-    ordering = ("transitioned_at",)
+    ordering = ("-transitioned_at", "-effective_at", "-id")  # the history's order, reversed
     extra = 0
     can_delete = False
+    verbose_name_plural = "latest transitions"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EncounterTransition]:
         # The users who made the moves come with the rows, not one query per row.
@@ -65,6 +89,8 @@ class EncounterAdmin(EncounterAdminBase):
     list_select_related = ("definition", "subject_content_type")
     search_fields = ("subject_id", "notes")
     readonly_fields = ("state", "state_since", "ended_at", "subject_link")
+    # A select of every user would grow with the user table; an id field costs one query each.
+    raw_id_fields = ("created_by", "assigned_to")
     inlines = [EncounterTransitionInline]
     # On an existing encounter the subject is shown as a link instead of its two raw columns.
     change_fields = (
@@ -140,6 +166,8 @@ class EncounterAdmin(EncounterAdminBase):
         form_url: str = "",
         obj: Encounter | None = None,
     ) -> HttpResponse:
+        if obj is not None:
+            context["older_transitions_url"] = self._older_transitions_url(context, obj)
         if obj is not None and self.has_change_permission(request, obj):
             context["encounter_moves"] = get_allowed_transitions(obj)
             context["encounter_move_url"] = reverse(
@@ -148,6 +176,22 @@ class EncounterAdmin(EncounterAdminBase):
                 current_app=self.admin_site.name,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _older_transitions_url(self, context: dict[str, Any], obj: Encounter) -> str | None:
+        """The full list of the encounter's transitions, when the inline shows only the latest."""
+        shown = [
+            inline.formset
+            for inline in context.get("inline_admin_formsets", [])
+            if isinstance(inline.formset, LatestTransitionsFormSet)
+        ]
+        if not shown or not getattr(shown[0], "more", False):
+            return None
+        opts = EncounterTransition._meta
+        listing = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_changelist",
+            current_app=self.admin_site.name,
+        )
+        return f"{listing}?{urlencode({'encounter': str(obj.pk)})}"
 
     def move_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Move the encounter to ``POST["to_state"]`` through ``transition()``."""
@@ -208,6 +252,8 @@ class EncounterTransitionAdmin(TransitionAdminBase):
 
     list_display = ("encounter", "from_state", "to_state", "effective_at", "transitioned_by")
     list_select_related = ("encounter__definition", "transitioned_by")
+    # "12 of 3,000,000": the second, unfiltered count would read the whole table on every page.
+    show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -174,10 +174,6 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
         to_python = model._meta.pk.to_python
         return [to_python(value) for value in ids.values_list("subject_id", flat=True).distinct()]
 
-    def _write_state(self, **fields: Any) -> int:
-        """The one writer of ``state``: used by ``transition()`` under the row lock."""
-        return super().update(**fields)
-
     def hard_delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(
             "Encounters keep their transition history: hard delete is refused; use delete() "

@@ -24,7 +24,11 @@ class EncounterTransition(UUIDModel):
     migrations refuses UPDATE and DELETE too (except Django's SET NULL when a user is deleted).
     """
 
-    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="transitions")
+    # No index of its own: both indexes below start with this column and serve its lookups
+    # (and, on MariaDB, the foreign key constraint, which needs an index led by its column).
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.PROTECT, related_name="transitions", db_index=False
+    )
     from_state = models.CharField(max_length=50, blank=True)
     to_state = models.CharField(max_length=50)
 
@@ -55,6 +59,11 @@ class EncounterTransition(UUIDModel):
         indexes = [
             # get_state_at(): the latest row at or before a moment, for one encounter.
             models.Index(fields=["encounter", "effective_at"], name="encounters_state_at_idx"),
+            # The history in its order, a page at a time (django_encounters.history).
+            models.Index(
+                fields=["encounter", "transitioned_at", "effective_at", "id"],
+                name="encounters_history_idx",
+            ),
         ]
         constraints = [
             # One creation record per encounter: a second one could only be forged.

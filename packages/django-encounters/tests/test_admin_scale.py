@@ -1,0 +1,95 @@
+"""The encounter page stays the same size and cost however long the encounter's history is."""
+
+import pytest
+from django.urls import reverse
+
+from django_encounters import EncounterDefinition, EncounterTransition, create_encounter, transition
+from django_encounters.admin.encounter import LatestTransitionsFormSet
+from tests.testapp.models import Patient
+
+pytestmark = pytest.mark.django_db
+
+SHOWN = LatestTransitionsFormSet.rows_shown
+
+
+@pytest.fixture
+def ping_pong(db):
+    return EncounterDefinition.objects.create(
+        name="Ping pong",
+        code="PING",
+        states=["a", "b"],
+        initial_state="a",
+        transitions={"a": ["b"], "b": ["a"]},
+    )
+
+
+def with_history(definition, rows, user=None):
+    """An encounter whose history holds ``rows`` rows (the creation record included)."""
+    encounter = create_encounter(definition, Patient.objects.create(name="Rex"))
+    for move in range(rows - 1):
+        to_state = "b" if move % 2 == 0 else "a"
+        transition(encounter, to_state, transitioned_by=user, reason=f"m{move}")
+    return encounter
+
+
+def change_url(encounter):
+    return reverse("admin:django_encounters_encounter_change", args=[encounter.pk])
+
+
+def test_the_page_costs_the_same_with_1_and_100_transitions(
+    admin_client, ping_pong, django_user_model, django_assert_num_queries
+):
+    nurse = django_user_model.objects.create_user("nurse")
+    short, long = with_history(ping_pong, 1, nurse), with_history(ping_pong, 100, nurse)
+    admin_client.get(change_url(short))  # content types and the like, cached from now on
+    # session, user, the encounter, its patient, the latest transitions with their users,
+    # the definition
+    for encounter in (short, long):
+        with django_assert_num_queries(6):
+            response = admin_client.get(change_url(encounter))
+        assert response.status_code == 200
+
+
+def test_the_page_shows_the_latest_rows_newest_first_and_links_to_the_rest(admin_client, ping_pong):
+    encounter = with_history(ping_pong, 100)
+    page = admin_client.get(change_url(encounter)).content.decode()
+    shown = [f"m{move}" for move in range(98, 98 - SHOWN, -1)]
+    positions = [page.index(f"<p>{reason}</p>") for reason in shown]
+    assert positions == sorted(positions)  # newest first
+    assert f"<p>m{98 - SHOWN}</p>" not in page  # older rows are not on the page
+    listing = reverse("admin:django_encounters_encountertransition_changelist")
+    link = f"{listing}?encounter={encounter.pk}"
+    assert f'href="{link}"' in page
+    full = admin_client.get(link)
+    assert full.status_code == 200
+    assert full.context["cl"].result_count == 100
+    assert all(row.encounter_id == encounter.pk for row in full.context["cl"].result_list)
+
+
+def test_no_link_when_every_row_is_shown(admin_client, ping_pong):
+    encounter = with_history(ping_pong, SHOWN)
+    response = admin_client.get(change_url(encounter))
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == SHOWN
+    assert "See every transition" not in response.content.decode()
+    assert EncounterTransition.objects.filter(encounter=encounter).count() == SHOWN
+
+
+def test_the_page_costs_the_same_however_many_users_exist(
+    admin_client, ping_pong, django_user_model, django_assert_num_queries
+):
+    nurse = django_user_model.objects.create_user("nurse")
+    encounter = create_encounter(
+        ping_pong, Patient.objects.create(name="Rex"), created_by=nurse, assigned_to=nurse
+    )
+    admin_client.get(change_url(encounter))
+    counts = []
+    for more in (0, 30):
+        django_user_model.objects.bulk_create(
+            [django_user_model(username=f"staff{more}-{i}") for i in range(more)]
+        )
+        with django_assert_num_queries(8) as captured:  # the six above, and each id's label
+            page = admin_client.get(change_url(encounter)).content.decode()
+        counts.append(len(captured))
+        # created_by, assigned_to and the creation record's transitioned_by
+        assert page.count(f'<a href="/admin/auth/user/{nurse.pk}/change/">nurse</a>') == 3
+    assert counts[0] == counts[1]

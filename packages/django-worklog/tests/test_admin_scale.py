@@ -1,0 +1,61 @@
+"""The session list costs the same however many sessions exist: one bounded count, no scan
+for the years of a date hierarchy."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from django_worklog.admin import BoundedCountPaginator
+from django_worklog.models import WorkSession
+from django_worklog.services import start_session, stop_session
+from tests.testapp.models import RepairJob
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/django_worklog/worksession/"
+
+
+def sessions(user, count, clock):
+    jobs = [RepairJob.objects.create(title=f"job {i}") for i in range(count)]
+    for job in jobs:
+        start_session(user, job)  # each start stops the one before
+        clock.advance(seconds=30)
+    stop_session(user)
+
+
+MARCH = "2026-03-01 00:00:00+00:00"  # the start-date filter's own format (aware)
+
+
+@pytest.mark.parametrize("query", [{}, {"state": "stopped"}, {"started_at__gte": MARCH}])
+def test_the_list_costs_the_same_with_1_and_100_sessions(
+    admin_client, user, other_user, clock, query
+):
+    sessions(user, 1, clock)
+    admin_client.get(URL, query)  # content types and the like, cached from now on
+    counts = []
+    for more in (0, 99):
+        if more:
+            sessions(other_user, more, clock)
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(URL, query)
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 1 + more
+        counts.append(len(captured))
+        statements = [q["sql"] for q in captured.captured_queries]
+        assert sum("COUNT(" in sql for sql in statements) == 1, statements
+        assert not any("DISTINCT" in sql for sql in statements), statements
+    # session, user, the bounded count, the page with users and content types, the user
+    # filter's choices, the content type filter's choices
+    assert counts == [6, 6]
+
+
+def test_the_count_stops_at_the_limit(admin_client, user, clock, monkeypatch):
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 5)
+    sessions(user, 8, clock)
+    assert WorkSession.objects.count() == 8
+    with CaptureQueriesContext(connection) as captured:
+        changelist = admin_client.get(URL).context["cl"]
+    assert changelist.result_count == 5
+    counting = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counting) == 1
+    assert "LIMIT 5" in counting[0]

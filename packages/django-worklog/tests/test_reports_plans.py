@@ -1,0 +1,73 @@
+"""PostgreSQL: what the per-context totals read, by EXPLAIN of the query the report sends."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from django_worklog.models import WorkSession
+from django_worklog.reports import total_seconds_per_context
+from tests.testapp.models import RepairJob
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+TABLE = WorkSession._meta.db_table
+
+
+def load_sessions(users, contexts, per_pair):
+    """``users * contexts * per_pair`` stopped sessions in one INSERT ... SELECT (the clock's
+    triggers off for it), then VACUUM ANALYZE, as a table that has lived for a while."""
+    people = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"load{i}") for i in range(users)]
+    )
+    content_type = ContentType.objects.get_for_model(RepairJob)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            f"INSERT INTO {TABLE} (id, created_at, updated_at, user_id, context_content_type_id, "
+            "context_id, started_at, stopped_at, duration_seconds, stop_reason, metadata) "
+            "SELECT gen_random_uuid(), now(), now(), u, %s, c::text, "
+            "now() - (n || ' hours')::interval, now() - (n || ' hours')::interval + "
+            "interval '60 seconds', 60, 'user', '{}' "
+            "FROM unnest(%s::int[]) u, generate_series(1, %s) c, generate_series(1, %s) n",
+            [content_type.pk, [p.pk for p in people], contexts, per_pair],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {TABLE}")
+    return users * contexts * per_pair
+
+
+def plan_of(report):
+    with CaptureQueriesContext(connection) as captured:
+        result = report()
+    [query] = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        return result, "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_all_time_totals_per_context_group_without_sorting_the_sessions():
+    """Every live session is read (the all-time total is a sum over all of them), but grouped
+    in one hash table of contexts: no sort of the sessions that could spill to disk."""
+    loaded = load_sessions(users=20, contexts=400, per_pair=10)
+    ContentType.objects.get_for_model(RepairJob)  # the label lookup, cached
+    totals, plan = plan_of(total_seconds_per_context)
+    assert len(totals) == 400
+    assert sum(totals.values()) == loaded * 60
+    assert "HashAggregate" in plan or "Index Only Scan" in plan, plan
+    assert "Sort" not in plan, plan
+    assert "Join" not in plan, plan
+
+
+def test_totals_over_a_period_read_only_that_period_through_the_start_index():
+    load_sessions(users=20, contexts=400, per_pair=10)  # one session per pair per hour, back
+    ContentType.objects.get_for_model(RepairJob)
+    window = (timezone.now() - timedelta(hours=3), timezone.now())
+    totals, plan = plan_of(lambda: total_seconds_per_context(*window))
+    assert sum(totals.values()) == 20 * 400 * 2 * 60  # the sessions of the last two hours
+    assert "Seq Scan" not in plan, plan
+    assert "worksession_started_at" in plan, plan
