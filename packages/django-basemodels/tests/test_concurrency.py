@@ -10,7 +10,7 @@ from django.utils import timezone
 from primitives_testkit import run_concurrently
 from tests.testapp.models import Article, Comment, Reaction
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 4  # operations per thread, so that deletes and restores interleave many times
 
@@ -96,6 +96,9 @@ def test_16_threads_deleting_one_row_stamp_it_once(thread):
     assert set(Reaction.all_objects.values_list("deleted_at", flat=True)) == {moment}
 
 
+@pytest.mark.mariadb_pending(
+    "InnoDB can deadlock a delete by key with a cascade over the same row (open)"
+)
 def test_16_threads_deleting_at_one_moment_each_restore_exactly_their_own(forum):
     ids, comments, loner, earlier = forum
     moment = timezone.now()

@@ -30,6 +30,20 @@ def test_suffix_keeps_two_checkouts_test_databases_apart(monkeypatch):
     assert database_from_env("catalog")["default"]["TEST"] == {"NAME": "test_catalog_infra"}
 
 
+def test_mariadb_url_uses_utf8mb4_for_the_connection_and_the_test_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@127.0.0.1:3306/test")
+    monkeypatch.setenv("PRIMITIVES_TEST_DB_SUFFIX", "_mdb")
+    default = database_from_env("rbac")["default"]
+    assert default["ENGINE"] == "django.db.backends.mysql"
+    assert (default["HOST"], default["PORT"], default["USER"]) == ("127.0.0.1", 3306, "root")
+    assert default["OPTIONS"]["charset"] == "utf8mb4"
+    assert default["TEST"] == {
+        "NAME": "test_rbac_mdb",
+        "CHARSET": "utf8mb4",
+        "COLLATION": "utf8mb4_general_ci",
+    }
+
+
 def test_threads_run_at_the_same_moment():
     # Every thread must be inside fn at once: a second barrier, which only opens when all 16
     # arrive, would time out if the kit started them one after another.

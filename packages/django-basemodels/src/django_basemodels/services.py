@@ -182,7 +182,17 @@ def _write(rows: models.QuerySet[Any], values: dict[str, Any]) -> int:
     and a plain FOR UPDATE would also block the foreign-key checks that other transactions run
     on these rows at commit, which can deadlock with them.
     """
-    features = connections[rows.db].features
+    connection = connections[rows.db]
+    if connection.vendor == "mysql":
+        # MariaDB has no FOR UPDATE OF: a locking subquery would also lock every row it reads in
+        # other tables (the parents a cascade step filters by), in no fixed order, and deadlock
+        # with an operation that holds those parents. A single-table UPDATE ... ORDER BY locks
+        # only this model's rows, by primary key; under READ COMMITTED (Django's level there)
+        # the tables its subqueries read are read without locks.
+        plain = models.QuerySet(model=rows.model, query=rows.query.chain(), using=rows.db)
+        ordered: int = plain.order_by("pk").update(**values)
+        return ordered
+    features = connection.features
     lock = rows.select_for_update(
         no_key=features.has_select_for_no_key_update,
         # Only this model's rows: a filter across relations joins other tables, which must not

@@ -12,8 +12,9 @@ from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 
 from django_basemodels.query import SoftDeleteQuerySet
 from django_worklog.clock import DatabaseClock, database_keeps_time, server_now, stop_values
@@ -118,7 +119,11 @@ def _clock(using: str) -> models.Expression:
     """The clock as an SQL expression: the database's where it keeps time, else the server's."""
     if database_keeps_time(using):
         return DatabaseClock()
-    return Value(server_now(), output_field=models.DateTimeField())
+    clock = Value(server_now(), output_field=models.DateTimeField())
+    if connections[using].vendor == "mysql":
+        # MariaDB hands a selected parameter back as text; the cast makes it a DATETIME.
+        return Cast(clock, models.DateTimeField())
+    return clock
 
 
 def _clock_reading(session: WorkSession) -> datetime:
