@@ -96,9 +96,6 @@ def test_16_threads_deleting_one_row_stamp_it_once(thread):
     assert set(Reaction.all_objects.values_list("deleted_at", flat=True)) == {moment}
 
 
-@pytest.mark.mariadb_pending(
-    "InnoDB can deadlock a delete by key with a cascade over the same row (open)"
-)
 def test_16_threads_deleting_at_one_moment_each_restore_exactly_their_own(forum):
     ids, comments, loner, earlier = forum
     moment = timezone.now()
