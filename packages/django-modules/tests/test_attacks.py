@@ -114,7 +114,7 @@ def test_bulk_update_of_a_watched_field_to_null_by_expression_is_the_package_err
     assert signal_log == []
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 def test_save_with_an_expression_too_long_for_the_column_is_the_package_error(pharmacy):
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Repeat

@@ -15,8 +15,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "server_database: real threads against a database server (PostgreSQL, MariaDB); "
-        "skipped, with the reason shown, on SQLite",
+        "server_database: needs a database server (PostgreSQL, MariaDB): real threads and row "
+        "locks, enforced column lengths; skipped, with the reason shown, on SQLite",
     )
     config.addinivalue_line(
         "markers",
