@@ -158,7 +158,8 @@ def test_raw_stop_at_a_chosen_time_is_refused(user, job, clock):
     assert WorkSession.objects.get(pk=session.pk).duration_seconds == 600
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
+@pytest.mark.mariadb_pending("one active session per user: partial unique index")
 @pytest.mark.django_db(transaction=True)
 def test_racing_objects_create_raises_the_package_error(user, job):
     fields = vars_of(new_session(user, job))
@@ -193,7 +194,8 @@ def test_restoring_two_running_sessions_of_one_user_is_refused(user, job, lab_wo
     assert WorkSession.deleted_objects.count() == 2
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
+@pytest.mark.mariadb_pending("one active session per user: partial unique index")
 @pytest.mark.django_db(transaction=True)
 def test_racing_restores_raise_the_package_error(user, job, lab_work):
     first = start_session(user, job)
