@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PACKAGES := $(sort $(patsubst packages/%/pyproject.toml,%,$(wildcard packages/*/pyproject.toml)))
 
 .PHONY: test demo serve dev lint format typecheck migrations suites suites-sqlite \
-        suites-postgresql coverage layers docs build install-check bench bench-quick clean
+        suites-postgresql suites-mariadb coverage layers docs build install-check bench bench-quick clean
 
 ## make test: everything CI checks.
 test: install lint typecheck migrations layers docs bench-quick suites coverage install-check
@@ -18,6 +18,7 @@ test: install lint typecheck migrations layers docs bench-quick suites coverage 
 export PRIMITIVES_COVERAGE ?= 1
 
 $(VENV)/.deps: requirements/dev.txt requirements/docs.txt
+	scripts/ensure-mariadb-client
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements/dev.txt -r requirements/docs.txt
@@ -46,7 +47,7 @@ format: $(VENV)/.deps
 migrations: install
 	scripts/check-migrations $(BIN)
 
-suites: suites-sqlite suites-postgresql
+suites: suites-sqlite suites-postgresql suites-mariadb
 
 suites-sqlite: install
 	scripts/ensure-chromium
@@ -56,6 +57,11 @@ suites-postgresql: install
 	scripts/ensure-chromium
 	scripts/ensure-rabbitmq
 	scripts/run-suites $(BIN) postgresql
+
+suites-mariadb: install
+	scripts/ensure-chromium
+	scripts/ensure-rabbitmq
+	scripts/run-suites $(BIN) mariadb
 
 coverage: $(VENV)/.deps
 	scripts/coverage-report $(BIN)
@@ -93,6 +99,7 @@ bench-quick:
 
 ## make dev: an editable environment (.venv-dev) for working on the packages.
 dev:
+	scripts/ensure-mariadb-client
 	$(PYTHON) -m venv .venv-dev
 	.venv-dev/bin/pip install -q -r requirements/dev.txt -e ./tools/testkit \
 		$(addprefix -e ./packages/,$(PACKAGES))

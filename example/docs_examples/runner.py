@@ -76,8 +76,9 @@ def _registry_changed() -> None:
 
 
 def _transaction_usable() -> bool:
-    info = getattr(connection.connection, "info", None)  # psycopg's connection information
-    return info is None or int(info.transaction_status) != INERROR
+    # psycopg's connection information; other drivers have none (mysqlclient's info() is text).
+    status = getattr(getattr(connection.connection, "info", None), "transaction_status", None)
+    return status is None or int(status) != INERROR
 
 
 def _page_models() -> dict[tuple[str, str], type]:

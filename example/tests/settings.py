@@ -10,3 +10,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "docs_examples"]
 # the test's one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# On MariaDB, the test kit's settings: a test database of the suite's own (with the checkout's
+# PRIMITIVES_TEST_DB_SUFFIX) in utf8mb4.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":  # noqa: F405
+    from primitives_testkit.settings import database_from_env
+
+    DATABASES = database_from_env("example")

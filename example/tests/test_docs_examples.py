@@ -6,9 +6,9 @@ without showing it (a user, a request, a patient, a module of the reader's own p
 a comment states is checked. A page with a python block the givens do not know fails and says
 what to add. The runner's own tests, at the end, show that a wrong stated result fails.
 
-On SQLite the schema editor cannot run inside a transaction, so the pages run in a committed
-database there; on PostgreSQL they run in the usual rolled-back transaction, which is cheaper
-than a flush.
+On SQLite the schema editor cannot run inside a transaction, and MariaDB cannot roll DDL back, so
+the pages run in a committed database there; on PostgreSQL they run in the usual rolled-back
+transaction, which is cheaper than a flush.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from docs_examples.pages import Block, extract_blocks
 from docs_examples.runner import DocsExampleError, PageRun
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Where the pages' tables cannot be created and dropped inside the test's transaction.
+COMMITTED = connection.vendor == "sqlite" or not connection.features.can_rollback_ddl
 
 
 def pages_with_examples() -> dict[str, list[Block]]:
@@ -49,7 +51,7 @@ def test_every_page_with_examples_has_a_given():
     assert not stale, f"GIVENS has pages without python blocks (remove them): {stale}"
 
 
-@pytest.mark.django_db(transaction=connection.vendor == "sqlite")
+@pytest.mark.django_db(transaction=COMMITTED)
 @pytest.mark.parametrize("page", sorted(set(PAGES) & set(GIVENS)))
 def test_docs_examples_run(page, monkeypatch):
     given, blocks = GIVENS[page], PAGES[page]
@@ -157,7 +159,7 @@ Pet.objects.count()  # 1
 """
 
 
-@pytest.mark.django_db(transaction=connection.vendor == "sqlite")
+@pytest.mark.django_db(transaction=COMMITTED)
 def test_a_page_model_lives_for_the_page_only():
     from django.apps import apps
 

@@ -10,7 +10,7 @@ from django_audit_log.models import AuditLog
 from primitives_testkit import run_concurrently
 from tests.testapp.models import Invoice
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 THREADS = 16
 

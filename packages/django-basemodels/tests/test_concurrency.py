@@ -10,7 +10,7 @@ from django.utils import timezone
 from primitives_testkit import run_concurrently
 from tests.testapp.models import Article, Comment, Reaction
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 4  # operations per thread, so that deletes and restores interleave many times
 

@@ -31,7 +31,7 @@ def fan_out():
     )
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_sixteen_threads_leave_the_same_state_exactly_once(fan_out):
     encounter = create_encounter(fan_out, Asset.objects.create(label="contended"))
@@ -51,7 +51,7 @@ def test_sixteen_threads_leave_the_same_state_exactly_once(fan_out):
     assert Encounter.objects.get(pk=encounter.pk).state == run.results[0].to_state
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_parallel_transitions_of_different_encounters_all_succeed(fan_out):
     encounters = [
@@ -65,7 +65,7 @@ def test_parallel_transitions_of_different_encounters_all_succeed(fan_out):
     assert [states[e.pk] for e in encounters] == TARGETS
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_removing_a_state_never_strands_encounters_racing_into_it():
     definition = EncounterDefinition.objects.create(
@@ -101,7 +101,7 @@ def test_an_edit_removing_a_state_never_strands_encounters_racing_into_it():
     assert live_states <= declared
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_of_the_initial_state_never_strands_encounters_being_created():
     definition = EncounterDefinition.objects.create(

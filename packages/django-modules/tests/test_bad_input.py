@@ -241,7 +241,7 @@ def test_a_long_key_is_shortened_in_the_message(world):
     assert len(str(caught.value)) < 300
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 def test_update_with_an_expression_too_long_for_the_column_is_the_package_error(world):
     # The value is computed by the database, so only the database can refuse it; it must still
     # come back as the package's error. SQLite does not enforce column lengths.

@@ -8,7 +8,7 @@ from django_modules.models import Module, OrgModuleState
 from primitives_testkit import run_concurrently
 from tests.testapp.models import Organization
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def test_concurrent_toggles_leave_exactly_one_live_override(setup):
     assert OrgModuleState.all_objects.filter(org=org, module=module).count() == 1
 
 
+@pytest.mark.mariadb_pending("one live override per organization: partial unique index")
 def test_concurrent_raw_creates_are_refused_by_the_database(setup):
     org, module = setup
     run = run_concurrently(
@@ -85,6 +86,7 @@ def test_a_toggle_committed_by_another_thread_invalidates_open_caches(setup):
     assert seen == [True, False]
 
 
+@pytest.mark.mariadb_pending("one live override per organization: partial unique index")
 def test_losers_of_a_create_race_get_the_package_error(setup):
     # The unique index makes each loser wait for the winner's commit, so the row that beat it
     # is visible and the error names it: never a raw IntegrityError.

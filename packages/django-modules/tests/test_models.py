@@ -29,6 +29,7 @@ def test_one_live_override_per_org_and_module(org, pharmacy):
     assert is_module_enabled(org, "pharmacy") is False
 
 
+@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_the_database_enforces_one_live_override(org, pharmacy):
     """Bypassing Python entirely, the partial unique index still refuses the second row."""
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
@@ -53,6 +54,7 @@ def test_deleted_override_can_be_recreated(org, pharmacy):
     assert is_module_enabled(org, "pharmacy") is True
 
 
+@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_restoring_over_a_live_override_is_refused(org, pharmacy):
     old = OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
     old.delete()
@@ -64,6 +66,7 @@ def test_restoring_over_a_live_override_is_refused(org, pharmacy):
     assert is_module_enabled(org, "pharmacy") is True
 
 
+@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_unique_live_module_key(pharmacy):
     with pytest.raises(DuplicateModuleKey, match="'pharmacy'"):
         Module.objects.create(key="pharmacy", name="Again")
@@ -74,6 +77,7 @@ def test_unique_live_module_key(pharmacy):
     assert Module.objects.get().name == "Again"
 
 
+@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_moving_an_override_onto_a_taken_pair_is_refused(org, pharmacy, lab):
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
     other = OrgModuleState.objects.create(org=org, module=lab, enabled=True)

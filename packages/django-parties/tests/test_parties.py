@@ -38,6 +38,7 @@ def test_organizations_and_groups_need_a_name(model):
     assert model.objects.get().name == "Named"
 
 
+@pytest.mark.mariadb_pending("one user per live person: partial unique index")
 def test_person_links_to_at_most_one_user_among_live_people():
     user = get_user_model().objects.create_user("ada")
     first = Person.objects.create(first_name="Ada", user=user)

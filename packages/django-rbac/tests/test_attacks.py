@@ -186,22 +186,32 @@ def test_bad_input_to_the_services_is_the_package_error(make_user, superuser, st
 # Races: real threads on PostgreSQL.
 
 
+# Per server: this connection's id, and whether a connection waits for a lock (PostgreSQL's
+# pg_stat_activity, InnoDB's transaction list on MariaDB).
+BACKEND_ID = {"postgresql": "SELECT pg_backend_pid()", "mysql": "SELECT CONNECTION_ID()"}
+WAITING_FOR_A_LOCK = {
+    "postgresql": "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+    "mysql": "SELECT 1 FROM information_schema.innodb_trx"
+    " WHERE trx_mysql_thread_id = %s AND trx_state = 'LOCK WAIT'",
+}
+
+
 def _backend_pid() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
+        cursor.execute(BACKEND_ID[connection.vendor])
         return int(cursor.fetchone()[0])
 
 
 def _wait_until_blocked_on_a_lock(pid: int, thread: threading.Thread) -> None:
-    """Poll pg_stat_activity until backend ``pid`` waits for a lock. Fails if ``thread`` ends
-    first (it never waited); the bound only stops a broken run from hanging, nothing is timed."""
+    """Poll the server until backend ``pid`` waits for a lock. Fails if ``thread`` ends first
+    (it never waited); the bound only stops a broken run from hanging, nothing is timed."""
     for _ in range(6000):
         if not thread.is_alive():
             raise AssertionError(f"backend {pid} finished without waiting for a row lock")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            cursor.execute(WAITING_FOR_A_LOCK[connection.vendor], [pid])
             row = cursor.fetchone()
-        if row and row[0] == "Lock":
+        if row:
             return
         thread.join(0.01)
     raise AssertionError(f"backend {pid} never waited for a row lock")
@@ -250,7 +260,7 @@ def _interleave(hold_open, then_run):
     return outcome
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_revoke_sees_a_promotion_committed_while_it_waited(staff_role):
     root = User.objects.create_superuser("root", "root@example.com", "pw")
@@ -268,7 +278,7 @@ def test_revoke_sees_a_promotion_committed_while_it_waited(staff_role):
     assert UserRole.objects.open().filter(user=target, role=staff_role).exists()
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_assign_sees_a_promotion_committed_while_it_waited(staff_role):
     root = User.objects.create_superuser("root", "root@example.com", "pw")
@@ -285,7 +295,7 @@ def test_assign_sees_a_promotion_committed_while_it_waited(staff_role):
     assert not UserRole.objects.filter(user=target, role=staff_role).exists()
 
 
-@pytest.mark.postgresql
+@pytest.mark.server_database
 @pytest.mark.django_db(transaction=True)
 def test_an_actor_demoted_while_acting_is_refused(staff_role):
     root = User.objects.create_superuser("root", "root@example.com", "pw")

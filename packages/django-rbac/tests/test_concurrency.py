@@ -6,7 +6,7 @@ from django_rbac.services import assign_role
 from primitives_testkit import run_concurrently
 from tests.testapp.models import User
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 
 def test_sixteen_concurrent_assignments_make_exactly_one():

@@ -4,7 +4,7 @@ from django_singleton.cache import cache_key, generation_key
 from primitives_testkit import run_concurrently
 from tests.testapp.models import ShopSettings, SiteSettings
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 
 def test_16_threads_get_instance_on_an_empty_table():

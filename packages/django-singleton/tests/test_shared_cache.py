@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from tests.testapp.models import SiteSettings
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server_database, pytest.mark.django_db(transaction=True)]
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent

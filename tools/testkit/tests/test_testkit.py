@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from primitives_testkit import run_concurrently
 from primitives_testkit.settings import database_from_env
 
@@ -28,6 +30,20 @@ def test_suffix_keeps_two_checkouts_test_databases_apart(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("PRIMITIVES_TEST_DB_SUFFIX", "_infra")
     assert database_from_env("catalog")["default"]["TEST"] == {"NAME": "test_catalog_infra"}
+
+
+def test_mariadb_url_uses_utf8mb4_for_the_connection_and_the_test_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@127.0.0.1:3306/test")
+    monkeypatch.setenv("PRIMITIVES_TEST_DB_SUFFIX", "_mdb")
+    default = database_from_env("rbac")["default"]
+    assert default["ENGINE"] == "django.db.backends.mysql"
+    assert (default["HOST"], default["PORT"], default["USER"]) == ("127.0.0.1", 3306, "root")
+    assert default["OPTIONS"]["charset"] == "utf8mb4"
+    assert default["TEST"] == {
+        "NAME": "test_rbac_mdb",
+        "CHARSET": "utf8mb4",
+        "COLLATION": "utf8mb4_general_ci",
+    }
 
 
 def test_threads_run_at_the_same_moment():
@@ -66,6 +82,50 @@ def test_suite_refuses_a_package_imported_from_src(pytester, monkeypatch):
     result = pytester.runpytest_subprocess("-p", "no:django")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*must run against the installed packages*django_fakepkg*"])
+
+
+MARKED_TESTS = """
+import pytest
+
+@pytest.mark.server_database
+def test_threads():
+    pass
+
+@pytest.mark.mariadb_pending("a unique index")
+def test_pending():
+    pass
+
+@pytest.mark.postgresql
+def test_postgresql_only():
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("vendor", "outcomes", "reasons"),
+    [
+        (
+            "sqlite",
+            {"passed": 1, "skipped": 2},
+            ["*needs a database server*", "*needs PostgreSQL*"],
+        ),
+        ("mysql", {"passed": 1, "skipped": 2}, ["*issue 20, not on MariaDB yet: a unique index*"]),
+        ("postgresql", {"passed": 3}, []),
+    ],
+)
+def test_markers_skip_by_database_with_the_reason_shown(pytester, vendor, outcomes, reasons):
+    pytester.makeconftest(
+        "from django.conf import settings\n"
+        "settings.configure(DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', "
+        "'NAME': ':memory:'}})\n"
+        "from django.db import connections\n"
+        f"connections['default'].vendor = {vendor!r}\n"
+    )
+    pytester.makepyfile(MARKED_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:django", "-rs")
+    result.assert_outcomes(**outcomes)
+    if reasons:
+        result.stdout.fnmatch_lines(reasons, consecutive=False)
 
 
 def test_base_settings_hash_passwords_fast_and_leave_the_suite_its_own_apps():

@@ -120,15 +120,24 @@ def take(
     rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     by_label = {model._meta.label: model for model in marked}
     keys: dict[str, list[Any]] = {}
+    texts: dict[str, list[str]] = {}
     operations: set[uuid.UUID] = set()
     for label, key, operation in rows:
         keys.setdefault(label, []).append(by_label[label]._meta.pk.to_python(key))
+        texts.setdefault(label, []).append(key)
         if operation is not None:
             operations.add(operation)
-    claimed = Q()
+    claimed = Q(pk__in=[])
     for model, marked_rows in marked.items():
-        texts = marked_rows.order_by().annotate(text=key_text()).values("text")
-        claimed |= Q(model=model._meta.label, object_id__in=texts)
+        label = model._meta.label
+        if connections[db].vendor == "mysql":
+            # A DELETE's subqueries are locking reads on MariaDB (InnoDB reads them unlocked
+            # only for UPDATE and INSERT ... SELECT): they would wait on rows that concurrent
+            # restores marked, and deadlock with them. The keys were just read: delete by them.
+            claimed |= Q(model=label, object_id__in=texts.get(label, []))
+        else:
+            marked_texts = marked_rows.order_by().annotate(text=key_text()).values("text")
+            claimed |= Q(model=label, object_id__in=marked_texts)
     _records(db).filter(claimed)._raw_delete(db)
     return keys, frozenset(operations)
 

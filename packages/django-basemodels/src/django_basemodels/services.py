@@ -22,12 +22,13 @@ and ``latest()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, OperationalError, connections, models, transaction
 from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 
@@ -46,6 +47,9 @@ from django_basemodels.exceptions import (
 )
 from django_basemodels.ids import uuid7
 
+T = TypeVar("T")
+INNODB_DEADLOCK = 1213  # MariaDB's error for a transaction rolled back as a deadlock's victim
+DEADLOCK_RETRIES = 3  # then a fourth and last try, whose error reaches the caller
 MARK_SHIFT = timedelta(days=328_725)  # about 900 years: marks stay in the year 1000+ range
 _EARLIEST_UTC = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
 
@@ -73,21 +77,23 @@ def soft_delete(
     model, db = queryset.model, queryset.db
     operation = uuid7()
     stamp = _values(model, moment, moment)
-    with transaction.atomic(using=db, savepoint=False):
-        counts = {model._meta.label: _write(queryset.filter(deleted_at__isnull=True), stamp)}
-        if counts[model._meta.label]:
 
-            def stamp_step(step: Step) -> int:
-                return _write(
-                    _stamped_children(step, moment, db), _values(step.model, moment, moment)
-                )
+    def stamp_step(step: Step) -> int:
+        return _write(_stamped_children(step, moment, db), _values(step.model, moment, moment))
 
-            _run_plan(model, stamp_step, counts)
-            written = [m for m in reached_models(model) if counts.get(m._meta.label)]
-            records.record(operation, written, moment, db)
-        signals.post_soft_delete.send(
-            sender=model, moment=moment, counts=counts, using=db, operation=operation
-        )
+    def run() -> dict[str, int]:
+        with transaction.atomic(using=db, savepoint=False):
+            counts = {model._meta.label: _write(queryset.filter(deleted_at__isnull=True), stamp)}
+            if counts[model._meta.label]:
+                _run_plan(model, stamp_step, counts)
+                written = [m for m in reached_models(model) if counts.get(m._meta.label)]
+                records.record(operation, written, moment, db)
+            signals.post_soft_delete.send(
+                sender=model, moment=moment, counts=counts, using=db, operation=operation
+            )
+        return counts
+
+    counts = _retrying_deadlocks(db, run)
     return sum(counts.values()), counts
 
 
@@ -101,25 +107,47 @@ def restore(queryset: models.QuerySet[Any]) -> tuple[int, dict[str, int]]:
     model, db = queryset.model, queryset.db
     mark = {"deleted_at": F("deleted_at") - MARK_SHIFT}
     now = timezone.now()
-    keys: dict[str, list[Any]] = {}
-    operations: frozenset[Any] = frozenset()
-    with transaction.atomic(using=db, savepoint=False):
-        counts = {model._meta.label: _write(queryset.filter(deleted_at__gte=earliest()), mark)}
-        if counts[model._meta.label]:
 
-            def mark_step(step: Step) -> int:
-                return _write(_marked_children(step, db), mark)
+    def mark_step(step: Step) -> int:
+        return _write(_marked_children(step, db), mark)
 
-            _run_plan(model, mark_step, counts)
-            written = [m for m in reached_models(model) if counts.get(m._meta.label)]
-            marked = {m: _rows(m, db).filter(_is_marked()) for m in written}
-            keys, operations = records.take(marked, db)
-            for reached, rows in marked.items():
-                _clear(reached, rows, now)
-        signals.post_restore.send(
-            sender=model, counts=counts, using=db, keys=keys, operations=operations
-        )
+    def run() -> dict[str, int]:
+        keys: dict[str, list[Any]] = {}
+        operations: frozenset[Any] = frozenset()
+        with transaction.atomic(using=db, savepoint=False):
+            counts = {model._meta.label: _write(queryset.filter(deleted_at__gte=earliest()), mark)}
+            if counts[model._meta.label]:
+                _run_plan(model, mark_step, counts)
+                written = [m for m in reached_models(model) if counts.get(m._meta.label)]
+                marked = {m: _rows(m, db).filter(_is_marked()) for m in written}
+                keys, operations = records.take(marked, db)
+                for reached, rows in marked.items():
+                    _clear(reached, rows, now)
+            signals.post_restore.send(
+                sender=model, counts=counts, using=db, keys=keys, operations=operations
+            )
+        return counts
+
+    counts = _retrying_deadlocks(db, run)
     return sum(counts.values()), counts
+
+
+def _retrying_deadlocks(db: str, operation: Callable[[], T]) -> T:
+    """Run ``operation`` (it opens its transaction) and, on MariaDB, run it again when InnoDB
+    rolled it back as a deadlock's victim. InnoDB can deadlock two operations over ONE row, which
+    no lock order prevents: one reaches it through the ``deleted_at`` index, the other through
+    the primary key. Only an operation that owns its transaction is retried: inside a caller's
+    transaction the caller's work is gone too, and the error is the caller's to handle."""
+    connection = connections[db]
+    if connection.vendor != "mysql" or connection.in_atomic_block:
+        return operation()
+    for _ in range(DEADLOCK_RETRIES):
+        try:
+            return operation()
+        except OperationalError as error:
+            if error.args[0] != INNODB_DEADLOCK:
+                raise
+    return operation()
 
 
 def _clear(model: type[models.Model], marked: models.QuerySet[Any], now: datetime) -> None:
@@ -182,7 +210,19 @@ def _write(rows: models.QuerySet[Any], values: dict[str, Any]) -> int:
     and a plain FOR UPDATE would also block the foreign-key checks that other transactions run
     on these rows at commit, which can deadlock with them.
     """
-    features = connections[rows.db].features
+    connection = connections[rows.db]
+    if connection.vendor == "mysql":
+        # MariaDB has no FOR UPDATE OF: a locking subquery would also lock every row it reads in
+        # other tables (the parents a cascade step filters by), in no fixed order, and deadlock
+        # with an operation that holds those parents. A single-table UPDATE ... ORDER BY locks
+        # only this model's rows, by primary key; under READ COMMITTED (Django's level there)
+        # the tables its subqueries read are read without locks.
+        plain: models.QuerySet[Any] = models.QuerySet(
+            model=rows.model, query=rows.query.chain(), using=rows.db
+        )
+        ordered: int = plain.order_by("pk").update(**values)
+        return ordered
+    features = connection.features
     lock = rows.select_for_update(
         no_key=features.has_select_for_no_key_update,
         # Only this model's rows: a filter across relations joins other tables, which must not

@@ -121,11 +121,26 @@ def _clock(using: str) -> models.Expression:
     return Value(server_now(), output_field=models.DateTimeField())
 
 
+def _clock_column(using: str) -> models.Expression:
+    """What a locking query selects as ``clock``: the database's clock where it keeps time;
+    elsewhere a NULL that ``_after_locks()`` replaces with the application server's clock, read
+    once the query has returned (a time taken before a lock wait can be older than the session
+    it follows; and MariaDB would hand a selected parameter back as text)."""
+    if database_keeps_time(using):
+        return DatabaseClock()
+    return Value(None, output_field=models.DateTimeField())
+
+
+def _after_locks(reading: datetime | None) -> datetime:
+    """The clock a locking query read, or the server's clock now that its locks are held."""
+    return server_now() if reading is None else reading
+
+
 def _clock_reading(session: WorkSession) -> datetime:
-    """The ``clock`` that ``.annotate(clock=_clock(using))`` put on a locked row (the stubs do
+    """The clock of a row locked with ``.annotate(clock=_clock_column(using))`` (the stubs do
     not carry annotate() names over to the instances)."""
-    reading: datetime = cast(Any, session).clock
-    return reading
+    reading: datetime | None = cast(Any, session).clock
+    return _after_locks(reading)
 
 
 def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
@@ -136,7 +151,7 @@ def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
         WorkSession.objects.using(using)
         .select_for_update()
         .filter(stopped_at__isnull=True, **lookups)
-        .annotate(clock=_clock(using))
+        .annotate(clock=_clock_column(using))
         .order_by("started_at")
     )
     if not running:
@@ -179,11 +194,10 @@ def _lock_user(user: Any, using: str) -> datetime:
     """Lock the user's row (serializing start_session() per user) and read the clock."""
     # The base manager: a custom default manager might hide the row (inactive users, say).
     rows = get_user_model()._base_manager.using(using).select_for_update().filter(pk=user.pk)
-    found = list(rows.annotate(clock=_clock(using)).values_list("clock", flat=True))
+    found = list(rows.annotate(clock=_clock_column(using)).values_list("clock", flat=True))
     if not found:
         raise InvalidArgumentError("user", user, "a user that exists in the database")
-    now: datetime = found[0]
-    return now
+    return _after_locks(found[0])
 
 
 def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
@@ -192,7 +206,7 @@ def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datet
         WorkSession.objects.using(using)
         .select_for_update()
         .filter(user=user, stopped_at__isnull=True)
-        .annotate(clock=_clock(using))
+        .annotate(clock=_clock_column(using))
         .order_by()
         .first()
     )

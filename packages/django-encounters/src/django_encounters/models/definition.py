@@ -27,6 +27,9 @@ from django_encounters.models.query import (
 )
 from django_encounters.validators import load_validators
 
+# The shared row lock each server database has for reading a definition while edits wait.
+SHARE_LOCKS = {"postgresql": "FOR KEY SHARE", "mysql": "LOCK IN SHARE MODE"}
+
 
 class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
     """Defines an encounter type and its allowed states/transitions."""
@@ -242,18 +245,18 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
 
     @classmethod
     def locked_for_read(cls, pk: Any, using: str = "default") -> EncounterDefinition | None:
-        """Load a definition, key-share locked on PostgreSQL until the transaction ends.
+        """Load a definition, share-locked until the transaction ends: ``FOR KEY SHARE`` on
+        PostgreSQL, ``LOCK IN SHARE MODE`` on MariaDB (SQLite runs one writer at a time).
 
         The lock lets any number of transitions read the definition at once but waits for an
         edit in progress (which holds FOR UPDATE), so no transition works from a stale graph.
         """
-        if connections[using].vendor != "postgresql":
+        lock = SHARE_LOCKS.get(connections[using].vendor)
+        if lock is None:
             first: EncounterDefinition | None = cls._base_manager.using(using).filter(pk=pk).first()
             return first
         table = connections[using].ops.quote_name(cls._meta.db_table)
         found = list(
-            cls._base_manager.using(using).raw(
-                f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE", [pk]
-            )
+            cls._base_manager.using(using).raw(f"SELECT * FROM {table} WHERE id = %s {lock}", [pk])
         )
         return found[0] if found else None
