@@ -97,7 +97,6 @@ def test_update_with_an_expression_cannot_set_times(user, job):
     assert WorkSession.objects.get(pk=session.pk).is_active
 
 
-@pytest.mark.mariadb_pending("worklog's immutability triggers")
 def test_raw_insert_of_a_stopped_session_is_refused(user, job, clock):
     session = start_session(user, job)
     stop_session(user)

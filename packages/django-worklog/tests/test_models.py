@@ -66,7 +66,6 @@ def test_database_refuses_a_stop_before_the_start(user, job):
     assert session.is_active
 
 
-@pytest.mark.mariadb_pending("worklog's immutability triggers")
 def test_duration_is_immutable_for_raw_sql(user, job):
     start_session(user, job)
     session = stop_session(user)
@@ -78,7 +77,6 @@ def test_duration_is_immutable_for_raw_sql(user, job):
     assert session.is_stopped
 
 
-@pytest.mark.mariadb_pending("worklog's immutability triggers")
 def test_started_at_is_immutable_for_raw_sql(user, job):
     session = start_session(user, job)
     earlier = connection.ops.adapt_datetimefield_value(session.started_at - timedelta(hours=1))
@@ -119,7 +117,6 @@ def test_save_refuses_unstopping(user, job):
         session.save()
 
 
-@pytest.mark.mariadb_pending("worklog's immutability triggers")
 def test_a_stale_instance_cannot_overwrite_a_stop(user, job):
     session = start_session(user, job)
     stale = WorkSession.objects.get(pk=session.pk)  # loaded while running

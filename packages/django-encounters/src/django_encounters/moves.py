@@ -5,7 +5,7 @@
    holds ``FOR UPDATE``, is waited for, and the row read is its latest version). SQLite has no
    row locks: one plain join. MariaDB has no per-table lock strength (``FOR UPDATE`` over a join
    would lock the definition exclusively and serialize every move of that definition): two
-   statements, the encounter locked and the definition read plainly.
+   statements, the encounter locked, then the definition share-locked (``LOCK IN SHARE MODE``).
 2. ``write_move``: the encounter's new state, then the transition row that it names.
    PostgreSQL: one statement (``WITH moved AS (UPDATE ...) INSERT ...``); the trigger that checks
    the row against its encounter runs after the statement, so it sees the update (migration
