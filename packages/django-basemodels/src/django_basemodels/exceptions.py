@@ -73,6 +73,14 @@ class AppendOnlyDeclarationError(BaseModelsError):
         super().__init__(f"{what} is {value!r}; expected {expected}")
 
 
+class ConstraintDeclarationError(BaseModelsError, ValueError):
+    """A ``ConditionalUniqueConstraint`` was declared with something it cannot enforce."""
+
+    def __init__(self, what: str, value: object, expected: str) -> None:
+        self.value = value
+        super().__init__(f"{what} is {value!r}; expected {expected}")
+
+
 class RestoreConflictError(BaseModelsError, IntegrityError):
     """A restore would give a row back a unique value that a live row has taken meanwhile.
 

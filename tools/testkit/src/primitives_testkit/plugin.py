@@ -13,6 +13,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "postgresql: needs PostgreSQL; skipped, with the reason shown, on other databases",
     )
+    config.addinivalue_line(
+        "markers",
+        "server_database: needs PostgreSQL or MariaDB (real concurrent transactions); skipped, "
+        "with the reason shown, on SQLite",
+    )
     if os.environ.get("PRIMITIVES_REQUIRE_INSTALLED") == "1":
         config.pluginmanager.register(_InstalledPackageGuard(), "primitives-installed-guard")
 
@@ -22,13 +27,22 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {url.split('://')[0] if url else 'sqlite (in memory)'}"
 
 
+SERVER_VENDORS = ("postgresql", "mysql")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgresql") is None:
+    needs_postgresql = item.get_closest_marker("postgresql") is not None
+    needs_server = item.get_closest_marker("server_database") is not None
+    if not (needs_postgresql or needs_server):
         return
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    if needs_postgresql and connection.vendor != "postgresql":
         pytest.skip(f"needs PostgreSQL, this run uses {connection.vendor} (set DATABASE_URL)")
+    if needs_server and connection.vendor not in SERVER_VENDORS:
+        pytest.skip(
+            f"needs PostgreSQL or MariaDB, this run uses {connection.vendor} (set DATABASE_URL)"
+        )
 
 
 class _InstalledPackageGuard:
