@@ -154,12 +154,16 @@ def test_managers(org, pharmacy):
     assert list(org.module_states.all()) == []
 
 
-def test_without_partial_indexes_python_refuses_before_writing(org, pharmacy, monkeypatch):
-    """MariaDB has no partial unique index: the duplicate is caught before any INSERT."""
+def test_where_the_database_does_not_enforce_it_python_refuses_before_writing(
+    org, pharmacy, monkeypatch
+):
+    """A database that enforces no conditional uniqueness (neither partial unique indexes nor
+    MariaDB's generated column): the duplicate is caught before any INSERT."""
     from django.test.utils import CaptureQueriesContext
 
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
-    monkeypatch.setattr(connection.features, "supports_partial_indexes", False)
+    for module in ("django_modules.models", "django_modules.query"):
+        monkeypatch.setattr(f"{module}.conditional_uniqueness_enforced", lambda connection: False)
     with CaptureQueriesContext(connection) as queries:
         with pytest.raises(DuplicateOverride):
             OrgModuleState.objects.create(org=org, module=pharmacy, enabled=True)

@@ -43,7 +43,11 @@ from django.db.backends.ddl_references import Columns, Statement, Table
 
 from django_basemodels.exceptions import ConstraintDeclarationError
 
-__all__ = ["ConditionalUniqueConstraint", "uses_generated_column"]
+__all__ = [
+    "ConditionalUniqueConstraint",
+    "conditional_uniqueness_enforced",
+    "uses_generated_column",
+]
 
 # Django's "unique constraint with a condition is not created on this database" warning.
 NOT_CREATED_WARNING = "models.W036"
@@ -53,6 +57,12 @@ def uses_generated_column(connection: BaseDatabaseWrapper) -> bool:
     """Whether ``ConditionalUniqueConstraint`` is enforced through a generated column on this
     database (MariaDB and MySQL) instead of a partial unique index."""
     return connection.vendor == "mysql" and not connection.features.supports_partial_indexes
+
+
+def conditional_uniqueness_enforced(connection: BaseDatabaseWrapper) -> bool:
+    """Whether this database enforces a ``ConditionalUniqueConstraint`` (PostgreSQL, SQLite,
+    MariaDB, MySQL); elsewhere only Python's checks hold it."""
+    return connection.features.supports_partial_indexes or uses_generated_column(connection)
 
 
 class ConditionalUniqueConstraint(models.UniqueConstraint):
