@@ -10,8 +10,8 @@ from django.forms import modelform_factory
 
 from django_basemodels import ConditionalUniqueConstraint
 from django_basemodels.constraints import uses_generated_column
-from django_basemodels.exceptions import ConstraintDeclarationError
-from primitives_testkit import insert_by_raw_sql, run_concurrently
+from django_basemodels.exceptions import ConstraintDeclarationError, ExistingDuplicateError
+from primitives_testkit import insert_by_raw_sql, refused_by_unique_constraint, run_concurrently
 from tests.testapp.models import Slug
 
 LIVE = models.Q(deleted_at__isnull=True)
@@ -128,17 +128,55 @@ def test_no_django_warning_that_the_constraint_is_not_created(db):
         assert plain_ids == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_removing_and_adding_it_again_migrates_both_ways():
-    constraint = slug_constraint()
-    Slug.objects.create(name="spring")
+def constraint_names() -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, Slug._meta.db_table))
+
+
+@pytest.fixture
+def without_the_constraint(transactional_db):
+    """The Slug table without its constraint; the test schema gets it back whatever happens."""
     with connection.schema_editor() as editor:
-        editor.remove_constraint(Slug, constraint)
+        editor.remove_constraint(Slug, slug_constraint())
+    yield slug_constraint()
+    Slug.all_objects.all().hard_delete()
+    if CONSTRAINT_NAME not in constraint_names():
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Slug, slug_constraint())
+
+
+def test_removing_and_adding_it_again_migrates_both_ways(without_the_constraint):
+    constraint = without_the_constraint
+    Slug.objects.create(name="spring")
     insert_by_raw_sql(Slug(name="spring"))  # nothing refuses it now
     Slug.objects.filter(name="spring").order_by("pk").first().hard_delete()
     with connection.schema_editor() as editor:
         editor.add_constraint(Slug, constraint)
     with pytest.raises(IntegrityError), transaction.atomic():
+        insert_by_raw_sql(Slug(name="spring"))
+
+
+def test_adding_it_over_live_duplicates_fails_naming_them_and_changes_nothing(
+    without_the_constraint,
+):
+    constraint = without_the_constraint
+    for _ in range(2):
+        insert_by_raw_sql(Slug(name="spring"))
+    # PostgreSQL and SQLite refuse the index; MariaDB's own error would name a foreign key.
+    with pytest.raises(IntegrityError) as error, connection.schema_editor() as editor:
+        editor.add_constraint(Slug, constraint)
+    if uses_generated_column(connection):
+        assert isinstance(error.value, ExistingDuplicateError)
+        assert error.value.values == {"name": "spring"}
+        assert "2 rows" in str(error.value)
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, Slug._meta.db_table)
+        assert CONSTRAINT_NAME not in [column.name for column in columns]
+    assert CONSTRAINT_NAME not in constraint_names()
+    Slug.objects.order_by("pk").first().hard_delete()
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Slug, constraint)
+    with refused_by_unique_constraint(Slug, CONSTRAINT_NAME):
         insert_by_raw_sql(Slug(name="spring"))
 
 

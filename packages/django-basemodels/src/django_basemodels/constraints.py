@@ -41,7 +41,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Columns, Statement, Table
 
-from django_basemodels.exceptions import ConstraintDeclarationError
+from django_basemodels.exceptions import ConstraintDeclarationError, ExistingDuplicateError
 
 __all__ = [
     "ConditionalUniqueConstraint",
@@ -116,7 +116,8 @@ class ConditionalUniqueConstraint(models.UniqueConstraint):
         if not uses_generated_column(schema_editor.connection):
             sql: str | None = super().constraint_sql(model, schema_editor)
             return sql
-        schema_editor.deferred_sql.append(self.create_sql(model, schema_editor))
+        # A new table has no rows to check.
+        schema_editor.deferred_sql.append(self._generated_column_sql(model, schema_editor))
         return None
 
     def create_sql(
@@ -126,6 +127,13 @@ class ConditionalUniqueConstraint(models.UniqueConstraint):
         assert schema_editor is not None
         if not uses_generated_column(schema_editor.connection):
             return super().create_sql(model, schema_editor)
+        if not schema_editor.collect_sql:  # sqlmigrate only prints: nothing to read yet
+            self._refuse_existing_duplicates(model, schema_editor)
+        return self._generated_column_sql(model, schema_editor)
+
+    def _generated_column_sql(
+        self, model: type[models.Model], schema_editor: BaseDatabaseSchemaEditor
+    ) -> Statement:
         quote = schema_editor.quote_name
         # Django's own compilation of the condition, as for the partial index's WHERE.
         condition = self._get_condition_sql(model, schema_editor)  # type: ignore[attr-defined]
@@ -141,6 +149,22 @@ class ConditionalUniqueConstraint(models.UniqueConstraint):
             name=quote(self.name),
             columns=Columns(model._meta.db_table, columns, quote),
         )
+
+    def _refuse_existing_duplicates(
+        self, model: type[models.Model], schema_editor: BaseDatabaseSchemaEditor
+    ) -> None:
+        """MariaDB reports rows that already break the uniqueness as an unrelated foreign-key
+        error (1834) when the table is referenced: look for them first and name them."""
+        rows: models.QuerySet[Any] = models.QuerySet(
+            model=model, using=schema_editor.connection.alias
+        )
+        for name in self.fields:  # NULLs never collide
+            rows = rows.exclude(**{f"{name}__isnull": True})
+        groups = rows.filter(self.condition).order_by().values(*self.fields)
+        repeated = next(iter(groups.annotate(rows=models.Count("pk")).filter(rows__gt=1)[:1]), None)
+        if repeated is not None:
+            values = {name: repeated[name] for name in self.fields}
+            raise ExistingDuplicateError(model, self, values, repeated["rows"])
 
     def remove_sql(
         self, model: type[models.Model] | None, schema_editor: BaseDatabaseSchemaEditor | None

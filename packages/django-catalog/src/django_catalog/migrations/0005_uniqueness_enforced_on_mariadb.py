@@ -7,7 +7,6 @@ Fails, changing nothing, if live rows already break a uniqueness there; reversib
 """
 
 import django_basemodels.constraints
-from django.conf import settings
 from django.db import migrations, models
 
 
@@ -15,8 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('django_catalog', '0004_shared_append_only'),
-        ('testapp', '__first__'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

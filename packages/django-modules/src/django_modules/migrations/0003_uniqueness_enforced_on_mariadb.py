@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('django_modules', '0002_guarded_base_manager'),
-        ('testapp', '__first__'),
     ]
 
     operations = [

@@ -7,16 +7,13 @@ Fails, changing nothing, if live rows already break a uniqueness there; reversib
 """
 
 import django_basemodels.constraints
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
         ('django_rbac', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -7,16 +7,13 @@ Fails, changing nothing, if live rows already break a uniqueness there; reversib
 """
 
 import django_basemodels.constraints
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
         ('django_worklog', '0003_server_clock'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
