@@ -64,6 +64,15 @@ def test_the_database_refuses_a_live_duplicate_written_by_raw_sql(db):
     assert Slug.all_objects.count() == 1
 
 
+def test_bulk_create_and_update_meet_the_constraint_too(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slug.objects.bulk_create([Slug(name="spring"), Slug(name="spring")])
+    Slug.objects.bulk_create([Slug(name="spring"), Slug(name="summer")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slug.objects.filter(name="summer").update(name="spring")
+    assert sorted(Slug.objects.values_list("name", flat=True)) == ["spring", "summer"]
+
+
 def test_rows_that_do_not_count_never_collide(db):
     for _ in range(2):
         Slug.objects.create(name="spring").delete()
