@@ -3,7 +3,10 @@ invisible generated column under a unique index on MariaDB; refused duplicates o
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.forms import modelform_factory
@@ -94,6 +97,8 @@ def test_the_generated_column_is_no_field(db):
     assert [field.name for field in Slug._meta.concrete_fields] == ["id", "deleted_at", "name"]
     assert list(modelform_factory(Slug, fields="__all__")().fields) == ["name"]
     assert set(Slug.objects.values().get()) == {"id", "deleted_at", "name"}
+    (dumped,) = json.loads(serializers.serialize("json", Slug.objects.all()))
+    assert set(dumped["fields"]) == {"deleted_at", "name"}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {connection.ops.quote_name(Slug._meta.db_table)}")
         assert [column[0] for column in cursor.description] == ["id", "deleted_at", "name"]
