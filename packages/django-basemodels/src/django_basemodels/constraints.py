@@ -27,8 +27,8 @@ fields plus that column::
 NULLs never collide in a unique index, so only rows that count are compared. The column is not
 part of the model: forms, serializers, ``values()`` and ``SELECT *`` never see it, and no write
 can set it. It depends on no field's type, so altering a field leaves it valid. ``STORED``
-rather than ``VIRTUAL``: InnoDB's indexes over virtual columns have had the more bugs, and the
-price is one byte per row.
+rather than ``VIRTUAL``: the index then reads a value kept in the row instead of one InnoDB
+computes on the fly; the price is one byte per row.
 """
 
 from __future__ import annotations
