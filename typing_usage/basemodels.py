@@ -2,12 +2,14 @@
 
 from uuid import UUID
 
+from django.db import models
 from typing_extensions import assert_type
 
 import django_basemodels
 from django_basemodels import (
     BaseModel,
     BaseModelsError,
+    ConditionalUniqueConstraint,
     SoftDeleteModel,
     TimeStampedModel,
     UUIDModel,
@@ -29,3 +31,9 @@ def usage(row: BaseModel) -> None:
     assert_type(keyed, UUIDModel)
     error: Exception = BaseModelsError("x")
     assert_type(error, Exception)
+    live_slug = ConditionalUniqueConstraint(
+        fields=["slug"], condition=models.Q(deleted_at__isnull=True), name="live_slug"
+    )
+    assert_type(live_slug, ConditionalUniqueConstraint)
+    constraint: models.UniqueConstraint = live_slug
+    assert_type(constraint, models.UniqueConstraint)

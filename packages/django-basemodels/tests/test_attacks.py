@@ -75,7 +75,6 @@ def test_create_cannot_make_a_row_that_is_born_deleted():
     assert Tag.all_objects.count() == 0
 
 
-@pytest.mark.mariadb_pending("live-name partial unique index of the test model")
 def test_restore_onto_a_taken_unique_value_names_the_field():
     gone = Slug.objects.create(name="spring")
     gone.delete()

@@ -9,6 +9,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from django_basemodels.checks import check_soft_deletable_models
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel, SoftDeleteModel
 from django_basemodels.query import SoftDeleteManager
 
@@ -69,7 +70,7 @@ def test_conditional_constraint_and_models_without_soft_delete_pass(isolated):
         class Meta:
             app_label = "testapp"
             constraints = [
-                models.UniqueConstraint(
+                ConditionalUniqueConstraint(
                     fields=["code"],
                     condition=models.Q(deleted_at__isnull=True),
                     name="badge_code_alive",
@@ -87,6 +88,26 @@ def test_conditional_constraint_and_models_without_soft_delete_pass(isolated):
 
     assert messages(isolated, Badge) == []
     assert messages(isolated, Plain) == []
+
+
+def test_django_conditional_constraint_is_flagged_as_skipped_on_mariadb(isolated):
+    class Pass(SoftDeleteModel):
+        code = models.CharField(max_length=5)
+
+        class Meta:
+            app_label = "testapp"
+            constraints = [
+                models.UniqueConstraint(
+                    fields=["code"],
+                    condition=models.Q(deleted_at__isnull=True),
+                    name="pass_code_alive",
+                )
+            ]
+
+    (message,) = messages(isolated, Pass)
+    assert message.id == "basemodels.W003"
+    assert "UniqueConstraint 'pass_code_alive' has a condition" in message.msg
+    assert "ConditionalUniqueConstraint" in message.hint
 
 
 def test_default_manager_that_shows_deleted_rows_is_flagged(isolated):

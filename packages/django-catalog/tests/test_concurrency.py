@@ -32,7 +32,6 @@ def test_sixteen_commits_of_one_basket_spawn_one_set(filled_basket, user):
     assert Basket.objects.get(pk=filled_basket.pk).status == "committed"
 
 
-@pytest.mark.mariadb_pending("one live draft basket per encounter: partial unique index")
 def test_sixteen_callers_get_one_draft(encounter, user):
     run = run_concurrently(lambda i: get_or_create_draft_basket(encounter, user).pk)
     assert run.errors == []

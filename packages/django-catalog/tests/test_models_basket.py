@@ -22,7 +22,6 @@ pytestmark = pytest.mark.django_db
 # Basket
 
 
-@pytest.mark.mariadb_pending("one live draft basket per encounter: partial unique index")
 def test_one_live_draft_per_encounter_is_a_database_constraint(basket, encounter, user):
     with pytest.raises(IntegrityError), transaction.atomic():
         Basket.objects.create(encounter=encounter, created_by=user)

@@ -53,7 +53,6 @@ def test_a_deleted_draft_is_not_reused(basket, encounter, user):
     assert get_or_create_draft_basket(encounter, user) != basket
 
 
-@pytest.mark.mariadb_pending("one live draft basket per encounter: partial unique index")
 def test_losing_the_draft_race_reads_the_winners_draft(basket, encounter, user, monkeypatch):
     """The first read misses the draft another caller just created; the insert then fails."""
     real_drafts = BasketQuerySet.drafts
@@ -69,7 +68,6 @@ def test_losing_the_draft_race_reads_the_winners_draft(basket, encounter, user, 
     assert Basket.objects.filter(encounter=encounter).count() == 1
 
 
-@pytest.mark.mariadb_pending("one live draft basket per encounter: partial unique index")
 def test_a_draft_that_never_settles_is_a_catalog_error(basket, encounter, user, monkeypatch):
     monkeypatch.setattr(BasketQuerySet, "drafts", lambda queryset: queryset.none())
     with pytest.raises(CatalogError, match="after 5 attempts"):

@@ -208,29 +208,7 @@ def state(definition, patient, encounter):
     return SimpleNamespace(definition=definition, patient=patient, encounter=encounter)
 
 
-# Refused by the live name and code partial unique indexes, which MariaDB lacks until issue 20.
-NEEDS_LIVE_UNIQUE = {
-    "definition: duplicate code",
-    "definition: duplicate name",
-    "definition: duplicate code in bulk_create",
-    "definition: one code twice in one bulk_create",
-}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            case,
-            marks=pytest.mark.mariadb_pending(
-                "live definition name and code: partial unique indexes"
-            ),
-        )
-        if case in NEEDS_LIVE_UNIQUE
-        else case
-        for case in CASES
-    ],
-)
+@pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_raises_the_package_error_and_writes_nothing(state, case):
     before = snapshot()
     with pytest.raises(EncounterError) as info:

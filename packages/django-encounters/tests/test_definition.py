@@ -90,7 +90,6 @@ def test_removing_a_state_nobody_is_in_is_allowed(definition, patient):
     assert definition.states[0] == "checked_in"
 
 
-@pytest.mark.mariadb_pending("live definition name and code: partial unique indexes")
 def test_soft_deleted_definition_frees_its_name_and_code(definition, visit_fields):
     definition.delete()
     EncounterDefinition.objects.create(**visit_fields)

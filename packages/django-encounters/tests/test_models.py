@@ -42,7 +42,6 @@ def test_definition_has_uuid_pk(definition):
     assert EncounterDefinition._meta.pk.name == "id"
 
 
-@pytest.mark.mariadb_pending("live definition name and code: partial unique indexes")
 def test_definition_unique_name(definition, visit_fields):
     visit_fields["code"] = "OTHER"
     with pytest.raises(IntegrityError) as info, transaction.atomic():
@@ -52,7 +51,6 @@ def test_definition_unique_name(definition, visit_fields):
     assert EncounterDefinition.objects.count() == 1
 
 
-@pytest.mark.mariadb_pending("live definition name and code: partial unique indexes")
 def test_definition_unique_code(definition, visit_fields):
     visit_fields["name"] = "Another name"
     with pytest.raises(IntegrityError) as info, transaction.atomic():

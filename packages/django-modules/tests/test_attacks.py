@@ -40,7 +40,6 @@ def test_base_manager_bulk_create_of_a_second_override_is_the_package_error(org,
     assert _live_overrides(org) == [("pharmacy", True)]
 
 
-@pytest.mark.mariadb_pending("one live override per organization: partial unique index")
 def test_update_moving_overrides_onto_one_module_by_subquery_is_the_package_error(
     org, pharmacy, lab
 ):

@@ -25,7 +25,6 @@ def test_concurrent_toggles_leave_exactly_one_live_override(setup):
     assert OrgModuleState.all_objects.filter(org=org, module=module).count() == 1
 
 
-@pytest.mark.mariadb_pending("one live override per organization: partial unique index")
 def test_concurrent_raw_creates_are_refused_by_the_database(setup):
     org, module = setup
     run = run_concurrently(
@@ -86,7 +85,6 @@ def test_a_toggle_committed_by_another_thread_invalidates_open_caches(setup):
     assert seen == [True, False]
 
 
-@pytest.mark.mariadb_pending("one live override per organization: partial unique index")
 def test_losers_of_a_create_race_get_the_package_error(setup):
     # The unique index makes each loser wait for the winner's commit, so the row that beat it
     # is visible and the error names it: never a raw IntegrityError.

@@ -29,7 +29,6 @@ def test_one_live_override_per_org_and_module(org, pharmacy):
     assert is_module_enabled(org, "pharmacy") is False
 
 
-@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_the_database_enforces_one_live_override(org, pharmacy):
     """Bypassing Python entirely, the partial unique index still refuses the second row."""
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
@@ -54,7 +53,6 @@ def test_deleted_override_can_be_recreated(org, pharmacy):
     assert is_module_enabled(org, "pharmacy") is True
 
 
-@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_restoring_over_a_live_override_is_refused(org, pharmacy):
     old = OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
     old.delete()
@@ -66,7 +64,6 @@ def test_restoring_over_a_live_override_is_refused(org, pharmacy):
     assert is_module_enabled(org, "pharmacy") is True
 
 
-@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_unique_live_module_key(pharmacy):
     with pytest.raises(DuplicateModuleKey, match="'pharmacy'"):
         Module.objects.create(key="pharmacy", name="Again")
@@ -77,7 +74,6 @@ def test_unique_live_module_key(pharmacy):
     assert Module.objects.get().name == "Again"
 
 
-@pytest.mark.mariadb_pending("live module key, one live override: partial unique indexes")
 def test_moving_an_override_onto_a_taken_pair_is_refused(org, pharmacy, lab):
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
     other = OrgModuleState.objects.create(org=org, module=lab, enabled=True)
@@ -158,12 +154,16 @@ def test_managers(org, pharmacy):
     assert list(org.module_states.all()) == []
 
 
-def test_without_partial_indexes_python_refuses_before_writing(org, pharmacy, monkeypatch):
-    """MariaDB has no partial unique index: the duplicate is caught before any INSERT."""
+def test_where_the_database_does_not_enforce_it_python_refuses_before_writing(
+    org, pharmacy, monkeypatch
+):
+    """A database that enforces no conditional uniqueness (neither partial unique indexes nor
+    MariaDB's generated column): the duplicate is caught before any INSERT."""
     from django.test.utils import CaptureQueriesContext
 
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
-    monkeypatch.setattr(connection.features, "supports_partial_indexes", False)
+    for module in ("django_modules.models", "django_modules.query"):
+        monkeypatch.setattr(f"{module}.conditional_uniqueness_enforced", lambda connection: False)
     with CaptureQueriesContext(connection) as queries:
         with pytest.raises(DuplicateOverride):
             OrgModuleState.objects.create(org=org, module=pharmacy, enabled=True)

@@ -75,7 +75,6 @@ def test_bulk_update_still_writes_checked_types(job):
 # Promise: at most one live primary contact point of each kind per party.
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_base_manager_bulk_create_of_a_second_primary_is_the_package_error(person):
     Email.objects.create(person=person, email="a@example.com", is_primary=True)
     second = Email(person=person, email="b@example.com", is_primary=True)
@@ -84,7 +83,6 @@ def test_base_manager_bulk_create_of_a_second_primary_is_the_package_error(perso
     assert Email.all_objects.filter(is_primary=True).count() == 1
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_base_manager_update_to_two_primaries_is_the_package_error(person):
     Phone.objects.create(person=person, number="1", is_primary=True)
     Phone.objects.create(person=person, number="2")
@@ -93,7 +91,6 @@ def test_base_manager_update_to_two_primaries_is_the_package_error(person):
     assert Phone.all_objects.filter(is_primary=True).count() == 1
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_update_with_an_expression_to_two_primaries_is_the_package_error(person):
     Phone.objects.create(person=person, number="1", is_primary=True)
     Phone.objects.create(person=person, number="2")
@@ -102,7 +99,6 @@ def test_update_with_an_expression_to_two_primaries_is_the_package_error(person)
     assert Phone.all_objects.filter(is_primary=True).count() == 1
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_moving_a_primary_onto_a_party_with_one_is_the_package_error(person, other_person):
     Email.objects.create(person=person, email="a@example.com", is_primary=True)
     moved = Email.objects.create(person=other_person, email="b@example.com", is_primary=True)

@@ -17,7 +17,6 @@ def test_concurrent_set_primary_leaves_exactly_one_primary():
     assert Email.objects.filter(person=person, is_primary=True).count() == 1
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_concurrent_primary_creates_give_one_primary_and_package_errors():
     from django_parties.exceptions import DuplicatePrimaryContactError
 

@@ -35,7 +35,6 @@ def test_contact_point_belongs_to_exactly_one_party(model, values, person, organ
     assert contact.party == person
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 @pytest.mark.parametrize("model", [Email, Phone, Address])
 def test_one_primary_per_party_and_kind(model, person, organization):
     values = {Email: {"email": "a@example.com"}, Phone: {"number": "1"}, Address: {"line1": "x"}}
@@ -62,7 +61,6 @@ def test_primary_kinds_are_independent(person):
     assert person.primary_address().line1 == "x"
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_bulk_paths_refuse_a_second_primary_with_the_package_error(person):
     Email.objects.create(person=person, email="a@example.com", is_primary=True)
     second = Email.objects.create(person=person, email="b@example.com")
@@ -78,7 +76,6 @@ def test_bulk_paths_refuse_a_second_primary_with_the_package_error(person):
     assert Email.objects.filter(is_primary=True).count() == 1
 
 
-@pytest.mark.mariadb_pending("one primary contact per party and kind: partial unique index")
 def test_restoring_a_second_primary_is_refused(person):
     old = Email.objects.create(person=person, email="old@example.com", is_primary=True)
     old.delete()

@@ -31,7 +31,6 @@ def test_renaming_the_slug_renames_the_group(manager_role):
     assert manager_role.group.name.startswith("role:team-lead:")
 
 
-@pytest.mark.mariadb_pending("live role slug, open assignments: partial unique indexes")
 def test_a_failed_role_save_leaves_no_group():
     Role.objects.create(name="A", slug="a", hierarchy_level=10)
     groups = Group.objects.count()
@@ -52,7 +51,6 @@ def test_database_checks_the_level_range(manager_role, level):
         QuerySet(model=Role).filter(pk=manager_role.pk).update(hierarchy_level=level)
 
 
-@pytest.mark.mariadb_pending("live role slug, open assignments: partial unique indexes")
 def test_slug_is_unique_among_live_roles_only(manager_role):
     with pytest.raises(IntegrityError), transaction.atomic():
         Role.objects.create(name="Other", slug="manager", hierarchy_level=50)
@@ -67,7 +65,6 @@ def test_hard_delete_removes_the_group(staff_role):
     assert not Group.objects.filter(pk=group_id).exists()
 
 
-@pytest.mark.mariadb_pending("live role slug, open assignments: partial unique indexes")
 def test_one_open_assignment_per_user_and_role(make_user, manager_role):
     user = make_user()
     first = UserRole.objects.create(user=user, role=manager_role)
@@ -81,7 +78,6 @@ def test_one_open_assignment_per_user_and_role(make_user, manager_role):
     assert UserRole.all_objects.filter(user=user).count() == 3
 
 
-@pytest.mark.mariadb_pending("live role slug, open assignments: partial unique indexes")
 def test_one_open_primary_per_user(make_user, manager_role, staff_role):
     user = make_user()
     UserRole.objects.create(user=user, role=manager_role, is_primary=True)
@@ -131,7 +127,6 @@ def test_bulk_create_gives_every_role_its_own_group():
     assert not Role.objects.filter(slug="x").exists()
 
 
-@pytest.mark.mariadb_pending("live role slug, open assignments: partial unique indexes")
 def test_bulk_paths_refuse_with_the_package_error(manager_role, staff_role, make_user):
     with pytest.raises(InvalidHierarchyLevelError):
         Role.objects.update(hierarchy_level=101)
@@ -170,7 +165,6 @@ def test_bulk_paths_that_keep_the_invariants_go_through(manager_role, staff_role
     assert staff_role.hierarchy_level == 30
 
 
-@pytest.mark.mariadb_pending("live role slug, open assignments: partial unique indexes")
 def test_restoring_a_role_whose_slug_was_taken_is_refused(staff_role):
     staff_role.delete()
     Role.objects.create(name="New staff", slug="staff", hierarchy_level=20)

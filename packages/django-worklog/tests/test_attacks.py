@@ -158,7 +158,6 @@ def test_raw_stop_at_a_chosen_time_is_refused(user, job, clock):
 
 
 @pytest.mark.server_database
-@pytest.mark.mariadb_pending("one active session per user: partial unique index")
 @pytest.mark.django_db(transaction=True)
 def test_racing_objects_create_raises_the_package_error(user, job):
     fields = vars_of(new_session(user, job))
@@ -194,7 +193,6 @@ def test_restoring_two_running_sessions_of_one_user_is_refused(user, job, lab_wo
 
 
 @pytest.mark.server_database
-@pytest.mark.mariadb_pending("one active session per user: partial unique index")
 @pytest.mark.django_db(transaction=True)
 def test_racing_restores_raise_the_package_error(user, job, lab_work):
     first = start_session(user, job)
@@ -209,7 +207,6 @@ def test_racing_restores_raise_the_package_error(user, job, lab_work):
     assert WorkSession.objects.active().count() == 1
 
 
-@pytest.mark.mariadb_pending("one active session per user: partial unique index")
 def test_handing_a_running_session_to_a_busy_user_is_refused(user, other_user, job, lab_work):
     mine = start_session(user, job)
     start_session(other_user, lab_work)

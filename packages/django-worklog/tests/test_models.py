@@ -19,7 +19,6 @@ def raw_update(sql_set, session, params=()):
         cursor.execute(f"UPDATE {TABLE} SET {sql_set} WHERE id = %s", [*params, session.pk.hex])
 
 
-@pytest.mark.mariadb_pending("one active session per user: partial unique index")
 def test_database_refuses_a_second_active_session(user, job, lab_work):
     start_session(user, job)
     second = start_session(user, lab_work)

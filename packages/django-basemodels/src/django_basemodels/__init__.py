@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
+    from django_basemodels.constraints import (
+        ConditionalUniqueConstraint as ConditionalUniqueConstraint,
+    )
     from django_basemodels.exceptions import BaseModelsError as BaseModelsError
     from django_basemodels.ids import new_uuid as new_uuid
     from django_basemodels.ids import uuid7 as uuid7
@@ -42,6 +45,7 @@ __all__ = [
     "AllObjectsManager",
     "BaseModel",
     "BaseModelsError",
+    "ConditionalUniqueConstraint",
     "DeletedObjectsManager",
     "SoftDeleteManager",
     "SoftDeleteModel",
@@ -62,6 +66,7 @@ _LAZY = {
     "AllObjectsManager": "django_basemodels.query",
     "DeletedObjectsManager": "django_basemodels.query",
     "BaseModelsError": "django_basemodels.exceptions",
+    "ConditionalUniqueConstraint": "django_basemodels.constraints",
     "new_uuid": "django_basemodels.ids",
     "uuid7": "django_basemodels.ids",
 }

@@ -4,6 +4,10 @@
 unconditional ``UniqueConstraint``. A soft-deleted row still holds its value, so a new row with the
 same value is refused although the old one looks gone. Primary keys are not flagged.
 
+``basemodels.W003``: a soft-deletable model declares Django's ``UniqueConstraint`` with a
+condition. MariaDB and MySQL do not create it (Django's models.W036), so the uniqueness would hold
+there in Python at best; ``ConditionalUniqueConstraint`` holds on every database.
+
 ``basemodels.W002``: a soft-deletable model's default manager is not a ``SoftDeleteManager``, so
 ``Model.objects`` and related managers would show soft-deleted rows.
 """
@@ -17,9 +21,14 @@ from django.core import checks
 from django.db import models
 
 UNIQUE_HINT = (
-    "Declare the uniqueness as models.UniqueConstraint(fields=[...], name=..., "
-    "condition=models.Q(deleted_at__isnull=True)) in Meta.constraints, so that it only applies "
-    "to rows that are not soft-deleted."
+    "Declare the uniqueness as ConditionalUniqueConstraint(fields=[...], name=..., "
+    "condition=models.Q(deleted_at__isnull=True)) (django_basemodels.constraints) in "
+    "Meta.constraints, so that it only applies to rows that are not soft-deleted."
+)
+PORTABLE_HINT = (
+    "Use django_basemodels.constraints.ConditionalUniqueConstraint with the same fields, "
+    "condition and name: a partial unique index where the database has them, a generated "
+    "column under a unique index on MariaDB and MySQL."
 )
 
 
@@ -37,6 +46,7 @@ def check_soft_deletable_models(
     for model in candidates:
         if is_soft_deletable(model) and not model._meta.proxy:
             messages.extend(_unconditional_uniqueness(model))
+            messages.extend(_conditions_mariadb_skips(model))
             messages.extend(_default_manager(model))
     return messages
 
@@ -62,6 +72,24 @@ def _unconditional_uniqueness(model: type[models.Model]) -> list[checks.Warning]
             id="basemodels.W001",
         )
         for what in found
+    ]
+
+
+def _conditions_mariadb_skips(model: type[models.Model]) -> list[checks.Warning]:
+    from django_basemodels.constraints import ConditionalUniqueConstraint
+
+    return [
+        checks.Warning(
+            f"{model._meta.label}'s UniqueConstraint '{constraint.name}' has a condition, "
+            "which MariaDB and MySQL do not create: the uniqueness would not hold there.",
+            hint=PORTABLE_HINT,
+            obj=model,
+            id="basemodels.W003",
+        )
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and constraint.condition is not None
+        and not isinstance(constraint, ConditionalUniqueConstraint)
     ]
 
 

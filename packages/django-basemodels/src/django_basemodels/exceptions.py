@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import IntegrityError
 
 
@@ -71,6 +73,29 @@ class AppendOnlyDeclarationError(BaseModelsError):
     def __init__(self, what: str, value: object, expected: str) -> None:
         self.value = value
         super().__init__(f"{what} is {value!r}; expected {expected}")
+
+
+class ConstraintDeclarationError(BaseModelsError, ValueError):
+    """A ``ConditionalUniqueConstraint`` was declared with something it cannot enforce."""
+
+    def __init__(self, what: str, value: object, expected: str) -> None:
+        self.value = value
+        super().__init__(f"{what} is {value!r}; expected {expected}")
+
+
+class ExistingDuplicateError(BaseModelsError, IntegrityError):
+    """A ``ConditionalUniqueConstraint`` is being added (on MariaDB) to a table whose rows already
+    repeat a value among those that count. Also an ``IntegrityError``; nothing is changed."""
+
+    def __init__(self, model: type, constraint: Any, values: dict[str, Any], rows: int) -> None:
+        self.model = model
+        self.constraint = constraint
+        self.values = values
+        label = model._meta.label  # type: ignore[attr-defined]
+        super().__init__(
+            f"cannot add {constraint.name} to {label}: {rows} rows with {values!r} match "
+            f"{constraint.condition}; expected at most one: change or delete the others first"
+        )
 
 
 class RestoreConflictError(BaseModelsError, IntegrityError):

@@ -9,6 +9,7 @@ Book with its own QuerySet class.
 
 from django.db import models
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel, SoftDeleteModel, UUIDModel
 from django_basemodels.query import SoftDeleteManager
 
@@ -123,7 +124,7 @@ class Slug(SoftDeleteModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["name"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="testapp_slug_live_name",

@@ -8,6 +8,10 @@ from typing import Any
 from django.db import DataError, IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 
+from django_basemodels.constraints import (
+    ConditionalUniqueConstraint,
+    conditional_uniqueness_enforced,
+)
 from django_basemodels.models import BaseModel
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_modules import conf, tracking
@@ -92,8 +96,8 @@ class TrackedModel(BaseModel):
                 rows = model.all_objects.using(using).filter(pk=self.pk)
                 before = tracking.locked_snapshot(rows)
             identity = self.toggle_values()[:-1]
-            if self.deleted_at is None and not connections[using].features.supports_partial_indexes:
-                # No partial unique index on this database (MariaDB): the check is Python's alone.
+            if self.deleted_at is None and not conditional_uniqueness_enforced(connections[using]):
+                # The database does not enforce the live uniqueness: the check is Python's alone.
                 error = model.live_duplicate(using, [identity], exclude=[self.pk])
                 if error is not None:
                     raise error
@@ -133,7 +137,7 @@ class Module(TrackedModel):  # type: ignore[django-manager-missing]
         base_manager_name = "all_objects"
         ordering = ["key"]
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["key"],
                 condition=Q(deleted_at__isnull=True),
                 name="django_modules_module_live_key_unique",
@@ -182,7 +186,7 @@ class OrgModuleState(TrackedModel):  # type: ignore[django-manager-missing]
         base_manager_name = "all_objects"
         verbose_name = "organization module state"
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["org", "module"],
                 condition=Q(deleted_at__isnull=True),
                 name="django_modules_orgmodulestate_live_unique",

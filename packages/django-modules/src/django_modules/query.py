@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import DataError, IntegrityError, connections, transaction
 
+from django_basemodels.constraints import conditional_uniqueness_enforced
 from django_basemodels.query import SoftDeleteQuerySet
 from django_modules import tracking
 from django_modules.exceptions import (
@@ -116,7 +117,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
         error = model.in_batch_duplicate(identities, live)
         if error is not None:
             raise error
-        if live and not connections[self.db].features.supports_partial_indexes:
+        if live and not conditional_uniqueness_enforced(connections[self.db]):
             error = model.live_duplicate(self.db, identities)
             if error is not None:
                 raise error

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
 from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
 from django_rbac.exceptions import InvalidArgumentError, InvalidAssignmentPeriodError
@@ -62,12 +63,12 @@ class Role(BaseModel):
     class Meta:
         ordering = ["-hierarchy_level", "name"]
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["slug"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="django_rbac_role_slug_unique_alive",
             ),
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["group"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="django_rbac_role_one_group_per_role",
@@ -152,12 +153,12 @@ class UserRole(BaseModel):
     class Meta:
         ordering = ["-valid_from"]
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["user", "role"],
                 condition=models.Q(deleted_at__isnull=True, revoked_at__isnull=True),
                 name="django_rbac_userrole_one_open_per_role",
             ),
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["user"],
                 condition=models.Q(
                     is_primary=True, deleted_at__isnull=True, revoked_at__isnull=True

@@ -7,6 +7,8 @@ from typing import Any
 from django.core import checks
 from django.db import connections
 
+from django_basemodels.constraints import conditional_uniqueness_enforced
+
 TRIGGER_VENDORS = ("postgresql", "sqlite", "mysql")
 
 
@@ -17,14 +19,15 @@ def check_database_guards(
     messages: list[checks.CheckMessage] = []
     for alias in databases or []:
         connection = connections[alias]
-        if not connection.features.supports_partial_indexes:
+        if not conditional_uniqueness_enforced(connection):
             messages.append(
                 checks.Warning(
-                    f"database {alias!r} ({connection.vendor}) has no partial unique indexes: "
+                    f"database {alias!r} ({connection.vendor}) enforces no conditional unique "
+                    "constraint (neither a partial unique index nor a generated column): "
                     "one active work session per user is enforced by start_session()'s lock and "
                     "the model's save() only, not by the database",
                     hint="Write sessions only through start_session()/stop_session(), or use "
-                    "PostgreSQL or SQLite.",
+                    "PostgreSQL, SQLite or MariaDB.",
                     id="worklog.W001",
                 )
             )

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
 from django_basemodels.query import (
     AllObjectsManager,
@@ -190,7 +191,7 @@ class WorkSession(BaseModel):
             ),
         ]
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["user"],
                 condition=Q(stopped_at__isnull=True, deleted_at__isnull=True),
                 name=ONE_ACTIVE_CONSTRAINT,

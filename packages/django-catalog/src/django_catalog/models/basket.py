@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models, router, transaction
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
 from django_catalog import conf
 from django_catalog.exceptions import (
@@ -82,7 +83,7 @@ class Basket(StatusChartModel, BaseModel):
         base_manager_name = "all_objects"  # Django's internal paths get the guarded queryset too
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["encounter"],
                 condition=models.Q(status="draft", deleted_at__isnull=True),
                 name="catalog_basket_one_live_draft_per_encounter",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Q
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
 from django_encounters import arguments
 from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
@@ -64,12 +65,12 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         base_manager_name = "all_objects"
         constraints = [
             # Soft-deleted definitions free their name and code for reuse.
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["name"],
                 condition=Q(deleted_at__isnull=True),
                 name="encounters_definition_live_name_unique",
             ),
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["code"],
                 condition=Q(deleted_at__isnull=True),
                 name="encounters_definition_live_code_unique",

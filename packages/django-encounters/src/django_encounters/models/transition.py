@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import UUIDModel
 from django_encounters.exceptions import ImmutableHistoryError
 from django_encounters.models.encounter import Encounter
@@ -67,7 +68,7 @@ class EncounterTransition(UUIDModel):
         ]
         constraints = [
             # One creation record per encounter: a second one could only be forged.
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["encounter"],
                 condition=models.Q(from_state=""),
                 name="encounters_one_creation_record",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, router, transaction
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_parties.exceptions import (
@@ -65,7 +66,7 @@ def _constraints(table: str) -> list[models.BaseConstraint]:
     )
     # At most one live primary per party: soft-deleted rows do not count.
     primaries = [
-        models.UniqueConstraint(
+        ConditionalUniqueConstraint(
             fields=[kind],
             condition=models.Q(is_primary=True, deleted_at__isnull=True),
             name=f"django_parties_{table}_one_primary_per_{kind}",

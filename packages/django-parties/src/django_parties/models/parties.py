@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_parties.exceptions import InvalidArgumentError, MissingNameError, UserAlreadyLinkedError
 from django_parties.models.base import GuardedQuerySet, Party
@@ -92,7 +93,7 @@ class Person(Party):
         ordering = ["last_name", "first_name"]
         constraints = [
             # One live person per user; a soft-deleted person releases the user.
-            models.UniqueConstraint(
+            ConditionalUniqueConstraint(
                 fields=["user"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="django_parties_person_one_per_user",
