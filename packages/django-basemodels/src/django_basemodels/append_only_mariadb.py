@@ -12,8 +12,9 @@ message hint: the declaration's ``hint`` is not shown. They let through only:
   database, which the application's role is not given: see ``django_basemodels.flush_route``);
 - with ``set_null``: an UPDATE that sets some of those columns to NULL and changes nothing else,
   compared byte for byte, column by column. The columns are those the table has when the
-  trigger is installed; if a later migration adds, drops or renames one, the exception closes
-  (such UPDATEs are refused) until the declaration is installed again;
+  trigger is installed, generated columns aside (no UPDATE can write them, and they follow the
+  columns they are computed from); if a later migration adds, drops or renames one, the
+  exception closes (such UPDATEs are refused) until the declaration is installed again;
 - with ``retention``: a DELETE made by the retention procedure, ``SQL SECURITY DEFINER``, which
   deletes rows older than a cutoff in the past. It opens its pass by setting a session variable
   to a secret drawn when it was installed and written only into its own body and the trigger's,
@@ -118,11 +119,18 @@ def _signal(message: str, errno: int = REFUSAL_ERRNO, state: str = "45000") -> s
     return f"SIGNAL SQLSTATE '{state}' SET MYSQL_ERRNO = {errno}, MESSAGE_TEXT = {message};"
 
 
+# The columns an UPDATE can write. Generated columns (such as the one a
+# ConditionalUniqueConstraint adds on MariaDB) are left out: no statement can set them, and they
+# follow the columns they are computed from, which are compared.
+WRITABLE = "IS_GENERATED = 'NEVER'"
+
+
 def _columns(schema_editor: BaseDatabaseSchemaEditor, table: str) -> list[str]:
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
-            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION",
+            f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s AND {WRITABLE} "
+            "ORDER BY ORDINAL_POSITION",
             [table],
         )
         return [name for (name,) in cursor.fetchall()]
@@ -153,7 +161,8 @@ def _update_trigger(
         same_columns = (
             "(SELECT GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION SEPARATOR ',') "
             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
-            f"AND TABLE_NAME = {literal(spec.table)}) <=> BINARY {literal(','.join(columns))}"
+            f"AND TABLE_NAME = {literal(spec.table)} AND {WRITABLE}) "
+            f"<=> BINARY {literal(','.join(columns))}"
         )
         # Reading information_schema costs milliseconds, so a statement checks the columns once:
         # the first row leaves a token of this statement (NOW(6) is its start) that only the

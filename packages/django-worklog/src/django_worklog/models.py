@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, router, transaction
@@ -117,6 +118,11 @@ class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
                     "user_id", flat=True
                 )
             )
+            # The users' rows locked, in key order, as start_session() locks them: a racing
+            # restore of the same user's session waits here and then sees this one running
+            # (without the lock, InnoDB picks one of two such restores as a deadlock's victim).
+            locked = get_user_model()._base_manager.db_manager(self.db).select_for_update()
+            list(locked.filter(pk__in=set(coming_back)).order_by("pk").values_list("pk"))
             twice = [user_id for user_id in coming_back if coming_back.count(user_id) > 1]
             running = self.model.objects.filter(
                 user_id__in=coming_back, stopped_at__isnull=True
