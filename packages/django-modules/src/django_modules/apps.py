@@ -5,6 +5,7 @@ class ModulesConfig(AppConfig):
     name = "django_modules"
     label = "django_modules"
     verbose_name = "Modules"
+    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete
