@@ -41,7 +41,7 @@ def test_the_receivers_are_connected_by_the_app_config():
         return {key[0] for key, _receiver, *_ in signal.receivers}
 
     assert "django_audit_log:tracking" in uids(class_prepared)
-    assert "django_audit_log:soft" in uids(post_soft_delete)
+    assert "django_audit_log:soft-delete" in uids(post_soft_delete)
     assert "django_audit_log:restore" in uids(post_restore)
 
 

@@ -38,7 +38,7 @@ def connect() -> None:
         install(model)
     class_prepared.connect(_on_class_prepared, dispatch_uid="django_audit_log:tracking")
     post_soft_delete.connect(
-        soft_delete.on_soft_delete, weak=False, dispatch_uid="django_audit_log:soft"
+        soft_delete.on_soft_delete, weak=False, dispatch_uid="django_audit_log:soft-delete"
     )
     post_restore.connect(
         soft_delete.on_restore, weak=False, dispatch_uid="django_audit_log:restore"
@@ -52,7 +52,7 @@ def install(model: type[models.Model]) -> None:
     if model.__dict__.get("_audit_installed"):  # its own flag, not a parent's
         return
     model._audit_installed = True  # type: ignore[attr-defined]
-    uid = f"django_audit_log:{model._meta.label}"
+    uid = f"django_audit_log:tracked:{model._meta.label}"
     post_save.connect(_on_saved, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(_on_deleted, sender=model, weak=False, dispatch_uid=uid)
     install_tracked_managers(model)
