@@ -34,7 +34,7 @@ def test_malformed_encounter_model_is_an_error(settings, value):
 def test_encounter_model_that_is_not_installed_is_an_error(settings):
     settings.CATALOG_ENCOUNTER_MODEL = "django_encounters.Encounter"
     [error] = check_encounter_model()
-    assert error.id == "catalog.E002"
+    assert error.id == "catalog.E005"
     assert "not an installed model" in error.msg
     assert "INSTALLED_APPS" in error.hint
 

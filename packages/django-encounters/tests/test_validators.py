@@ -142,3 +142,31 @@ def test_warnings_are_normalised():
     assert as_warnings(None, "p") == []
     assert as_warnings("careful", "p") == ["careful"]
     assert as_warnings(("a", "b"), "p") == ["a", "b"]
+
+
+def test_a_hard_block_is_transition_blocked_error_and_the_old_name_is_the_same_class(encounter):
+    import django.core.exceptions
+
+    import django_encounters
+    from django_encounters import exceptions
+
+    assert django_encounters.TransitionBlockedError is exceptions.TransitionBlockedError
+    assert django_encounters.ValidationError is exceptions.TransitionBlockedError
+    assert exceptions.ValidationError is exceptions.TransitionBlockedError
+    assert not issubclass(exceptions.TransitionBlockedError, django.core.exceptions.ValidationError)
+    assert issubclass(exceptions.TransitionBlockedError, exceptions.EncounterError)
+    validator = RequiredFieldsValidator({"in_progress": ["started_at"]})
+    with pytest.raises(exceptions.TransitionBlockedError) as info:
+        validator.validate(encounter, "checked_in", "in_progress")
+    assert type(info.value).__name__ == "TransitionBlockedError"
+    assert str(info.value) == (
+        "Validation failed (RequiredFieldsValidator): "
+        "Field 'started_at' is required for state 'in_progress'"
+    )
+
+
+def test_the_old_name_imports_without_a_warning(recwarn):
+    from django_encounters import ValidationError as old_name  # noqa: F401
+    from django_encounters.exceptions import ValidationError as old_too  # noqa: F401
+
+    assert [str(warning.message) for warning in recwarn] == []

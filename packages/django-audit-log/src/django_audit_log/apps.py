@@ -9,3 +9,6 @@ class AuditLogConfig(AppConfig):
 
     def ready(self) -> None:
         from django_audit_log import checks  # noqa: F401  (registers the system checks)
+        from django_audit_log.receivers import connect
+
+        connect()

@@ -36,7 +36,7 @@ from django_audit_log.values import clean_metadata
 HEADER = "django_audit_log_context"
 _VERSION = 1
 _NAME_MAX = 255
-_DISPATCH_UID = "django_audit_log.celery"
+_DISPATCH_UID = "django_audit_log:celery"
 logger = logging.getLogger(__name__)
 
 # The tokens of the contexts entered for running tasks, by task id, until their postrun.

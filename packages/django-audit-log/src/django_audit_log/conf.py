@@ -71,4 +71,4 @@ def _forget(*, setting: str, **kwargs: Any) -> None:
         _read.clear()
 
 
-setting_changed.connect(_forget, dispatch_uid="django_audit_log.conf")
+setting_changed.connect(_forget, dispatch_uid="django_audit_log:settings")

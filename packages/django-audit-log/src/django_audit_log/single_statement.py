@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connections, models
 
 from django_audit_log import services
+from django_audit_log.diffing import changes_on_save, is_expression
 
 # Key types whose value in the statement's parameters is recognised reliably (see _kind).
 _KEY_TYPES = (models.UUIDField, models.IntegerField, models.CharField)
@@ -53,8 +54,6 @@ def _database_fills_in(instance: Any) -> bool:
     meta = instance._meta
     if any(not field.primary_key for field in meta.db_returning_fields):
         return True
-    from django_audit_log.tracking import is_expression
-
     state = instance.__dict__
     return any(is_expression(state.get(field.attname)) for field in meta.concrete_fields)
 
@@ -77,8 +76,6 @@ class _Rewriter:
         kind = self._kind(sql, params, many)
         if kind is None:
             return execute(sql, params, many, context)
-        from django_audit_log.tracking import changes_on_save
-
         action, changes, saved = changes_on_save(
             self.instance, kind == "insert", self.update_fields, self.connection.alias
         )

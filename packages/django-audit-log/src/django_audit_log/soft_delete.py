@@ -6,35 +6,31 @@ then sends ``post_soft_delete(moment, counts)``. Every row of the batch carries 
 INSERT. A restore of a tracked queryset logs its own rows (``TrackedQuerySetMixin.restore``);
 rows of other tracked models that the restore brought back with it are reported by
 ``post_restore`` as counts only, and are logged as one entry per model with that count.
+
+The receivers are connected by ``receivers.connect()``, from the app's ``ready()``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from django_audit_log.diffing import entry_for
 from django_audit_log.services import build_entry, write_entries
-from django_basemodels.signals import post_restore, post_soft_delete
-
-if TYPE_CHECKING:
-    from django_audit_log.tracking import AuditTrackedModel
+from django_audit_log.tracking import AuditTrackedModel
 
 
 def _tracked(label: str) -> type[AuditTrackedModel] | None:
-    from django_audit_log.tracking import AuditTrackedModel
-
     model = apps.get_model(label)
     return model if issubclass(model, AuditTrackedModel) else None
 
 
-def _on_soft_delete(
+def on_soft_delete(
     sender: Any, moment: Any, counts: dict[str, int], using: str, **kwargs: Any
 ) -> None:
-    from django_audit_log.tracking import entry_for
-
     entries = []
     for label, count in counts.items():
         model = _tracked(label)
@@ -47,7 +43,7 @@ def _on_soft_delete(
     write_entries(entries, using)
 
 
-def _on_restore(sender: Any, counts: dict[str, int], using: str, **kwargs: Any) -> None:
+def on_restore(sender: Any, counts: dict[str, int], using: str, **kwargs: Any) -> None:
     entries = []
     for label, count in counts.items():
         model = _tracked(label)
@@ -61,7 +57,3 @@ def _on_restore(sender: Any, counts: dict[str, int], using: str, **kwargs: Any) 
         entry.target_content_type = ContentType.objects.get_for_model(model)
         entries.append(entry)
     write_entries(entries, using)
-
-
-post_soft_delete.connect(_on_soft_delete, weak=False, dispatch_uid="django_audit_log:soft")
-post_restore.connect(_on_restore, weak=False, dispatch_uid="django_audit_log:restore")

@@ -27,10 +27,7 @@ from django.db.models.fields import Field
 from django.db.models.options import Options
 from django.utils.functional import cached_property
 
-from django_audit_log.exceptions import TrackingError
-from django_audit_log.markers import alters_data, queryset_only
-from django_audit_log.services import batched_entries, write_entries
-from django_audit_log.tracking import (
+from django_audit_log.diffing import (
     created_changes,
     current_values,
     entry_for,
@@ -41,8 +38,11 @@ from django_audit_log.tracking import (
     snapshot,
     tracked_fields,
     with_stored_values,
-    write_transaction,
 )
+from django_audit_log.exceptions import TrackingError
+from django_audit_log.markers import alters_data, queryset_only
+from django_audit_log.services import batched_entries, write_entries
+from django_audit_log.tracking import write_transaction
 
 # Django's bulk_update() runs QuerySet.update() per batch; bulk_update logs those rows itself.
 _in_bulk_update: ContextVar[bool] = ContextVar("django_audit_log_in_bulk_update", default=False)

@@ -41,7 +41,7 @@ def check_encounter_model(app_configs: Any = None, **kwargs: Any) -> list[checks
             checks.Error(
                 f"CATALOG_ENCOUNTER_MODEL is {label!r}, which is not an installed model.",
                 hint=ENCOUNTER_HINT + " Add its app to INSTALLED_APPS.",
-                id="catalog.E002",
+                id="catalog.E005",
             )
         ]
     return []

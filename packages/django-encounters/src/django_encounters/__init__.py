@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
         StateChangeError as StateChangeError,
     )
     from django_encounters.exceptions import (
+        TransitionBlockedError as TransitionBlockedError,
+    )
+    from django_encounters.exceptions import (
         ValidationError as ValidationError,
     )
     from django_encounters.exceptions import (
@@ -121,6 +124,7 @@ _LAZY = {
     # Exceptions
     "EncounterError": _EXCEPTIONS,
     "InvalidTransitionError": _EXCEPTIONS,
+    "TransitionBlockedError": _EXCEPTIONS,
     "ValidationError": _EXCEPTIONS,
     "EncounterNotFoundError": _EXCEPTIONS,
     "DefinitionNotFoundError": _EXCEPTIONS,
@@ -157,6 +161,7 @@ __all__ = [
     "RequiredFieldsValidator",
     "StateChangeError",
     "StateValidator",
+    "TransitionBlockedError",
     "ValidationError",
     "ValidatorConfigurationError",
     "create_encounter",
@@ -184,6 +189,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
         InvalidDefinitionError,
         InvalidTransitionError,
         StateChangeError,
+        TransitionBlockedError,
         ValidationError,
         ValidatorConfigurationError,
     )

@@ -1,8 +1,9 @@
 """Errors of django-encounters: every one derives from ``EncounterError``.
 
-``InvalidTransitionError``, ``ValidationError`` and ``EncounterNotFoundError`` keep the names and
-messages of the specification; the others cover definitions, validator configuration and the
-append-only history.
+``InvalidTransitionError`` and ``EncounterNotFoundError`` keep the names and messages of the
+specification; the others cover definitions, validator configuration and the append-only history.
+A validator's hard block is ``TransitionBlockedError`` (the specification's message), also
+importable as ``ValidationError``, the specification's name for it.
 """
 
 from __future__ import annotations
@@ -30,13 +31,19 @@ class InvalidTransitionError(EncounterError):
         super().__init__(message)
 
 
-class ValidationError(EncounterError):
+class TransitionBlockedError(EncounterError):
     """Raised when a transition fails validation (a validator's hard block)."""
 
     def __init__(self, validator: str, message: str) -> None:
         self.validator = validator
         self.detail = message
         super().__init__(f"Validation failed ({validator}): {message}")
+
+
+# The specification's name, kept so that its validators and examples run unchanged. It is the
+# same class (``except ValidationError`` catches what ``TransitionBlockedError`` names), under a
+# name of its own so that it is never mistaken for django.core.exceptions.ValidationError.
+ValidationError = TransitionBlockedError
 
 
 class EncounterNotFoundError(EncounterError):

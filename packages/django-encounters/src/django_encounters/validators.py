@@ -1,6 +1,6 @@
 """Pluggable transition validators.
 
-A validator blocks a transition by raising ``ValidationError`` (a hard block). It may instead
+A validator blocks a transition by raising ``TransitionBlockedError`` (a hard block). It may instead
 return warnings (a string or a list of strings): the transition goes ahead, and the warnings are
 recorded in the transition's metadata and returned to the caller (``record.warnings``).
 
@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any
 
-from django_encounters.exceptions import ValidationError, ValidatorConfigurationError
+from django_encounters.exceptions import TransitionBlockedError, ValidatorConfigurationError
 
 Context = dict[str, Any] | None  # what transition() passes to validators as ``context``
 
@@ -28,7 +28,7 @@ class StateValidator(ABC):
     def validate(
         self, encounter: Any, from_state: str, to_state: str, context: Context = None
     ) -> str | Iterable[str] | None:
-        """Raise ``ValidationError`` to block; return warnings (or nothing) to allow."""
+        """Raise ``TransitionBlockedError`` to block; return warnings (or nothing) to allow."""
 
 
 class RequiredFieldsValidator(StateValidator):
@@ -46,7 +46,7 @@ class RequiredFieldsValidator(StateValidator):
     ) -> None:
         for field in self.state_requirements.get(to_state, []):
             if getattr(encounter, field, None) is None:
-                raise ValidationError(
+                raise TransitionBlockedError(
                     type(self).__name__, f"Field '{field}' is required for state '{to_state}'"
                 )
 
@@ -63,7 +63,7 @@ class NoBackwardsTransitionValidator(StateValidator):
         if from_state not in self.state_order or to_state not in self.state_order:
             return
         if self.state_order.index(to_state) < self.state_order.index(from_state):
-            raise ValidationError(
+            raise TransitionBlockedError(
                 type(self).__name__,
                 f"Cannot transition backwards from '{from_state}' to '{to_state}'",
             )
@@ -76,7 +76,7 @@ class FinalStateValidator(StateValidator):
         self, encounter: Any, from_state: str, to_state: str, context: Context = None
     ) -> None:
         if encounter.definition.is_final_state(from_state):
-            raise ValidationError(
+            raise TransitionBlockedError(
                 type(self).__name__, f"Cannot transition from final state '{from_state}'"
             )
 

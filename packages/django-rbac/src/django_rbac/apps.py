@@ -13,5 +13,5 @@ class RBACConfig(AppConfig):
         from django_rbac.permissions import create_module_permissions
 
         post_migrate.connect(
-            create_module_permissions, sender=self, dispatch_uid="django_rbac_module_permissions"
+            create_module_permissions, sender=self, dispatch_uid="django_rbac:module-permissions"
         )

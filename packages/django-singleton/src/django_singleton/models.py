@@ -147,7 +147,8 @@ def _prepare_singleton(sender: type, **kwargs: Any) -> None:
         constraint.name = name
         sender._meta.constraints = [*sender._meta.constraints, constraint]
     # Connected per model (not for every sender) so other models keep Django's fast delete path.
-    pre_delete.connect(_refuse_delete, sender=sender, weak=False, dispatch_uid=sender._meta.label)
+    uid = f"django_singleton:refuse-delete:{sender._meta.label}"
+    pre_delete.connect(_refuse_delete, sender=sender, weak=False, dispatch_uid=uid)
     _guard_base_manager(sender)
 
 
@@ -169,4 +170,4 @@ def _guard_base_manager(model: type[models.Model]) -> None:
         model._meta.base_manager_name = default.name
 
 
-class_prepared.connect(_prepare_singleton)
+class_prepared.connect(_prepare_singleton, dispatch_uid="django_singleton:prepare")
