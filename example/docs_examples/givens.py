@@ -259,7 +259,7 @@ GIVENS: dict[str, Given] = {
         after=audit_log_after,
     ),
     "packages/basemodels.md": Given(
-        blocks=9,
+        blocks=10,
         names=lambda: {"cutoff": timezone.now(), "my_action": lambda *args: None},
         labels={"shop": "docs_examples"},
         results={
