@@ -46,6 +46,7 @@ class FileCache:
         self.paths: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, content key]
         self.contents: dict[str, Stored] = {}  # content key -> result
         self.used: set[str] = set()  # content keys this run needed
+        self.keys: dict[str, str] = {}  # path -> content key, for every file read this run
         self.changed = False
         self.stamp = [FORMAT, __version__, list(sys.version_info[:2])]
         if directory is not None:
@@ -85,6 +86,7 @@ class FileCache:
         or already stored when ``None``)."""
         if self.directory is None:
             return
+        self.keys[path] = key
         if value is not None:
             self.contents[key] = value
             self.used.add(key)

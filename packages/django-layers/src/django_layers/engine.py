@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
+from django_layers import results
 from django_layers.batch import NewFile, Read, read_new
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
+from django_layers.declared import find_pyproject
 from django_layers.model import Dependency, FileError, Result
 from django_layers.paths import display_path, path_display
 from django_layers.rules import apply_rules
 from django_layers.sources import SourceTree, discover, placement_problems
 
+Stat = tuple[str, str, bool, "os.stat_result | OSError"]  # path, module, is_init, stat
 
-def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, Read]:
-    """Every readable file of the tree by path; the others become ``result.errors``."""
+
+def stat_sources(tree: SourceTree) -> list[Stat]:
+    """Each file of the tree with its ``stat`` (or the error that stopped it)."""
+    found: list[Stat] = []
+    for path, module, is_init in tree.files:
+        try:
+            found.append((path, module, is_init, os.stat(path)))
+        except OSError as error:  # removed while the run was going on
+            found.append((path, module, is_init, error))
+    return found
+
+
+def read_sources(files: list[Stat], cache: FileCache, result: Result) -> dict[str, Read]:
+    """Every readable file by path; the others become ``result.errors``."""
     read: dict[str, Read] = {}
     new: list[NewFile] = []
-    for path, module, is_init in tree.files:
+    for path, module, is_init, stat in files:
         result.files += 1
-        try:
-            stat = os.stat(path)
-        except OSError as error:  # removed while the run was going on
-            result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {error}"))
+        if isinstance(stat, OSError):
+            result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {stat}"))
             continue
         stored = cache.get(path, stat.st_size, stat.st_mtime_ns)
         if stored is None:
@@ -95,11 +109,45 @@ def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = T
     directory = None
     if use_cache:
         directory = cache_dir or (config.root / config.cache_dir)
+    started_ns = time.time_ns()
+    files = stat_sources(tree)
+    key, racy = "", []
+    if directory is not None:
+        states = _states(config, tree, files)
+        key, racy = results.fingerprint(config, states), results.racy(states, started_ns)
+        stored = results.load(directory, key)
+        if stored is not None:
+            return stored
     cache = FileCache(directory)
     result = Result()
-    read = read_sources(tree, cache, result)
+    read = read_sources(files, cache, result)
     cache.save()
     labels = app_label_map(config, tree, read)
     result.dependencies = resolve(tree, read, labels, config.count_type_checking_imports)
     apply_rules(config, tree, result)
+    contents = {path: cache.keys[path] for path in racy if path in cache.keys}
+    if directory is not None and len(contents) == len(racy):
+        results.save(directory, key, result, contents)
     return result
+
+
+def _states(config: Config, tree: SourceTree, files: list[Stat]) -> list[results.FileState]:
+    """What the whole result depends on among the files: the sources, and the pyproject.toml
+    files whose dependencies are checked."""
+    states = [
+        (path, -1, -1) if isinstance(stat, OSError) else (path, stat.st_size, stat.st_mtime_ns)
+        for path, _, _, stat in files
+    ]
+    if config.check_dependencies:
+        for package in tree.packages.values():
+            pyproject = find_pyproject(config, package.path)
+            if pyproject is None:
+                states.append((f"{package.name}: no pyproject.toml", 0, 0))
+                continue
+            try:
+                stat = os.stat(pyproject)
+            except OSError:
+                states.append((str(pyproject), -1, -1))
+                continue
+            states.append((str(pyproject), stat.st_size, stat.st_mtime_ns))
+    return states
