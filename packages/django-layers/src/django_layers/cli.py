@@ -85,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--update-baseline needs --baseline FILE")
     try:
         config = load_config(options.config)
-        result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)
+        result = run_check(
+            config,
+            cache_dir=options.cache_dir,
+            use_cache=not options.no_cache,
+            every_dependency=options.command == "graph",  # check needs only judged packages
+        )
     except ConfigError as error:
         print(f"django-layers: {error}", file=sys.stderr)
         if options.format == "github":

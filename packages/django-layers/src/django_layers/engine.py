@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django_layers import results
@@ -13,7 +14,7 @@ from django_layers.config import Config, ConfigError
 from django_layers.declared import find_pyproject
 from django_layers.model import Dependency, FileError, Result
 from django_layers.paths import display_path, path_display
-from django_layers.rules import apply_rules
+from django_layers.rules import Members, apply_rules
 from django_layers.sources import SourceTree, discover, placement_problems
 
 Stat = tuple[str, str, bool, "os.stat_result | OSError"]  # path, module, is_init, stat
@@ -30,8 +31,14 @@ def stat_sources(tree: SourceTree) -> list[Stat]:
     return found
 
 
-def read_sources(files: list[Stat], cache: FileCache, result: Result) -> dict[str, Read]:
-    """Every readable file by path; the others become ``result.errors``."""
+def read_sources(
+    files: list[Stat],
+    cache: FileCache,
+    result: Result,
+    wanted: Callable[[str], bool] | None = None,
+) -> dict[str, Read]:
+    """Every readable file by path; the others become ``result.errors``. ``wanted`` tells
+    which modules' records are needed (default: all); the others are only compiled."""
     read: dict[str, Read] = {}
     new: list[NewFile] = []
     for path, module, is_init, stat in files:
@@ -39,12 +46,13 @@ def read_sources(files: list[Stat], cache: FileCache, result: Result) -> dict[st
         if isinstance(stat, OSError):
             result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {stat}"))
             continue
+        needed = wanted is None or wanted(module) or module.endswith(".apps")
         stored = cache.get(path, stat.st_size, stat.st_mtime_ns)
-        if stored is None:
-            new.append(NewFile(path, module, is_init, stat))
+        if stored is None or (stored[0] is None and needed):
+            new.append(NewFile(path, module, is_init, stat, needed))
         else:
             result.from_cache += 1
-            read[path] = Read(module, is_init, stored[0], stored[1])
+            read[path] = Read(module, is_init, stored[0] or [], stored[1])
     if new:
         read.update(read_new(new, cache, result, path_display()))
     result.errors.sort(key=lambda error: (error.path, error.line, error.col))
@@ -100,8 +108,27 @@ def resolve(
     return found
 
 
-def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = True) -> Result:
-    """Check the sources of ``config``; raises :class:`ConfigError` for placement problems."""
+def judged_modules(config: Config) -> Callable[[str], bool]:
+    """Whether a module belongs to a package that a rule judges (in a layer, or isolated):
+    only such a module's dependencies can break a rule."""
+    members = Members(config)
+    judged = set(members.layer_index) | members.isolated
+    return lambda module: members.owner(module) in judged
+
+
+def run_check(
+    config: Config,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    every_dependency: bool = True,
+) -> Result:
+    """Check the sources of ``config``; raises :class:`ConfigError` for placement problems.
+
+    ``every_dependency=False`` reads only what the rules need: ``result.dependencies`` then
+    holds the dependencies of judged packages only (and of every package when
+    ``check_dependencies`` is on), the violations and file errors are the same. Every file is
+    still proven to compile.
+    """
     tree = discover(config)
     problems = placement_problems(config, tree)
     if problems:
@@ -114,13 +141,15 @@ def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = T
     key, racy = "", []
     if directory is not None:
         states = _states(config, tree, files)
+        states.append(("every dependency" if every_dependency else "judged only", 0, 0))
         key, racy = results.fingerprint(config, states), results.racy(states, started_ns)
         stored = results.load(directory, key)
         if stored is not None:
             return stored
     cache = FileCache(directory)
     result = Result()
-    read = read_sources(files, cache, result)
+    wanted = None if every_dependency or config.check_dependencies else judged_modules(config)
+    read = read_sources(files, cache, result, wanted)
     cache.save()
     labels = app_label_map(config, tree, read)
     result.dependencies = resolve(tree, read, labels, config.count_type_checking_imports)
