@@ -17,8 +17,8 @@ from django_layers.cache import FileCache, Stored, content_key
 from django_layers.extract import Record
 from django_layers.model import FileError, Result
 from django_layers.parallel import run_all
-from django_layers.reader import read_bytes, read_source
-from django_layers.syntax import flagged_by_ruff, needs_cpython
+from django_layers.reader import Extracted, read_bytes, read_source
+from django_layers.syntax import needs_cpython, start_ruff
 
 
 class NewFile(NamedTuple):
@@ -92,23 +92,23 @@ def _parse(
     from django_layers import scan  # noqa: F401, PLC0415
 
     asked = [file.path for file, _, ruff_may in unknown if ruff_may and file.path not in proven]
-    flagged = flagged_by_ruff(asked) if asked else set()
-    proven = proven | (set() if flagged is None else set(asked) - flagged)
+    # Ruff runs (on every core) while the files it is asked about are read as if it had
+    # vouched for them; those it does not vouch for are compiled and read again afterwards.
+    answer = start_ruff(asked) if asked else _nothing_flagged
+    assumed = proven | set(asked)
+    outcomes: dict[str, Extracted | FileError] = {}
+    _read_all([f for f, _, _ in unknown if f.wanted or f.path not in assumed], assumed, outcomes)
+    flagged = answer()
+    doubted = set(asked) if flagged is None else flagged
+    _read_all([f for f, _, _ in unknown if f.path in doubted], set(), outcomes)
     read: dict[str, Read] = {}
-    work = []
     for file, key, _ in unknown:
-        if file.wanted or file.path not in proven:
-            work.append((file, key))
+        outcome = outcomes.get(file.path)
+        if outcome is None:
+            # Compiles, and no rule reads it: nothing more to do than remember that it compiles.
+            cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, [None, []])
+            read[file.path] = Read(file.module, file.is_init, [], [])
             continue
-        # Compiles, and no rule reads it: nothing more to do than remember that it compiles.
-        cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, [None, []])
-        read[file.path] = Read(file.module, file.is_init, [], [])
-    tasks = [
-        (file.path, file.stat, file.module.endswith(".apps"), file.path in proven, file.wanted)
-        for file, _ in work
-    ]
-    outcomes = run_all(read_source, tasks)
-    for (file, key), outcome in zip(work, outcomes, strict=True):
         if isinstance(outcome, FileError):
             outcome.path = shown(outcome.path)
             result.errors.append(outcome)
@@ -122,3 +122,19 @@ def _parse(
         cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, stored)
         read[file.path] = Read(file.module, file.is_init, records, apps)
     return read
+
+
+def _nothing_flagged() -> set[str]:
+    return set()
+
+
+def _read_all(
+    files: list[NewFile], valid: set[str], outcomes: dict[str, Extracted | FileError]
+) -> None:
+    """Read ``files`` on every core into ``outcomes``; those in ``valid`` are not compiled."""
+    tasks = [
+        (file.path, file.stat, file.module.endswith(".apps"), file.path in valid, file.wanted)
+        for file in files
+    ]
+    for file, outcome in zip(files, run_all(read_source, tasks), strict=True):
+        outcomes[file.path] = outcome

@@ -17,6 +17,7 @@ import os
 import re
 import symtable
 import warnings
+from collections.abc import Callable
 
 from django_layers import extract
 from django_layers.extract import Record
@@ -133,6 +134,19 @@ def _compile(path: str, stat: os.stat_result, data: bytes, text: str | None) -> 
         raise FileError(path, 1, 1, f"cannot be parsed: {error}") from error
 
 
+def _scan(
+    scan: Callable[[str], list[Record] | None], text: str, proven: bool
+) -> list[Record] | None:
+    """The fast pass, which may read a file assumed valid before ruff has answered: should
+    the file turn out not to be valid, whatever the pass does is read again by the compiler."""
+    if not proven:
+        return scan(text)
+    try:
+        return scan(text)
+    except Exception:  # a file that does not parse; a bug would only cost the tree
+        return None
+
+
 def _extract(
     path: str, stat: os.stat_result, data: bytes, text: str | None, is_apps: bool, proven: bool
 ) -> Extracted:
@@ -145,7 +159,7 @@ def _extract(
         if text is not None:
             if not proven and not compiled_by_python(path, stat, data):
                 symtable.symtable(text, path, "exec")
-            records = scan.scan(text)
+            records = _scan(scan.scan, text, proven)
         how = "fast"
         if records is None:
             records = extract.extract_ast(data, path)
