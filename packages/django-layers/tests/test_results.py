@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from django_layers import batch, cache
+from django_layers import batch, cache, results
 from django_layers.engine import run_check
 from django_layers.loading import load_config
 
@@ -106,7 +106,13 @@ def test_another_working_directory_shows_other_paths(layered, monkeypatch):
     ]
 
 
-def test_a_second_edit_that_keeps_size_and_time_is_seen(layered):
+@pytest.fixture
+def slow_clock(monkeypatch):
+    """A file system whose times advance slowly: every file written by the test is recent."""
+    monkeypatch.setattr(results, "FINE_RACY_NS", 60 * 1_000_000_000)
+
+
+def test_a_second_edit_that_keeps_size_and_time_is_seen(layered, slow_clock):
     plain = layered / "src" / "basics" / "plain.py"
     plain.write_text("import alpha\n")  # modified just now: within the clock's resolution
     assert "alpha" in {v.imported for v in check(layered).violations}
@@ -117,7 +123,7 @@ def test_a_second_edit_that_keeps_size_and_time_is_seen(layered):
     assert "src/basics/plain.py" not in {v.path for v in check(layered).violations}
 
 
-def test_recently_modified_files_are_hashed_until_they_age(layered, monkeypatch):
+def test_recently_modified_files_are_hashed_until_they_age(layered, monkeypatch, slow_clock):
     plain = layered / "src" / "basics" / "plain.py"
     plain.write_text(plain.read_text())  # modified now
     first = check(layered)
@@ -158,3 +164,14 @@ def test_a_corrupt_or_foreign_result_is_ignored(layered):
     assert outcome(check(layered)) == outcome(first)
     stored.write_text('{"key": "another", "result": {}}')
     assert outcome(check(layered)) == outcome(first)
+
+
+def test_recent_means_two_seconds_for_whole_second_times_else_a_tenth():
+    now = 1_000 * 1_000_000_000
+    states = [
+        ("whole-second, 1 s old", 1, now - 1_000_000_000),
+        ("whole-second, 3 s old", 1, now - 3_000_000_000),
+        ("fine, 50 ms old", 1, now - 50_000_001),
+        ("fine, 150 ms old", 1, now - 150_000_001),
+    ]
+    assert results.racy(states, now) == ["whole-second, 1 s old", "fine, 50 ms old"]

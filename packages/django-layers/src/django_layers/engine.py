@@ -145,7 +145,11 @@ def run_check(
         key, racy = results.fingerprint(config, states), results.racy(states, started_ns)
         stored = results.load(directory, key)
         if stored is not None:
-            return stored
+            result, recent = stored
+            if len(racy) < len(recent) and set(racy) <= set(recent):
+                # Some have aged since: from now on they are trusted on their size and time.
+                results.save(directory, key, result, {path: recent[path] for path in racy})
+            return result
     cache = FileCache(directory)
     result = Result()
     wanted = None if every_dependency or config.check_dependencies else judged_modules(config)

@@ -12,12 +12,11 @@ fingerprint of everything it depends on:
   (a file added, removed, renamed or edited changes it);
 - when ``check_dependencies`` is on, the same for each package's ``pyproject.toml``.
 
-A file modified less than ``RACY_SECONDS`` before the run started could be edited again within
-the clock's resolution, keeping its size and time (see :mod:`django_layers.cache`). Such files,
-typically every file of a checkout made just before the run, are remembered with the hash of
-their content, and the next run compares those hashes before it trusts the result: a run right
-after a fresh checkout's first one reads and hashes them once, later runs only ``stat``. The
-file is replaced atomically, like the per-file cache.
+A file modified just before the run started (see :func:`racy`) could be edited again within
+the file system's time resolution, keeping its size and time. Such files are remembered with
+the hash of their content, and the next run compares those hashes before it trusts the result
+(and stores it again without the files that have aged since). The file is replaced atomically,
+like the per-file cache.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from django_layers.version import __version__
 
 FORMAT = 1
 FILE_NAME = "result.json"
+FINE_RACY_NS = 100_000_000  # 0.1 s
 
 # (path, size, modification time in ns): what the fingerprint knows of one file.
 FileState = tuple[str, int, int]
@@ -51,24 +51,36 @@ def fingerprint(config: Config, states: list[FileState]) -> str:
 
 
 def racy(states: list[FileState], started_ns: int) -> list[str]:
-    """The files changed so recently that their size and time may not show a later edit."""
-    limit = started_ns - RACY_SECONDS * 1_000_000_000
-    return [path for path, _, mtime_ns in states if mtime_ns > limit]
+    """The files changed so recently that their size and time may not show a later edit.
+
+    A file system that keeps whole seconds (FAT, HFS+, ext3) needs ``RACY_SECONDS``; one that
+    keeps finer times advances them with the system clock, whose tick is a few milliseconds,
+    so ``FINE_RACY_NS`` is a wide margin there. A modification time in whole seconds is taken
+    for a coarse file system."""
+    coarse = started_ns - RACY_SECONDS * 1_000_000_000
+    fine = started_ns - FINE_RACY_NS
+    return [
+        path
+        for path, _, mtime_ns in states
+        if mtime_ns > (coarse if mtime_ns % 1_000_000_000 == 0 else fine)
+    ]
 
 
-def load(directory: Path, key: str) -> Result | None:
-    """The result stored under ``key``, or ``None`` (none, another key, unreadable, or a
-    recently modified file whose content is no longer what the result was made from)."""
+def load(directory: Path, key: str) -> tuple[Result, dict[str, str]] | None:
+    """The result stored under ``key`` and the content keys of its recently modified files,
+    or ``None`` (none, another key, unreadable, or a recently modified file whose content is
+    no longer what the result was made from)."""
     try:
         with open(directory / FILE_NAME, encoding="utf-8") as handle:
             data = json.load(handle)
         if not isinstance(data, dict) or data.get("key") != key:
             return None
-        for path, content in data["racy"]:
+        recent = dict(data["racy"])
+        for path, content in recent.items():
             with open(path, "rb") as source:
                 if content_key(source.read(), content.endswith("+apps")) != content:
                     return None
-        return _result(data["result"])
+        return _result(data["result"]), recent
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
