@@ -109,7 +109,7 @@ def test_another_working_directory_shows_other_paths(layered, monkeypatch):
 @pytest.fixture
 def slow_clock(monkeypatch):
     """A file system whose times advance slowly: every file written by the test is recent."""
-    monkeypatch.setattr(results, "FINE_RACY_NS", 60 * 1_000_000_000)
+    monkeypatch.setattr(cache, "FINE_RACY_NS", 60 * 1_000_000_000)
 
 
 def test_a_second_edit_that_keeps_size_and_time_is_seen(layered, slow_clock):

@@ -6,9 +6,9 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django_layers import results
-from django_layers.batch import NewFile, Read, read_new
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
 from django_layers.declared import find_pyproject
@@ -16,6 +16,9 @@ from django_layers.model import Dependency, FileError, Result
 from django_layers.paths import display_path, path_display
 from django_layers.rules import Members, apply_rules
 from django_layers.sources import SourceTree, discover, placement_problems
+
+if TYPE_CHECKING:
+    from django_layers.batch import Read
 
 Stat = tuple[str, str, bool, "os.stat_result | OSError"]  # path, module, is_init, stat
 
@@ -39,6 +42,10 @@ def read_sources(
 ) -> dict[str, Read]:
     """Every readable file by path; the others become ``result.errors``. ``wanted`` tells
     which modules' records are needed (default: all); the others are only compiled."""
+    # The reading machinery (worker processes, ruff, the fast pass) is loaded only here: a run
+    # answered by the last run's whole result never needs it.
+    from django_layers.batch import NewFile, Read, read_new  # noqa: PLC0415
+
     read: dict[str, Read] = {}
     new: list[NewFile] = []
     for path, module, is_init, stat in files:

@@ -12,11 +12,11 @@ fingerprint of everything it depends on:
   (a file added, removed, renamed or edited changes it);
 - when ``check_dependencies`` is on, the same for each package's ``pyproject.toml``.
 
-A file modified just before the run started (see :func:`racy`) could be edited again within
-the file system's time resolution, keeping its size and time. Such files are remembered with
-the hash of their content, and the next run compares those hashes before it trusts the result
-(and stores it again without the files that have aged since). The file is replaced atomically,
-like the per-file cache.
+A file modified just before the run started (see ``cache.recently_modified``) could be edited
+again within the file system's time resolution, keeping its size and time. Such files are
+remembered with the hash of their content, and the next run compares those hashes before it
+trusts the result (and stores it again without the files that have aged since). The file is
+replaced atomically, like the per-file cache.
 """
 
 from __future__ import annotations
@@ -28,14 +28,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django_layers.cache import RACY_SECONDS, content_key, write_atomic
+from django_layers.cache import content_key, recently_modified, write_atomic
 from django_layers.config import Config
 from django_layers.model import Dependency, FileError, Result, Violation
 from django_layers.version import __version__
 
 FORMAT = 1
 FILE_NAME = "result.json"
-FINE_RACY_NS = 100_000_000  # 0.1 s
 
 # (path, size, modification time in ns): what the fingerprint knows of one file.
 FileState = tuple[str, int, int]
@@ -51,19 +50,8 @@ def fingerprint(config: Config, states: list[FileState]) -> str:
 
 
 def racy(states: list[FileState], started_ns: int) -> list[str]:
-    """The files changed so recently that their size and time may not show a later edit.
-
-    A file system that keeps whole seconds (FAT, HFS+, ext3) needs ``RACY_SECONDS``; one that
-    keeps finer times advances them with the system clock, whose tick is a few milliseconds,
-    so ``FINE_RACY_NS`` is a wide margin there. A modification time in whole seconds is taken
-    for a coarse file system."""
-    coarse = started_ns - RACY_SECONDS * 1_000_000_000
-    fine = started_ns - FINE_RACY_NS
-    return [
-        path
-        for path, _, mtime_ns in states
-        if mtime_ns > (coarse if mtime_ns % 1_000_000_000 == 0 else fine)
-    ]
+    """The files changed so recently that their size and time may not show a later edit."""
+    return [path for path, _, mtime_ns in states if recently_modified(mtime_ns, started_ns)]
 
 
 def load(directory: Path, key: str) -> tuple[Result, dict[str, str]] | None:
