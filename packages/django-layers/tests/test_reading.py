@@ -1,10 +1,12 @@
 """``check`` reads only the records a rule can judge, and still proves every file compiles."""
 
 import json
+import os
 
 import pytest
 
 from django_layers.engine import run_check
+from django_layers.extract import extract_ast
 from django_layers.loading import load_config
 
 
@@ -21,6 +23,8 @@ def partly_judged(layered, age):
     (extra / "models.py").write_text(
         "from django.db import models\nx = models.ForeignKey('alpha.M')\n"
     )
+    (extra / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nx = '\xe9'\ndef f(:\n")
+    (extra / "nul.py").write_bytes(b"x = 1\0\n")
     age(layered)
     return layered
 
@@ -43,6 +47,8 @@ def test_findings_are_those_of_reading_everything(partly_judged):
     assert findings(judged) == findings(everything)
     assert {(e.path, e.line) for e in judged.errors} == {
         ("src/extra/broken.py", 3),
+        ("src/extra/latin.py", 3),  # not UTF-8: compiled from its bytes
+        ("src/extra/nul.py", 1),
         ("src/extra/scopes.py", 4),  # only CPython's compiler reports this one
     }
     assert judged.files == everything.files
@@ -74,3 +80,29 @@ def test_the_command_line_check_reads_only_judged_packages(partly_judged, cli):
     assert [(e["path"], e["line"]) for e in data["errors"]] == [
         (e.path, e.line) for e in reference.errors
     ]
+
+
+def test_a_fast_pass_failure_on_a_file_assumed_valid_falls_back_to_the_tree(tmp_path, monkeypatch):
+    from django_layers import reader, scan
+
+    source = tmp_path / "m.py"
+    source.write_text("import a\nfrom b import c\n")
+
+    def failing(text):
+        raise IndexError("as the pass might on a file that does not parse")
+
+    monkeypatch.setattr(scan, "scan", failing)
+    data = source.read_bytes()
+    records, _, how = reader.extract_source(str(source), os.stat(source), data, False, True)
+    assert how == "tree"
+    assert records == extract_ast(data)
+    with pytest.raises(IndexError):  # a file not assumed valid: nothing is hidden
+        reader.extract_source(str(source), os.stat(source), data, False, False)
+
+
+def test_a_whole_result_whose_recent_file_is_gone_is_not_used(tmp_path):
+    from django_layers import results
+    from django_layers.model import Result
+
+    results.save(tmp_path, "key", Result(), {str(tmp_path / "gone.py"): "0" * 32})
+    assert results.load(tmp_path, "key") is None
