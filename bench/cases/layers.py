@@ -148,8 +148,10 @@ def fresh_copy(master: Path, target: Path) -> Path:
     return target
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Seconds, maximum resident memory (KiB, the largest of its processes) and output."""
+def timed(command: list[str], cwd: Path) -> tuple[float, int, str, float]:
+    """Seconds, maximum resident memory (KiB, the largest of its processes), output, and CPU
+    seconds (user and system, of the tool and every process it waited for: on a shared
+    machine, what the tool itself cost)."""
     environment = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(cwd / "src"))
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
@@ -163,7 +165,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
         if process.returncode not in (0, 1):
             raise RuntimeError(f"{command[0]} failed ({process.returncode}):\n{errors.decode()}")
         out.seek(0)
-        return seconds, usage.ru_maxrss, out.read().decode()
+        return seconds, usage.ru_maxrss, out.read().decode(), usage.ru_utime + usage.ru_stime
 
 
 def import_linter_direct(output: str) -> set[tuple[str, str]]:
@@ -187,14 +189,14 @@ def django_layers_direct(output: str) -> set[tuple[str, str]]:
 
 
 def measure(master: Path, work: Path, rounds: int) -> tuple[dict, dict]:
-    """``{(tool, phase): [(seconds, rss), ...]}`` over interleaved rounds, and each tool's last
-    cold output."""
+    """``{(tool, phase): [(seconds, rss, cpu), ...]}`` over interleaved rounds, and each tool's
+    last cold output."""
     commands = {
         "django-layers": [tool("django-layers"), "check", "--format", "json"],
         "import-linter": [tool("lint-imports"), "--no-logo"],
         "tach": [tool("tach"), "check"],
     }
-    figures: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    figures: dict[tuple[str, str], list[tuple[float, int, float]]] = {}
     outputs: dict[str, str] = {}
     saved = work / "saved-caches"
     for number in range(rounds):
@@ -202,24 +204,25 @@ def measure(master: Path, work: Path, rounds: int) -> tuple[dict, dict]:
         order = names[number % 3 :] + names[: number % 3]
         for name in order:
             tree = fresh_copy(master, work / "tree")
-            seconds, rss, outputs[name] = timed(commands[name], tree)
-            figures.setdefault((name, "cold"), []).append((seconds, rss))
+            seconds, rss, outputs[name], cpu = timed(commands[name], tree)
+            figures.setdefault((name, "cold"), []).append((seconds, rss, cpu))
             if name in CACHES:
-                seconds, rss, _ = timed(commands[name], tree)
-                figures.setdefault((name, "warm"), []).append((seconds, rss))
+                seconds, rss, _, cpu = timed(commands[name], tree)
+                figures.setdefault((name, "warm"), []).append((seconds, rss, cpu))
                 shutil.rmtree(saved / name, ignore_errors=True)
                 shutil.copytree(tree / CACHES[name], saved / name)
         for name in order:
             if name in CACHES:
                 tree = fresh_copy(master, work / "tree")
                 shutil.copytree(saved / name, tree / CACHES[name])
-                seconds, rss, _ = timed(commands[name], tree)
-                figures.setdefault((name, "cold + CI cache"), []).append((seconds, rss))
+                seconds, rss, _, cpu = timed(commands[name], tree)
+                figures.setdefault((name, "cold + CI cache"), []).append((seconds, rss, cpu))
     return figures, outputs
 
 
-def _median(values: list[tuple[float, int]]) -> tuple[float, float]:
-    return statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
+def _median(values: list[tuple[float, int, float]]) -> tuple[float, float, float]:
+    seconds, rss, cpu = zip(*values, strict=True)
+    return statistics.median(seconds), statistics.median(rss), statistics.median(cpu)
 
 
 def run(bench) -> None:
@@ -246,10 +249,13 @@ def run(bench) -> None:
             ("cold + CI cache", ["import-linter"]),
             ("warm", ["import-linter"]),
         ):
-            ours, ours_rss = _median(figures[("django-layers", phase)])
+            ours, ours_rss, ours_cpu = _median(figures[("django-layers", phase)])
             for peer in peers:
-                theirs_time, theirs_rss = _median(figures[(peer, phase)])
-                note = f"max RSS {ours_rss / 1024:.0f} / {theirs_rss / 1024:.0f} MiB"
+                theirs_time, theirs_rss, theirs_cpu = _median(figures[(peer, phase)])
+                note = (
+                    f"max RSS {ours_rss / 1024:.0f} / {theirs_rss / 1024:.0f} MiB; CPU "
+                    f"{ours_cpu:.2f} / {theirs_cpu:.2f} s ({ours_cpu / theirs_cpu:.2f}x)"
+                )
                 if peer == "tach":
                     note += "; tach keeps no cache"
                 bench.add(f"check {tree}, fresh checkout, {phase}", peer, ours, theirs_time,

@@ -41,6 +41,10 @@ CASES = {
         True,
     ),
     "aliases and several modules": ("import a.b as c, d, e.f\n", True),
+    "a relative import of a name that starts with import": (
+        "from . import importlib\nfrom .. import import_x as y\nfrom .import_z import w\n",
+        True,
+    ),
     "nested imports keep their column": (
         """
         class A:
@@ -129,16 +133,45 @@ CASES = {
         "x = ForeignKey('app.M')\nif TYPE_CHECKING:\n    y = ForeignKey('other.M')\n",
         True,
     ),
-    "type checking with an else branch declines": (
-        "if TYPE_CHECKING:\n    import a\nelse:\n    import b\n",
+    "type checking with an else branch": (
+        "if TYPE_CHECKING:\n    import a\nelse:\n    import b\nimport c\n",
+        True,
+    ),
+    "type checking in an elif, then an else": (
+        "if x:\n    import a\nelif typing.TYPE_CHECKING:  # why\n    import b\n"
+        "    if y:\n        import c\nelse:\n    import d\n",
+        True,
+    ),
+    "type checking in an indented elif": (
+        "def f():\n    if x:\n        pass\n    elif TYPE_CHECKING:\n        import a\n"
+        "    import b\n",
+        True,
+    ),
+    "type checking in a larger test changes nothing": (
+        "if not TYPE_CHECKING:\n    import a\nif TYPE_CHECKING and x:\n    import b\n"
+        "if (TYPE_CHECKING or y):\n    import c\nif TYPE_CHECKING.attr:\n    import d\n"
+        "while not typing . TYPE_CHECKING:\n    import e\n",
+        True,
+    ),
+    "type checking assigned or passed changes nothing": (
+        "TYPE_CHECKING = False\nT = typing.TYPE_CHECKING\nf(\n    TYPE_CHECKING=True,\n)\n"
+        "x = [y for y in z if TYPE_CHECKING]\nimport a\n",
+        True,
+    ),
+    "type checking in parentheses declines": ("if (TYPE_CHECKING):\n    import a\n", False),
+    "type checking test split over lines declines": (
+        "if (\n    TYPE_CHECKING\n):\n    import a\n",
         False,
     ),
-    "type checking in an elif declines": (
-        "if x:\n    pass\nelif TYPE_CHECKING:\n    import a\n",
+    "type checking test in nested parentheses declines": (
+        "if (\n    (typing.TYPE_CHECKING)\n):\n    import a\n",
         False,
     ),
-    "type checking in a larger test declines": ("if not TYPE_CHECKING:\n    import a\n", False),
-    "type checking assigned declines": ("TYPE_CHECKING = False\nimport a\n", False),
+    "type checking block on the header line declines": ("if TYPE_CHECKING: import a\n", False),
+    "type checking after a continued line declines": (
+        "x = 1 + \\\n    TYPE_CHECKING\nimport a\n",
+        False,
+    ),
     "type checking indented with tabs declines": ("if TYPE_CHECKING:\n\timport a\n", False),
     "related fields": (
         """
@@ -205,7 +238,30 @@ CASES = {
         True,
     ),
     "dependencies as a tuple on one line": ('dependencies = (("app", "0001"),)  # ok\n', True),
-    "annotated dependencies decline": ('dependencies: list = [("app", "0001")]\n', False),
+    "annotated dependencies": (
+        """
+        class Migration:
+            dependencies: list = [
+                ("app", "0001_initial"),  # why
+            ]
+            dependencies: list[str]
+        def f(
+            dependencies: list = [("param", "0001")],
+        ):
+            return {dependencies: 1}
+        if dependencies: pass
+        dependencies: tuple = (("app", "0002"),)
+        """,
+        True,
+    ),
+    "annotated dependencies after a colon decline": (
+        'class A: dependencies: list = [("app", "0001")]\n',
+        False,
+    ),
+    "annotated dependencies in an expression are no literal": (
+        'dependencies: list = [("a", "1")] + more\nimport shown\n',
+        True,
+    ),
     "dependencies used in an expression decline": ('dependencies = [("a", "1")] + more\n', False),
     "chained dependencies decline": ('x = dependencies = [("a", "1")]\n', False),
     "parenthesized dependencies target declines": ('(dependencies) = [("a", "1")]\n', False),

@@ -17,8 +17,8 @@ from django_layers.cache import FileCache, Stored, content_key
 from django_layers.extract import Record
 from django_layers.model import FileError, Result
 from django_layers.parallel import run_all
-from django_layers.reader import read_bytes, read_source
-from django_layers.syntax import flagged_by_ruff, needs_cpython
+from django_layers.reader import Extracted, read_bytes, read_source
+from django_layers.syntax import needs_cpython, start_ruff
 
 
 class NewFile(NamedTuple):
@@ -28,6 +28,7 @@ class NewFile(NamedTuple):
     module: str
     is_init: bool
     stat: os.stat_result
+    wanted: bool = True  # whether a rule reads its records (else only its compiling matters)
 
 
 class Read(NamedTuple):
@@ -53,6 +54,7 @@ def read_new(
     """
     read: dict[str, Read] = {}
     unknown: list[tuple[NewFile, str, bool]] = []  # (file, content key, ruff may vouch for it)
+    proven: set[str] = set()  # known to compile from an earlier run
     for file in files:
         try:
             data = read_bytes(file.path)
@@ -62,19 +64,25 @@ def read_new(
             continue
         key = content_key(data, file.module.endswith(".apps"))
         stored = cache.get_content(key)
+        if stored is not None and stored[0] is None and file.wanted:
+            # Known to compile, but never read: only the records are missing.
+            unknown.append((file, key, True))
+            proven.add(file.path)
+            continue
         if stored is None:
             unknown.append((file, key, not needs_cpython(data)))
             continue
         result.from_cache += 1
         cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, None)
-        read[file.path] = Read(file.module, file.is_init, stored[0], stored[1])
+        read[file.path] = Read(file.module, file.is_init, stored[0] or [], stored[1])
     if unknown:
-        read.update(_parse(unknown, cache, result, shown))
+        read.update(_parse(unknown, proven, cache, result, shown))
     return read
 
 
 def _parse(
     unknown: list[tuple[NewFile, str, bool]],
+    proven: set[str],
     cache: FileCache,
     result: Result,
     shown: Callable[[str], str],
@@ -83,16 +91,24 @@ def _parse(
     # workers share the fast pass's compiled regular expressions instead of each compiling them.
     from django_layers import scan  # noqa: F401, PLC0415
 
-    asked = [file.path for file, _, ruff_may in unknown if ruff_may]
-    flagged = flagged_by_ruff(asked) if asked else set()
-    proven = set() if flagged is None else set(asked) - flagged
-    tasks = [
-        (file.path, file.stat, file.module.endswith(".apps"), file.path in proven)
-        for file, _, _ in unknown
-    ]
-    outcomes = run_all(read_source, tasks)
+    asked = [file.path for file, _, ruff_may in unknown if ruff_may and file.path not in proven]
+    # Ruff runs (on every core) while the files it is asked about are read as if it had
+    # vouched for them; those it does not vouch for are compiled and read again afterwards.
+    answer = start_ruff(asked) if asked else _nothing_flagged
+    assumed = proven | set(asked)
+    outcomes: dict[str, Extracted | FileError] = {}
+    _read_all([f for f, _, _ in unknown if f.wanted or f.path not in assumed], assumed, outcomes)
+    flagged = answer()
+    doubted = set(asked) if flagged is None else flagged
+    _read_all([f for f, _, _ in unknown if f.path in doubted], set(), outcomes)
     read: dict[str, Read] = {}
-    for (file, key, _), outcome in zip(unknown, outcomes, strict=True):
+    for file, key, _ in unknown:
+        outcome = outcomes.get(file.path)
+        if outcome is None:
+            # Compiles, and no rule reads it: nothing more to do than remember that it compiles.
+            cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, [None, []])
+            read[file.path] = Read(file.module, file.is_init, [], [])
+            continue
         if isinstance(outcome, FileError):
             outcome.path = shown(outcome.path)
             result.errors.append(outcome)
@@ -100,9 +116,25 @@ def _parse(
         records, apps, how = outcome
         if how == "fast":
             result.fast += 1
-        else:
+        elif how == "tree":
             result.tree += 1
-        stored: Stored = [records, apps]
+        stored: Stored = [records if file.wanted else None, apps]
         cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, stored)
         read[file.path] = Read(file.module, file.is_init, records, apps)
     return read
+
+
+def _nothing_flagged() -> set[str]:
+    return set()
+
+
+def _read_all(
+    files: list[NewFile], valid: set[str], outcomes: dict[str, Extracted | FileError]
+) -> None:
+    """Read ``files`` on every core into ``outcomes``; those in ``valid`` are not compiled."""
+    tasks = [
+        (file.path, file.stat, file.module.endswith(".apps"), file.path in valid, file.wanted)
+        for file in files
+    ]
+    for file, outcome in zip(files, run_all(read_source, tasks), strict=True):
+        outcomes[file.path] = outcome

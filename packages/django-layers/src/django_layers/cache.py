@@ -28,6 +28,20 @@ from django_layers.version import __version__
 
 FORMAT = 2
 RACY_SECONDS = 2
+FINE_RACY_NS = 100_000_000  # 0.1 s
+
+
+def recently_modified(mtime_ns: int, now_ns: int) -> bool:
+    """Whether a file modified at ``mtime_ns`` could still be edited again within its file
+    system's time resolution, keeping its size and time.
+
+    A file system that keeps whole seconds (FAT, HFS+, ext3) needs ``RACY_SECONDS``; one that
+    keeps finer times advances them with the system clock, whose tick is a few milliseconds,
+    so ``FINE_RACY_NS`` is a wide margin there. A time in whole seconds is taken for a coarse
+    file system."""
+    coarse = mtime_ns % 1_000_000_000 == 0
+    return mtime_ns > now_ns - (RACY_SECONDS * 1_000_000_000 if coarse else FINE_RACY_NS)
+
 
 # What a file yields: [records, app configs], as JSON gives them back (lists, not tuples).
 Stored = list[Any]
@@ -46,6 +60,7 @@ class FileCache:
         self.paths: dict[str, list[Any]] = {}  # path -> [size, mtime_ns, content key]
         self.contents: dict[str, Stored] = {}  # content key -> result
         self.used: set[str] = set()  # content keys this run needed
+        self.keys: dict[str, str] = {}  # path -> content key, for every file read this run
         self.changed = False
         self.stamp = [FORMAT, __version__, list(sys.version_info[:2])]
         if directory is not None:
@@ -85,6 +100,7 @@ class FileCache:
         or already stored when ``None``)."""
         if self.directory is None:
             return
+        self.keys[path] = key
         if value is not None:
             self.contents[key] = value
             self.used.add(key)

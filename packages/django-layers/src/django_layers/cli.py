@@ -125,7 +125,12 @@ def main(argv: list[str] | None = None) -> int:
         return _init(options)
     try:
         config = load_config(options.config)
-        result = run_check(config, cache_dir=options.cache_dir, use_cache=not options.no_cache)
+        result = run_check(
+            config,
+            cache_dir=options.cache_dir,
+            use_cache=not options.no_cache,
+            every_dependency=options.command == "graph",  # check needs only judged packages
+        )
     except ConfigError as error:
         print(f"django-layers: {error}", file=sys.stderr)
         if options.format == "github":

@@ -28,7 +28,7 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _pyproject(config: Config, start: Path) -> Path | None:
+def find_pyproject(config: Config, start: Path) -> Path | None:
     root = config.root
     directory = start if start.is_dir() else start.parent
     directory = directory.resolve()
@@ -81,7 +81,7 @@ def declaration_violations(config: Config, tree: SourceTree, result: Result) -> 
     projects: dict[str, tuple[Path, str, list[str]]] = {}
     extras: dict[str, list[str]] = {}
     for name, package in tree.packages.items():
-        path = _pyproject(config, package.path)
+        path = find_pyproject(config, package.path)
         read = _read(path) if path else None
         if path is not None and read is not None:
             projects[name] = (path, read[0], read[1])

@@ -3,34 +3,63 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from django_layers.batch import NewFile, Read, read_new
+from django_layers import results
 from django_layers.cache import FileCache
 from django_layers.config import Config, ConfigError
+from django_layers.declared import find_pyproject
 from django_layers.model import Dependency, FileError, Result
 from django_layers.paths import display_path, path_display
-from django_layers.rules import apply_rules
+from django_layers.rules import Members, apply_rules
 from django_layers.sources import SourceTree, discover, placement_problems
 
+if TYPE_CHECKING:
+    from django_layers.batch import Read
 
-def read_sources(tree: SourceTree, cache: FileCache, result: Result) -> dict[str, Read]:
-    """Every readable file of the tree by path; the others become ``result.errors``."""
+Stat = tuple[str, str, bool, "os.stat_result | OSError"]  # path, module, is_init, stat
+
+
+def stat_sources(tree: SourceTree) -> list[Stat]:
+    """Each file of the tree with its ``stat`` (or the error that stopped it)."""
+    found: list[Stat] = []
+    for path, module, is_init in tree.files:
+        try:
+            found.append((path, module, is_init, os.stat(path)))
+        except OSError as error:  # removed while the run was going on
+            found.append((path, module, is_init, error))
+    return found
+
+
+def read_sources(
+    files: list[Stat],
+    cache: FileCache,
+    result: Result,
+    wanted: Callable[[str], bool] | None = None,
+) -> dict[str, Read]:
+    """Every readable file by path; the others become ``result.errors``. ``wanted`` tells
+    which modules' records are needed (default: all); the others are only compiled."""
+    # The reading machinery (worker processes, ruff, the fast pass) is loaded only here: a run
+    # answered by the last run's whole result never needs it.
+    from django_layers.batch import NewFile, Read, read_new  # noqa: PLC0415
+
     read: dict[str, Read] = {}
     new: list[NewFile] = []
-    for path, module, is_init in tree.files:
+    for path, module, is_init, stat in files:
         result.files += 1
-        try:
-            stat = os.stat(path)
-        except OSError as error:  # removed while the run was going on
-            result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {error}"))
+        if isinstance(stat, OSError):
+            result.errors.append(FileError(display_path(path), 1, 1, f"cannot be read: {stat}"))
             continue
+        needed = wanted is None or wanted(module) or module.endswith(".apps")
         stored = cache.get(path, stat.st_size, stat.st_mtime_ns)
-        if stored is None:
-            new.append(NewFile(path, module, is_init, stat))
+        if stored is None or (stored[0] is None and needed):
+            new.append(NewFile(path, module, is_init, stat, needed))
         else:
             result.from_cache += 1
-            read[path] = Read(module, is_init, stored[0], stored[1])
+            read[path] = Read(module, is_init, stored[0] or [], stored[1])
     if new:
         read.update(read_new(new, cache, result, path_display()))
     result.errors.sort(key=lambda error: (error.path, error.line, error.col))
@@ -86,8 +115,27 @@ def resolve(
     return found
 
 
-def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = True) -> Result:
-    """Check the sources of ``config``; raises :class:`ConfigError` for placement problems."""
+def judged_modules(config: Config) -> Callable[[str], bool]:
+    """Whether a module belongs to a package that a rule judges (in a layer, or isolated):
+    only such a module's dependencies can break a rule."""
+    members = Members(config)
+    judged = set(members.layer_index) | members.isolated
+    return lambda module: members.owner(module) in judged
+
+
+def run_check(
+    config: Config,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    every_dependency: bool = True,
+) -> Result:
+    """Check the sources of ``config``; raises :class:`ConfigError` for placement problems.
+
+    ``every_dependency=False`` reads only what the rules need: ``result.dependencies`` then
+    holds the dependencies of judged packages only (and of every package when
+    ``check_dependencies`` is on), the violations and file errors are the same. Every file is
+    still proven to compile.
+    """
     tree = discover(config)
     problems = placement_problems(config, tree)
     if problems:
@@ -95,11 +143,51 @@ def run_check(config: Config, cache_dir: Path | None = None, use_cache: bool = T
     directory = None
     if use_cache:
         directory = cache_dir or (config.root / config.cache_dir)
+    started_ns = time.time_ns()
+    files = stat_sources(tree)
+    key, racy = "", []
+    if directory is not None:
+        states = _states(config, tree, files)
+        states.append(("every dependency" if every_dependency else "judged only", 0, 0))
+        key, racy = results.fingerprint(config, states), results.racy(states, started_ns)
+        stored = results.load(directory, key)
+        if stored is not None:
+            result, recent = stored
+            if len(racy) < len(recent) and set(racy) <= set(recent):
+                # Some have aged since: from now on they are trusted on their size and time.
+                results.save(directory, key, result, {path: recent[path] for path in racy})
+            return result
     cache = FileCache(directory)
     result = Result()
-    read = read_sources(tree, cache, result)
+    wanted = None if every_dependency or config.check_dependencies else judged_modules(config)
+    read = read_sources(files, cache, result, wanted)
     cache.save()
     labels = app_label_map(config, tree, read)
     result.dependencies = resolve(tree, read, labels, config.count_type_checking_imports)
     apply_rules(config, tree, result)
+    contents = {path: cache.keys[path] for path in racy if path in cache.keys}
+    if directory is not None and len(contents) == len(racy):
+        results.save(directory, key, result, contents)
     return result
+
+
+def _states(config: Config, tree: SourceTree, files: list[Stat]) -> list[results.FileState]:
+    """What the whole result depends on among the files: the sources, and the pyproject.toml
+    files whose dependencies are checked."""
+    states = [
+        (path, -1, -1) if isinstance(stat, OSError) else (path, stat.st_size, stat.st_mtime_ns)
+        for path, _, _, stat in files
+    ]
+    if config.check_dependencies:
+        for package in tree.packages.values():
+            pyproject = find_pyproject(config, package.path)
+            if pyproject is None:
+                states.append((f"{package.name}: no pyproject.toml", 0, 0))
+                continue
+            try:
+                stat = os.stat(pyproject)
+            except OSError:
+                states.append((str(pyproject), -1, -1))
+                continue
+            states.append((str(pyproject), stat.st_size, stat.st_mtime_ns))
+    return states

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django_layers.cache import RACY_SECONDS, write_atomic
+from django_layers.cache import recently_modified, write_atomic
 from django_layers.config import DEFAULT_CACHE_DIR, Config, ConfigError
 from django_layers.sources import discover, placement_problems
 from django_layers.version import __version__
@@ -44,7 +44,7 @@ def load_config(path: str | Path, snapshot: bool = True) -> Config:
         except (OSError, ValueError, KeyError, TypeError):
             pass
     config = _parse(path)
-    old_enough = key is not None and key[3] < time.time_ns() - RACY_SECONDS * 1_000_000_000
+    old_enough = key is not None and not recently_modified(key[3], time.time_ns())
     if key is not None and old_enough and config.cache_dir == DEFAULT_CACHE_DIR:
         write_atomic(stored, json.dumps({"key": key, "config": config.to_dict()}))
     return config

@@ -11,11 +11,13 @@ syntax tree). A file that does not compile is reported, never skipped.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import re
 import symtable
 import warnings
+from collections.abc import Callable
 
 from django_layers import extract
 from django_layers.extract import Record
@@ -87,18 +89,21 @@ def read_file(path: str, stat: os.stat_result, is_apps: bool) -> Extracted:
 
 
 def read_source(
-    path: str, stat: os.stat_result, is_apps: bool, proven: bool
+    path: str, stat: os.stat_result, is_apps: bool, proven: bool, wanted: bool = True
 ) -> Extracted | FileError:
-    """:func:`extract_source` of the file at ``path``, or the error that stops it."""
+    """:func:`extract_source` of the file at ``path``, or the error that stops it.
+
+    ``wanted=False``: only whether the file compiles matters (no rule reads its records), so
+    it is compiled and ``([], [], "checked")`` returned."""
     try:
         data = read_bytes(path)
     except FileError as error:
         return error
-    return extract_source(path, stat, data, is_apps, proven)
+    return extract_source(path, stat, data, is_apps, proven, wanted)
 
 
 def extract_source(
-    path: str, stat: os.stat_result, data: bytes, is_apps: bool, proven: bool
+    path: str, stat: os.stat_result, data: bytes, is_apps: bool, proven: bool, wanted: bool = True
 ) -> Extracted | FileError:
     """What :func:`read_file` returns, for content already read; the error is returned, not
     raised, so that worker processes can hand it back. ``proven``: the source is known to be
@@ -108,9 +113,38 @@ def extract_source(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
+            if not wanted:
+                _compile(path, stat, data, text)
+                return [], [], "checked"
             return _extract(path, stat, data, text, is_apps, proven)
         except FileError as error:
             return error
+
+
+def _compile(path: str, stat: os.stat_result, data: bytes, text: str | None) -> None:
+    """Raise :class:`FileError` when the source does not compile, as :func:`_extract` would."""
+    try:
+        if text is None:
+            ast.parse(data, path)  # what the syntax tree's reading would decide
+        elif not compiled_by_python(path, stat, data):
+            symtable.symtable(text, path, "exec")
+    except SyntaxError as error:
+        raise _syntax_error(path, error) from error
+    except (ValueError, UnicodeDecodeError) as error:  # e.g. a null byte, a bad encoding
+        raise FileError(path, 1, 1, f"cannot be parsed: {error}") from error
+
+
+def _scan(
+    scan: Callable[[str], list[Record] | None], text: str, proven: bool
+) -> list[Record] | None:
+    """The fast pass, which may read a file assumed valid before ruff has answered: should
+    the file turn out not to be valid, whatever the pass does is read again by the compiler."""
+    if not proven:
+        return scan(text)
+    try:
+        return scan(text)
+    except Exception:  # a file that does not parse; a bug would only cost the tree
+        return None
 
 
 def _extract(
@@ -125,7 +159,7 @@ def _extract(
         if text is not None:
             if not proven and not compiled_by_python(path, stat, data):
                 symtable.symtable(text, path, "exec")
-            records = scan.scan(text)
+            records = _scan(scan.scan, text, proven)
         how = "fast"
         if records is None:
             records = extract.extract_ast(data, path)

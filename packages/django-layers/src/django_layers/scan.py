@@ -56,7 +56,7 @@ _ALIAS = rf"{_DOTTED}(?:{_BLANK}+as{_BLANK}+{_NAME})?"
 _END = r"[ \t\f]*(?:\#[^\n]*)?(?:\n|\Z)"
 _IMPORT = re.compile(rf"[ \t\f]*import{_BLANK}+({_ALIAS}(?:{_BLANK}*,{_BLANK}*{_ALIAS})*){_END}")
 _FROM = re.compile(
-    rf"[ \t\f]*from{_BLANK}*(\.*){_BLANK}*({_DOTTED})?{_BLANK}+import{_BLANK}*"
+    rf"[ \t\f]*from{_BLANK}*(\.*){_BLANK}*({_DOTTED})?{_BLANK}+import\b{_BLANK}*"
     rf"(?:(\*)|\(([^)]*)\)|({_ALIAS}(?:{_BLANK}*,{_BLANK}*{_ALIAS})*)){_END}"
 )
 _ALIAS_ONLY = re.compile(rf"({_NAME})(?:[ \t\f]+as[ \t\f]+{_NAME})?")
@@ -66,13 +66,18 @@ _AFTER_WORD = re.compile(r"[ \t\f]*(.)", re.DOTALL)
 _DEFINITION = re.compile(r"\b(?:def|class)[\s\\]*\Z")
 _ASSIGN = re.compile(r"[ \t\f]*=(?!=)[ \t\f]*(.)", re.DOTALL)
 _LINE_REST = re.compile(_END)
-# ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) alone on its line.
+# ``if TYPE_CHECKING:`` or ``elif typing.TYPE_CHECKING:`` alone on its line.
 _HEADER = re.compile(
-    rf"(?P<indent>[ \t\f]*)if[ \t]+(?P<name>(?:{_NAME}\.)*TYPE_CHECKING)[ \t]*:{_END}"
+    rf"(?P<indent>[ \t\f]*)(?P<keyword>if|elif)[ \t]+(?P<name>(?:{_NAME}\.)*TYPE_CHECKING)"
+    rf"[ \t]*:{_END}"
 )
+# What may precede the name on its line when it is the whole test of an ``if``: the keyword and
+# opening parentheses (``if (TYPE_CHECKING):``), or only parentheses on a continuation line.
+_TEST_START = re.compile(r"[ \t\f(]*(?:(?:el)?if\b[ \t\f(]*)?\Z")
+# ``typing.`` before the name (spaces around the dot allowed), to be looked past.
+_QUALIFIER = re.compile(rf"(?:{_NAME}[ \t\f]*\.[ \t\f]*)+\Z")
 # A line that is neither blank nor only a comment, with its indentation: where a block may end.
 _DEDENT = re.compile(r"\n([ \t\f]*)(?=[^ \t\f\n#\\])")
-_ELSE = re.compile(r"[ \t\f]*(?:else|elif)\b")
 _MAX_TRIES = 64
 _PREFIXES = frozenset("rRbBuUfF")
 
@@ -191,7 +196,7 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
             raise Unsure  # ``(dependencies) = ...`` assigns the plain name
         return []
     if after[:1] == ":" and after != ":=":
-        raise Unsure  # an annotated assignment
+        return _annotated_dependencies(source, pos, line_start, line, before)
     if after[:1] != "=" or after == "==":
         return []  # a read, a call, ``+=``: not an assignment
     if before:
@@ -227,29 +232,85 @@ def _dependencies(source: str, pos: int, end: int, line_start: int, line: int) -
     return []  # ``dependencies = some_name``: not a literal list
 
 
-def _type_checking_block(source: str, pos: int, line: int) -> tuple[list[Record], int]:
-    """The records of the ``if TYPE_CHECKING:`` statement whose test is at ``pos``, read by the
-    syntax tree from the header to the end of its block, and where that block ends.
+def _annotated_dependencies(
+    source: str, pos: int, line_start: int, line: int, before: str
+) -> list[Record]:
+    """``dependencies: list = [...]``, read by the syntax tree of that one statement.
+
+    Elsewhere the name followed by ``:`` is a parameter, a lambda's argument, a dictionary
+    key or a test (``if dependencies:``): no assignment.
+    """
+    if before:
+        if before[-1] in ";:\\":
+            raise Unsure  # a statement after ``;`` or ``class A:`` on the same line
+        return []
+    if line_start >= 2 and source[line_start - 2] == "\\":
+        raise Unsure  # the line continues the one before
+    if _bracket_depth(source, pos) != 0:
+        return []  # a parameter or a dictionary key on its own line
+    tree, _ = _snippet(source, pos, "\n", "exec")
+    if not isinstance(tree, ast.Module) or len(tree.body) != 1:
+        raise Unsure
+    statement = tree.body[0]
+    if not isinstance(statement, ast.AnnAssign):
+        raise Unsure
+    return _offset(assignment_records(statement), line, pos - line_start)
+
+
+def _type_checking(source: str, pos: int, line: int) -> tuple[list[Record], int]:
+    """The name ``TYPE_CHECKING`` at ``pos``: the records of the block it guards when it is the
+    whole test of an ``if`` or ``elif`` written on one line, and where reading goes on.
+
+    Only a test that is exactly the name (or ``something.TYPE_CHECKING``) makes its block
+    type-only. When anything other than ``if``, ``elif`` and parentheses precedes the name on
+    its line (``if not TYPE_CHECKING:``, ``TYPE_CHECKING = typing.TYPE_CHECKING``), or the test
+    goes on after it (``if TYPE_CHECKING and x:``), the test is a larger expression and the
+    name changes nothing: reading goes on after it. What cannot be told from the line alone (a
+    test split over lines, ``if (TYPE_CHECKING):``) is left to the tree of the whole file.
+    """
+    line_start = source.rfind("\n", 0, pos) + 1
+    if line_start >= 2 and source[line_start - 2] == "\\":
+        raise Unsure  # the line continues the one before
+    end = pos + len("TYPE_CHECKING")
+    header = _HEADER.match(source, line_start)
+    if header is not None and header.end("name") == end:
+        return _type_checking_block(source, header, line_start, line)
+    before = source[line_start:pos]
+    qualifier = _QUALIFIER.search(before)
+    if qualifier is not None:
+        before = before[: qualifier.start()]
+    if _TEST_START.match(before) is None:
+        return [], end  # inside a larger statement or expression
+    follower = _AFTER_WORD.match(source, end)
+    after = "\n" if follower is None else follower.group(1)
+    if before.strip(" \t\f(") and after not in ":)\n\\#":
+        return [], end  # ``if TYPE_CHECKING or x:``: the test is larger than the name
+    if _ASSIGN.match(source, end) is not None:
+        return [], end  # ``TYPE_CHECKING = False``, or a keyword argument
+    raise Unsure
+
+
+def _type_checking_block(
+    source: str, header: re.Match[str], line_start: int, line: int
+) -> tuple[list[Record], int]:
+    """The records of the ``if``/``elif TYPE_CHECKING:`` block whose header is ``header``,
+    read by the syntax tree from the header to the end of its block, and where that block ends.
 
     The block ends at the first line indented no deeper than the header that is a real
     statement boundary: each candidate line is tried, and only a cut that leaves valid Python
-    (no string, bracket or continuation left open) is one. An ``else`` or ``elif`` after the
-    block, or any other use of the name, is left to the tree of the whole file.
+    (no string, bracket or continuation left open) is one. An ``elif`` is read as the ``if`` it
+    is within its statement; an ``else`` or ``elif`` after the block is ordinary code that the
+    fast pass goes on to read (its test, if it is ``TYPE_CHECKING``, comes back here).
     """
-    line_start = source.rfind("\n", 0, pos) + 1
-    header = _HEADER.match(source, line_start)
-    if header is None or header.end("name") != pos + len("TYPE_CHECKING"):
-        raise Unsure
-    if line_start >= 2 and source[line_start - 2] == "\\":
-        raise Unsure  # the line continues the one before
     indent = header.group("indent")
+    keyword_end = header.end("keyword")
     candidates = _DEDENT.finditer(source, header.end())
     for _ in range(_MAX_TRIES):
         candidate = next(candidates, None)
         while candidate is not None and len(candidate.group(1)) > len(indent):
             candidate = next(candidates, None)
         end = len(source) if candidate is None else candidate.start() + 1
-        block = source[line_start:end]
+        block = indent + "if" + source[keyword_end:end]
         if "\t" in block or "\f" in block or (candidate and candidate.group(1).strip(" ")):
             raise Unsure  # tabs and form feeds: indentation only the tokenizer can measure
         snippet = f"if 1:\n{block}" if indent else block
@@ -259,8 +320,6 @@ def _type_checking_block(source: str, pos: int, line: int) -> tuple[list[Record]
             if candidate is None:
                 raise Unsure from None
             continue
-        if candidate is not None and _ELSE.match(source, candidate.start() + 1):
-            raise Unsure  # the statement goes on with another branch
         shift = line - (2 if indent else 1)
         records = [(r[0], r[1] + shift, r[2], r[3], r[4], r[5], r[6]) for r in tree_records(tree)]
         return records, end
@@ -294,13 +353,24 @@ def _import_statement(source: str, pos: int, line: int) -> tuple[list[Record], i
     return _statement(source, line_start, line, len(before) - len(stripped))
 
 
+def _last_keyword(source: str) -> int:
+    """Where the last of the keywords starts (-1: none). ``import`` usually comes last near the
+    top: the other words are looked for forwards in the rest, which is faster than a search
+    backwards through the whole file for each."""
+    last = source.rfind("import")
+    for word in _KEYWORDS[1:]:
+        if source.find(word, last + 1) >= 0:
+            last = source.rfind(word)
+    return last
+
+
 def scan(source: str) -> list[Record] | None:
     """The records of a valid Python source, or ``None`` when only the syntax tree can tell."""
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
     # Past the last place a keyword occurs at all (in code or not) there is nothing to find: the
     # rest of the file, often most of it (tables, docstrings, code below the imports), is skipped.
-    last = max(source.rfind(word) for word in _KEYWORDS)
+    last = _last_keyword(source)
     found: list[Record] = []
     line, counted, resume = 1, 0, 0
     search = _LEXER.search
@@ -331,7 +401,7 @@ def scan(source: str) -> list[Record] | None:
                 found.extend(records)
                 continue
             if word == "TYPE_CHECKING":
-                records, resume = _type_checking_block(source, pos, line)
+                records, resume = _type_checking(source, pos, line)
                 found.extend(records)
                 continue
             line_start = source.rfind("\n", 0, pos) + 1

@@ -78,30 +78,63 @@ def _batches(paths: list[str]) -> list[list[str]]:
 def flagged_by_ruff(paths: list[str], binary: str | None = None) -> set[str] | None:
     """The files among ``paths`` (absolute) that ruff reports anything about; ``None`` when
     ruff did not vouch for all of them (not installed, failed, or answered unexpectedly)."""
+    return start_ruff(paths, binary)()
+
+
+def start_ruff(paths: list[str], binary: str | None = None) -> Callable[[], set[str] | None]:
+    """Start ruff on ``paths`` (one process per batch, all at once) and return the function
+    that waits for its answer, :func:`flagged_by_ruff`'s: the caller works meanwhile."""
     binary = binary or ruff_binary()
     if binary is None:
-        return None
+        return lambda: None
     command = [
         binary, "check", "--isolated", "--no-cache", "--ignore-noqa", "--exit-zero", "--no-fix",
         "--output-format", "json", "--target-version", target_version(),
         "--select", ",".join(RULES), "--",
     ]  # fmt: skip
-    flagged: set[str] = set()
+    started: list[tuple[list[str], subprocess.Popen[bytes] | None]] = []
     for batch in _batches(paths):
         if not batch:
             continue
         try:
-            done = subprocess.run([*command, *batch], capture_output=True, check=False)
-            reports = json.loads(done.stdout) if done.returncode == 0 else None
-        except (OSError, ValueError):
-            return None
-        if not isinstance(reports, list):
-            return None
-        asked = {os.path.normcase(path): path for path in batch}
-        for report in reports:
-            name = report.get("filename") if isinstance(report, dict) else None
-            path = asked.get(os.path.normcase(name)) if isinstance(name, str) else None
-            if path is None:
-                return None  # a file we did not ask about: ruff's answer cannot be trusted
-            flagged.add(path)
+            process = subprocess.Popen(
+                [*command, *batch], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+        except OSError:
+            process = None
+        started.append((batch, process))
+
+    def answer() -> set[str] | None:
+        flagged: set[str] = set()
+        trusted = True
+        for batch, process in started:
+            if process is None:
+                trusted = False
+                continue
+            output, _ = process.communicate()  # every process is waited for, even after a failure
+            reports = _read_reports(batch, output) if process.returncode == 0 else None
+            if reports is None:
+                trusted = False
+            else:
+                flagged |= reports
+        return flagged if trusted else None
+
+    return answer
+
+
+def _read_reports(batch: list[str], output: bytes) -> set[str] | None:
+    try:
+        reports = json.loads(output)
+    except ValueError:
+        return None
+    if not isinstance(reports, list):
+        return None
+    asked = {os.path.normcase(path): path for path in batch}
+    flagged: set[str] = set()
+    for report in reports:
+        name = report.get("filename") if isinstance(report, dict) else None
+        path = asked.get(os.path.normcase(name)) if isinstance(name, str) else None
+        if path is None:
+            return None  # a file we did not ask about: ruff's answer cannot be trusted
+        flagged.add(path)
     return flagged

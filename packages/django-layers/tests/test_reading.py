@@ -1,0 +1,108 @@
+"""``check`` reads only the records a rule can judge, and still proves every file compiles."""
+
+import json
+import os
+
+import pytest
+
+from django_layers.engine import run_check
+from django_layers.extract import extract_ast
+from django_layers.loading import load_config
+
+
+@pytest.fixture
+def partly_judged(layered, age):
+    """The layered fixture plus an unlayered package, dependencies not checked."""
+    text = (layered / "layers.yaml").read_text()
+    (layered / "layers.yaml").write_text(text + "unlayered: [extra]\ncheck_dependencies: false\n")
+    extra = layered / "src" / "extra"
+    extra.mkdir()
+    (extra / "__init__.py").write_text("import alpha\nfrom beta import api\n")
+    (extra / "broken.py").write_text("import os\n\ndef f(:\n    pass\n")
+    (extra / "scopes.py").write_text("def f():\n    x = 1\n    def g():\n        nonlocal y\n")
+    (extra / "models.py").write_text(
+        "from django.db import models\nx = models.ForeignKey('alpha.M')\n"
+    )
+    (extra / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nx = '\xe9'\ndef f(:\n")
+    (extra / "nul.py").write_bytes(b"x = 1\0\n")
+    age(layered)
+    return layered
+
+
+def check(root, every_dependency, use_cache=True):
+    config = load_config(root / "layers.yaml", snapshot=False)
+    return run_check(config, use_cache=use_cache, every_dependency=every_dependency)
+
+
+def findings(result):
+    return (
+        [v.as_dict() for v in result.violations],
+        [(e.path, e.line, e.col, e.message) for e in result.errors],
+    )
+
+
+def test_findings_are_those_of_reading_everything(partly_judged):
+    everything = check(partly_judged, every_dependency=True, use_cache=False)
+    judged = check(partly_judged, every_dependency=False, use_cache=False)
+    assert findings(judged) == findings(everything)
+    assert {(e.path, e.line) for e in judged.errors} == {
+        ("src/extra/broken.py", 3),
+        ("src/extra/latin.py", 3),  # not UTF-8: compiled from its bytes
+        ("src/extra/nul.py", 1),
+        ("src/extra/scopes.py", 4),  # only CPython's compiler reports this one
+    }
+    assert judged.files == everything.files
+    assert judged.fast + judged.tree < everything.fast + everything.tree
+    assert {d.importer.split(".")[0] for d in judged.dependencies} <= {
+        "alpha", "beta", "basics", "shop", "tool",
+    }  # fmt: skip
+    assert "extra" in {d.importer for d in everything.dependencies}
+
+
+def test_files_only_proven_are_read_when_a_later_run_needs_them(partly_judged):
+    reference = check(partly_judged, every_dependency=True, use_cache=False)
+    check(partly_judged, every_dependency=False)  # remembers extra/ as compiling, unread
+    full = check(partly_judged, every_dependency=True)
+    assert full.dependencies == reference.dependencies
+    assert findings(full) == findings(reference)
+    again = check(partly_judged, every_dependency=False)
+    assert findings(again) == findings(reference)
+
+
+def test_the_command_line_check_reads_only_judged_packages(partly_judged, cli):
+    code, out, _ = cli("check", "--format", "json", "--no-cache")
+    assert code == 2  # the broken files
+    reference = check(partly_judged, every_dependency=True, use_cache=False)
+    data = json.loads(out)
+    assert data["summary"]["read_fast"] + data["summary"]["read_by_syntax_tree"] < (
+        reference.fast + reference.tree
+    )
+    assert [(e["path"], e["line"]) for e in data["errors"]] == [
+        (e.path, e.line) for e in reference.errors
+    ]
+
+
+def test_a_fast_pass_failure_on_a_file_assumed_valid_falls_back_to_the_tree(tmp_path, monkeypatch):
+    from django_layers import reader, scan
+
+    source = tmp_path / "m.py"
+    source.write_text("import a\nfrom b import c\n")
+
+    def failing(text):
+        raise IndexError("as the pass might on a file that does not parse")
+
+    monkeypatch.setattr(scan, "scan", failing)
+    data = source.read_bytes()
+    records, _, how = reader.extract_source(str(source), os.stat(source), data, False, True)
+    assert how == "tree"
+    assert records == extract_ast(data)
+    with pytest.raises(IndexError):  # a file not assumed valid: nothing is hidden
+        reader.extract_source(str(source), os.stat(source), data, False, False)
+
+
+def test_a_whole_result_whose_recent_file_is_gone_is_not_used(tmp_path):
+    from django_layers import results
+    from django_layers.model import Result
+
+    results.save(tmp_path, "key", Result(), {str(tmp_path / "gone.py"): "0" * 32})
+    assert results.load(tmp_path, "key") is None
