@@ -25,9 +25,11 @@ JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 # The environment is made before the jobs start; no job may remake it under the others' feet.
 JOB_MAKE = $(MAKE) --no-print-directory -o $(VENV)/.deps -o $(VENV)/.installed
 SUITE_JOB = "$(1)/$(2)=scripts/run-suites $(BIN) $(1) $(2)"
+# Longest first (the table at the end of a run shows each job's time), so that no long job
+# starts last.
 TEST_JOBS = \
-	$(foreach db,$(DATABASES),$(call SUITE_JOB,$(db),example)) \
 	"bench-quick=$(JOB_MAKE) bench-quick" \
+	$(foreach db,$(DATABASES),$(call SUITE_JOB,$(db),example)) \
 	"install-check=$(JOB_MAKE) install-check" \
 	$(foreach db,$(DATABASES),$(foreach pkg,$(if $(filter sqlite,$(db)),$(PACKAGES),$(DB_PACKAGES)),$(call SUITE_JOB,$(db),$(pkg)))) \
 	"typecheck=$(JOB_MAKE) typecheck" \
