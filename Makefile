@@ -70,12 +70,15 @@ $(VENV)/.installed: $(VENV)/.deps $(INSTALLED_FROM)
 		./tools/testkit $(addprefix ./packages/,$(PACKAGES))
 	touch $@
 
-# What the suites need besides the databases, started (or installed) once before they run side
-# by side: the browser of the admin tests, Redis, RabbitMQ for the real Celery worker test.
+# What the suites need, started (or installed) once before they run side by side rather than by
+# each of them at the same moment: the browser of the admin tests, Redis, RabbitMQ for the real
+# Celery worker test, and the database servers (scripts/run-suites still checks its own, and
+# fails it under CI=true when it does not answer).
 services:
 	scripts/ensure-chromium
 	scripts/ensure-redis || [ "$(CI)" != true ]
 	$(if $(filter-out sqlite,$(DATABASES)),scripts/ensure-rabbitmq)
+	$(if $(filter postgresql,$(DATABASES)),scripts/ensure-postgres || true)
 
 # mypy strict with django-stubs over every package's src/ and over typing_usage/, the typed usage
 # files that pin each package's public types (configuration in pyproject.toml).
