@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from django_worklog.exceptions import NoActiveSession
 from django_worklog.reports import total_seconds_per_context
 from django_worklog.services import get_active_session, start_session, stop_session
@@ -16,13 +14,13 @@ def run(ctx) -> None:
 
     first = start_session(ctx.user, repair_job, metadata={"via": "demo"})
     ctx.say(f"{who} starts work on the repair job at {first.started_at:%H:%M:%S} (server clock).")
-    time.sleep(1.2)  # real work takes time; the demo waits a moment so durations are not zero
+    ctx.pause(1.2)  # real work takes time; the demo waits a moment so durations are not zero
 
     second = start_session(ctx.user, lab_item)
     first.refresh_from_db()
     ctx.say(f"Switching to the lab work item stopped the repair job session ({first.stop_reason}).")
     ctx.say(f"Active now: the {second.context_content_type.model} session started just now.")
-    time.sleep(2.1)
+    ctx.pause(2.1)
 
     stopped = stop_session(ctx.user)
     ctx.say(f"Stopped. Active session left: {get_active_session(ctx.user)}.")

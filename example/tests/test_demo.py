@@ -47,3 +47,15 @@ def test_demo_walks_through_every_package_and_audits_it(django_capture_on_commit
     # Signals that carry no actor are attributed through the demo's audit context.
     toggled = AuditLog.objects.filter(action="modules.org_module_toggled")
     assert {entry.actor.username for entry in toggled} == {"admin"}
+
+
+def test_the_demo_pauses_where_time_passes_unless_told_not_to(monkeypatch):
+    from demo.management.commands import demo
+
+    slept = []
+    monkeypatch.setattr(demo.time, "sleep", slept.append)
+    context = demo.DemoContext(command=None, admin=None, user=None)
+    context.pause(1.5)
+    assert slept == [1.5]
+    demo.DemoContext(command=None, admin=None, user=None, pauses=False).pause(1.5)
+    assert slept == [1.5]

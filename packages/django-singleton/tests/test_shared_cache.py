@@ -66,20 +66,27 @@ def shared_redis(settings):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is required under CI=true; nothing on {REDIS_HOST}:{REDIS_PORT}")
         pytest.skip(f"needs Redis on {REDIS_HOST}:{REDIS_PORT} (scripts/ensure-redis starts it)")
+    prefix = f"singleton-test-{uuid.uuid4().hex}"
     caches = {
         **settings.CACHES,
         "shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
-            "KEY_PREFIX": f"singleton-test-{uuid.uuid4().hex}",
+            "KEY_PREFIX": prefix,
         },
     }
     settings.CACHES = caches
     settings.SINGLETON_CACHE = "shared"
     yield caches
-    from django.core.cache import caches as handles
+    # This test's keys only: the cache's clear() empties the whole Redis database, under the feet
+    # of this suite running on another database (or in another checkout) at the same moment.
+    import redis
 
-    handles["shared"].clear()
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=0)
+    ours = list(client.scan_iter(match=f"{prefix}:*"))
+    if ours:
+        client.delete(*ours)
+    client.close()
 
 
 def start_reader(caches: dict, *, pause: bool) -> subprocess.Popen[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,16 +25,35 @@ class DemoContext:
     admin: Any
     user: Any
     shared: dict[str, Any] = field(default_factory=dict)
+    pauses: bool = True
 
     def say(self, text: str) -> None:
         self.command.stdout.write(f"  {text}")
+
+    def pause(self, seconds: float) -> None:
+        """Let the server clock move on, as real work would (unless told not to wait)."""
+        if self.pauses:
+            time.sleep(seconds)
 
 
 class Command(BaseCommand):
     help = "Walk through every package of django-primitives, narrating what happens."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--no-pauses",
+            action="store_true",
+            help="do not wait where the demo lets time pass (work sessions then last 0 s); "
+            "for tests that only need the demo's data",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        ctx = DemoContext(command=self, admin=self._user("admin", True), user=self._user("sam"))
+        ctx = DemoContext(
+            command=self,
+            admin=self._user("admin", True),
+            user=self._user("sam"),
+            pauses=not options["no_pauses"],
+        )
         # Outside a request there is no middleware to say who acts: the demo says it once.
         with audit_context(actor=ctx.admin, request_id=f"demo-{uuid.uuid4().hex[:12]}"):
             # The host's own subject for repair jobs; django-audit-log tracks its changes.
