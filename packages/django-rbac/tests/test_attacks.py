@@ -195,6 +195,8 @@ WAITING_FOR_A_LOCK = {
     " WHERE trx_mysql_thread_id = %s AND trx_state = 'LOCK WAIT'",
 }
 
+POLL_INTERVAL = {"postgresql": 0.01, "mysql": 0.15}
+
 
 def _backend_pid() -> int:
     with connection.cursor() as cursor:
@@ -205,7 +207,10 @@ def _backend_pid() -> int:
 def _wait_until_blocked_on_a_lock(pid: int, thread: threading.Thread) -> None:
     """Poll the server until backend ``pid`` waits for a lock. Fails if ``thread`` ends first
     (it never waited); the bound only stops a broken run from hanging, nothing is timed."""
-    for _ in range(6000):
+    # InnoDB refreshes its transaction list only when nobody has read it for 0.1 s: polled more
+    # often, it shows the state of the first read forever (before the wait began).
+    interval = POLL_INTERVAL[connection.vendor]
+    for _ in range(int(60 / interval)):
         if not thread.is_alive():
             raise AssertionError(f"backend {pid} finished without waiting for a row lock")
         with connection.cursor() as cursor:
@@ -213,7 +218,7 @@ def _wait_until_blocked_on_a_lock(pid: int, thread: threading.Thread) -> None:
             row = cursor.fetchone()
         if row:
             return
-        thread.join(0.01)
+        thread.join(interval)
     raise AssertionError(f"backend {pid} never waited for a row lock")
 
 
