@@ -28,6 +28,17 @@ REFUSED = {
     "nonlocal_after_bind": "def f():\n    x = 1\n    def g():\n        x = 2\n        nonlocal x\n",
     "nonlocal_annotated": "def f():\n    x = 1\n    def g():\n        nonlocal x\n"
     "        x: int = 2\n",
+    # Misuses ruff does not report, in places where the statement holding them is harder to cut.
+    "nonlocal_after_string": 'def f():\n    x = 1\n    def g():\n        s = """\ndef fake():\n'
+    '    """\n        x = 2\n        nonlocal x\n',
+    "nonlocal_after_brackets": "def f():\n    x = 1\n    def g():\n        y = [\n1]\n"
+    "        x = 2\n        nonlocal x\n",
+    "nonlocal_after_backslash": "def f():\n    x = 1\n    def g():\n        y = 1 + \\\n2\n"
+    "        x = 2\n        nonlocal x\n",
+    "nonlocal_in_else": "try:\n    pass\nexcept E:\n    pass\nelse:\n    def f():\n"
+    "        x = 1\n        def g():\n            x = 2\n            nonlocal x\n",
+    "nonlocal_after_decorator": "@d\ndef f():\n    x = 1\n    @d\n    def g():\n"
+    "        print(x)\n        nonlocal x\n",
     "parameter_nonlocal": "def f(a):\n    def g():\n        pass\n    nonlocal a\n",
     "parameter_global": "def f(a):\n    global a\n",
     "global_after_bind": "def f():\n    x = 1\n    global x\n",
@@ -47,6 +58,20 @@ REFUSED = {
     "null_byte": "x = 1\0\n",
     "latin1_cookie_bad": "# -*- coding: latin-1 -*-\nx = (\n",
 }
+# Valid files that declare ``nonlocal``: no error may be reported for them.
+ACCEPTED = {
+    "nonlocal_valid": "x = 0\ndef f():\n    x = 1\n    def g():\n        nonlocal x\n"
+    '        x = 2\n    return g\ns = """\ndef h():\n    nonlocal x\n"""\n',
+    "nonlocal_in_class_method": "class C:\n    def f(self):\n        x = 1\n"
+    "        def g():\n            nonlocal x\n            x += 1\n        return g\n",
+    "nonlocal_only_in_comment": "def f():\n    x = 1  # nonlocal x\n",
+}
+# What ruff vouches for although CPython refuses it: the misuses of ``nonlocal`` it misses.
+RUFF_MISSES = {
+    "nonlocal_after_use", "nonlocal_after_bind", "nonlocal_annotated", "nonlocal_after_string",
+    "nonlocal_after_brackets", "nonlocal_after_backslash", "nonlocal_in_else",
+    "nonlocal_after_decorator",
+}  # fmt: skip
 if sys.version_info < (3, 12):
     REFUSED["type_alias_before_312"] = "type X = int\n"
     REFUSED["generic_function_before_312"] = "def f[T](x: T): pass\n"
@@ -71,7 +96,7 @@ def planted(tmp_path, monkeypatch):
     package = tmp_path / "src" / "planted"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("import os\n")
-    for name, text in REFUSED.items():
+    for name, text in {**REFUSED, **ACCEPTED}.items():
         (package / f"{name}.py").write_bytes(text.encode("latin-1"))
     # A valid file under folder names ruff skips when it walks a tree itself.
     for folder in ("build", "venv"):
@@ -107,7 +132,20 @@ def test_every_error_cpython_finds_is_reported_at_its_place(planted):
     assert "src/planted/build/__init__.py" in found  # nor does a folder ruff would skip
     assert "src/planted/venv/__init__.py" in found
     assert all(message.startswith("cannot be parsed") for _, _, message in found.values())
-    assert result.files == len(REFUSED) + 5
+    assert result.files == len(REFUSED) + len(ACCEPTED) + 5
+
+
+def test_files_no_rule_reads_are_checked_the_same(planted):
+    """Files only proven to compile (their package in no layer) still have CPython check
+    their ``nonlocal`` declarations."""
+    (planted / "layers.yaml").write_text("sources: [src/*]\nlayers:\n  - name: all\n"
+                                         "    packages: [planted.build]\n")  # fmt: skip
+    config = load_config(planted / "layers.yaml", snapshot=False)
+    result = run_check(config, use_cache=False, every_dependency=False)
+    found = {e.path: (e.line, e.col) for e in result.errors}
+    assert found == expected_errors(planted)
+    assert {f"src/planted/{name}.py" for name in RUFF_MISSES} <= set(found)
+    assert result.fast < len(REFUSED)  # most were proven to compile, not read
 
 
 def test_without_ruff_the_same_errors_are_reported(planted, monkeypatch):
@@ -123,12 +161,17 @@ def test_ruff_vouches_for_valid_files_and_flags_each_planted_error(planted):
     flagged = syntax.flagged_by_ruff(asked)
     assert flagged is not None
     vouched = {os.path.basename(p) for p in set(asked) - flagged}
-    assert vouched == {"__init__.py", "ok.py"}  # the package's __init__ and build/ok.py
+    # The package's __init__, build/ok.py, the valid files, and the misuses of ``nonlocal``
+    # that only CPython reports (the reader has CPython check those declarations).
+    expected = {"__init__.py", "ok.py"} | {f"{name}.py" for name in {*ACCEPTED, *RUFF_MISSES}}
+    assert vouched == expected
 
 
 def test_files_ruff_is_not_asked_about():
     assert syntax.needs_cpython(b"x = 1\0")
-    assert syntax.needs_cpython(b"def f():\n    nonlocal x\n")
+    assert not syntax.needs_cpython(b"def f():\n    nonlocal x\n")
+    assert syntax.declares_nonlocal(b"def f():\n    nonlocal x\n")
+    assert not syntax.declares_nonlocal(b"import os\n")
     assert syntax.needs_cpython(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n")
     assert not syntax.needs_cpython("x = 'é'\n".encode())
     assert not syntax.needs_cpython(b"import os\n")

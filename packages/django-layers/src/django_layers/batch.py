@@ -18,7 +18,7 @@ from django_layers.extract import Record
 from django_layers.model import FileError, Result
 from django_layers.parallel import run_all
 from django_layers.reader import Extracted, read_bytes, read_source
-from django_layers.syntax import needs_cpython, start_ruff
+from django_layers.syntax import declares_nonlocal, needs_cpython, start_ruff
 
 
 class NewFile(NamedTuple):
@@ -55,6 +55,7 @@ def read_new(
     read: dict[str, Read] = {}
     unknown: list[tuple[NewFile, str, bool]] = []  # (file, content key, ruff may vouch for it)
     proven: set[str] = set()  # known to compile from an earlier run
+    declaring_nonlocal: set[str] = set()  # declare ``nonlocal``: read even when no rule needs them
     for file in files:
         try:
             data = read_bytes(file.path)
@@ -71,18 +72,21 @@ def read_new(
             continue
         if stored is None:
             unknown.append((file, key, not needs_cpython(data)))
+            if declares_nonlocal(data):
+                declaring_nonlocal.add(file.path)
             continue
         result.from_cache += 1
         cache.put(file.path, file.stat.st_size, file.stat.st_mtime_ns, key, None)
         read[file.path] = Read(file.module, file.is_init, stored[0] or [], stored[1])
     if unknown:
-        read.update(_parse(unknown, proven, cache, result, shown))
+        read.update(_parse(unknown, proven, declaring_nonlocal, cache, result, shown))
     return read
 
 
 def _parse(
     unknown: list[tuple[NewFile, str, bool]],
     proven: set[str],
+    declaring_nonlocal: set[str],
     cache: FileCache,
     result: Result,
     shown: Callable[[str], str],
@@ -94,10 +98,17 @@ def _parse(
     asked = [file.path for file, _, ruff_may in unknown if ruff_may and file.path not in proven]
     # Ruff runs (on every core) while the files it is asked about are read as if it had
     # vouched for them; those it does not vouch for are compiled and read again afterwards.
+    # Those that declare ``nonlocal`` are read even when no rule needs them: CPython checks
+    # their declarations (the reader does, for every file assumed valid that holds the word).
     answer = start_ruff(asked) if asked else _nothing_flagged
     assumed = proven | set(asked)
     outcomes: dict[str, Extracted | FileError] = {}
-    _read_all([f for f, _, _ in unknown if f.wanted or f.path not in assumed], assumed, outcomes)
+    first = [
+        file
+        for file, _, _ in unknown
+        if file.wanted or file.path not in assumed or file.path in declaring_nonlocal
+    ]
+    _read_all(first, assumed, outcomes)
     flagged = answer()
     doubted = set(asked) if flagged is None else flagged
     _read_all([f for f, _, _ in unknown if f.path in doubted], set(), outcomes)

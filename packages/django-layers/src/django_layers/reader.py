@@ -22,6 +22,7 @@ from collections.abc import Callable
 from django_layers import extract
 from django_layers.extract import Record
 from django_layers.model import FileError
+from django_layers.nonlocals import nonlocals_compile
 
 # (records, app configs as (name, label), how the records were read: "fast" or "tree")
 Extracted = tuple[list[Record], list[tuple[str, str]], str]
@@ -106,32 +107,45 @@ def extract_source(
     path: str, stat: os.stat_result, data: bytes, is_apps: bool, proven: bool, wanted: bool = True
 ) -> Extracted | FileError:
     """What :func:`read_file` returns, for content already read; the error is returned, not
-    raised, so that worker processes can hand it back. ``proven``: the source is known to be
-    valid Python (see :mod:`django_layers.syntax`), so the compiler is not asked again."""
+    raised, so that worker processes can hand it back. ``proven``: ruff vouches (or is about
+    to) for the source (see :mod:`django_layers.syntax`), so the compiler is asked only about
+    its ``nonlocal`` declarations, which ruff does not fully check."""
     text = decode(data)
     # Compiling someone's code may warn about it (invalid escape sequences, ...): not ours to say.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             if not wanted:
-                _compile(path, stat, data, text)
+                _compile(path, stat, data, text, proven)
                 return [], [], "checked"
             return _extract(path, stat, data, text, is_apps, proven)
         except FileError as error:
             return error
 
 
-def _compile(path: str, stat: os.stat_result, data: bytes, text: str | None) -> None:
+def _compile(
+    path: str, stat: os.stat_result, data: bytes, text: str | None, proven: bool = False
+) -> None:
     """Raise :class:`FileError` when the source does not compile, as :func:`_extract` would."""
     try:
         if text is None:
             ast.parse(data, path)  # what the syntax tree's reading would decide
+        elif proven:
+            _check_nonlocals(path, text)
         elif not compiled_by_python(path, stat, data):
             symtable.symtable(text, path, "exec")
     except SyntaxError as error:
         raise _syntax_error(path, error) from error
     except (ValueError, UnicodeDecodeError) as error:  # e.g. a null byte, a bad encoding
         raise FileError(path, 1, 1, f"cannot be parsed: {error}") from error
+
+
+def _check_nonlocals(path: str, text: str) -> None:
+    """For a file ruff vouches for: raise CPython's ``SyntaxError`` when a ``nonlocal``
+    declaration is misused (the whole file is compiled only when a statement holding one does
+    not compile on its own)."""
+    if "nonlocal" in text and not nonlocals_compile(text):
+        symtable.symtable(text, path, "exec")
 
 
 def _scan(
@@ -157,7 +171,9 @@ def _extract(
     records = None
     try:
         if text is not None:
-            if not proven and not compiled_by_python(path, stat, data):
+            if proven:
+                _check_nonlocals(path, text)
+            elif not compiled_by_python(path, stat, data):
                 symtable.symtable(text, path, "exec")
             records = _scan(scan.scan, text, proven)
         how = "fast"

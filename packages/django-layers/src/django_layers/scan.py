@@ -21,8 +21,8 @@ import re
 
 from django_layers.extract import Record, assignment_records, call_records, tree_records
 
-# Comments and complete strings (any prefix letters are read separately, see _is_f_string).
-_COMMENT_OR_STRING = r"""
+# Comments and complete strings (any prefix letters are read separately, see is_f_string).
+COMMENT_OR_STRING = r"""
     \#[^\n]*
     |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
     |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
@@ -33,7 +33,7 @@ _COMMENT_OR_STRING = r"""
 # straight to the next ``#``, quote or candidate word instead of trying each position (this is
 # what makes the pass fast). A lone quote is an unterminated string: only the tree can tell.
 _LEXER = re.compile(
-    _COMMENT_OR_STRING
+    COMMENT_OR_STRING
     + r"""
     |'|"
     |import(?:_module)?\b|ForeignKey\b|OneToOneField\b|ManyToManyField\b|get_model\b
@@ -41,7 +41,7 @@ _LEXER = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_STRINGS_AND_COMMENTS = re.compile(_COMMENT_OR_STRING, re.VERBOSE | re.DOTALL)
+_STRINGS_AND_COMMENTS = re.compile(COMMENT_OR_STRING, re.VERBOSE | re.DOTALL)
 _KEYWORDS = (
     "import", "ForeignKey", "OneToOneField", "ManyToManyField", "get_model", "dependencies",
     "TYPE_CHECKING",
@@ -79,7 +79,7 @@ _QUALIFIER = re.compile(rf"(?:{_NAME}[ \t\f]*\.[ \t\f]*)+\Z")
 # A line that is neither blank nor only a comment, with its indentation: where a block may end.
 _DEDENT = re.compile(r"\n([ \t\f]*)(?=[^ \t\f\n#\\])")
 _MAX_TRIES = 64
-_PREFIXES = frozenset("rRbBuUfF")
+PREFIXES = frozenset("rRbBuUfF")
 
 
 class Unsure(Exception):
@@ -326,7 +326,7 @@ def _type_checking_block(
     raise Unsure
 
 
-def _is_f_string(source: str, quote: int) -> bool:
+def is_f_string(source: str, quote: int) -> bool:
     """Whether the string at ``quote`` has an ``f`` prefix (``elif"x"`` has none)."""
     start = quote
     while (
@@ -386,8 +386,8 @@ def scan(source: str) -> list[Record] | None:
             if first in "'\"":
                 if resume - pos == 1:
                     raise Unsure  # an unterminated string
-                if source[pos - 1] in _PREFIXES and _is_f_string(source, pos):
-                    fields = _replacement_fields(match.group())
+                if source[pos - 1] in PREFIXES and is_f_string(source, pos):
+                    fields = replacement_fields(match.group())
                     if fields is None or _WORDS.search(fields):
                         raise Unsure  # cut short, or a call inside a replacement field
                 continue
@@ -416,7 +416,7 @@ def scan(source: str) -> list[Record] | None:
     return found
 
 
-def _replacement_fields(text: str) -> str | None:
+def replacement_fields(text: str) -> str | None:
     """The code inside an f-string's braces, or ``None`` when they do not pair up (a string cut
     short by nested quotes, PEP 701)."""
     depth, index, size = 0, 0, len(text)

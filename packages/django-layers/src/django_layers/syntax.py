@@ -12,8 +12,12 @@ once, and:
   table adds to the grammar (``global`` misuse, ``import *`` in a function, ``yield`` in a
   comprehension, unbound ``nonlocal``);
 - a file ruff reports anything about, or cannot read, or one that ruff is not asked about (a
-  null byte, an encoding other than UTF-8, or the word ``nonlocal``, whose remaining misuses
-  have no ruff rule) is compiled by CPython, whose verdict, message, line and column stand.
+  null byte, or an encoding other than UTF-8) is compiled by CPython, whose verdict, message,
+  line and column stand;
+- a file that holds the word ``nonlocal``, whose remaining misuses have no ruff rule, has the
+  top-level statements that hold it compiled by CPython as well
+  (:mod:`django_layers.nonlocals`); should any of them not compile on its own, the whole file
+  is compiled.
 
 When ruff cannot be run, or answers anything unexpected, CPython checks every file.
 """
@@ -56,11 +60,16 @@ def target_version() -> str:
 
 def needs_cpython(data: bytes) -> bool:
     """Whether only CPython can decide on this file, whatever ruff says."""
-    if b"\0" in data or b"nonlocal" in data:
+    if b"\0" in data:
         return True
     if data.isascii():
         return False
     return decode(data) is None
+
+
+def declares_nonlocal(data: bytes) -> bool:
+    """Whether ruff's word on this file needs CPython's on its ``nonlocal`` declarations."""
+    return b"nonlocal" in data
 
 
 def _batches(paths: list[str]) -> list[list[str]]:

@@ -1,0 +1,37 @@
+"""Cutting a file into the top-level statements that hold ``nonlocal``, and checking only those."""
+
+from django_layers.nonlocals import nonlocals_compile, statements_holding_nonlocal
+
+OUTER = "def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n"
+
+
+def test_only_the_statements_holding_nonlocal_are_cut_out():
+    source = f"import os\n\n{OUTER}\nclass C:\n    pass\n"
+    assert statements_holding_nonlocal(source) == [f"{OUTER}\n"]
+
+
+def test_a_statement_runs_over_strings_brackets_and_continued_lines_that_reach_column_0():
+    body = (
+        'def f():\n    s = """\ndef fake():\n"""\n    t = [\n1]\n    u = 1 + \\\n2\n'
+        "    x = 1\n    def g():\n        nonlocal x\n"
+    )
+    assert statements_holding_nonlocal(body + "y = 2\n") == [body]
+
+
+def test_the_word_in_a_string_a_comment_or_a_longer_name_is_no_declaration():
+    source = 's = "nonlocal x"\n# nonlocal x\nmy_nonlocal = 1\nnonlocal_x = 2\n'
+    assert statements_holding_nonlocal(source) == []
+    assert nonlocals_compile(source)
+
+
+def test_what_cannot_be_cut_with_certainty_is_left_to_the_whole_file():
+    assert statements_holding_nonlocal('s = f"{x["a"]}"\n' + OUTER) is None  # nested quotes
+    assert statements_holding_nonlocal("s = 'open\n" + OUTER) is None
+    assert not nonlocals_compile('s = f"{x["a"]}"\n' + OUTER)
+
+
+def test_each_statement_is_compiled_on_its_own():
+    assert nonlocals_compile(OUTER + "\n" + OUTER.replace("f()", "h()"))
+    misused = "def h():\n    y = 1\n    def g():\n        y = 2\n        nonlocal y\n"
+    assert not nonlocals_compile(OUTER + misused)
+    assert not nonlocals_compile(OUTER.replace("\n", "\r\n") + misused.replace("\n", "\r"))
