@@ -164,8 +164,11 @@ def test_the_application_user_prunes_only_through_the_procedure(app_user, entry)
     moment = timezone.now() - datetime.timedelta(days=400)
     (ancient,) = AuditLog.objects.bulk_create([AuditLog(action="old", created_at=moment)])
     with pytest.raises(MySQLdb.DatabaseError, match="expected a cutoff in the past"):
-        as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) + INTERVAL 1 DAY)")
-    assert as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) - INTERVAL 30 DAY)") == ((1,),)
+        as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) + INTERVAL 1 DAY, NULL)")
+    with pytest.raises(MySQLdb.DatabaseError, match="expected at least 1 row a batch, or NULL"):
+        as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) - INTERVAL 30 DAY, 0)")
+    cutoff = "UTC_TIMESTAMP(6) - INTERVAL 30 DAY"
+    assert as_app(app_user, f"CALL {PRUNE_FUNCTION}({cutoff}, 10)") == ((1,),)
     while app_user.nextset():
         pass
     with pytest.raises(MySQLdb.DatabaseError, match=f"DELETE on {TABLE} {REFUSED}"):
