@@ -22,7 +22,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from django_audit_log import services  # noqa: E402
+from django_audit_log import retention  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 LOAD = """
@@ -55,7 +55,7 @@ def run(batch_size):
         cursor.execute(LOAD, [ROWS])
         cursor.execute("VACUUM ANALYZE django_audit_log_auditlog")
     largest = 0
-    real = services._delete_oldest
+    real = retention._delete_oldest
 
     def measured(before, limit, using):
         nonlocal largest
@@ -64,11 +64,11 @@ def run(batch_size):
         largest = max(largest, wal_between(start, wal_position()))
         return deleted
 
-    services._delete_oldest = measured
+    retention._delete_oldest = measured
     start, began = wal_position(), time.perf_counter()
-    deleted = services.prune(timezone.now() - datetime.timedelta(days=1), batch_size=batch_size)
+    deleted = retention.prune(timezone.now() - datetime.timedelta(days=1), batch_size=batch_size)
     seconds = time.perf_counter() - began
-    services._delete_oldest = real
+    retention._delete_oldest = real
     return deleted, seconds, wal_between(start, wal_position()), largest
 
 
@@ -77,7 +77,7 @@ def main():
     connection.ensure_connection()
     results = {
         "one transaction": run(None),
-        f"batches of {services.DEFAULT_PRUNE_BATCH}": run(services.DEFAULT_PRUNE_BATCH),
+        f"batches of {retention.DEFAULT_PRUNE_BATCH}": run(retention.DEFAULT_PRUNE_BATCH),
     }
     base = results["one transaction"]
     print(f"prune of {ROWS:,} old entries, PostgreSQL {connection.pg_version}")

@@ -253,7 +253,7 @@ def test_entry_committed_late_by_a_concurrent_transaction_is_sealed_later():
 
 
 def test_prune_removes_sealed_entries_without_a_finding(history):
-    from django_audit_log.services import prune
+    from django_audit_log.retention import prune
 
     prune(history[2].created_at)
     result = verify()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from django_audit_log import log_event
 from django_audit_log.models import AuditLog
-from django_audit_log.services import PRUNE_FUNCTION, prune
+from django_audit_log.retention import PRUNE_FUNCTION, prune
 from django_basemodels.flush_route import FLUSH_SWITCH
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]

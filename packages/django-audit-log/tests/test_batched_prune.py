@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from django_audit_log import log_event, prune
-from django_audit_log import services as audit_services
+from django_audit_log import log_event, prune, retention
 from django_audit_log.exceptions import PruneBatchSizeError
 from django_audit_log.models import AuditLog
 from django_audit_log.sealing import seal
@@ -89,7 +88,7 @@ def test_one_batch_when_batch_size_is_none():
 
 def test_an_interrupted_run_keeps_its_finished_batches_and_the_next_run_carries_on(monkeypatch):
     cutoff = old_entries(6)
-    real = audit_services._delete_oldest
+    real = retention._delete_oldest
     calls = []
 
     def fails_on_the_second_batch(before, limit, using):
@@ -98,14 +97,14 @@ def test_an_interrupted_run_keeps_its_finished_batches_and_the_next_run_carries_
             raise DatabaseError("connection lost")
         return real(before, limit, using)
 
-    monkeypatch.setattr(audit_services, "_delete_oldest", fails_on_the_second_batch)
+    monkeypatch.setattr(retention, "_delete_oldest", fails_on_the_second_batch)
     with pytest.raises(DatabaseError, match="connection lost"):
         prune(cutoff, batch_size=2)
     # The first batch is committed with its record: the two oldest entries are gone.
     left = sorted(AuditLog.objects.exclude(action="audit_log.pruned").values_list("action"))
     assert left == [("old-2",), ("old-3",), ("old-4",), ("old-5",)]
     assert [run["deleted"] for run in runs()] == [2]
-    monkeypatch.setattr(audit_services, "_delete_oldest", real)
+    monkeypatch.setattr(retention, "_delete_oldest", real)
     assert prune(cutoff, batch_size=2) == 4
     assert not AuditLog.objects.exclude(action="audit_log.pruned").exists()
     assert [run["deleted"] for run in runs()] == [2, 2, 2]
@@ -127,7 +126,7 @@ def test_verification_after_an_interrupted_batched_prune_finds_nothing(monkeypat
         log_event(f"e{i}")
     entries = list(AuditLog.objects.order_by("created_at", "id"))
     seal()
-    real = audit_services._delete_oldest
+    real = retention._delete_oldest
     calls = []
 
     def fails_on_the_second_batch(before, limit, using):
@@ -136,7 +135,7 @@ def test_verification_after_an_interrupted_batched_prune_finds_nothing(monkeypat
             raise DatabaseError("connection lost")
         return real(before, limit, using)
 
-    monkeypatch.setattr(audit_services, "_delete_oldest", fails_on_the_second_batch)
+    monkeypatch.setattr(retention, "_delete_oldest", fails_on_the_second_batch)
     with pytest.raises(DatabaseError):
         prune(entries[3].created_at, batch_size=1)
     assert AuditLog.objects.filter(pk=entries[0].pk).exists() is False

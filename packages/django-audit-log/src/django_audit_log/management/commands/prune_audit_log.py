@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from django_audit_log.exceptions import PruneBatchSizeError, RetentionError
-from django_audit_log.services import DEFAULT_PRUNE_BATCH, prune
+from django_audit_log.retention import DEFAULT_PRUNE_BATCH, prune
 
 
 class Command(BaseCommand):
