@@ -56,12 +56,14 @@ def tamper(sql, params=()):
 
 @contextmanager
 def mariadb_triggers_dropped():
-    """Migration 0007 (the MariaDB triggers) reversed, then applied again."""
+    """The MariaDB triggers as installed last (migration 0010's declaration) removed, then
+    installed again."""
     executor = MigrationExecutor(connection)
-    state = executor.loader.project_state(("django_audit_log", "0008_mariadb_append_only"))
-    (operation,) = executor.loader.get_migration(
-        "django_audit_log", "0008_mariadb_append_only"
+    state = executor.loader.project_state(("django_audit_log", "0010_batched_prune"))
+    (replacement,) = executor.loader.get_migration(
+        "django_audit_log", "0010_batched_prune"
     ).operations
+    operation = replacement.current
     with connection.schema_editor() as editor:
         operation.database_backwards("django_audit_log", editor, state, state)
     try:
@@ -251,7 +253,7 @@ def test_entry_committed_late_by_a_concurrent_transaction_is_sealed_later():
 
 
 def test_prune_removes_sealed_entries_without_a_finding(history):
-    from django_audit_log.services import prune
+    from django_audit_log.retention import prune
 
     prune(history[2].created_at)
     result = verify()

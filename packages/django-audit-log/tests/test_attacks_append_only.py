@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from django_audit_log import log_event
 from django_audit_log.models import AuditLog
-from django_audit_log.services import PRUNE_FUNCTION, prune
+from django_audit_log.retention import PRUNE_FUNCTION, prune
 from django_basemodels.flush_route import FLUSH_SWITCH
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
@@ -177,7 +177,8 @@ def test_the_application_role_prunes_only_through_the_function(app_role, entry):
     cutoff = timezone.now() - datetime.timedelta(days=30)
     with acting_as(app_role), pytest.raises(DatabaseError, match="permission denied"):
         prune(cutoff)  # not granted yet
-    sql(f"GRANT EXECUTE ON FUNCTION {PRUNE_FUNCTION}(timestamp with time zone) TO {app_role}")
+    signature = f"{PRUNE_FUNCTION}(timestamp with time zone, integer)"
+    sql(f"GRANT EXECUTE ON FUNCTION {signature} TO {app_role}")
     with acting_as(app_role):
         with pytest.raises(DatabaseError, match="expected a cutoff in the past"):
             sql(f"SELECT {PRUNE_FUNCTION}(now() + interval '1 day')")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from django_audit_log import log_event
 from django_audit_log.models import AuditLog
-from django_audit_log.services import PRUNE_FUNCTION, prune
+from django_audit_log.retention import PRUNE_FUNCTION, prune
 
 pytestmark = [
     pytest.mark.skipif(
@@ -164,11 +164,45 @@ def test_the_application_user_prunes_only_through_the_procedure(app_user, entry)
     moment = timezone.now() - datetime.timedelta(days=400)
     (ancient,) = AuditLog.objects.bulk_create([AuditLog(action="old", created_at=moment)])
     with pytest.raises(MySQLdb.DatabaseError, match="expected a cutoff in the past"):
-        as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) + INTERVAL 1 DAY)")
-    assert as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) - INTERVAL 30 DAY)") == ((1,),)
+        as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) + INTERVAL 1 DAY, NULL)")
+    with pytest.raises(MySQLdb.DatabaseError, match="expected at least 1 row a batch, or NULL"):
+        as_app(app_user, f"CALL {PRUNE_FUNCTION}(UTC_TIMESTAMP(6) - INTERVAL 30 DAY, 0)")
+    cutoff = "UTC_TIMESTAMP(6) - INTERVAL 30 DAY"
+    assert as_app(app_user, f"CALL {PRUNE_FUNCTION}({cutoff}, 10)") == ((1,),)
     while app_user.nextset():
         pass
     with pytest.raises(MySQLdb.DatabaseError, match=f"DELETE on {TABLE} {REFUSED}"):
         as_app(app_user, f"DELETE FROM {TABLE}")
     assert not AuditLog.objects.filter(pk=ancient.pk).exists()
+    assert_untouched(entry)
+
+
+def procedure_parameters():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT PARAMETER_NAME FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = "
+            "DATABASE() AND SPECIFIC_NAME = %s ORDER BY ORDINAL_POSITION",
+            [PRUNE_FUNCTION],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_0010_gives_the_procedure_a_batch_size_and_takes_it_back_when_reversed(entry):
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate_to(name):
+        MigrationExecutor(connection).migrate([("django_audit_log", name)])
+
+    (latest,) = MigrationExecutor(connection).loader.graph.leaf_nodes("django_audit_log")
+    assert procedure_parameters() == ["cutoff", "max_rows"]
+    try:
+        migrate_to("0009_model_time_index")
+        assert procedure_parameters() == ["cutoff"]
+        with pytest.raises(IntegrityError, match=f"DELETE on {TABLE} {REFUSED}"):
+            AuditLog.objects.filter(pk=entry.pk)._raw_delete(connection.alias)
+    finally:
+        migrate_to(latest[1])
+    assert procedure_parameters() == ["cutoff", "max_rows"]
+    with pytest.raises(IntegrityError, match=f"DELETE on {TABLE} {REFUSED}"):
+        AuditLog.objects.filter(pk=entry.pk)._raw_delete(connection.alias)
     assert_untouched(entry)

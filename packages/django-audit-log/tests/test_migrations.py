@@ -1,9 +1,13 @@
 """PostgreSQL: the functions the migrations install, forwards and backwards."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
+from django_audit_log import prune
 from django_audit_log.models import AuditLog
 from tests.testapp.models import Invoice
 
@@ -39,3 +43,27 @@ def test_0004_replaces_the_entry_writer_and_gives_it_back_when_reversed():
     assert entry_writers() == ["django_audit_log_write_entry"]
     invoice = Invoice.objects.create(number="M-1")  # the tracked save finds its writer
     assert AuditLog.objects.filter(action="create", target_id=str(invoice.pk)).count() == 1
+
+
+def prune_signatures():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_function_identity_arguments(oid) FROM pg_proc "
+            "WHERE proname = 'django_audit_log_prune'"
+        )
+        return [arguments for (arguments,) in cursor.fetchall()]
+
+
+def test_0010_gives_the_prune_function_a_batch_size_and_takes_it_back_when_reversed():
+    assert prune_signatures() == ["before timestamp with time zone, max_rows integer"]
+    latest = latest_migration()
+    try:
+        migrate_to("0009_model_time_index")
+        assert prune_signatures() == ["before timestamp with time zone"]
+    finally:
+        migrate_to(latest)
+    assert prune_signatures() == ["before timestamp with time zone, max_rows integer"]
+    AuditLog.objects.bulk_create(
+        [AuditLog(action="old", created_at=timezone.now() - datetime.timedelta(days=400))]
+    )
+    assert prune(timezone.now() - datetime.timedelta(days=1), batch_size=1) == 1

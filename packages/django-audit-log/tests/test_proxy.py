@@ -41,4 +41,4 @@ def test_tracked_queryset_update_of_proxy_rows_names_the_proxy():
     InvoiceProxy.objects.filter(number="8").update(paid=True)
     entry = AuditLog.objects.get(action="update")
     assert entry.target_content_type == proxy_type(InvoiceProxy)
-    assert entry.target_repr == f"{InvoiceProxy._meta.verbose_name} {entry.target_id}"
+    assert entry.target_repr == "Invoice 8"  # str() of the row, read with the old values

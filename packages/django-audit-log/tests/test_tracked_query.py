@@ -5,7 +5,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F, Value
-from django.db.models.functions import Upper
+from django.db.models.functions import Concat, Upper
 
 from django_audit_log.exceptions import TrackingError
 from django_audit_log.models import AuditLog
@@ -55,6 +55,17 @@ def test_queryset_update_logs_one_entry_per_row_with_old_and_new(
             "customer": {"old": "", "new": "ACME"},
         }
         assert entry.metadata == {"via": "QuerySet.update"}
+    # Labelled by str() of the row as it is after the update, from the SELECT made anyway.
+    assert {e.target_repr for e in entries} == {str(i) for i in invoices[:5]}
+
+
+def test_queryset_update_labels_rows_as_they_are_afterwards(django_assert_num_queries):
+    Invoice.objects.create(number="L-1")
+    Invoice.objects.create(number="L-2")
+    # As before: SELECT, UPDATE, SELECT of the computed values, one INSERT.
+    with django_assert_num_queries(4):
+        Invoice.objects.filter(number__startswith="L-").update(number=Concat("number", Value("x")))
+    assert sorted(e.target_repr for e in updates()) == ["Invoice L-1x", "Invoice L-2x"]
 
 
 def test_queryset_update_with_an_expression_reads_new_values(invoices, django_assert_num_queries):

@@ -26,9 +26,9 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
     from django_audit_log.middleware import AuditContextMiddleware as AuditContextMiddleware
     from django_audit_log.models import AuditLog as AuditLog
     from django_audit_log.models import Sensitivity as Sensitivity
+    from django_audit_log.retention import prune as prune
     from django_audit_log.services import log as log
     from django_audit_log.services import log_event as log_event
-    from django_audit_log.services import prune as prune
     from django_audit_log.signals import connect_signal as connect_signal
     from django_audit_log.tracking import AuditTrackedModel as AuditTrackedModel
 
@@ -59,7 +59,7 @@ _LAZY = {
     "connect_signal": "django_audit_log.signals",
     "log": "django_audit_log.services",
     "log_event": "django_audit_log.services",
-    "prune": "django_audit_log.services",
+    "prune": "django_audit_log.retention",
 }
 
 

@@ -90,6 +90,17 @@ class RetentionError(AuditLogError, ValueError):
         )
 
 
+class PruneBatchSizeError(AuditLogError, ValueError):
+    """The prune batch size is not a positive whole number (or None)."""
+
+    def __init__(self, batch_size: Any) -> None:
+        self.batch_size = batch_size
+        super().__init__(
+            f"prune batch size {batch_size!r} is not valid; expected a whole number of at "
+            "least 1, or None for a single batch"
+        )
+
+
 class TrackingError(AuditLogError):
     """A write on a tracked model cannot be audited faithfully, so it is refused."""
 

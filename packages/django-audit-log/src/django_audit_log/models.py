@@ -130,6 +130,9 @@ class AuditLog(UUIDModel):
                 fields=["target_content_type", "target_id", "created_at"],
                 name="audit_log_target_time",
             ),
+            # One model (and action) in a time window: the target index cannot serve it, as
+            # target_id sits between the content type and the time.
+            models.Index(fields=["target_content_type", "created_at"], name="audit_log_model_time"),
             models.Index(fields=["actor", "created_at"], name="audit_log_actor_time"),
             models.Index(fields=["action", "created_at"], name="audit_log_action_time"),
             # The admin: its other filters and its exact request-id search (see admin/).

@@ -1,8 +1,7 @@
-"""The operations users call: ``log``, ``log_event`` and ``prune``."""
+"""The operations users call: ``log`` and ``log_event`` (``prune``: retention.py)."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router, transaction
+from django.db import models, router
 from django.utils import timezone
 
 from django_audit_log import arguments, request_info
@@ -21,12 +20,10 @@ from django_audit_log.exceptions import (
     InvalidActorError,
     InvalidSensitivityError,
     InvalidTargetError,
-    RetentionError,
 )
-from django_audit_log.models import AuditLog, Sensitivity, _pruning
+from django_audit_log.models import AuditLog, Sensitivity
 from django_audit_log.stamps import stamp_of
 from django_audit_log.values import clean_changes, clean_metadata
-from django_basemodels.flush_route import has_append_only_triggers
 from django_basemodels.ids import uuid7
 
 _ACTION_MAX = cast("models.CharField[str, str]", AuditLog._meta.get_field("action")).max_length or 0
@@ -35,7 +32,6 @@ _SENSITIVITIES = frozenset(Sensitivity.values)
 PRUNE_ACTION = "audit_log.pruned"
 # Installed on PostgreSQL by migration 0005 (a function) and on MariaDB by 0007 (a procedure):
 # deletes entries older than its argument.
-PRUNE_FUNCTION = "django_audit_log_prune"
 
 # While set, entries are collected here and written with one INSERT when the batch ends.
 _batch: ContextVar[list[AuditLog] | None] = ContextVar("django_audit_log_batch", default=None)
@@ -260,43 +256,3 @@ def write_entries(entries: list[AuditLog], using: str) -> None:
         entries[0].save(using=using)
     else:
         AuditLog.objects.using(using).bulk_create(entries)
-
-
-def prune(before: datetime.datetime, *, using: str | None = None) -> int:
-    """Delete entries created before ``before``; returns how many. The only sanctioned delete.
-
-    Runs in one transaction that also writes an entry recording the run. On PostgreSQL the
-    entries are deleted by the database function ``django_audit_log_prune`` (migration 0005),
-    on MariaDB by the procedure of that name (migration 0007): the one path the append-only
-    trigger lets a DELETE through.
-    """
-    if not isinstance(before, datetime.datetime) or timezone.is_naive(before):
-        raise RetentionError(before)
-    if before > timezone.now():
-        raise RetentionError(before)
-    using = using or router.db_for_write(AuditLog)
-    connection = connections[using]
-    with transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {PRUNE_FUNCTION}(%s)", [before])
-                (deleted,) = cursor.fetchone()
-        elif has_append_only_triggers(connection):  # MariaDB: the procedure of migration 0007
-            with connection.cursor() as cursor:
-                cutoff = connection.ops.adapt_datetimefield_value(before)  # naive UTC there
-                cursor.execute(f"CALL {PRUNE_FUNCTION}(%s)", [cutoff])
-                (deleted,) = cursor.fetchone()
-        else:
-            token = _pruning.set(True)
-            try:
-                deleted, _ = AuditLog.objects.using(using).filter(created_at__lt=before).delete()
-            finally:
-                _pruning.reset(token)
-        log_event(
-            PRUNE_ACTION,
-            metadata={"before": before.isoformat(), "deleted": deleted},
-            sensitivity=Sensitivity.HIGH,
-            is_system=True,
-            using=using,
-        )
-    return int(deleted)

@@ -68,7 +68,12 @@ class TrackedQuerySetMixin(_QuerySet):
             if features.has_select_for_update:
                 of = ("self",) if features.has_select_for_update_of else ()
                 reader = self.select_for_update(of=of)
-            old_rows = {row[0]: row[1:] for row in reader.order_by().values_list("pk", *attnames)}
+            # The rows themselves, in the SELECT that reads the old values anyway: each entry
+            # is labelled by str(obj), as it is after the update, like every other action's.
+            objects = {obj.pk: obj for obj in reader.order_by().defer(None)}
+            old_rows = {
+                pk: tuple(getattr(obj, name) for name in attnames) for pk, obj in objects.items()
+            }
             if not old_rows:
                 return 0
             narrowed = type(self)(model=self.model, using=using).filter(pk__in=list(old_rows))
@@ -82,8 +87,11 @@ class TrackedQuerySetMixin(_QuerySet):
                     if not same(f, before, after)
                 }
                 if changes:
+                    obj = objects[pk]
+                    for name, value in zip(attnames, new_rows[pk], strict=True):
+                        setattr(obj, name, value)
                     entries.append(
-                        entry_for("update", self.model, changes, pk=pk, via="QuerySet.update")
+                        entry_for("update", self.model, changes, obj=obj, via="QuerySet.update")
                     )
             write_entries(entries, using)
         return count

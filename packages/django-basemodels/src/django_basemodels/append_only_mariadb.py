@@ -212,8 +212,27 @@ def _retention_procedure(
     assert spec.retention is not None
     column = schema_editor.connection.ops.quote_name(spec.retention.column)
     function = literal(spec.retention.function)
+    arguments = "IN cutoff DATETIME(6)"
+    # ROW_COUNT() right after each DELETE: a flow-control statement in between would reset it.
+    delete = f"DELETE FROM {names.table} WHERE {column} < cutoff; SET deleted = ROW_COUNT();"
+    refuse_limit = ""
+    if spec.retention.batched:
+        arguments += ", IN max_rows BIGINT"
+        # The oldest rows first, so that an interrupted run has removed a prefix of the table.
+        delete = f"""IF max_rows IS NULL THEN
+        {delete}
+    ELSE
+        DELETE FROM {names.table} WHERE {column} < cutoff ORDER BY {column} LIMIT max_rows;
+        SET deleted = ROW_COUNT();
+    END IF;"""
+        refuse_limit = f"""
+    IF max_rows < 1 THEN
+        SET message = CONCAT({function}, '(', cutoff, ', ', max_rows,
+                             ') refused: expected at least 1 row a batch, or NULL');
+        {_signal("message", BAD_VALUE_ERRNO, "22023")}
+    END IF;"""
     # The handler clears the pass whatever fails (the DELETE included), then re-raises.
-    return f"""CREATE PROCEDURE {names.retention_procedure}(IN cutoff DATETIME(6))
+    return f"""CREATE PROCEDURE {names.retention_procedure}({arguments})
 MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
     DECLARE deleted BIGINT;
@@ -227,10 +246,9 @@ BEGIN
         SET message = CONCAT({function}, '(', COALESCE(cutoff, 'NULL'),
                              ') refused: expected a cutoff in the past');
         {_signal("message", BAD_VALUE_ERRNO, "22023")}
-    END IF;
+    END IF;{refuse_limit}
     SET {names.retention_pass} = {literal(secret)};
-    DELETE FROM {names.table} WHERE {column} < cutoff;
-    SET deleted = ROW_COUNT();
+    {delete}
     SET {names.retention_pass} = NULL;
     SELECT deleted;
 END"""

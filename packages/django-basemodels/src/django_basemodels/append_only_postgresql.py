@@ -40,6 +40,12 @@ UNMARKED_HINT = "The test-flush route is open, but this database is not a marked
 class RetentionSpec:
     function: str
     column: str
+    batched: bool = False
+
+    @property
+    def arguments(self) -> str:
+        """The function's argument types, as DROP FUNCTION and GRANT EXECUTE name them."""
+        return "timestamp with time zone" + (", integer" if self.batched else "")
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class PostgreSQLAppendOnly:
             schema_editor.execute(statement, params=None)
         if spec.retention is not None:
             schema_editor.execute(
-                f"DROP FUNCTION IF EXISTS {names.retention_function}(timestamp with time zone)",
+                f"DROP FUNCTION IF EXISTS {names.retention_function}({spec.retention.arguments})",
                 params=None,
             )
             schema_editor.execute(f"DROP TABLE IF EXISTS {names.retention_pass}", params=None)
@@ -129,7 +135,7 @@ def _trigger_function_sql(
     if spec.retention is not None:
         # The pass, and the function's owner as the current user: a role that was granted
         # INSERT on the pass table (GRANT ... ON ALL TABLES) still cannot forge its way in.
-        function = literal(f"{names.retention_function}(timestamp with time zone)")
+        function = literal(f"{names.retention_function}({spec.retention.arguments})")
         exceptions += f"""
     IF TG_OP = 'DELETE'
        AND EXISTS (SELECT 1 FROM {names.retention_pass} WHERE txid = txid_current())
@@ -184,8 +190,25 @@ def _retention_sql(
 ) -> list[str]:
     quote = schema_editor.connection.ops.quote_name
     function = names.retention_function
-    signature = f"{function}(timestamp with time zone)"
+    signature = f"{function}({retention.arguments})"
     name = literal(retention.function)
+    column = quote(retention.column)
+    if retention.batched:
+        arguments = "before timestamp with time zone, max_rows integer DEFAULT NULL"
+        # The oldest rows first, so that an interrupted run has removed a prefix of the table.
+        delete = (
+            f"DELETE FROM {names.table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {names.table} "
+            f"WHERE {column} < before ORDER BY {column} LIMIT max_rows))"
+        )
+        refuse_limit = f"""
+    IF max_rows < 1 THEN
+        RAISE EXCEPTION '%(%, %) refused: expected at least 1 row a batch, or NULL', {name},
+            before, max_rows USING ERRCODE = 'invalid_parameter_value';
+    END IF;"""
+    else:
+        arguments = "before timestamp with time zone"
+        delete = f"DELETE FROM {names.table} WHERE {column} < before"
+        refuse_limit = ""
     return [
         # Written only by the retention function (as the owner); readable by everyone so the
         # trigger, which runs as whoever deletes, can look for a pass (there is never one to see).
@@ -193,7 +216,7 @@ def _retention_sql(
         f"REVOKE ALL ON {names.retention_pass} FROM PUBLIC",
         f"GRANT SELECT ON {names.retention_pass} TO PUBLIC",
         f"""
-CREATE FUNCTION {function}(before timestamp with time zone) RETURNS bigint
+CREATE FUNCTION {function}({arguments}) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS {BODY}
 DECLARE
     deleted bigint;
@@ -201,9 +224,9 @@ BEGIN
     IF before IS NULL OR before > clock_timestamp() THEN
         RAISE EXCEPTION '%(%) refused: expected a cutoff in the past', {name}, before
             USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    END IF;{refuse_limit}
     INSERT INTO {names.retention_pass} (txid) VALUES (txid_current());
-    DELETE FROM {names.table} WHERE {quote(retention.column)} < before;
+    {delete};
     GET DIAGNOSTICS deleted = ROW_COUNT;
     DELETE FROM {names.retention_pass} WHERE txid = txid_current();
     RETURN deleted;

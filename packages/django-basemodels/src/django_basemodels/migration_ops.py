@@ -46,7 +46,13 @@ from django_basemodels.append_only_postgresql import (
 )
 from django_basemodels.exceptions import AppendOnlyDeclarationError
 
-__all__ = ["APPEND_ONLY_BACKENDS", "AppendOnly", "PostgreSQLOnlySQL", "Retention"]
+__all__ = [
+    "APPEND_ONLY_BACKENDS",
+    "AppendOnly",
+    "PostgreSQLOnlySQL",
+    "ReplaceAppendOnly",
+    "Retention",
+]
 
 _SQL_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -99,26 +105,34 @@ class Retention:
     On MariaDB it is a ``SQL SECURITY DEFINER`` procedure defined by the migration's user, called
     as ``CALL function(cutoff)`` (UTC, as Django stores times there) and answering the number
     deleted; others need ``GRANT EXECUTE ON PROCEDURE db.function``.
+
+    ``batched=True`` gives the function a second argument, ``max_rows``: it deletes at most that
+    many rows, the oldest first, so a large retention runs as several short transactions. NULL
+    deletes every row older than the cutoff; less than 1 is refused. On PostgreSQL the argument
+    defaults to NULL (``function(timestamptz, integer)``); MariaDB procedures take both.
     """
 
-    def __init__(self, *, function: str, field: str) -> None:
+    def __init__(self, *, function: str, field: str, batched: bool = False) -> None:
         if not isinstance(function, str) or not _SQL_NAME.match(function):
             raise AppendOnlyDeclarationError(
                 "Retention function", function, "a lower-case SQL name of at most 63 characters"
             )
         if not isinstance(field, str) or not field:
             raise AppendOnlyDeclarationError("Retention field", field, "a field name")
+        if not isinstance(batched, bool):
+            raise AppendOnlyDeclarationError("Retention batched", batched, "True or False")
         self.function = function
         self.field = field
+        self.batched = batched
+
+    def _key(self) -> tuple[str, str, bool]:
+        return (self.function, self.field, self.batched)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Retention) and (self.function, self.field) == (
-            other.function,
-            other.field,
-        )
+        return isinstance(other, Retention) and self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.function, self.field))
+        return hash(self._key())
 
 
 class AppendOnly(Operation):
@@ -212,7 +226,9 @@ class AppendOnly(Operation):
         retention = None
         if self.retention is not None:
             column = self._column(model, self.retention.field, "a DateTimeField", _is_datetime)
-            retention = RetentionSpec(function=self.retention.function, column=column)
+            retention = RetentionSpec(
+                function=self.retention.function, column=column, batched=self.retention.batched
+            )
         return AppendOnlyTable(
             table=model._meta.db_table,
             rows=self.rows,
@@ -244,6 +260,74 @@ class AppendOnly(Operation):
     @property
     def migration_name_fragment(self) -> str:
         return f"{self.model_name.lower()}_append_only"
+
+
+class ReplaceAppendOnly(Operation):
+    """Swap one table's installed declaration ``previous`` for ``current`` (both ``AppendOnly``
+    of the same model), e.g. to change its retention function. Forwards removes ``previous``
+    and installs ``current`` on each database where it applies; backwards does the opposite.
+    On PostgreSQL both happen in the migration's transaction; MariaDB commits each DDL
+    statement, so there its triggers are briefly absent while the migration runs."""
+
+    reduces_to_sql = False
+    reversible = True
+
+    def __init__(self, previous: AppendOnly, current: AppendOnly) -> None:
+        for label, declaration in (("previous", previous), ("current", current)):
+            if not isinstance(declaration, AppendOnly):
+                raise AppendOnlyDeclarationError(
+                    f"ReplaceAppendOnly {label}", declaration, "an AppendOnly(...)"
+                )
+        if previous.model_name.lower() != current.model_name.lower():
+            raise AppendOnlyDeclarationError(
+                "ReplaceAppendOnly current", current.model_name, f"the model {previous.model_name}"
+            )
+        self.previous = previous
+        self.current = current
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def _swap(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        state: ProjectState,
+        removed: AppendOnly,
+        installed: AppendOnly,
+    ) -> None:
+        model = state.apps.get_model(app_label, removed.model_name)
+        old_backend = removed._backend(schema_editor)
+        if old_backend is not None:
+            old_backend.uninstall(schema_editor, removed.resolve(model))
+        new_backend = installed._backend(schema_editor)
+        if new_backend is not None:
+            new_backend.install(schema_editor, installed.resolve(model))
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self._swap(app_label, schema_editor, to_state, self.previous, self.current)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self._swap(app_label, schema_editor, to_state, self.current, self.previous)
+
+    def describe(self) -> str:
+        return f"Replace the append-only declaration of {self.current.model_name}"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"{self.current.model_name.lower()}_append_only_replaced"
 
 
 def _is_nullable_key(field: models.Field[Any, Any]) -> bool:

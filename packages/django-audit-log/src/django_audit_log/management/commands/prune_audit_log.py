@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from django_audit_log.exceptions import RetentionError
-from django_audit_log.services import prune
+from django_audit_log.exceptions import PruneBatchSizeError, RetentionError
+from django_audit_log.retention import DEFAULT_PRUNE_BATCH, prune
 
 
 class Command(BaseCommand):
@@ -23,6 +23,12 @@ class Command(BaseCommand):
         when.add_argument("--before", help="ISO date or datetime; older entries are deleted")
         when.add_argument("--older-than-days", type=int, help="delete entries older than N days")
         parser.add_argument("--database", default=None, help="database alias (default: router)")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_PRUNE_BATCH,
+            help=f"entries deleted per transaction (default {DEFAULT_PRUNE_BATCH})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["before"] is not None:
@@ -33,8 +39,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--older-than-days is {days}; expected a positive number")
             before = timezone.now() - datetime.timedelta(days=days)
         try:
-            deleted = prune(before, using=options["database"])
-        except RetentionError as error:
+            deleted = prune(before, using=options["database"], batch_size=options["batch_size"])
+        except (RetentionError, PruneBatchSizeError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Deleted {deleted} audit entries created before {before.isoformat()}.")
 
