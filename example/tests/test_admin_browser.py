@@ -21,6 +21,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from primitives_testkit.browser import click_and_wait
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -38,23 +40,12 @@ def admin_browser(browser, live_server, demo_data):
     browser.get(live_server.url + reverse("admin:login"))
     browser.find_element(By.ID, "id_username").send_keys("admin")
     browser.find_element(By.ID, "id_password").send_keys("admin")
-    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
     assert "Site administration" in browser.title
     yield browser
     # Leave the live server idle before it shuts down: a request still in flight (a favicon, say)
     # would reach the test's database connection after the test let go of it.
     browser.get("about:blank")
-
-
-def _click_and_wait(browser, element) -> None:
-    """Click, then wait until the browser has left the page (the form was posted and answered)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
 
 
 def _open(browser, live_server, url: str) -> str:
@@ -91,7 +82,7 @@ def test_singleton_settings_are_edited_in_the_browser(admin_browser, live_server
     # The changelist goes straight to the one object.
     assert "/change/" in admin_browser.current_url
     admin_browser.find_element(By.ID, "id_allow_inactive_items").click()
-    _click_and_wait(admin_browser, admin_browser.find_element(By.NAME, "_save"))
+    click_and_wait(admin_browser, admin_browser.find_element(By.NAME, "_save"))
     CatalogSettings.objects.all()  # no cached instance may hide the write
     assert CatalogSettings.objects.get().allow_inactive_items is (not before)
 
@@ -129,7 +120,7 @@ def test_basket_is_committed_from_the_admin(admin_browser, live_server):
     _open(admin_browser, live_server, reverse("admin:django_catalog_basket_changelist"))
     admin_browser.find_element(By.CSS_SELECTOR, f"input.action-select[value='{basket.pk}']").click()
     Select(admin_browser.find_element(By.NAME, "action")).select_by_value("commit")
-    _click_and_wait(admin_browser, admin_browser.find_element(By.NAME, "index"))
+    click_and_wait(admin_browser, admin_browser.find_element(By.NAME, "index"))
 
     basket.refresh_from_db()
     assert basket.status == "committed"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from django_audit_log import audit_context, log
 from django_audit_log.models import AuditLog
-from primitives_testkit.browser import headless_chromium
+from primitives_testkit.browser import click_and_wait, headless_chromium
 from tests.testapp.models import Account, Invoice
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,8 +33,8 @@ def signed_in(browser, live_server):
     browser.get(live_server.url + reverse("admin:login"))
     browser.find_element(By.ID, "id_username").send_keys("boss")
     browser.find_element(By.ID, "id_password").send_keys("pass")
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    browser.find_element(By.ID, "site-name")  # waits for the index page
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
+    browser.find_element(By.ID, "site-name")  # the index page
     yield browser
     browser.get("about:blank")  # no request may still be in flight when the server stops
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from django_encounters import EncounterDefinition, EncounterTransition, create_encounter
-from primitives_testkit.browser import headless_chromium
+from primitives_testkit.browser import click_and_wait, headless_chromium
 from tests.conftest import VISIT
 from tests.testapp.models import Patient
 
@@ -45,17 +45,6 @@ def signed_in(browser, live_server):
 def blocked_encounter(transactional_db):
     definition = EncounterDefinition.objects.create(**{**VISIT, "validators": [BLOCKING]})
     return create_encounter(definition, Patient.objects.create(name="Rex"))
-
-
-def click_and_wait(browser, element):
-    """Click, then wait until the browser has left the page (the post was answered)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
 
 
 def open_change_page(browser, live_server, encounter):

@@ -52,3 +52,32 @@ def headless_chromium(profile_dir: Path) -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
+
+
+def click_and_wait(browser: Any, element: Any, timeout: float = 30) -> None:
+    """Click ``element``, then wait until the browser has left the page (the form was posted and
+    the answer loaded).
+
+    Selenium's ``staleness_of`` is not enough: while Chromium swaps documents, asking about the
+    old page's node can fail with "Node with given id does not belong to the document" instead of
+    the stale-element error that condition expects, which failed a run now and then.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def left_the_page(_driver: Any) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    WebDriverWait(browser, timeout).until(left_the_page)
