@@ -116,7 +116,7 @@ def test_every_problem_is_listed_at_once_with_its_line(tmp_path):
             2,
             "unknown key 'layerz' in the configuration (did you mean 'layers'?); expected: "
             "allow, app_labels, cache_dir, check_dependencies, count_type_checking_imports, "
-            "ignore, isolated, layers, sources, unlayered",
+            "ignore, internal_layers, isolated, layers, sources, unlayered",
         ),
         (6, "independent must be true or false, got str 'maybe'"),
         (7, "unknown key 'colour' in a layer; expected: description, independent, name, packages"),
@@ -209,8 +209,8 @@ def test_schema_and_source_problems_are_listed_together(layered):
         (3, f"package 'tool' (src/tool) {unplaced}"),
         (4, "package 'ghost' is named here but found in no source"),
         (5, "unknown key 'extra' in the configuration; expected: allow, app_labels, cache_dir, "
-            "check_dependencies, count_type_checking_imports, ignore, isolated, layers, sources, "
-            "unlayered"),
+            "check_dependencies, count_type_checking_imports, ignore, internal_layers, isolated, "
+            "layers, sources, unlayered"),
     ]  # fmt: skip
 
 

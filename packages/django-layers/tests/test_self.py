@@ -16,7 +16,7 @@ SOURCES = REPOSITORY / "packages" / "django-layers" / "src" / "django_layers"
 @pytest.fixture
 def own_layers(tmp_path, monkeypatch):
     """A copy of django_layers' sources checked against the checker's layers of the repository's
-    layers.yaml (the other packages' layers left out)."""
+    layers.yaml, its internal layers included (the other packages' layers left out)."""
     if not (REPOSITORY / "layers.yaml").is_file() or not SOURCES.is_dir():
         pytest.skip("needs the repository checkout around the package")
     declared = yaml.safe_load((REPOSITORY / "layers.yaml").read_text(encoding="utf-8"))
@@ -27,8 +27,10 @@ def own_layers(tmp_path, monkeypatch):
     ]
     target = tmp_path / "src" / "django_layers"
     shutil.copytree(SOURCES, target, ignore=shutil.ignore_patterns("__pycache__"))
+    internal = {"django_layers": declared["internal_layers"]["django_layers"]}
     (tmp_path / "layers.yaml").write_text(
-        yaml.safe_dump({"sources": ["src/*"], "layers": own}), encoding="utf-8"
+        yaml.safe_dump({"sources": ["src/*"], "layers": own, "internal_layers": internal}),
+        encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -6,6 +6,7 @@ finds or keeps them.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ class ConfigError(Exception):
 
 
 class Layer:
+    """A layer of ``layers``, or an internal layer of one package (``packages`` then holds the
+    package's modules, written ``modules`` in layers.yaml)."""
+
     def __init__(self, name: str, packages: list[str], independent: bool = False, line: int = 0):
         self.name, self.packages, self.independent, self.line = name, packages, independent, line
 
@@ -62,6 +66,8 @@ class Config:
         self.sources: list[str] = list(DEFAULT_SOURCES)
         self.ignore: list[str] = list(DEFAULT_IGNORE)
         self.layers: list[Layer] = []
+        # package -> its own layers, lowest first, checked among its modules only
+        self.internal_layers: dict[str, list[Layer]] = {}
         self.isolated: list[str] = []
         self.unlayered: list[str] = []
         self.allow: list[Allow] = []
@@ -71,6 +77,9 @@ class Config:
         self.cache_dir = DEFAULT_CACHE_DIR
         # Where each named package was written, for errors found after the sources are read.
         self.package_lines: dict[str, int] = {}
+        # Likewise for each package with internal layers, and each module they name.
+        self.internal_lines: dict[str, int] = {}
+        self.module_lines: dict[str, int] = {}
         self.layers_line = 1
         # Where sources were written; for the default sources, the line of the file's mapping
         # (a problem with them is the file's, as a missing key is). 0: set in code.
@@ -91,6 +100,10 @@ class Config:
         data = {key: value for key, value in vars(self).items() if key not in ("path", "root")}
         data["layers"] = [vars(layer) for layer in self.layers]
         data["allow"] = [vars(entry) for entry in self.allow]
+        data["internal_layers"] = {
+            package: [vars(layer) for layer in layers]
+            for package, layers in self.internal_layers.items()
+        }
         return data
 
     @classmethod
@@ -100,4 +113,18 @@ class Config:
             setattr(config, key, value)
         config.layers = [Layer(**layer) for layer in data["layers"]]
         config.allow = [Allow(**entry) for entry in data["allow"]]
+        config.internal_layers = {
+            package: [Layer(**layer) for layer in layers]
+            for package, layers in data["internal_layers"].items()
+        }
         return config
+
+
+def owner(module: str, names: Container[str]) -> str | None:
+    """The longest of ``names`` that is ``module`` or a package above it, or ``None``."""
+    while True:
+        if module in names:
+            return module
+        if "." not in module:
+            return None
+        module = module.rpartition(".")[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml  # this module is imported only when a configuration must be parsed
 
-from django_layers.config import Allow, Config, ConfigError, Layer
+from django_layers.config import Allow, Config, ConfigError, Layer, owner
 
 # Records where a package is placed: (name, its node, where, e.g. "layer 'core'").
 Place = Callable[[str, yaml.Node, str], None]
@@ -17,6 +17,7 @@ TOP_KEYS = {
     "sources": "list of globs",
     "ignore": "list of globs",
     "layers": "list of layers",
+    "internal_layers": "mapping of package to its own list of layers",
     "isolated": "list of packages",
     "unlayered": "list of packages",
     "allow": "list of exceptions",
@@ -26,6 +27,7 @@ TOP_KEYS = {
     "cache_dir": "string",
 }
 LAYER_KEYS = {"name", "packages", "independent", "description"}
+INTERNAL_LAYER_KEYS = {"name", "modules", "independent", "description"}
 ALLOW_KEYS = {"importer", "imported", "reason"}
 
 
@@ -159,7 +161,7 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
 
     if "layers" in top:
         config.layers_line = _line(top["layers"])
-        _read_layers(reader, top["layers"], config, place)
+        config.layers = _read_layers(reader, top["layers"], place)
     for key in ("isolated", "unlayered"):
         if key in top:
             names = reader.strings(top[key], key)
@@ -186,39 +188,103 @@ def _read_top(reader: _Reader, top: dict[str, yaml.Node], config: Config) -> Non
             module = reader.string(node, f"app_labels {label!r}")
             if module is not None:
                 config.app_labels[label] = module
+    if "internal_layers" in top:
+        _read_internal_layers(reader, top["internal_layers"], config, placed)
 
 
-def _read_layers(reader: _Reader, node: yaml.Node, config: Config, place: Place) -> None:
-    items = reader.sequence(node, "layers")
+def _read_layers(
+    reader: _Reader,
+    node: yaml.Node,
+    place: Place,
+    members: str = "packages",
+    where: str = "",
+) -> list[Layer]:
+    """A list of layers; ``members`` names the key that lists each layer's names (``modules``
+    for the internal layers of a package), ``where`` follows "layer 'x'" in messages."""
+    what = f"the internal layers{where}" if where else "layers"
+    keys = LAYER_KEYS if members == "packages" else INTERNAL_LAYER_KEYS
+    items = reader.sequence(node, what)
     if isinstance(node, yaml.SequenceNode) and not items:
-        reader.problem(node, "layers must list at least one layer")
+        reader.problem(node, f"{what} must list at least one layer")
+    layers: list[Layer] = []
     names: set[str] = set()
     for item in items:
-        entry = reader.mapping(item, "a layer", LAYER_KEYS)
+        entry = reader.mapping(item, "a layer", keys)
         if not entry:
             continue
         name = reader.string(entry["name"], "a layer's name") if "name" in entry else None
         if "name" not in entry:
-            reader.problem(item, "a layer is missing 'name'")
+            reader.problem(item, f"a layer{where} is missing 'name'")
         elif name in names:
-            reader.problem(entry["name"], f"duplicate layer name {name!r}")
+            reader.problem(entry["name"], f"duplicate layer name {name!r}{where}")
         names.add(name or "")
-        label = repr(name) if name else "(unnamed)"
+        label = (repr(name) if name else "(unnamed)") + where
         independent = False
         if "independent" in entry:
             independent = bool(reader.boolean(entry["independent"], "independent"))
         if "description" in entry:
             reader.string(entry["description"], "description")
-        packages = []
-        if "packages" not in entry:
-            reader.problem(item, f"layer {label} is missing 'packages'")
+        listed = []
+        if members not in entry:
+            reader.problem(item, f"layer {label} is missing {members!r}")
         else:
-            for package, package_node in reader.strings(entry["packages"], "packages"):
-                place(package, package_node, f"layer {label}")
-                packages.append(package)
-            if isinstance(entry["packages"], yaml.SequenceNode) and not entry["packages"].value:
-                reader.problem(entry["packages"], f"layer {label} has no packages")
-        config.layers.append(Layer(name or "", packages, independent, _line(item)))
+            for member, member_node in reader.strings(entry[members], members):
+                place(member, member_node, f"layer {label}")
+                listed.append(member)
+            if isinstance(entry[members], yaml.SequenceNode) and not entry[members].value:
+                reader.problem(entry[members], f"layer {label} has no {members}")
+        layers.append(Layer(name or "", listed, independent, _line(item)))
+    return layers
+
+
+def _read_internal_layers(
+    reader: _Reader, node: yaml.Node, config: Config, placed: dict[str, str]
+) -> None:
+    """Each package's own layers: its modules only, each inside the package and in one layer."""
+    key_lines = {
+        key.value: _line(key) for key, _ in getattr(node, "value", []) if isinstance(key, yaml.Node)
+    }
+    for package, layers_node in reader.mapping(node, "internal_layers", _AnyKey()).items():
+        line = config.internal_lines[package] = key_lines[package]
+        placement = placed.get(package)
+        if placement is None:
+            message = f"package {package!r} has internal layers but is in no layer"
+            reader.problems.append((line, message))
+        elif placement == "'unlayered'":
+            message = (
+                f"package {package!r} is in 'unlayered', where no rule applies: it cannot have "
+                "internal layers"
+            )
+            reader.problems.append((line, message))
+        config.internal_layers[package] = _read_package_layers(
+            reader, package, layers_node, config, placed
+        )
+
+
+def _read_package_layers(
+    reader: _Reader, package: str, node: yaml.Node, config: Config, placed: dict[str, str]
+) -> list[Layer]:
+    seen: dict[str, str] = {}
+
+    def place(module: str, module_node: yaml.Node, where: str) -> None:
+        belongs = owner(module, placed)
+        if not (module == package or module.startswith(package + ".")):
+            reader.problem(module_node, f"module {module!r} in {where} is not in {package!r}")
+        elif belongs is not None and belongs != package:
+            message = (
+                f"module {module!r} in {where} belongs to {belongs!r}, placed on its own in "
+                f"{placed[belongs]}: list it in the internal layers of {belongs!r}"
+            )
+            reader.problem(module_node, message)
+        elif seen.get(module) == where:
+            reader.problem(module_node, f"module {module!r} is listed twice in {where}")
+        elif module in seen:
+            reader.problem(module_node, f"module {module!r} is in {seen[module]} and in {where}")
+        else:
+            seen[module] = where
+            config.module_lines[module] = _line(module_node)
+
+    return _read_layers(reader, node, place, members="modules", where=f" of {package!r}")
 
 
 class _AnyKey(set[str]):

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from django_layers.config import Config
+from django_layers.config import Config, owner
 from django_layers.paths import display_path
 
 
@@ -140,7 +140,8 @@ def _walk(
 
 
 def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
-    """Problems only the sources reveal: a package in no layer, a name in no source."""
+    """Problems only the sources reveal: a package in no layer, a module in no internal layer of
+    its package, a name in no source."""
     problems = list(tree.problems)
     named = config.package_lines
     for name, line in sorted(named.items()):
@@ -155,6 +156,29 @@ def placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]
                     f"package {package!r} ({display_path(str(tree.packages[package].path))}) is in "
                     "no layer: add it "
                     "to a layer, to 'isolated', or to 'unlayered'",
+                )
+            )
+    problems.extend(_internal_placement_problems(config, tree))
+    return problems
+
+
+def _internal_placement_problems(config: Config, tree: SourceTree) -> list[tuple[int, str]]:
+    problems = []
+    for module, line in sorted(config.module_lines.items()):
+        if module not in tree.modules:
+            problems.append((line, f"module {module!r} is named here but found in no source"))
+    listed = {
+        package: {module for layer in layers for module in layer.packages}
+        for package, layers in config.internal_layers.items()
+    }
+    for path, module, _ in tree.files:
+        package = owner(module, config.package_lines)
+        if package in listed and owner(module, listed[package]) is None:
+            problems.append(
+                (
+                    config.internal_lines[package],
+                    f"module {module!r} ({display_path(path)}) is in no internal layer of "
+                    f"{package!r}: add it, or the package above it, to one of them",
                 )
             )
     return problems

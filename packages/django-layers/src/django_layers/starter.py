@@ -132,6 +132,17 @@ ignore:{_yaml_list(list(DEFAULT_IGNORE), "  ")}
 # subpackage (shop.api): a module belongs to the longest name that prefixes it.
 layers:
 {layer_text}
+# internal_layers: a package's own layers, lowest first, checked among its modules only: a
+# module may import its own internal layer and lower ones of the package, never a higher one.
+# Each module of a package listed here must be in one of them (a name covers the modules
+# below it), for example:
+#   shop:
+#     - name: models
+#       modules: [shop.models, shop.querysets]
+#     - name: views
+#       modules: [shop, shop.views, shop.admin, shop.apps, shop.migrations]
+internal_layers: {{}}
+
 # isolated: packages that may import nothing else found under the sources.
 isolated: []
 
