@@ -304,6 +304,12 @@ def test_every_schema_problem_is_listed_with_its_line(shop):
     ]  # fmt: skip
 
 
-def test_internal_layers_must_be_a_mapping(shop):
+def test_internal_layers_must_be_a_mapping_of_package_names(shop):
     text = "layers:\n  - name: a\n    packages: [shop, core]\ninternal_layers: []\n"
     assert problems(shop, text) == [(4, "internal_layers must be a mapping, got a list")]
+    text = text.replace(" []\n", "\n  ? [x]\n  : []\n  core: []\n  core: []\n")
+    assert problems(shop, text) == [
+        (5, "internal_layers has a key that is not a string"),
+        (7, "the internal layers of 'core' must list at least one layer"),
+        (8, "duplicate key 'core' in internal_layers"),
+    ]

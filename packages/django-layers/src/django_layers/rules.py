@@ -58,14 +58,7 @@ class Members:
     def owner(self, module: str) -> str | None:
         if module in self._owner:
             return self._owner[module]
-        found = None
-        parts = module.split(".")
-        for size in range(len(parts), 0, -1):
-            candidate = ".".join(parts[:size])
-            if candidate in self.names:
-                found = candidate
-                break
-        self._owner[module] = found
+        found = self._owner[module] = owner(module, self.names)
         return found
 
 

@@ -241,16 +241,16 @@ def _read_internal_layers(
     reader: _Reader, node: yaml.Node, config: Config, placed: dict[str, str]
 ) -> None:
     """Each package's own layers: its modules only, each inside the package and in one layer."""
-    key_lines = {
-        key.value: _line(key) for key, _ in getattr(node, "value", []) if isinstance(key, yaml.Node)
-    }
+    key_lines: dict[str, int] = {}  # problems of a package are shown at its key
+    for key, _ in node.value if isinstance(node, yaml.MappingNode) else []:
+        if isinstance(key, yaml.ScalarNode):
+            key_lines.setdefault(key.value, _line(key))
     for package, layers_node in reader.mapping(node, "internal_layers", _AnyKey()).items():
         line = config.internal_lines[package] = key_lines[package]
-        placement = placed.get(package)
-        if placement is None:
+        if package not in placed:
             message = f"package {package!r} has internal layers but is in no layer"
             reader.problems.append((line, message))
-        elif placement == "'unlayered'":
+        elif package in config.unlayered:
             message = (
                 f"package {package!r} is in 'unlayered', where no rule applies: it cannot have "
                 "internal layers"

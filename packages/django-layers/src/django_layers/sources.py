@@ -167,9 +167,10 @@ def _internal_placement_problems(config: Config, tree: SourceTree) -> list[tuple
     for module, line in sorted(config.module_lines.items()):
         if module not in tree.modules:
             problems.append((line, f"module {module!r} is named here but found in no source"))
-    listed = {
-        package: {module for layer in layers for module in layer.packages}
+    listed = {  # a package that lists no module at all has that problem reported already
+        package: modules
         for package, layers in config.internal_layers.items()
+        if (modules := {module for layer in layers for module in layer.packages})
     }
     for path, module, _ in tree.files:
         package = owner(module, config.package_lines)
