@@ -158,15 +158,24 @@ def test_the_global_layers_still_apply_to_a_package_with_internal_layers(shop):
     ]
 
 
-def test_a_migration_depending_on_its_own_app_goes_to_the_package_itself(shop):
-    # `dependencies = [("shop", ...)]` names the app, the package itself: so the migrations sit
-    # with the package in the top layer, and anything lower that names the app is caught.
+def test_inside_its_app_a_label_names_the_models_or_the_migrations_not_the_package(shop):
+    # The label 'shop' names the package, whose __init__.py is in the top layer; what a model
+    # reference or get_model reaches is shop.models, what a migration needs is shop.migrations.
+    config = load_config(shop / "layers.yaml", snapshot=False)
+    interface = config.internal_layers["shop"][3]
+    interface.packages.remove("shop.migrations")
+    config.internal_layers["shop"][1].packages.append("shop.migrations")  # with the models
     plant(shop, "shop/migrations/0001_initial.py", "dependencies = [('shop', '0000_x')]\n")
+    plant(shop, "shop/models.py", "parent = ForeignKey('shop.Order', on_delete=CASCADE)\n")
     plant(shop, "shop/services.py", "from django.apps import apps\napps.get_model('shop', 'X')\n")
-    assert found(check(shop)) == [
-        ("src/shop/services.py", 4, "shop.services", "shop", "layers", "shop:services",
-         "shop:interface"),
-    ]  # fmt: skip
+    plant(shop, "shop/conf.py", "ForeignKey('shop.Order', on_delete=CASCADE)\n")
+    plant(shop, "shop/conf.py", "dependencies = [('shop', '0001_initial')]\n")
+    result = run_check(config, use_cache=False)
+    assert found(result) == [
+        ("src/shop/conf.py", 2, "shop.conf", "shop", "layers", "shop:values", "shop:models"),
+        ("src/shop/conf.py", 3, "shop.conf", "shop", "layers", "shop:values", "shop:models"),
+    ]
+    assert [v.kind for v in result.violations] == ["model", "migration"]
 
 
 def test_members_of_an_independent_internal_layer_stay_apart(shop):

@@ -32,6 +32,11 @@ INTERNAL_SIBLING_HINT = (
 # (rule, message, hint, importer's layer, imported's layer), or None: the dependency is allowed.
 Verdict = tuple[str, str, str, str, str]
 
+# An app label names the app's package; inside the app, what a model reference or get_model
+# reaches is its models module (where Django finds an app's models), and a migration dependency
+# its migrations, not the package's __init__.py.
+APP_MODULES = {"model": "models", "get_model": "models", "migration": "migrations"}
+
 
 class Members:
     """Maps a module to the configured package (member) that owns it: the longest prefix."""
@@ -85,7 +90,7 @@ def judge(
         return None
     target = members.owner(dependency.imported)
     if target == source and source in members.internal_index:
-        return _judge_internal(config, members, source, dependency)
+        return _judge_internal(config, tree, members, source, dependency)
     what = KIND_NAMES[dependency.kind]
     if source in members.isolated:
         top = dependency.imported.split(".", 1)[0]
@@ -127,12 +132,16 @@ def _layer_name(members: Members, member: str | None) -> str:
 
 
 def _judge_internal(
-    config: Config, members: Members, package: str, dependency: Dependency
+    config: Config, tree: SourceTree, members: Members, package: str, dependency: Dependency
 ) -> Verdict | None:
     """The layer rules among the modules of ``package``, by its internal layers. A layer is
     shown as ``package:layer``."""
     index = members.internal_index[package]
-    source, target = owner(dependency.importer, index), owner(dependency.imported, index)
+    imported = dependency.imported
+    part = APP_MODULES.get(dependency.kind)
+    if part is not None and f"{imported}.{part}" in tree.modules:
+        imported = f"{imported}.{part}"
+    source, target = owner(dependency.importer, index), owner(imported, index)
     if source is None or target is None or source == target:
         return None  # a name found in no source (placement covers every file), or one module
     layers: list[Layer] = config.internal_layers[package]
