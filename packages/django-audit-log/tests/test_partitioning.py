@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from django_audit_log import log_event
@@ -23,6 +23,7 @@ from django_audit_log.models import AuditLog
 from django_audit_log.partition_sql import next_month
 from django_audit_log.partitioning import is_partitioned, partition_by_month, partitions
 from tests.test_attacks_append_only import REFUSED, acting_as, app_role, sql
+from tests.testapp.models import Invoice
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -79,7 +80,8 @@ def stored(entries: list[AuditLog]) -> list[tuple]:
 def test_the_conversion_keeps_every_entry_and_makes_the_months(entries):
     before = stored(entries)
     run = partition_by_month(ahead=2)
-    assert run.converted and run.copied == 3
+    assert run.converted
+    assert run.copied == 3
     assert is_partitioned()
     assert stored(entries) == before
     this_month = utc_now().date().replace(day=1)
@@ -116,7 +118,8 @@ def test_the_conversion_keeps_indexes_checks_keys_and_triggers(entries):
     plain = definition()
     partition_by_month()
     assert definition() == plain
-    assert len(plain[0]) == 8 and len(plain[2]) == 2  # eight indexes, two triggers
+    assert len(plain[0]) == 8
+    assert len(plain[2]) == 2
     (key,) = sql(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'p'",
@@ -153,7 +156,8 @@ def test_a_second_run_adds_only_the_missing_months(entries):
     this_month = utc_now().date().replace(day=1)
     later = months_from(this_month, 5)[2:]
     run = partition_by_month(ahead=4)
-    assert not run.converted and run.moved == 0
+    assert not run.converted
+    assert run.moved == 0
     assert run.created == [month_name(m) for m in later]  # ahead=1 had made the second one
     assert stored(entries)  # untouched
 
@@ -165,7 +169,8 @@ def test_no_insert_fails_and_a_waiting_month_moves_into_its_partition(entries):
     ((where,),) = sql(f"SELECT tableoid::regclass::text FROM {TABLE} WHERE id = %s", [waiting.id])
     assert where == DEFAULT
     run = partition_by_month(ahead=3)
-    assert run.moved == 1 and month_name(later) in run.created
+    assert run.moved == 1
+    assert month_name(later) in run.created
     ((where,),) = sql(f"SELECT tableoid::regclass::text FROM {TABLE} WHERE id = %s", [waiting.id])
     assert where == month_name(later)
     assert sql(f"SELECT count(*) FROM {DEFAULT}") == [(0,)]
@@ -225,6 +230,32 @@ def test_every_partition_refuses_update_delete_and_truncate(entries):
     )
 
 
+def test_a_partition_made_by_hand_gets_its_truncate_trigger_on_the_next_run(entries):
+    partition_by_month(ahead=0)
+    by_hand = f"{TABLE}_y1990m01"
+    sql(
+        f"CREATE TABLE {by_hand} PARTITION OF {TABLE} "
+        "FOR VALUES FROM ('1990-01-01 00:00+00') TO ('1990-02-01 00:00+00')"
+    )
+    entry_at(datetime.datetime(1990, 1, 10, tzinfo=datetime.timezone.utc), "by hand")
+    with transaction.atomic():
+        sql(f"TRUNCATE {by_hand}")  # the hole: PostgreSQL does not clone TRUNCATE triggers
+        assert not AuditLog.objects.filter(action="by hand").exists()
+        transaction.set_rollback(True)
+    assert AuditLog.objects.filter(action="by hand").exists()
+    assert partition_by_month(ahead=0).created == []
+    with pytest.raises(IntegrityError, match=f"TRUNCATE on {by_hand} {REFUSED}"):
+        sql(f"TRUNCATE {by_hand}")
+
+
+def test_tracked_writes_land_in_this_months_partition(entries):
+    partition_by_month()
+    invoice = Invoice.objects.create(number="7")
+    entry = AuditLog.objects.get(target_id=str(invoice.pk), action="create")
+    ((where,),) = sql(f"SELECT tableoid::regclass::text FROM {TABLE} WHERE id = %s", [entry.id])
+    assert where == month_name(utc_now())
+
+
 def test_set_null_still_passes_on_a_partition(entries, user):
     partition_by_month()
     user.delete()
@@ -247,7 +278,8 @@ def test_the_command(entries, capsys):
     call_command("audit_log_partition", "--ahead", "1")
     out = capsys.readouterr().out
     assert "Partitioned the audit table by month (3 entries)." in out
-    assert f"{month_name(utc_now())}, " in out and out.rstrip().endswith(f"{DEFAULT}.")
+    assert f"{month_name(utc_now())}, " in out
+    assert out.rstrip().endswith(f"{DEFAULT}.")
     call_command("audit_log_partition", "--ahead", "1")
     assert capsys.readouterr().out == "Partitions created: none.\n"
     with pytest.raises(Exception, match="ahead 500 is not valid"):

@@ -19,8 +19,8 @@ from django_audit_log.partitioning import partition_by_month, partitions
 from django_audit_log.retention import PRUNE_FUNCTION, prune
 from django_audit_log.sealing import seal
 from django_audit_log.verification import verify
-from tests.test_admin_queries import PAGES, URL, entries
 from tests.test_admin_plans import plan
+from tests.test_admin_queries import PAGES, URL, entries
 from tests.test_attacks_append_only import REFUSED, acting_as, app_role, sql
 from tests.test_partitioning import DEFAULT, TABLE, entry_at, month_name, utc_now
 
@@ -41,7 +41,10 @@ def month_start(months_back: int) -> datetime.datetime:
 def history():
     """Two entries in each of the four months before this one, converted to partitions."""
     made = {
-        back: [entry_at(month_start(back) + datetime.timedelta(days=day), f"m-{back}") for day in (2, 20)]
+        back: [
+            entry_at(month_start(back) + datetime.timedelta(days=day), f"m-{back}")
+            for day in (2, 20)
+        ]
         for back in (4, 3, 2, 1)
     }
     sql("SET CONSTRAINTS ALL IMMEDIATE")
@@ -51,7 +54,8 @@ def history():
 
 def pruned_records() -> list[dict]:
     return list(
-        AuditLog.objects.filter(action="audit_log.pruned").order_by("created_at")
+        AuditLog.objects.filter(action="audit_log.pruned")
+        .order_by("created_at")
         .values_list("metadata", flat=True)
     )
 
@@ -60,8 +64,10 @@ def test_prune_drops_the_whole_months_before_the_cutoff(history):
     cutoff = month_start(2) + datetime.timedelta(days=10)  # inside the month two back
     assert prune(cutoff) == 5  # two months dropped (4 entries), one entry deleted
     names = partitions()
-    assert month_name(month_start(4)) not in names and month_name(month_start(3)) not in names
-    assert month_name(month_start(2)) in names and names[-1] == DEFAULT
+    assert month_name(month_start(4)) not in names
+    assert month_name(month_start(3)) not in names
+    assert month_name(month_start(2)) in names
+    assert names[-1] == DEFAULT
     left = set(AuditLog.objects.exclude(action="audit_log.pruned").values_list("action", flat=True))
     assert left == {"m-2", "m-1"}
     assert AuditLog.objects.filter(action="m-2").count() == 1
@@ -72,7 +78,7 @@ def test_prune_in_batches_drops_months_and_then_deletes_rows(history):
     cutoff = month_start(1) + datetime.timedelta(days=10)
     assert prune(cutoff, batch_size=1) == 7  # three months dropped, then one row a batch
     assert [r["deleted"] for r in pruned_records()] == [7]  # 6 + 1: the next batch found none
-    assert [name for name in partitions()][0] == month_name(month_start(1))
+    assert partitions()[0] == month_name(month_start(1))
 
 
 def test_a_month_is_dropped_only_once_the_cutoff_is_past_its_end(history):
@@ -148,12 +154,14 @@ def test_the_prune_function_keeps_its_grant_and_refusals(history, app_role):
 def test_sealing_verifies_across_months_and_after_a_dropped_one(history):
     log_event("now")
     run = seal()
-    assert run.sealed == 9 and not run.refused
+    assert run.sealed == 9
+    assert not run.refused
     assert verify().ok
     prune(month_start(2))  # drops the two oldest months, records the cut-off
     result = verify()
     assert result.ok, result.findings
-    assert result.sealed == 9 and result.pending == 1  # the prune's own record waits
+    assert result.sealed == 9
+    assert result.pending == 1
 
 
 def test_a_month_dropped_behind_prune_is_reported(history):
@@ -249,7 +257,9 @@ def test_the_auditors_questions_use_their_indexes(three_months, user):
             target_content_type_id=kind, target_id="obj-42"
         ).order_by("-created_at"),
         "what did this person do": AuditLog.objects.filter(actor=user, created_at__range=window),
-        "all exports in a window": AuditLog.objects.filter(action="export", created_at__range=window),
+        "all exports in a window": AuditLog.objects.filter(
+            action="export", created_at__range=window
+        ),
     }
     for question, queryset in questions.items():
         shown = explained(queryset)
@@ -258,4 +268,3 @@ def test_the_auditors_questions_use_their_indexes(three_months, user):
         assert queryset.exists(), question
         if "window" in question or "person" in question:
             assert scanned_partitions(shown + "\n") == {month_name(m) for m in window}, shown
-

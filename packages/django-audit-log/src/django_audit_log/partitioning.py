@@ -58,7 +58,7 @@ def partition_by_month(*, ahead: int = DEFAULT_AHEAD, using: str | None = None) 
     run = PartitionRun()
     with transaction.atomic(using=using), connection.cursor() as cursor:
         names = _names(cursor)
-        _check_owner(cursor, names)
+        _check_ready(cursor, names)
         cursor.execute(f"LOCK TABLE {names.parent} IN ACCESS EXCLUSIVE MODE")
         this_month = timezone.now().astimezone(datetime.timezone.utc).date().replace(day=1)
         last = this_month
@@ -104,7 +104,9 @@ def _names(cursor: Any) -> partition_sql.Names:
     return partition_sql.Names(schema=schema, table=table)
 
 
-def _check_owner(cursor: Any, names: partition_sql.Names) -> None:
+def _check_ready(cursor: Any, names: partition_sql.Names) -> None:
+    """Run as the table's owner (who owns the prune function and may drop what it creates),
+    with migration 0010's trigger and prune function in place."""
     cursor.execute(
         "SELECT pg_get_userbyid(relowner), current_user FROM pg_class WHERE oid = %s::regclass",
         [names.parent],
@@ -115,12 +117,19 @@ def _check_owner(cursor: Any, names: partition_sql.Names) -> None:
             "role", user, f"the table's owner {owner!r} (the role that runs migrate)"
         )
     cursor.execute(
-        "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s",
-        [names.parent, names.row_trigger],
+        "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s) "
+        "AND to_regprocedure(%s) IS NOT NULL",
+        [
+            names.parent,
+            names.row_trigger,
+            f"{names.qualified(PRUNE_FUNCTION)}(timestamp with time zone, integer)",
+        ],
     )
-    if cursor.fetchone()[0] != 1:
+    if not cursor.fetchone()[0]:
         raise PartitioningError(
-            "table", names.table, "the append-only trigger of migration 0010 (run migrate first)"
+            "table",
+            names.table,
+            "the append-only trigger and prune function of migration 0010 (run migrate first)",
         )
 
 
@@ -238,8 +247,7 @@ def _definition(cursor: Any, parent: str) -> dict[str, Any]:
 def _grants(cursor: Any, parent: str) -> list[str]:
     """The table's and its columns' grants to other roles, as GRANT statements."""
     grantee = (
-        "CASE WHEN acl.grantee = 0 THEN 'PUBLIC' "
-        "ELSE quote_ident(pg_get_userbyid(acl.grantee)) END"
+        "CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(acl.grantee)) END"
     )
     cursor.execute(
         f"SELECT format('GRANT %%s ON %%s TO %%s', acl.privilege_type, c.oid::regclass, {grantee}) "
