@@ -107,6 +107,8 @@ def careless_grants(role: str) -> None:
         "CREATE TABLE {table}_y1999m01 PARTITION OF {table} "
         "FOR VALUES FROM ('1999-01-01') TO ('1999-02-01')",
         "DROP TRIGGER {table}_no_truncate ON {old}",
+        "CREATE TABLE {table}_mine (LIKE {table}); ALTER TABLE {table} ATTACH PARTITION "
+        "{table}_mine FOR VALUES FROM ('1999-01-01') TO ('1999-02-01')",
     ],
 )
 def test_the_application_role_cannot_drop_or_detach_a_month(history, app_role, statement):
