@@ -7,10 +7,10 @@ default), empties it, loads the same entries again, converts the table, and prun
 five months from the partitioned one. Prints per way the wall time and the WAL written, and
 the conversion's. Needs an empty scratch database:
 
-    createdb -h 127.0.0.1 -U postgres audit_partition
-    cd packages/django-audit-log && DATABASE_URL=postgres://postgres@127.0.0.1:5432/audit_partition \\
+    createdb -h 127.0.0.1 -U postgres audit_part
+    cd packages/django-audit-log && DATABASE_URL=postgres://postgres@127.0.0.1:5432/audit_part \\
         PYTHONPATH=. DJANGO_SETTINGS_MODULE=tests.settings python bench/partition_prune.py [ROWS]
-    dropdb -h 127.0.0.1 -U postgres audit_partition
+    dropdb -h 127.0.0.1 -U postgres audit_part
 """
 
 import datetime
@@ -62,8 +62,10 @@ def load(first_month):
 def main():
     call_command("migrate", verbosity=0)
     connection.ensure_connection()
-    this_month = timezone.now().astimezone(datetime.UTC).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0
+    this_month = (
+        timezone.now()
+        .astimezone(datetime.UTC)
+        .replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     )
     first = (this_month - datetime.timedelta(days=400)).replace(day=1)
     cutoff = first

@@ -262,6 +262,13 @@ def test_set_null_still_passes_on_a_partition(entries, user):
     assert AuditLog.objects.get(pk=entries[-1].pk).actor_id is None
 
 
+def test_a_foreign_key_to_the_entries_is_refused_by_name(entries):
+    sql(f"CREATE TABLE audit_note (id int PRIMARY KEY, entry_id uuid REFERENCES {TABLE} (id))")
+    with pytest.raises(PartitioningError, match=r"from \['audit_note'\] .* expected none"):
+        partition_by_month()
+    assert not is_partitioned()
+
+
 def test_refused_where_it_cannot_run(settings):
     with pytest.raises(PartitioningError, match="ahead -1 is not valid for partitioning"):
         partition_by_month(ahead=-1)
