@@ -52,11 +52,11 @@ def months_from(start: datetime.date, count: int) -> list[datetime.date]:
     return months
 
 
-def months_between(first: datetime.date, last: datetime.date) -> list[str]:
-    months = [first.replace(day=1)]
-    while months[-1] < last.replace(day=1):
-        months.append(next_month(months[-1]))
-    return [f"{TABLE}_y{m.year:04d}m{m.month:02d}" for m in months]
+def expected_months(entries: list[AuditLog], ahead: int) -> list[str]:
+    """The months that have entries, this month and the ``ahead`` next ones: no others."""
+    coming = months_from(utc_now().date(), ahead + 1)
+    months = {e.created_at.astimezone(datetime.timezone.utc).date().replace(day=1) for e in entries}
+    return [f"{TABLE}_y{m.year:04d}m{m.month:02d}" for m in sorted(months | set(coming))]
 
 
 @pytest.fixture
@@ -84,9 +84,8 @@ def test_the_conversion_keeps_every_entry_and_makes_the_months(entries):
     assert run.copied == 3
     assert is_partitioned()
     assert stored(entries) == before
-    this_month = utc_now().date().replace(day=1)
-    first = (utc_now() - datetime.timedelta(days=95)).date()
-    expected = months_between(first, months_from(this_month, 3)[-1])  # up to two ahead
+    expected = expected_months(entries, ahead=2)
+    assert len(expected) == 5  # two past months (no partition for the gap), this one, two ahead
     assert run.created == [*expected, DEFAULT]
     assert partitions() == [*expected, DEFAULT]
     # Each entry sits in its month's partition.
@@ -168,9 +167,9 @@ def test_no_insert_fails_and_a_waiting_month_moves_into_its_partition(entries):
     waiting = entry_at(later, "two months ahead")
     ((where,),) = sql(f"SELECT tableoid::regclass::text FROM {TABLE} WHERE id = %s", [waiting.id])
     assert where == DEFAULT
-    run = partition_by_month(ahead=3)
+    run = partition_by_month(ahead=0)  # not ahead: the month its entry waited in
     assert run.moved == 1
-    assert month_name(later) in run.created
+    assert run.created == [month_name(later)]
     ((where,),) = sql(f"SELECT tableoid::regclass::text FROM {TABLE} WHERE id = %s", [waiting.id])
     assert where == month_name(later)
     assert sql(f"SELECT count(*) FROM {DEFAULT}") == [(0,)]
@@ -205,16 +204,15 @@ def partition_statements() -> list[tuple[str, str]]:
 
 def test_every_partition_refuses_update_delete_and_truncate(entries):
     partition_by_month(ahead=1)
-    entry_at(utc_now() + datetime.timedelta(days=400), "in the default partition")
-    partition_by_month(ahead=2)  # a month added later gets the same guards
-    this_month = utc_now().date().replace(day=1)
-    first = (utc_now() - datetime.timedelta(days=95)).date()
-    assert partitions() == [*months_between(first, months_from(this_month, 3)[-1]), DEFAULT]
+    far = entry_at(utc_now() + datetime.timedelta(days=400), "waited in the default partition")
+    partition_by_month(ahead=2)  # months added later get the same guards
+    assert partitions() == [*expected_months([*entries, far], ahead=2), DEFAULT]
     # A row in every partition: an UPDATE or DELETE that matches no row fires no row trigger.
     for name in partitions()[:-1]:
         year, month = int(name[-7:-3]), int(name[-2:])
         middle = datetime.datetime(year, month, 15, tzinfo=datetime.timezone.utc)
         entry_at(middle, f"in {name}")
+    entry_at(utc_now() + datetime.timedelta(days=800), "in the default partition")
     counts = sql(f"SELECT tableoid::regclass::text, count(*) FROM {TABLE} GROUP BY 1 ORDER BY 1")
     assert [name for name, _ in counts] == sorted(partitions())
     statements = partition_statements()

@@ -5,14 +5,15 @@ create into one partitioned by month on ``created_at``, and on every later run a
 ahead. Everything happens in one transaction, as the role that owns the table:
 
 - conversion: a new parent ``PARTITION BY RANGE (created_at)`` with the table's columns, checks,
-  defaults, indexes, foreign keys, triggers and grants; one partition per month from the oldest
-  entry to ``ahead`` months from now, and a DEFAULT partition so that no insert ever fails; the
-  entries copied; the old table dropped and the new one renamed into its place. The key becomes
-  ``(id, created_at)``, as PostgreSQL requires, and each partition gets a unique index on ``id``.
-- every run: the months up to ``ahead`` from now; entries that waited in the default partition
-  for their month move into it. Every partition gets its own ``TRUNCATE`` trigger (PostgreSQL
-  clones only row triggers), and ``django_audit_log_prune`` is replaced by the version that drops
-  whole months before the cutoff (``partition_sql.prune_function``).
+  defaults, indexes, foreign keys, triggers and grants; one partition per month that has entries
+  and for this month and the ``ahead`` next ones, and a DEFAULT partition so that no insert ever
+  fails; the entries copied; the old table dropped and the new one renamed into its place. The key
+  becomes ``(id, created_at)``, as PostgreSQL requires, and each partition gets a unique index on
+  ``id``.
+- every run: the months up to ``ahead`` from now, and those whose entries wait in the default
+  partition (they move into their month). Every partition gets its own ``TRUNCATE`` trigger
+  (PostgreSQL clones only row triggers), and ``django_audit_log_prune`` is replaced by the
+  version that drops whole months before the cutoff (``partition_sql.prune_function``).
 """
 
 from __future__ import annotations
@@ -60,14 +61,13 @@ def partition_by_month(*, ahead: int = DEFAULT_AHEAD, using: str | None = None) 
         names = _names(cursor)
         _check_ready(cursor, names)
         cursor.execute(f"LOCK TABLE {names.parent} IN ACCESS EXCLUSIVE MODE")
-        this_month = timezone.now().astimezone(datetime.timezone.utc).date().replace(day=1)
-        last = this_month
+        coming = [timezone.now().astimezone(datetime.timezone.utc).date().replace(day=1)]
         for _ in range(ahead):
-            last = partition_sql.next_month(last)
+            coming.append(partition_sql.next_month(coming[-1]))
         if not _is_partitioned(cursor, names):
-            _convert(cursor, names, last, run)
+            _convert(cursor, names, coming, run)
         else:
-            _add_months(cursor, names, this_month, last, run)
+            _add_months(cursor, names, coming, run)
         for partition in _partitions_without_truncate_trigger(cursor, names):
             cursor.execute(partition_sql.partition_guards(names, partition)[0])
         prune = names.qualified(PRUNE_FUNCTION)
@@ -157,15 +157,17 @@ def _partitions_without_truncate_trigger(cursor: Any, names: partition_sql.Names
     return [name for (name,) in cursor.fetchall()]
 
 
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months = [first]
-    while months[-1] < last:
-        months.append(partition_sql.next_month(months[-1]))
-    return months
+def _months_with_entries(cursor: Any, relation: str) -> set[datetime.date]:
+    """The UTC months ``relation``'s entries fall in (one scan: only the conversion, which
+    copies every entry anyway, and the default partition, normally empty, are asked)."""
+    cursor.execute(
+        "SELECT DISTINCT date_trunc('month', created_at AT TIME ZONE 'UTC')::date FROM " + relation
+    )
+    return {month for (month,) in cursor.fetchall()}
 
 
 def _convert(
-    cursor: Any, names: partition_sql.Names, last: datetime.date, run: PartitionRun
+    cursor: Any, names: partition_sql.Names, coming: list[datetime.date], run: PartitionRun
 ) -> None:
     parent = names.parent
     cursor.execute(
@@ -178,13 +180,8 @@ def _convert(
         raise PartitioningError(
             "foreign keys to the entries from", referencing, "none: they need a unique id"
         )
-    cursor.execute(
-        "SELECT min(created_at AT TIME ZONE 'UTC')::date, "
-        "max(created_at AT TIME ZONE 'UTC')::date FROM " + parent
-    )
-    oldest, newest = cursor.fetchone()
-    first = (oldest or last).replace(day=1)
-    last = max(last, (newest or last).replace(day=1))
+    # Months without entries in between get no partition: nothing would land there.
+    months = sorted(_months_with_entries(cursor, parent) | set(coming))
     table_definition = _definition(cursor, parent)
 
     staging = names.qualified(f"{names.table}_partitioned")
@@ -192,7 +189,7 @@ def _convert(
         f"CREATE TABLE {staging} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
         "INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY RANGE (created_at)"
     )
-    for month in _months(first, last):
+    for month in months:
         for statement in partition_sql.create_month(names, month, staging):
             cursor.execute(statement)
         run.created.append(names.month_partition(month))
@@ -271,12 +268,15 @@ def _grants(cursor: Any, parent: str) -> list[str]:
 def _add_months(
     cursor: Any,
     names: partition_sql.Names,
-    first: datetime.date,
-    last: datetime.date,
+    coming: list[datetime.date],
     run: PartitionRun,
 ) -> None:
     existing = set(_partitions(cursor, names))
-    missing = [m for m in _months(first, last) if names.month_partition(m) not in existing]
+    # The months ahead, and any month whose entries wait in the default partition (the command
+    # did not run in time): they get their partition and move into it.
+    waiting_months = _months_with_entries(cursor, names.qualified(names.default_partition))
+    wanted = sorted(set(coming) | waiting_months)
+    missing = [m for m in wanted if names.month_partition(m) not in existing]
     if not missing:
         return
     # A new month's range must hold no row of the default partition: rebuild the default one
