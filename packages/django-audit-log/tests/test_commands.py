@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from django_audit_log import log_event
 from django_audit_log.models import AuditLog
+from django_audit_log.partitioning import is_partitioned, partitions
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,5 @@ def test_audit_log_partition_is_postgresql_only():
     with pytest.raises(CommandError, match="expected PostgreSQL: elsewhere the table stays"):
         call_command("audit_log_partition", "--ahead", "1")
     assert AuditLog.objects.count() == 1  # the plain table, untouched
+    assert not is_partitioned()
+    assert partitions() == []

@@ -267,7 +267,7 @@ def test_a_foreign_key_to_the_entries_is_refused_by_name(entries):
     assert not is_partitioned()
 
 
-def test_refused_where_it_cannot_run(settings):
+def test_refused_where_it_cannot_run():
     with pytest.raises(PartitioningError, match="ahead -1 is not valid for partitioning"):
         partition_by_month(ahead=-1)
     with pytest.raises(PartitioningError, match="ahead True"):
