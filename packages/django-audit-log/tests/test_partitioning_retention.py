@@ -12,6 +12,7 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, connection
+from django.db.migrations.executor import MigrationExecutor
 
 from django_audit_log import log_event
 from django_audit_log.models import AuditLog
@@ -85,6 +86,32 @@ def test_a_month_is_dropped_only_once_the_cutoff_is_past_its_end(history):
     assert prune(month_start(3)) == 2
     assert month_name(month_start(3)) in partitions()  # its end is not before the cutoff
     assert prune(month_start(3)) == 0
+
+
+def test_migrating_back_and_forth_keeps_the_guards_and_the_cutoff(history):
+    executor = MigrationExecutor(connection)
+    (latest,) = executor.loader.graph.leaf_nodes("django_audit_log")
+    executor.migrate([("django_audit_log", "0009_model_time_index")])
+    MigrationExecutor(connection).migrate([latest])
+    sql("SET CONSTRAINTS ALL IMMEDIATE")
+    holding = [name for (name,) in sql(f"SELECT DISTINCT tableoid::regclass::text FROM {TABLE}")]
+    statements = [f"DELETE FROM {name}" for name in [TABLE, *holding]]
+    statements += [f"TRUNCATE {name}" for name in [TABLE, *partitions()]]
+    assert len(statements) == 2 + 4 + len(partitions())
+    for statement in statements:
+        with pytest.raises(IntegrityError, match=REFUSED):
+            sql(statement)
+    # The migrations installed the plain table's prune function: it deletes rows, not months,
+    # and only rows older than the cutoff, though the first row of every partition has the
+    # same ctid as the first of every other.
+    assert prune(month_start(2)) == 4
+    assert month_name(month_start(4)) in partitions()
+    left = AuditLog.objects.exclude(action="audit_log.pruned").values_list("action", flat=True)
+    assert sorted(left) == ["m-1", "m-1", "m-2", "m-2"]
+    partition_by_month(ahead=1)  # the months' function again: the emptied months go
+    assert prune(month_start(2)) == 0
+    assert month_name(month_start(4)) not in partitions()
+    assert month_name(month_start(2)) in partitions()
 
 
 # --- a second role, with the documented GRANTs ----------------------------------------------------

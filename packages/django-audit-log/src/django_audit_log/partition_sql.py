@@ -11,6 +11,9 @@ import datetime
 
 from django.db.backends.utils import truncate_name
 
+from django_basemodels.append_only_postgresql import FLUSH_HINT, UNMARKED_HINT
+from django_basemodels.flush_route import FLUSH_SWITCH, TEST_DATABASE_MARKER
+
 BODY = "$append_only$"  # the dollar quote django_basemodels uses for the functions it writes
 NAME_LIMIT = 63
 
@@ -41,16 +44,16 @@ class Names:
 
     # The objects django_basemodels' AppendOnly declaration installed (migrations 0005, 0010).
     @property
-    def append_only_function(self) -> str:
-        return self.qualified(f"{self.table}_append_only")
-
-    @property
     def row_trigger(self) -> str:
         return truncate_name(f"{self.table}_append_only", NAME_LIMIT)
 
     @property
     def truncate_trigger(self) -> str:
         return truncate_name(f"{self.table}_no_truncate", NAME_LIMIT)
+
+    @property
+    def partition_truncate_function(self) -> str:
+        return self.qualified(f"{self.table}_partition_no_truncate")
 
     @property
     def retention_pass(self) -> str:
@@ -94,7 +97,7 @@ def partition_guards(names: Names, partition: str) -> list[str]:
     return [
         f"CREATE TRIGGER {names.quoted(names.truncate_trigger)} BEFORE TRUNCATE ON "
         f"{names.qualified(partition)} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION {names.append_only_function}()",
+        f"EXECUTE FUNCTION {names.partition_truncate_function}()",
         f"CREATE UNIQUE INDEX {names.quoted(partition + '_id')} "
         f"ON {names.qualified(partition)} (id)",
     ]
@@ -102,6 +105,34 @@ def partition_guards(names: Names, partition: str) -> list[str]:
 
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def truncate_function(names: Names, rows: str) -> str:
+    """The partitions' TRUNCATE trigger function: the TRUNCATE branch of the table's
+    append-only function (django_basemodels), with the same message and the same one way
+    through, the test-database flush.
+
+    A function of its own, so that a later migration that reinstalls the table's append-only
+    declaration (dropping its trigger function) is not blocked by the partitions' triggers.
+    """
+    return f"""
+CREATE OR REPLACE FUNCTION {names.partition_truncate_function}() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS {BODY}
+DECLARE
+    hint text := {literal(FLUSH_HINT)};
+BEGIN
+    IF coalesce(current_setting({literal(FLUSH_SWITCH)}, true), '') = 'on' THEN
+        IF coalesce(shobj_description(
+               (SELECT oid FROM pg_database WHERE datname = current_database()),
+               'pg_database'), '') = {literal(TEST_DATABASE_MARKER)} THEN
+            RETURN NULL;
+        END IF;
+        hint := {literal(UNMARKED_HINT)};
+    END IF;
+    RAISE EXCEPTION '% on % refused: % are append-only', TG_OP, TG_TABLE_NAME, {literal(rows)}
+        USING ERRCODE = 'restrict_violation', HINT = hint;
+END;
+{BODY}"""
 
 
 def prune_function(names: Names, function: str) -> str:

@@ -31,6 +31,7 @@ from django_audit_log.models import AuditLog
 from django_audit_log.retention import PRUNE_FUNCTION
 
 DEFAULT_AHEAD = 3
+ROWS = "audit entries"  # as the append-only declaration names them (migration 0010)
 MAX_AHEAD = 120
 
 
@@ -61,6 +62,7 @@ def partition_by_month(*, ahead: int = DEFAULT_AHEAD, using: str | None = None) 
         names = _names(cursor)
         _check_ready(cursor, names)
         cursor.execute(f"LOCK TABLE {names.parent} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(partition_sql.truncate_function(names, ROWS))
         coming = [timezone.now().astimezone(datetime.timezone.utc).date().replace(day=1)]
         for _ in range(ahead):
             coming.append(partition_sql.next_month(coming[-1]))
