@@ -226,6 +226,17 @@ def test_update_refused_by_a_check_constraint_is_a_bulk_write_error(shelves):
     assert sorted(Shelf.objects.values_list("capacity", flat=True)) == [0, 1]
 
 
+def test_bulk_write_error_says_what_refused_the_write():
+    by_rule = BulkWriteError(Shelf, ["code", "capacity"], "codes are fixed")
+    assert str(by_rule) == (
+        "bulk write of Shelf (capacity, code) was refused: codes are fixed; expected rows that "
+        "keep every constraint of Shelf"
+    )
+    assert by_rule.error == "codes are fixed"
+    by_database = BulkWriteError(Shelf, [], IntegrityError("duplicate"))
+    assert "(new rows) was refused by the database: duplicate;" in str(by_database)
+
+
 def test_bulk_create_refused_by_a_unique_constraint_writes_nothing(shelves):
     with pytest.raises(BulkWriteError, match=r"\(new rows\)") as error:
         Shelf.objects.bulk_create([Shelf(code="c"), Shelf(code="a")])

@@ -117,17 +117,21 @@ class RestoreConflictError(BaseModelsError, IntegrityError):
 
 
 class BulkWriteError(BaseModelsError):
-    """A bulk write through a ``GuardedQuerySet`` that sets no ``write_error`` of its own was
-    refused by the database; nothing was written."""
+    """A bulk write through a ``GuardedQuerySet`` was refused; nothing was written. ``error`` is
+    the database's exception, or the words of the package's rule that refused it.
 
-    def __init__(self, model: type, fields: list[str], error: Exception) -> None:
+    Packages raise it under their own base class:
+    ``class BulkWriteError(FooError, django_basemodels.exceptions.BulkWriteError)``.
+    """
+
+    def __init__(self, model: type, fields: list[str], error: object) -> None:
         self.model = model
         self.fields = fields
         self.error = error
+        by = " by the database" if isinstance(error, Exception) else ""
         super().__init__(
             f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
-            f"refused by the database: {error}; expected rows that keep every constraint of "
-            f"{model.__name__}"
+            f"refused{by}: {error}; expected rows that keep every constraint of {model.__name__}"
         )
 
 
