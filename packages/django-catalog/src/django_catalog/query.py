@@ -1,8 +1,13 @@
-"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``."""
+"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``.
+
+This module stands below the models: it never imports them (not even for type checkers), so
+the model modules can import it. A queryset reaches its model through ``self.model`` and the
+models related to it through ``self.model``'s fields; the row type is left open (``Any``).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models, transaction
 
@@ -20,9 +25,6 @@ from django_catalog.exceptions import (
 from django_catalog.markers import alters_data, queryset_only
 from django_catalog.validators import check_quantity, is_expression
 
-if TYPE_CHECKING:
-    from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem  # noqa: F401
-
 BASKET_KEYS = ("basket", "basket_id")
 # A work item belongs to the basket item it was spawned for, for good.
 SPAWN_KEYS = ("basket", "basket_id", "basket_item", "basket_item_id")
@@ -39,7 +41,7 @@ def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
         )
 
 
-class BasketQuerySet(SoftDeleteQuerySet["Basket"]):
+class BasketQuerySet(SoftDeleteQuerySet[Any]):
     """Basket status moves only through ``commit_basket()`` and ``cancel_basket()``."""
 
     @alters_data
@@ -80,7 +82,7 @@ class BasketQuerySet(SoftDeleteQuerySet["Basket"]):
         return drafts
 
 
-class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
+class BasketItemQuerySet(SoftDeleteQuerySet[Any]):
     """Items change only while their basket is a draft, whichever ORM path is used."""
 
     @alters_data
@@ -135,9 +137,8 @@ class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
 
     def _refuse_outside_drafts(self, also: Any = ()) -> None:
         """Lock the baskets involved (and ``also`` these) and refuse any that is not a draft."""
-        from django_catalog.models import Basket
-
-        baskets = Basket.all_objects.using(self.db).select_for_update().only("pk", "status")
+        basket_model: Any = self.model._meta.get_field("basket").related_model
+        baskets = basket_model.all_objects.using(self.db).select_for_update().only("pk", "status")
         involved = models.Q(pk__in=self.values("basket_id"))
         if also:
             involved |= models.Q(pk__in=list(also))
@@ -148,19 +149,19 @@ class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
                 raise BasketNotDraftError(basket)
 
 
-class WorkItemQuerySet(models.QuerySet["WorkItem"]):
+class WorkItemQuerySet(models.QuerySet[Any]):
     """Work items are spawned by ``commit_basket()``; status moves go through
     ``update_work_item_status()``; work items are never deleted."""
 
     @alters_data
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[WorkItem]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         for obj in objs:
             obj.check_new_status()
         self.model.refuse_outside_commit(objs, self.db)
         return super().bulk_create(objs, *args, **kwargs)
 
-    def _spawn(self, objs: list[WorkItem]) -> list[WorkItem]:
+    def _spawn(self, objs: list[Any]) -> list[Any]:
         """``commit_basket()``'s own insert: it holds the committed basket's lock."""
         return super().bulk_create(objs)
 
@@ -206,11 +207,11 @@ def _refuse_spawn_keys(model: Any, operation: str, names: Any) -> None:
         )
 
 
-class DispenseLogQuerySet(models.QuerySet["DispenseLog"]):
+class DispenseLogQuerySet(models.QuerySet[Any]):
     """Append-only: rows can be inserted, never updated or deleted."""
 
     @alters_data
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[DispenseLog]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
             self.model.check_new_entries(objs, self.db)
@@ -240,25 +241,25 @@ _AllObjectsBasketItems = AllObjectsManager.from_queryset(BasketItemQuerySet)
 _DeletedObjectsBasketItems = DeletedObjectsManager.from_queryset(BasketItemQuerySet)
 
 
-class BasketManager(_SoftDeleteBaskets["Basket"]):
+class BasketManager(_SoftDeleteBaskets[Any]):
     """``Basket.objects``: baskets that are not soft-deleted."""
 
 
-class AllBasketsManager(_AllObjectsBaskets["Basket"]):
+class AllBasketsManager(_AllObjectsBaskets[Any]):
     """``Basket.all_objects`` (also the base manager)."""
 
 
-class DeletedBasketsManager(_DeletedObjectsBaskets["Basket"]):
+class DeletedBasketsManager(_DeletedObjectsBaskets[Any]):
     """``Basket.deleted_objects``."""
 
 
-class BasketItemManager(_SoftDeleteBasketItems["BasketItem"]):
+class BasketItemManager(_SoftDeleteBasketItems[Any]):
     """``BasketItem.objects``: items that are not soft-deleted."""
 
 
-class AllBasketItemsManager(_AllObjectsBasketItems["BasketItem"]):
+class AllBasketItemsManager(_AllObjectsBasketItems[Any]):
     """``BasketItem.all_objects`` (also the base manager)."""
 
 
-class DeletedBasketItemsManager(_DeletedObjectsBasketItems["BasketItem"]):
+class DeletedBasketItemsManager(_DeletedObjectsBasketItems[Any]):
     """``BasketItem.deleted_objects``."""
