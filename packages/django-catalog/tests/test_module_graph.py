@@ -3,6 +3,7 @@ the models, which stand below the services."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import django_catalog
@@ -30,3 +31,19 @@ def test_the_querysets_stand_below_the_models_and_the_services():
     assert "django_catalog.query" in graph["django_catalog.models.work"]
     for model_module in MODELS:
         assert "django_catalog.services" not in graph[model_module]
+
+
+def test_every_queryset_of_the_package_is_defined_in_its_query_module():
+    defined_in = {
+        node.name: ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef) and node.name.endswith("QuerySet")
+    }
+    assert set(defined_in) == {
+        "BasketQuerySet",
+        "BasketItemQuerySet",
+        "DispenseLogQuerySet",
+        "WorkItemQuerySet",
+    }
+    assert set(defined_in.values()) == {"django_catalog.query"}

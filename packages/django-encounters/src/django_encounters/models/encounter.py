@@ -26,11 +26,11 @@ from django_encounters.models.query import (
     DeletedEncountersManager,
     EncounterManager,
 )
+from django_encounters.models.transition import EncounterTransition, package_record
+from django_encounters.signals import encounter_created, send_after_commit
 
 if TYPE_CHECKING:
     from typing_extensions import Self
-
-    from django_encounters.models.transition import EncounterTransition
 
 _MISSING = object()
 # Checked on every save: text fits its column, datetimes are aware, metadata is a dict.
@@ -248,8 +248,6 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
 
         The encounter names it as its latest transition before either row is written.
         """
-        from django_encounters.models.transition import package_record
-
         record = package_record(
             encounter=self,
             from_state="",
@@ -261,8 +259,6 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         return record
 
     def after_insert(self, using: str) -> None:
-        from django_encounters.signals import encounter_created, send_after_commit
-
         self._remember_loaded()
         send_after_commit(encounter_created, using, encounter=self)
 

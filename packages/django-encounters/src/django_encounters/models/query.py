@@ -3,12 +3,16 @@
 ``QuerySet.update``, ``bulk_update``, ``bulk_create`` and ``delete`` never call a model's
 ``save()``/``delete()``, so each path either keeps the invariant here or refuses with the
 package's error.
+
+This module stands below the models: it never imports them (not even for type checkers), so the
+model modules can import it. A queryset reaches its model through ``self.model``; the row type is
+left open (``Any``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
@@ -18,7 +22,12 @@ from django_basemodels.query import (
     SoftDeleteManager,
     SoftDeleteQuerySet,
 )
-from django_encounters.aliases import DEFINITION_ALIASES, TRANSITION_ALIASES, AliasQuerySet
+from django_encounters.aliases import (
+    DEFINITION_ALIASES,
+    TRANSITION_ALIASES,
+    canonical_kwargs,
+    canonical_q,
+)
 from django_encounters.exceptions import (
     DuplicateDefinitionError,
     ImmutableHistoryError,
@@ -27,7 +36,7 @@ from django_encounters.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
+    from typing_extensions import Self
 
 GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transitions", "validators"})
 # Written only by transition() (and at creation): save() leaves them out of an update, and the
@@ -35,10 +44,33 @@ GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transition
 STATE_FIELDS = ("state", "state_since", "definition", "latest_transition_id")
 GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AliasQuerySet(models.QuerySet[_M]):
+    """``filter()`` and ``exclude()`` (and so ``get()``, ``get_or_create()``) accept the aliases
+    in ``lookup_aliases``, in keyword arguments and in ``Q`` objects."""
+
+    lookup_aliases: Mapping[str, str] = {}
+
+    def canonical(self, method: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        where = f"{self.model.__name__}.objects.{method}()"
+        return canonical_kwargs(where, self.lookup_aliases, kwargs)
+
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
+        args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
+        filtered: Self = super().filter(*args, **self.canonical("filter", kwargs))
+        return filtered
+
+    def exclude(self, *args: Any, **kwargs: Any) -> Self:
+        args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
+        excluded: Self = super().exclude(*args, **self.canonical("exclude", kwargs))
+        return excluded
+
 
 # as_manager() of the two bases disagree; the managers are built below instead.
 class DefinitionQuerySet(  # type: ignore[override]
-    AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet["EncounterDefinition"]
+    AliasQuerySet[Any], SoftDeleteQuerySet[Any]
 ):
     """Graph fields change only through ``save()``, which validates them.
 
@@ -59,7 +91,7 @@ class DefinitionQuerySet(  # type: ignore[override]
 
     def bulk_update(
         self,
-        objs: Iterable[EncounterDefinition],
+        objs: Iterable[Any],
         fields: Iterable[str],
         batch_size: int | None = None,
     ) -> int:
@@ -71,9 +103,7 @@ class DefinitionQuerySet(  # type: ignore[override]
             )
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    def bulk_create(
-        self, objs: Iterable[EncounterDefinition], *args: Any, **kwargs: Any
-    ) -> list[EncounterDefinition]:
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         for definition in objs:
             problems = definition.problems()
@@ -81,7 +111,7 @@ class DefinitionQuerySet(  # type: ignore[override]
                 raise InvalidDefinitionError(definition, problems)
         try:
             with transaction.atomic(using=self.db):
-                created: list[EncounterDefinition] = super().bulk_create(objs, *args, **kwargs)
+                created: list[Any] = super().bulk_create(objs, *args, **kwargs)
         except IntegrityError as error:
             duplicate = self._duplicate_among(objs)
             if duplicate is None:
@@ -89,7 +119,7 @@ class DefinitionQuerySet(  # type: ignore[override]
             raise duplicate from error
         return created
 
-    def _duplicate_among(self, objs: list[EncounterDefinition]) -> DuplicateDefinitionError | None:
+    def _duplicate_among(self, objs: list[Any]) -> DuplicateDefinitionError | None:
         """After an IntegrityError: a name or code repeated in the batch or already live."""
         for field in ("code", "name"):
             values = [getattr(definition, field) for definition in objs]
@@ -101,7 +131,7 @@ class DefinitionQuerySet(  # type: ignore[override]
         return None
 
 
-class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
+class EncounterQuerySet(SoftDeleteQuerySet[Any]):
     """State and definition move only through ``transition()``; creations are always logged."""
 
     def update(self, **kwargs: Any) -> int:
@@ -111,7 +141,7 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
         return super().update(**kwargs)
 
     def bulk_update(
-        self, objs: Iterable[Encounter], fields: Iterable[str], batch_size: int | None = None
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
         fields = list(fields)
         for name in GUARDED_ENCOUNTER_FIELDS:
@@ -121,11 +151,11 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
 
     def bulk_create(  # type: ignore[override]
         self,
-        objs: Iterable[Encounter],
+        objs: Iterable[Any],
         batch_size: int | None = None,
         ignore_conflicts: bool = False,
         **kwargs: Any,
-    ) -> list[Encounter]:
+    ) -> list[Any]:
         """Create encounters and their creation records: two INSERTs whatever the count."""
         if ignore_conflicts or kwargs.get("update_conflicts"):
             raise ImmutableHistoryError(
@@ -181,7 +211,7 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
         )
 
 
-class TransitionQuerySet(AliasQuerySet["EncounterTransition"]):
+class TransitionQuerySet(AliasQuerySet[Any]):
     """Append-only: rows are added by the package's services, never changed or removed.
 
     Filters accept the roadmap's ``by_user`` for ``transitioned_by``.
@@ -189,11 +219,9 @@ class TransitionQuerySet(AliasQuerySet["EncounterTransition"]):
 
     lookup_aliases = TRANSITION_ALIASES
 
-    def bulk_create(self, objs: Iterable[EncounterTransition], *args: Any, **kwargs: Any) -> Any:
-        from django_encounters.models.transition import refuse_hand_made
-
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
-        refuse_hand_made(objs)
+        self.model.refuse_hand_made(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
@@ -231,22 +259,22 @@ _DefinitionManagerBase = models.Manager.from_queryset(DefinitionQuerySet)
 
 
 class DefinitionManager(
-    _DefinitionManagerBase["EncounterDefinition"],
-    SoftDeleteManager["EncounterDefinition"],
+    _DefinitionManagerBase[Any],
+    SoftDeleteManager[Any],
 ):
     """``objects``: live definitions."""
 
 
 class AllDefinitionsManager(
-    _DefinitionManagerBase["EncounterDefinition"],
-    AllObjectsManager["EncounterDefinition"],
+    _DefinitionManagerBase[Any],
+    AllObjectsManager[Any],
 ):
     """``all_objects``: every definition, soft-deleted or not."""
 
 
 class DeletedDefinitionsManager(
-    _DefinitionManagerBase["EncounterDefinition"],
-    DeletedObjectsManager["EncounterDefinition"],
+    _DefinitionManagerBase[Any],
+    DeletedObjectsManager[Any],
 ):
     """``deleted_objects``: soft-deleted definitions."""
 
@@ -255,21 +283,21 @@ _EncounterManagerBase = models.Manager.from_queryset(EncounterQuerySet)
 
 
 class EncounterManager(
-    _EncounterManagerBase["Encounter"],
-    SoftDeleteManager["Encounter"],
+    _EncounterManagerBase[Any],
+    SoftDeleteManager[Any],
 ):
     """``objects``: live encounters."""
 
 
 class AllEncountersManager(
-    _EncounterManagerBase["Encounter"],
-    AllObjectsManager["Encounter"],
+    _EncounterManagerBase[Any],
+    AllObjectsManager[Any],
 ):
     """``all_objects``: every encounter, soft-deleted or not."""
 
 
 class DeletedEncountersManager(
-    _EncounterManagerBase["Encounter"],
-    DeletedObjectsManager["Encounter"],
+    _EncounterManagerBase[Any],
+    DeletedObjectsManager[Any],
 ):
     """``deleted_objects``: soft-deleted encounters."""
