@@ -16,16 +16,13 @@ from django_basemodels.models import BaseModel
 from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_modules import conf, tracking
 from django_modules.exceptions import BulkWriteError, DuplicateModuleKey, DuplicateOverride
-from django_modules.query import TrackedQuerySet, alters_data
+from django_modules.query import (
+    ModuleQuerySet,
+    OrgModuleStateQuerySet,
+    TrackedQuerySet,
+    alters_data,
+)
 from django_modules.validation import check_instance
-
-
-class ModuleQuerySet(TrackedQuerySet):
-    pass
-
-
-class OrgModuleStateQuerySet(TrackedQuerySet):
-    pass
 
 
 def _managers(queryset_class: type[TrackedQuerySet]) -> tuple[Any, Any, Any]:

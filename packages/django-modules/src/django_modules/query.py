@@ -5,13 +5,16 @@
 Hard deletes go through Django's collector, which sends ``post_delete`` for every row, and soft
 deletes started from another model (an organization) arrive through django-basemodels' signals
 (see ``apps.py`` and ``tracking``).
+
+This module stands below the models (which build their managers from these querysets): it never
+imports them. A queryset reaches its model through ``self.model``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.db import DataError, IntegrityError, connections, transaction
 
@@ -23,10 +26,8 @@ from django_modules.exceptions import (
     InvalidArgumentError,
     UnsupportedBulkOperation,
 )
+from django_modules.tracking import TrackedModel
 from django_modules.validation import check_instance, check_update_values
-
-if TYPE_CHECKING:
-    from django_modules.models import TrackedModel
 
 _T = TypeVar("_T")
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -40,36 +41,33 @@ def alters_data(method: _Method) -> _Method:
 
 # Shared by the querysets of every tracked model, so the row type stays open here.
 class TrackedQuerySet(SoftDeleteQuerySet[Any]):
-    @property
-    def tracked_model(self) -> type[TrackedModel]:
-        """``self.model``, known to be one of the package's tracked models."""
-        return cast("type[TrackedModel]", self.model)
+    """Every write path of a tracked model (``self.model`` is a ``TrackedModel`` subclass)."""
 
     @alters_data
     def update(self, **kwargs: Any) -> int:
         check_update_values(self.model, kwargs)
-        if not kwargs.keys() & self.tracked_model.WATCHED_FIELDS:
+        if not kwargs.keys() & self.model.WATCHED_FIELDS:
             try:  # no savepoint here: this path keeps its one query
                 count: int = super().update(**kwargs)
             except (IntegrityError, DataError) as error:
                 raise BulkWriteError(self.model, error) from error
             return count
         with transaction.atomic(using=self.db):
-            fields = self.tracked_model.TOGGLE_FIELDS
+            fields = self.model.TOGGLE_FIELDS
             locked = self.order_by("pk").select_for_update()  # pk order: no deadlocks
             rows = list(locked.values_list("pk", "deleted_at", *fields))
             before = {row[0]: row[2:] for row in rows if row[1] is None}
             identities = [_identity_after(fields[:-1], row[2:-1], kwargs) for row in rows]
             pks = [row[0] for row in rows]
             updated: int = _write_or_explain(
-                self.tracked_model,
+                self.model,
                 self.db,
                 identities,
                 pks,
                 lambda: super(TrackedQuerySet, self).update(**kwargs),
             )
-            after = tracking.snapshot(self.tracked_model, pks, self.db)
-            tracking.emit(self.tracked_model, before, after, self.db)
+            after = tracking.snapshot(self.model, pks, self.db)
+            tracking.emit(self.model, before, after, self.db)
         return updated
 
     @alters_data
@@ -84,7 +82,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
     def _tracked_soft_write(self, write: Callable[[], _T]) -> _T:
         """Soft delete or restore, snapshotting this queryset's rows and what they cascade to."""
         db = self.db
-        model = self.tracked_model
+        model = self.model
         with transaction.atomic(using=db):
             fields = model.TOGGLE_FIELDS
             rows = list(self.order_by("pk").values_list("pk", *fields[:-1]))
@@ -113,7 +111,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
         self._check_objects(objs)
         live = [obj for obj in objs if obj.deleted_at is None]
         identities = [obj.toggle_values()[:-1] for obj in live]
-        model = self.tracked_model
+        model = self.model
         error = model.in_batch_duplicate(identities, live)
         if error is not None:
             raise error
@@ -141,13 +139,13 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
         # toggles; here only a uniqueness violation is turned into the package's error.
         objs, fields = list(objs), list(fields)
         self._check_objects(objs, fields)
-        if not set(fields) & self.tracked_model.WATCHED_FIELDS:
+        if not set(fields) & self.model.WATCHED_FIELDS:
             count: int = super().bulk_update(objs, fields, batch_size=batch_size)
             return count
         identities = [obj.toggle_values()[:-1] for obj in objs if obj.deleted_at is None]
         pks = [obj.pk for obj in objs]
         updated: int = _write_or_explain(
-            self.tracked_model,
+            self.model,
             self.db,
             identities,
             pks,
@@ -160,6 +158,14 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
             if not isinstance(obj, self.model):
                 raise InvalidArgumentError("objs", obj, f"{self.model.__name__} instances")
             check_instance(obj, fields)
+
+
+class ModuleQuerySet(TrackedQuerySet):
+    pass
+
+
+class OrgModuleStateQuerySet(TrackedQuerySet):
+    pass
 
 
 def _write_or_explain(

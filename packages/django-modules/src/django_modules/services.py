@@ -20,7 +20,8 @@ from django_modules.exceptions import (
     ModuleDisabled,
     ModuleNotFound,
 )
-from django_modules.models import Module, ModuleQuerySet, OrgModuleState
+from django_modules.models import Module, OrgModuleState
+from django_modules.query import ModuleQuerySet
 
 
 def get_org_model() -> type[models.Model]:

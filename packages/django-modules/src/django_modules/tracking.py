@@ -4,21 +4,26 @@ Every write path takes a snapshot of the rows it touches before and after writin
 ``emit()`` compares the two: a row that became live, stopped being live or changed its flag is a
 toggle. Comparing database snapshots (not in-memory instances) keeps ``previous`` truthful even
 when the caller's instance is stale.
+
+This module stands below the models and their querysets (they call ``emit()``): it never imports
+them, and finds ``Module`` and ``OrgModuleState`` in the app registry or through a relation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models.options import Options
 
 from django_modules import cache, signals
 
-if TYPE_CHECKING:
-    from django_modules.models import TrackedModel
+# A concrete subclass of ``django_modules.models.TrackedModel`` (which stands above this module,
+# so it is not imported here), or one of its instances.
+TrackedModel = Any
 
 # A snapshot maps pk -> the row's toggle-relevant values, for live rows only.
 Snapshot = dict[Any, tuple[Any, ...]]
@@ -56,9 +61,7 @@ def emit(
         cache.invalidate(using)
     if not changes:
         return
-    from django_modules.models import Module
-
-    if issubclass(model, Module):
+    if issubclass(model, apps.get_model("django_modules", "Module")):
         _emit_modules(model, changes, using, known or {})
     else:
         _emit_overrides(model, changes, using, known or {})
@@ -106,11 +109,10 @@ def _emit_overrides(
     using: str,
     known: Mapping[Any, Any],
 ) -> None:
-    from django_modules.models import Module
-
     # Every concrete tracked model has org and module keys; the abstract base declares neither.
     options: Options[Any] = model._meta
     org_model: Any = options.get_field("org").related_model
+    module_model: Any = options.get_field("module").related_model  # Module
     org_ids = {identity[0] for _, identity, *_ in changes}
     module_ids = {identity[1] for _, identity, *_ in changes}
     # Only relations already loaded on the instances are reused: never a query per row.
@@ -122,7 +124,7 @@ def _emit_overrides(
     if org_ids - orgs.keys():
         orgs.update(org_model._base_manager.using(using).in_bulk(list(org_ids - orgs.keys())))
     if module_ids - modules.keys():
-        fetched = Module.all_objects.using(using).in_bulk(list(module_ids - modules.keys()))
+        fetched = module_model.all_objects.using(using).in_bulk(list(module_ids - modules.keys()))
         modules.update(fetched)
     for _pk, (org_id, module_id), enabled, previous in changes:
         signals.org_module_toggled.send(
@@ -143,9 +145,10 @@ def on_hard_delete(
 
 
 def _own_models() -> tuple[type[TrackedModel], ...]:
-    from django_modules.models import Module, OrgModuleState
-
-    return (Module, OrgModuleState)
+    return (
+        apps.get_model("django_modules", "Module"),
+        apps.get_model("django_modules", "OrgModuleState"),
+    )
 
 
 def on_cascaded_soft_delete(
