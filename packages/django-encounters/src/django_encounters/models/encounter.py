@@ -27,7 +27,7 @@ from django_encounters.models.query import (
     EncounterManager,
 )
 from django_encounters.models.transition import EncounterTransition, package_record
-from django_encounters.signals import encounter_created, send_after_commit
+from django_encounters.signals import encounter_created
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -171,7 +171,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                 record = self.creation_record()
                 super().save(*args, **kwargs)
                 record.save(using=using, force_insert=True)
-            self.after_insert(using)
+                self.after_insert(using)
             return
         for name, loaded in getattr(self, "_loaded", {}).items():
             current = self.__dict__.get(name, _MISSING)
@@ -259,8 +259,10 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         return record
 
     def after_insert(self, using: str) -> None:
+        """Announce the new encounter, inside the transaction that inserted it (``save()`` and
+        ``bulk_create()``): a receiver that raises rolls the insert back."""
         self._remember_loaded()
-        send_after_commit(encounter_created, using, encounter=self)
+        encounter_created.send(sender=type(self), encounter=self)
 
     def hard_delete(
         self, using: str | None = None, keep_parents: bool = False
