@@ -114,3 +114,26 @@ class RestoreConflictError(BaseModelsError, IntegrityError):
             f"deleted ({cause}); expected that value to be free: change or delete the live row "
             "first"
         )
+
+
+class BulkWriteError(BaseModelsError):
+    """A bulk write through a ``GuardedQuerySet`` that sets no ``write_error`` of its own was
+    refused by the database; nothing was written."""
+
+    def __init__(self, model: type, fields: list[str], error: Exception) -> None:
+        self.model = model
+        self.fields = fields
+        self.error = error
+        super().__init__(
+            f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
+            f"refused by the database: {error}; expected rows that keep every constraint of "
+            f"{model.__name__}"
+        )
+
+
+class ManagerRowsError(BaseModelsError, ValueError):
+    """A soft-delete manager was declared with ``rows`` other than alive, all or dead."""
+
+    def __init__(self, rows: object, expected: tuple[str, ...]) -> None:
+        self.rows = rows
+        super().__init__(f"rows={rows!r} is not valid; expected one of {', '.join(expected)}")
