@@ -1,22 +1,19 @@
-"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``.
+"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``,
+and the one manager class per soft-deletable model (django-basemodels' ``SoftDeleteManager``,
+which gives ``objects``, ``all_objects`` and ``deleted_objects``).
 
 This module stands below the models: it never imports them (not even for type checkers), so
-the model modules can import it. A queryset reaches its model through ``self.model`` and the
-models related to it through ``self.model``'s fields; the row type is left open (``Any``).
+the model modules can import it. The querysets are generic in their model; a queryset reaches
+the model's own methods through ``self.model`` and the related models through its fields.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
-)
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_catalog.exceptions import (
     BasketNotDraftError,
     ImmutableRecordError,
@@ -24,6 +21,27 @@ from django_catalog.exceptions import (
 )
 from django_catalog.markers import alters_data, queryset_only
 from django_catalog.validators import check_quantity, is_expression
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = [
+    "BasketItemManager",
+    "BasketItemQuerySet",
+    "BasketManager",
+    "BasketQuerySet",
+    "DispenseLogQuerySet",
+    "WorkItemQuerySet",
+]
+
+_Model = TypeVar("_Model", bound=models.Model, covariant=True)
+
+
+def own_model(queryset: models.QuerySet[Any]) -> Any:
+    """``queryset.model`` with its own methods and constants (``prepare_new_items()``,
+    ``OPEN_STATUSES`` ...), which a queryset generic in its model cannot name."""
+    return queryset.model
+
 
 BASKET_KEYS = ("basket", "basket_id")
 # A work item belongs to the basket item it was spawned for, for good.
@@ -41,7 +59,7 @@ def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
         )
 
 
-class BasketQuerySet(SoftDeleteQuerySet[Any]):
+class BasketQuerySet(SoftDeleteQuerySet[_Model]):
     """Basket status moves only through ``commit_basket()`` and ``cancel_basket()``."""
 
     @alters_data
@@ -77,19 +95,19 @@ class BasketQuerySet(SoftDeleteQuerySet[Any]):
                     )
             return super().soft_delete_at(moment)
 
-    def drafts(self) -> BasketQuerySet:
-        drafts: BasketQuerySet = self.filter(status="draft")
+    def drafts(self) -> Self:
+        drafts: Self = self.filter(status="draft")
         return drafts
 
 
-class BasketItemQuerySet(SoftDeleteQuerySet[Any]):
+class BasketItemQuerySet(SoftDeleteQuerySet[_Model]):
     """Items change only while their basket is a draft, whichever ORM path is used."""
 
     @alters_data
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            self.model.prepare_new_items(objs, using=self.db)
+            own_model(self).prepare_new_items(objs, using=self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     @alters_data
@@ -112,7 +130,7 @@ class BasketItemQuerySet(SoftDeleteQuerySet[Any]):
                 if not is_expression(obj.quantity):
                     check_quantity(obj.quantity)
         with transaction.atomic(using=self.db):
-            self.model.all_objects.using(self.db).filter(
+            own_model(self).all_objects.using(self.db).filter(
                 pk__in=[obj.pk for obj in objs]
             )._refuse_outside_drafts(also=[obj.basket_id for obj in objs])
             return super().bulk_update(objs, fields, *args, **kwargs)
@@ -149,7 +167,7 @@ class BasketItemQuerySet(SoftDeleteQuerySet[Any]):
                 raise BasketNotDraftError(basket)
 
 
-class WorkItemQuerySet(models.QuerySet[Any]):
+class WorkItemQuerySet(models.QuerySet[_Model]):
     """Work items are spawned by ``commit_basket()``; status moves go through
     ``update_work_item_status()``; work items are never deleted."""
 
@@ -158,7 +176,7 @@ class WorkItemQuerySet(models.QuerySet[Any]):
         objs = list(objs)
         for obj in objs:
             obj.check_new_status()
-        self.model.refuse_outside_commit(objs, self.db)
+        own_model(self).refuse_outside_commit(objs, self.db)
         return super().bulk_create(objs, *args, **kwargs)
 
     def _spawn(self, objs: list[Any]) -> list[Any]:
@@ -190,12 +208,12 @@ class WorkItemQuerySet(models.QuerySet[Any]):
             self.model, "delete()", "work items are records; cancel them instead"
         )
 
-    def on_board(self, board: str) -> WorkItemQuerySet:
-        on_board: WorkItemQuerySet = self.filter(board=board)
+    def on_board(self, board: str) -> Self:
+        on_board: Self = self.filter(board=board)
         return on_board
 
-    def open(self) -> WorkItemQuerySet:
-        still_open: WorkItemQuerySet = self.filter(status__in=self.model.OPEN_STATUSES)
+    def open(self) -> Self:
+        still_open: Self = self.filter(status__in=own_model(self).OPEN_STATUSES)
         return still_open
 
 
@@ -207,14 +225,14 @@ def _refuse_spawn_keys(model: Any, operation: str, names: Any) -> None:
         )
 
 
-class DispenseLogQuerySet(models.QuerySet[Any]):
+class DispenseLogQuerySet(models.QuerySet[_Model]):
     """Append-only: rows can be inserted, never updated or deleted."""
 
     @alters_data
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            self.model.check_new_entries(objs, self.db)
+            own_model(self).check_new_entries(objs, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     @alters_data
@@ -231,35 +249,7 @@ class DispenseLogQuerySet(models.QuerySet[Any]):
         raise ImmutableRecordError(self.model, "delete()")
 
 
-# The managers of the soft-deletable models: basemodels' choice of rows (alive, all or
-# soft-deleted) over the package's QuerySet (from_queryset, which the type checker understands).
-_SoftDeleteBaskets = SoftDeleteManager.from_queryset(BasketQuerySet)
-_AllObjectsBaskets = AllObjectsManager.from_queryset(BasketQuerySet)
-_DeletedObjectsBaskets = DeletedObjectsManager.from_queryset(BasketQuerySet)
-_SoftDeleteBasketItems = SoftDeleteManager.from_queryset(BasketItemQuerySet)
-_AllObjectsBasketItems = AllObjectsManager.from_queryset(BasketItemQuerySet)
-_DeletedObjectsBasketItems = DeletedObjectsManager.from_queryset(BasketItemQuerySet)
-
-
-class BasketManager(_SoftDeleteBaskets[Any]):
-    """``Basket.objects``: baskets that are not soft-deleted."""
-
-
-class AllBasketsManager(_AllObjectsBaskets[Any]):
-    """``Basket.all_objects`` (also the base manager)."""
-
-
-class DeletedBasketsManager(_DeletedObjectsBaskets[Any]):
-    """``Basket.deleted_objects``."""
-
-
-class BasketItemManager(_SoftDeleteBasketItems[Any]):
-    """``BasketItem.objects``: items that are not soft-deleted."""
-
-
-class AllBasketItemsManager(_AllObjectsBasketItems[Any]):
-    """``BasketItem.all_objects`` (also the base manager)."""
-
-
-class DeletedBasketItemsManager(_DeletedObjectsBasketItems[Any]):
-    """``BasketItem.deleted_objects``."""
+# One manager class per soft-deletable model: ``Manager()``, ``Manager(rows="all")`` and
+# ``Manager(rows="dead")`` are its ``objects``, ``all_objects`` and ``deleted_objects``.
+BasketManager = SoftDeleteManager.from_queryset(BasketQuerySet)
+BasketItemManager = SoftDeleteManager.from_queryset(BasketItemQuerySet)
