@@ -22,8 +22,6 @@ from django_encounters.models.definition import EncounterDefinition
 from django_encounters.models.query import (
     GUARDED_ENCOUNTER_FIELDS,
     STATE_FIELDS,
-    AllEncountersManager,
-    DeletedEncountersManager,
     EncounterManager,
 )
 from django_encounters.models.transition import EncounterTransition, package_record
@@ -100,9 +98,9 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         help_text="The transition that entered the current state (set by the package only)",
     )
 
-    objects: ClassVar[EncounterManager] = EncounterManager()
-    all_objects: ClassVar[AllEncountersManager] = AllEncountersManager()
-    deleted_objects: ClassVar[DeletedEncountersManager] = DeletedEncountersManager()
+    objects: ClassVar[EncounterManager[Encounter]] = EncounterManager()
+    all_objects: ClassVar[EncounterManager[Encounter]] = EncounterManager(rows="all")
+    deleted_objects: ClassVar[EncounterManager[Encounter]] = EncounterManager(rows="dead")
 
     class Meta:
         app_label = "django_encounters"

@@ -5,8 +5,9 @@
 package's error.
 
 This module stands below the models: it never imports them (not even for type checkers), so the
-model modules can import it. A queryset reaches its model through ``self.model``; the row type is
-left open (``Any``).
+model modules can import it. The querysets are generic in their model and reach the model's own
+methods through ``self.model``. Each soft-deletable model's three managers come from one class
+built here (django-basemodels' ``SoftDeleteManager`` with ``rows=``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
-)
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_encounters.aliases import (
     DEFINITION_ALIASES,
     TRANSITION_ALIASES,
@@ -44,10 +40,16 @@ GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transition
 STATE_FIELDS = ("state", "state_since", "definition", "latest_transition_id")
 GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
-_M = TypeVar("_M", bound=models.Model)
+_Model = TypeVar("_Model", bound=models.Model, covariant=True)
 
 
-class AliasQuerySet(models.QuerySet[_M]):
+def own_model(queryset: models.QuerySet[Any]) -> Any:
+    """``queryset.model`` with its own methods (``refuse_hand_made()`` ...), which a queryset
+    generic in its model cannot name."""
+    return queryset.model
+
+
+class AliasQuerySet(models.QuerySet[_Model]):
     """``filter()`` and ``exclude()`` (and so ``get()``, ``get_or_create()``) accept the aliases
     in ``lookup_aliases``, in keyword arguments and in ``Q`` objects."""
 
@@ -70,7 +72,7 @@ class AliasQuerySet(models.QuerySet[_M]):
 
 # as_manager() of the two bases disagree; the managers are built below instead.
 class DefinitionQuerySet(  # type: ignore[override]
-    AliasQuerySet[Any], SoftDeleteQuerySet[Any]
+    AliasQuerySet[_Model], SoftDeleteQuerySet[_Model]
 ):
     """Graph fields change only through ``save()``, which validates them.
 
@@ -123,7 +125,7 @@ class DefinitionQuerySet(  # type: ignore[override]
         """After an IntegrityError: a name or code repeated in the batch or already live."""
         for field in ("code", "name"):
             values = [getattr(definition, field) for definition in objs]
-            live = self.model.objects.using(self.db).filter(**{f"{field}__in": values})
+            live = own_model(self).objects.using(self.db).filter(**{f"{field}__in": values})
             clashes = set(live.values_list(field, flat=True))
             clashes |= {value for value in values if values.count(value) > 1}
             if clashes:
@@ -131,7 +133,7 @@ class DefinitionQuerySet(  # type: ignore[override]
         return None
 
 
-class EncounterQuerySet(SoftDeleteQuerySet[Any]):
+class EncounterQuerySet(SoftDeleteQuerySet[_Model]):
     """State and definition move only through ``transition()``; creations are always logged."""
 
     def update(self, **kwargs: Any) -> int:
@@ -172,18 +174,18 @@ class EncounterQuerySet(SoftDeleteQuerySet[Any]):
                 encounter.definition = fresh[encounter.definition_id]
                 encounter.prepare_for_insert()
             records = [encounter.creation_record() for encounter in objs]
-            created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
+            created: list[Any] = super().bulk_create(objs, batch_size=batch_size, **kwargs)
             if records:
                 type(records[0]).objects.using(self.db).bulk_create(records)
             for encounter in created:
                 encounter.after_insert(using=self.db)
         return created
 
-    def for_subject(self, subject: models.Model) -> EncounterQuerySet:
+    def for_subject(self, subject: models.Model) -> Self:
         """Encounters about ``subject`` (any model, integer or UUID key)."""
         from django.contrib.contenttypes.models import ContentType
 
-        about: EncounterQuerySet = self.filter(
+        about: Self = self.filter(
             subject_content_type=ContentType.objects.get_for_model(subject),
             subject_id=str(subject.pk),
         )
@@ -211,7 +213,7 @@ class EncounterQuerySet(SoftDeleteQuerySet[Any]):
         )
 
 
-class TransitionQuerySet(AliasQuerySet[Any]):
+class TransitionQuerySet(AliasQuerySet[_Model]):
     """Append-only: rows are added by the package's services, never changed or removed.
 
     Filters accept the roadmap's ``by_user`` for ``transitioned_by``.
@@ -221,7 +223,7 @@ class TransitionQuerySet(AliasQuerySet[Any]):
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
-        self.model.refuse_hand_made(objs)
+        own_model(self).refuse_hand_made(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
@@ -251,53 +253,7 @@ class _Unsaved:
     pk = "(queryset)"
 
 
-# The managers: the package's QuerySet methods (models.Manager.from_queryset, which type
-# checkers understand) over basemodels' choice of rows (alive, all or dead).
-
-
-_DefinitionManagerBase = models.Manager.from_queryset(DefinitionQuerySet)
-
-
-class DefinitionManager(
-    _DefinitionManagerBase[Any],
-    SoftDeleteManager[Any],
-):
-    """``objects``: live definitions."""
-
-
-class AllDefinitionsManager(
-    _DefinitionManagerBase[Any],
-    AllObjectsManager[Any],
-):
-    """``all_objects``: every definition, soft-deleted or not."""
-
-
-class DeletedDefinitionsManager(
-    _DefinitionManagerBase[Any],
-    DeletedObjectsManager[Any],
-):
-    """``deleted_objects``: soft-deleted definitions."""
-
-
-_EncounterManagerBase = models.Manager.from_queryset(EncounterQuerySet)
-
-
-class EncounterManager(
-    _EncounterManagerBase[Any],
-    SoftDeleteManager[Any],
-):
-    """``objects``: live encounters."""
-
-
-class AllEncountersManager(
-    _EncounterManagerBase[Any],
-    AllObjectsManager[Any],
-):
-    """``all_objects``: every encounter, soft-deleted or not."""
-
-
-class DeletedEncountersManager(
-    _EncounterManagerBase[Any],
-    DeletedObjectsManager[Any],
-):
-    """``deleted_objects``: soft-deleted encounters."""
+# One manager class per soft-deletable model: ``Manager()``, ``Manager(rows="all")`` and
+# ``Manager(rows="dead")`` are its ``objects``, ``all_objects`` and ``deleted_objects``.
+DefinitionManager = SoftDeleteManager.from_queryset(DefinitionQuerySet)
+EncounterManager = SoftDeleteManager.from_queryset(EncounterQuerySet)
