@@ -7,7 +7,9 @@ deletes started from another model (an organization) arrive through django-basem
 (see ``apps.py`` and ``tracking``).
 
 This module stands below the models (which build their managers from these querysets): it never
-imports them. A queryset reaches its model through ``self.model``.
+imports them. The querysets are generic in their model and reach the tracked model's own methods
+through ``tracked_model``. Each model's three managers come from one class built here
+(django-basemodels' ``SoftDeleteManager`` with ``rows=``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import DataError, IntegrityError, connections, transaction
+from django.db import DataError, IntegrityError, connections, models, transaction
 
 from django_basemodels.constraints import conditional_uniqueness_enforced
-from django_basemodels.query import SoftDeleteQuerySet
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_modules import tracking
 from django_modules.exceptions import (
     BulkWriteError,
@@ -30,6 +32,7 @@ from django_modules.tracking import TrackedModel
 from django_modules.validation import check_instance, check_update_values
 
 _T = TypeVar("_T")
+_Model = TypeVar("_Model", bound=models.Model, covariant=True)
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
@@ -39,35 +42,39 @@ def alters_data(method: _Method) -> _Method:
     return method
 
 
-# Shared by the querysets of every tracked model, so the row type stays open here.
-class TrackedQuerySet(SoftDeleteQuerySet[Any]):
-    """Every write path of a tracked model (``self.model`` is a ``TrackedModel`` subclass)."""
+class TrackedQuerySet(SoftDeleteQuerySet[_Model]):
+    """Every write path of a tracked model (a ``TrackedModel`` subclass)."""
+
+    @property
+    def tracked_model(self) -> type[TrackedModel]:
+        """``self.model``, with the methods of ``TrackedModel`` (``live_duplicate()`` ...)."""
+        return self.model
 
     @alters_data
     def update(self, **kwargs: Any) -> int:
         check_update_values(self.model, kwargs)
-        if not kwargs.keys() & self.model.WATCHED_FIELDS:
+        if not kwargs.keys() & self.tracked_model.WATCHED_FIELDS:
             try:  # no savepoint here: this path keeps its one query
                 count: int = super().update(**kwargs)
             except (IntegrityError, DataError) as error:
                 raise BulkWriteError(self.model, error) from error
             return count
         with transaction.atomic(using=self.db):
-            fields = self.model.TOGGLE_FIELDS
+            fields = self.tracked_model.TOGGLE_FIELDS
             locked = self.order_by("pk").select_for_update()  # pk order: no deadlocks
             rows = list(locked.values_list("pk", "deleted_at", *fields))
             before = {row[0]: row[2:] for row in rows if row[1] is None}
             identities = [_identity_after(fields[:-1], row[2:-1], kwargs) for row in rows]
             pks = [row[0] for row in rows]
             updated: int = _write_or_explain(
-                self.model,
+                self.tracked_model,
                 self.db,
                 identities,
                 pks,
                 lambda: super(TrackedQuerySet, self).update(**kwargs),
             )
-            after = tracking.snapshot(self.model, pks, self.db)
-            tracking.emit(self.model, before, after, self.db)
+            after = tracking.snapshot(self.tracked_model, pks, self.db)
+            tracking.emit(self.tracked_model, before, after, self.db)
         return updated
 
     @alters_data
@@ -82,7 +89,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
     def _tracked_soft_write(self, write: Callable[[], _T]) -> _T:
         """Soft delete or restore, snapshotting this queryset's rows and what they cascade to."""
         db = self.db
-        model = self.model
+        model = self.tracked_model
         with transaction.atomic(using=db):
             fields = model.TOGGLE_FIELDS
             rows = list(self.order_by("pk").values_list("pk", *fields[:-1]))
@@ -111,7 +118,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
         self._check_objects(objs)
         live = [obj for obj in objs if obj.deleted_at is None]
         identities = [obj.toggle_values()[:-1] for obj in live]
-        model = self.model
+        model = self.tracked_model
         error = model.in_batch_duplicate(identities, live)
         if error is not None:
             raise error
@@ -139,13 +146,13 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
         # toggles; here only a uniqueness violation is turned into the package's error.
         objs, fields = list(objs), list(fields)
         self._check_objects(objs, fields)
-        if not set(fields) & self.model.WATCHED_FIELDS:
+        if not set(fields) & self.tracked_model.WATCHED_FIELDS:
             count: int = super().bulk_update(objs, fields, batch_size=batch_size)
             return count
         identities = [obj.toggle_values()[:-1] for obj in objs if obj.deleted_at is None]
         pks = [obj.pk for obj in objs]
         updated: int = _write_or_explain(
-            self.model,
+            self.tracked_model,
             self.db,
             identities,
             pks,
@@ -160,12 +167,18 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
             check_instance(obj, fields)
 
 
-class ModuleQuerySet(TrackedQuerySet):
+class ModuleQuerySet(TrackedQuerySet[_Model]):
     pass
 
 
-class OrgModuleStateQuerySet(TrackedQuerySet):
+class OrgModuleStateQuerySet(TrackedQuerySet[_Model]):
     pass
+
+
+# One manager class per model: ``Manager()``, ``Manager(rows="all")`` and
+# ``Manager(rows="dead")`` are its ``objects``, ``all_objects`` and ``deleted_objects``.
+ModuleManager = SoftDeleteManager.from_queryset(ModuleQuerySet)
+OrgModuleStateManager = SoftDeleteManager.from_queryset(OrgModuleStateQuerySet)
 
 
 def _write_or_explain(

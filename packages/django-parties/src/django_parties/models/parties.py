@@ -142,8 +142,7 @@ class Person(Party):
         return found
 
 
-# With MODULES_ORG_MODEL naming this model, django-modules' run-time managers hang off it too.
-class Organization(Party):  # type: ignore[django-manager-missing]
+class Organization(Party):
     """A company, clinic, workshop, charity, government body..."""
 
     party_kind = "organization"
