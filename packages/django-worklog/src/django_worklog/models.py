@@ -16,12 +16,7 @@ from django.db.models import F, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
-)
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_worklog.clock import server_now, stop_values
 from django_worklog.exceptions import (
     ImmutableSessionError,
@@ -135,23 +130,9 @@ class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
                 return super().restore()
 
 
-# The managers: basemodels' choice of rows (alive, all or soft-deleted) over WorkSessionQuerySet
-# (from_queryset, which the type checker understands).
-_LiveSessions = SoftDeleteManager.from_queryset(WorkSessionQuerySet)
-_AllSessions = AllObjectsManager.from_queryset(WorkSessionQuerySet)
-_DeletedSessions = DeletedObjectsManager.from_queryset(WorkSessionQuerySet)
-
-
-class WorkSessionManager(_LiveSessions["WorkSession"]):
-    """``objects``: sessions that are not soft-deleted."""
-
-
-class AllWorkSessionsManager(_AllSessions["WorkSession"]):
-    """``all_objects``: every session (also the base manager)."""
-
-
-class DeletedWorkSessionsManager(_DeletedSessions["WorkSession"]):
-    """``deleted_objects``: soft-deleted sessions only."""
+# One manager class over WorkSessionQuerySet gives the three managers (objects, all_objects,
+# deleted_objects: basemodels' rows=), built here where the type checker follows from_queryset.
+WorkSessionManager = SoftDeleteManager.from_queryset(WorkSessionQuerySet)
 
 
 class WorkSession(BaseModel):
@@ -179,9 +160,10 @@ class WorkSession(BaseModel):
     )
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[WorkSessionManager] = WorkSessionManager()
-    all_objects: ClassVar[AllWorkSessionsManager] = AllWorkSessionsManager()
-    deleted_objects: ClassVar[DeletedWorkSessionsManager] = DeletedWorkSessionsManager()
+    objects: ClassVar[WorkSessionManager[WorkSession]] = WorkSessionManager()
+    # all_objects is also the base manager (Meta below).
+    all_objects: ClassVar[WorkSessionManager[WorkSession]] = WorkSessionManager(rows="all")
+    deleted_objects: ClassVar[WorkSessionManager[WorkSession]] = WorkSessionManager(rows="dead")
 
     # Service handshake: set by start_session()/stop_session() for the one save that writes the
     # times they computed under their locks. Every other save() refuses to write times.
