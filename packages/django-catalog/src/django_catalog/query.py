@@ -37,7 +37,7 @@ __all__ = [
 _Model = TypeVar("_Model", bound=models.Model, covariant=True)
 
 
-def own_model(queryset: models.QuerySet[Any]) -> Any:
+def _own_model(queryset: models.QuerySet[Any]) -> Any:
     """``queryset.model`` with its own methods and constants (``prepare_new_items()``,
     ``OPEN_STATUSES`` ...), which a queryset generic in its model cannot name."""
     return queryset.model
@@ -107,7 +107,7 @@ class BasketItemQuerySet(SoftDeleteQuerySet[_Model]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            own_model(self).prepare_new_items(objs, using=self.db)
+            _own_model(self).prepare_new_items(objs, using=self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     @alters_data
@@ -130,7 +130,7 @@ class BasketItemQuerySet(SoftDeleteQuerySet[_Model]):
                 if not is_expression(obj.quantity):
                     check_quantity(obj.quantity)
         with transaction.atomic(using=self.db):
-            own_model(self).all_objects.using(self.db).filter(
+            _own_model(self).all_objects.using(self.db).filter(
                 pk__in=[obj.pk for obj in objs]
             )._refuse_outside_drafts(also=[obj.basket_id for obj in objs])
             return super().bulk_update(objs, fields, *args, **kwargs)
@@ -176,7 +176,7 @@ class WorkItemQuerySet(models.QuerySet[_Model]):
         objs = list(objs)
         for obj in objs:
             obj.check_new_status()
-        own_model(self).refuse_outside_commit(objs, self.db)
+        _own_model(self).refuse_outside_commit(objs, self.db)
         return super().bulk_create(objs, *args, **kwargs)
 
     def _spawn(self, objs: list[Any]) -> list[Any]:
@@ -213,7 +213,7 @@ class WorkItemQuerySet(models.QuerySet[_Model]):
         return on_board
 
     def open(self) -> Self:
-        still_open: Self = self.filter(status__in=own_model(self).OPEN_STATUSES)
+        still_open: Self = self.filter(status__in=_own_model(self).OPEN_STATUSES)
         return still_open
 
 
@@ -232,7 +232,7 @@ class DispenseLogQuerySet(models.QuerySet[_Model]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            own_model(self).check_new_entries(objs, self.db)
+            _own_model(self).check_new_entries(objs, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     @alters_data

@@ -169,7 +169,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                 record = self.creation_record()
                 super().save(*args, **kwargs)
                 record.save(using=using, force_insert=True)
-                self.after_insert(using)
+                self.after_insert()
             return
         for name, loaded in getattr(self, "_loaded", {}).items():
             current = self.__dict__.get(name, _MISSING)
@@ -256,7 +256,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         self.latest_transition_id = record.pk
         return record
 
-    def after_insert(self, using: str) -> None:
+    def after_insert(self) -> None:
         """Announce the new encounter, inside the transaction that inserted it (``save()`` and
         ``bulk_create()``): a receiver that raises rolls the insert back."""
         self._remember_loaded()

@@ -43,7 +43,7 @@ GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 _Model = TypeVar("_Model", bound=models.Model, covariant=True)
 
 
-def own_model(queryset: models.QuerySet[Any]) -> Any:
+def _own_model(queryset: models.QuerySet[Any]) -> Any:
     """``queryset.model`` with its own methods (``refuse_hand_made()`` ...), which a queryset
     generic in its model cannot name."""
     return queryset.model
@@ -125,7 +125,7 @@ class DefinitionQuerySet(  # type: ignore[override]
         """After an IntegrityError: a name or code repeated in the batch or already live."""
         for field in ("code", "name"):
             values = [getattr(definition, field) for definition in objs]
-            live = own_model(self).objects.using(self.db).filter(**{f"{field}__in": values})
+            live = _own_model(self).objects.using(self.db).filter(**{f"{field}__in": values})
             clashes = set(live.values_list(field, flat=True))
             clashes |= {value for value in values if values.count(value) > 1}
             if clashes:
@@ -178,7 +178,7 @@ class EncounterQuerySet(SoftDeleteQuerySet[_Model]):
             if records:
                 type(records[0]).objects.using(self.db).bulk_create(records)
             for encounter in created:
-                encounter.after_insert(using=self.db)
+                encounter.after_insert()
         return created
 
     def for_subject(self, subject: models.Model) -> Self:
@@ -223,7 +223,7 @@ class TransitionQuerySet(AliasQuerySet[_Model]):
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
-        own_model(self).refuse_hand_made(objs)
+        _own_model(self).refuse_hand_made(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
