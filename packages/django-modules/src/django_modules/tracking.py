@@ -169,24 +169,16 @@ def on_cascaded_soft_delete(
 
 
 def on_cascaded_restore(
-    sender: type[models.Model], counts: Mapping[str, int], using: str, **kwargs: Any
+    sender: type[models.Model],
+    keys: Mapping[str, Sequence[Any]],
+    using: str,
+    **kwargs: Any,
 ) -> None:
-    """A restore that started elsewhere brought overrides back.
-
-    django-basemodels does not say which rows came back, only how many; they were all stamped
-    with one ``updated_at``, so they are the newest rows when exactly that many share it. When
-    that cannot be told (a concurrent write in the same microsecond) the cache is still
-    invalidated, but no signal is sent.
-    """
+    """A restore that started elsewhere (an organization) brought overrides back: django-basemodels
+    names them (``keys``, per model label), so each is announced."""
     if sender in _own_models():
-        return
+        return  # the package's own querysets tracked it already
     for model in _own_models():
-        count = counts.get(model._meta.label)
-        if not count:
-            continue
-        cache.invalidate(using)
-        newest = model.objects.using(using).order_by("-updated_at", "pk")[: count + 1]
-        rows = list(newest.values_list("pk", "updated_at", *model.TOGGLE_FIELDS))
-        restored = [row for row in rows if row[1] == rows[0][1]]
-        if len(restored) == count:
-            emit(model, {}, {row[0]: row[2:] for row in restored}, using)
+        restored = keys.get(model._meta.label)
+        if restored:
+            emit(model, {}, snapshot(model, restored, using), using)
