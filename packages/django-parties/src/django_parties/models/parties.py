@@ -167,8 +167,7 @@ class Person(LinkedParty):
         return found
 
 
-# With MODULES_ORG_MODEL naming this model, django-modules' run-time managers hang off it too.
-class Organization(LinkedParty):  # type: ignore[django-manager-missing]
+class Organization(LinkedParty):
     """A company, clinic, workshop, charity, government body..."""
 
     party_kind = "organization"
