@@ -97,10 +97,14 @@ def test_a_label_that_shows_the_integer_key_gets_the_assigned_one(django_assert_
         first = Page.objects.create(folder=folder, body="a")
         second = Page.objects.create(folder=folder, body="b")
     labels = [e.target_repr for e in entries("create")]
-    assert labels == [str(first), str(second)] == [
-        f"Page object ({first.pk})",
-        f"Page object ({second.pk})",
-    ]
+    assert (
+        labels
+        == [str(first), str(second)]
+        == [
+            f"Page object ({first.pk})",
+            f"Page object ({second.pk})",
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,175 @@
+"""PostgreSQL: a tracked ``QuerySet.update()`` diffs its rows and writes their entries in ONE
+statement.
+
+The Python path (``tracked_query``) reads every row, updates, and sends the entries back: three
+statements in a transaction and a model instance per row. Here the database does it all::
+
+    WITH "audit_old" AS (SELECT <key, tracked columns> FROM t WHERE key IN (<the queryset>)
+                         FOR UPDATE),
+         "audit_new" AS (UPDATE t SET ... FROM "audit_old" WHERE t.key = "audit_old".key
+                         RETURNING <key, tracked columns, the label>),
+         "audit_entries" AS (INSERT INTO <the audit table> SELECT ... one row per changed row)
+    SELECT count(*) FROM "audit_new"
+
+Each entry is the document the Python side builds once (action, actor, request context,
+metadata, sensitivity: ``services.entry_row``) completed per row with its key, label, id and
+``changes``. The rows are the ones the Python path would log, with the same values: a field is
+in ``changes`` when its stored value changed, old and new in the JSON form ``values`` gives them
+(a value the update was given is that value, cleaned in Python, as on the other path), fields
+whose name is secret masked.
+
+Used only when every value can be put into JSON by the database exactly as Python does
+(``columns``), the label is one the database can assemble (``labels``), no seal key is set
+(each entry's stamp is a keyed digest made in Python, never with the key in the database) and
+no batch of entries is being collected; anything else takes the Python path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connections, models, transaction
+from django.db.models.fields import Field
+from django.db.models.sql import UpdateQuery
+from django.db.models.sql.where import EmptyResultSet
+
+from django_audit_log import conf, services
+from django_audit_log.columns import old_json, supported
+from django_audit_log.diffing import is_expression
+from django_audit_log.labels import label_sql
+from django_audit_log.models import AuditLog
+from django_audit_log.values import clean_changes
+from django_basemodels.ids import uuid7
+
+VIA = "QuerySet.update"
+_LOW_BITS = (1 << 64) - 1
+_ROOM = (1 << 32) - 1  # low bits of the first id left clear: the row number is added there
+
+
+def applies(
+    queryset: models.QuerySet[Any], fields: tuple[Field[Any, Any], ...], kwargs: Any
+) -> bool:
+    model = queryset.model
+    meta = model._meta
+    query = queryset.query
+    return (
+        connections[queryset.db].vendor == "postgresql"
+        and conf.get("AUDIT_LOG_SEAL_KEY") is None
+        and not services.batching()
+        and not meta.parents
+        and not query.is_sliced
+        and not query.combinator
+        and not query.distinct_fields
+        and meta.pk.name not in kwargs
+        and meta.pk.attname not in kwargs
+        and supported(meta.pk)
+        and all(supported(field) for field in fields)
+        and label_sql(model) is not None
+    )
+
+
+def update(queryset: models.QuerySet[Any], fields: tuple[Field[Any, Any], ...], kwargs: Any) -> int:
+    """Run ``queryset.update(**kwargs)`` and log its changed rows; returns the rows updated."""
+    using = queryset.db
+    connection = connections[using]
+    try:
+        rows_sql, rows_params = (
+            queryset.order_by().values_list("pk", flat=True).query.get_compiler(using).as_sql()
+        )
+    except EmptyResultSet:
+        return 0
+    sql, params = _statement(queryset.model, fields, kwargs, connection, rows_sql, rows_params)
+    queryset._for_write = True  # type: ignore[attr-defined]  # as Django's update() sets it
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (count,) = cursor.fetchone()
+    queryset._result_cache = None  # type: ignore[attr-defined]
+    return int(count)
+
+
+def _statement(
+    model: type[models.Model],
+    fields: tuple[Field[Any, Any], ...],
+    kwargs: Any,
+    connection: Any,
+    rows_sql: str,
+    rows_params: Any,
+) -> tuple[str, list[Any]]:
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = [quote(field.column) for field in fields]
+    old_list = ", ".join(f"{table}.{column}" for column in columns)
+    label, label_params = label_sql(model)(table, connection)  # type: ignore[misc]  # checked
+
+    update = UpdateQuery(model)
+    update.add_update_values(kwargs)
+    set_sql, set_params = update.get_compiler(connection=connection).as_sql()
+
+    changed = " OR ".join(f'"o".{c} IS DISTINCT FROM "n".{c}' for c in columns)
+    changes, changes_params = _changes(fields, kwargs, columns)
+    document, high, low = _document(model)
+    sql = (
+        f'WITH "audit_old" AS (SELECT {table}.{key}, {old_list} FROM {table} '
+        f"WHERE {table}.{key} IN ({rows_sql}) FOR UPDATE), "
+        f'"audit_new" AS ({set_sql} FROM "audit_old" WHERE {table}.{key} = "audit_old".{key} '
+        f'RETURNING {table}.{key}, {old_list}, {label} AS "audit_label"), '
+        f'"audit_entries" AS (INSERT INTO {quote(AuditLog._meta.db_table)} SELECT "e".* FROM '
+        f'(SELECT "n".{key} AS "key", "n"."audit_label", {changes} AS "changes", '
+        f'row_number() OVER () AS "number" FROM "audit_new" "n" '
+        f'JOIN "audit_old" "o" ON "o".{key} = "n".{key} WHERE {changed}) "d", '
+        f"LATERAL jsonb_populate_record(NULL::{quote(AuditLog._meta.db_table)}, "
+        "%s::jsonb || jsonb_build_object("
+        "'id', (%s || lpad(to_hex(%s::bigint + \"d\".\"number\"), 16, '0'))::uuid, "
+        '\'target_id\', "d"."key"::text, \'target_repr\', "d"."audit_label", '
+        '\'changes\', "d"."changes")) "e") '
+        'SELECT count(*) FROM "audit_new"'
+    )
+    # The order of the placeholders: the rows' query, then SET, then the label (in RETURNING),
+    # then the entries.
+    params = [*rows_params, *set_params, *label_params, *changes_params, document, high, low]
+    return sql, params
+
+
+def _changes(
+    fields: tuple[Field[Any, Any], ...], kwargs: Any, columns: list[str]
+) -> tuple[str, list[Any]]:
+    """The ``changes`` document of a row: one object per field whose stored value changed."""
+    parts, params = [], []
+    for field, column in zip(fields, columns, strict=True):
+        old_sql, old_params = old_json(field, f'"o".{column}')
+        value = kwargs[field.name] if field.name in kwargs else kwargs[field.attname]
+        if is_expression(value):  # computed by the database: its stored value, like the old
+            new_sql, new_params = old_json(field, f'"n".{column}')
+        else:  # the value given, cleaned as the Python path cleans it
+            if isinstance(value, models.Model):
+                value = value.pk
+            cleaned = clean_changes({field.name: {"new": value}})[field.name]["new"]
+            new_sql, new_params = "%s::jsonb", [json.dumps(cleaned)]
+        parts.append(
+            f'CASE WHEN "o".{column} IS DISTINCT FROM "n".{column} THEN jsonb_build_object('
+            f"%s, jsonb_build_object('old', {old_sql}, 'new', {new_sql})) ELSE '{{}}' END"
+        )
+        params += [field.name, *old_params, *new_params]
+    if not parts:
+        return "'{}'::jsonb", []
+    return "(" + " || ".join(parts) + ")", params
+
+
+def _document(model: type[models.Model]) -> tuple[str, str, int]:
+    """The columns every entry of the statement shares, as the JSON document the statement
+    completes per row; and the first entry's id, as its high half in hex and its low half as
+    a signed 64-bit number (the row number is added to it, so the ids increase like uuid7's)."""
+    row, _ = services.entry_row(
+        "update",
+        metadata={"via": VIA},
+        sensitivity=getattr(model, "audit_sensitivity", "normal"),
+    )
+    row.update(services.target_columns(model, "", ""))
+    row["created_at"] = str(row["created_at"])
+    del row["id"], row["changes"], row["target_id"], row["target_repr"]
+    first = uuid7().int & ~_ROOM
+    low = first & _LOW_BITS
+    if low >= 1 << 63:
+        low -= 1 << 64
+    return json.dumps(row, default=str), f"{first >> 64:016x}", low
