@@ -44,7 +44,7 @@ def kind(field: Field[Any, Any]) -> str | None:
     """The internal type of what ``field`` stores (a foreign key: its target's), or ``None``
     when Django converts what it reads (``from_db_value``)."""
     while field.is_relation:
-        field = field.target_field
+        field = field.target_field  # type: ignore[attr-defined]  # a ForeignKey's
     if hasattr(field, "from_db_value"):
         return None
     return field.get_internal_type()

@@ -130,7 +130,7 @@ class _Rewriter:
                     "str() of the object stopped showing its key as str(pk) while it was saved; "
                     "expected a label that does not change with the object's other values",
                 )
-            write, extra = self._with_returned_key(), (parts,)
+            write, extra = self._with_returned_key(), (parts,)  # type: ignore[assignment]
         if " RETURNING " in sql:  # Django reads the rows: pass them on
             combined = f'WITH "audit_row" AS ({sql}) SELECT * FROM "audit_row" WHERE {write}'
         else:  # Django reads the row count only: rows without columns are cheapest

@@ -29,10 +29,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.models.fields import Field
 from django.db.models.sql import UpdateQuery
-from django.db.models.sql.where import EmptyResultSet
 
 from django_audit_log import conf, services
 from django_audit_log.columns import old_json, supported
@@ -61,6 +61,7 @@ def applies(
         and not query.is_sliced
         and not query.combinator
         and not query.distinct_fields
+        and not query.select_for_update  # the Python path runs it in its transaction
         and meta.pk.name not in kwargs
         and meta.pk.attname not in kwargs
         and supported(meta.pk)
@@ -71,6 +72,8 @@ def applies(
 
 def update(queryset: models.QuerySet[Any], fields: tuple[Field[Any, Any], ...], kwargs: Any) -> int:
     """Run ``queryset.update(**kwargs)`` and log its changed rows; returns the rows updated."""
+    # As Django's update() does: the router names the database to write to.
+    queryset._for_write = True  # type: ignore[attr-defined]  # Django's own, not in the stubs
     using = queryset.db
     connection = connections[using]
     try:
@@ -80,11 +83,10 @@ def update(queryset: models.QuerySet[Any], fields: tuple[Field[Any, Any], ...], 
     except EmptyResultSet:
         return 0
     sql, params = _statement(queryset.model, fields, kwargs, connection, rows_sql, rows_params)
-    queryset._for_write = True  # type: ignore[attr-defined]  # as Django's update() sets it
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         (count,) = cursor.fetchone()
-    queryset._result_cache = None  # type: ignore[attr-defined]
+    queryset._result_cache = None
     return int(count)
 
 
