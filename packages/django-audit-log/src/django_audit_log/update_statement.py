@@ -11,12 +11,14 @@ statements in a transaction and a model instance per row. Here the database does
          "audit_entries" AS (INSERT INTO <the audit table> SELECT ... one row per changed row)
     SELECT count(*) FROM "audit_new"
 
-Each entry is the document the Python side builds once (action, actor, request context,
-metadata, sensitivity: ``services.entry_row``) completed per row with its key, label, id and
-``changes``. The rows are the ones the Python path would log, with the same values: a field is
-in ``changes`` when its stored value changed, old and new in the JSON form ``values`` gives them
-(a value the update was given is that value, cleaned in Python, as on the other path), fields
-whose name is secret masked.
+What the entries share (action, actor, request context, metadata, sensitivity, time:
+``services.entry_row``) is built once in Python and passed as parameters; the statement adds
+each row's key, label, id and ``changes``. A plain INSERT ... SELECT of the columns, not the
+jsonb document of ``single_statement``: reading a document per row cost the server more than
+the rest of the entry together. The entries are the ones the Python path would log, with the
+same values: a field is in ``changes`` when its stored value changed, old and new in the JSON
+form ``values`` gives them (a value the update was given is that value, cleaned in Python, as
+on the other path), fields whose name is secret masked.
 
 Used only when every value can be put into JSON by the database exactly as Python does
 (``columns``), the label is one the database can assemble (``labels``), no seal key is set
@@ -110,26 +112,22 @@ def _statement(
 
     changed = " OR ".join(f'"o".{c} IS DISTINCT FROM "n".{c}' for c in columns)
     changes, changes_params = _changes(fields, kwargs, columns)
-    document, high, low = _document(model)
+    entry_columns, entry_values, entry_params = _entry_columns(model, connection)
     sql = (
         f'WITH "audit_old" AS (SELECT {table}.{key}, {old_list} FROM {table} '
         f"WHERE {table}.{key} IN ({rows_sql}) FOR UPDATE), "
         f'"audit_new" AS ({set_sql} FROM "audit_old" WHERE {table}.{key} = "audit_old".{key} '
         f'RETURNING {table}.{key}, {old_list}, {label} AS "audit_label"), '
-        f'"audit_entries" AS (INSERT INTO {quote(AuditLog._meta.db_table)} SELECT "e".* FROM '
+        f'"audit_entries" AS (INSERT INTO {quote(AuditLog._meta.db_table)} ({entry_columns}) '
+        f"SELECT {entry_values} FROM "
         f'(SELECT "n".{key} AS "key", "n"."audit_label", {changes} AS "changes", '
         f'row_number() OVER () AS "number" FROM "audit_new" "n" '
-        f'JOIN "audit_old" "o" ON "o".{key} = "n".{key} WHERE {changed}) "d", '
-        f"LATERAL jsonb_populate_record(NULL::{quote(AuditLog._meta.db_table)}, "
-        "%s::jsonb || jsonb_build_object("
-        "'id', (%s || lpad(to_hex(%s::bigint + \"d\".\"number\"), 16, '0'))::uuid, "
-        '\'target_id\', "d"."key"::text, \'target_repr\', "d"."audit_label", '
-        '\'changes\', "d"."changes")) "e") '
+        f'JOIN "audit_old" "o" ON "o".{key} = "n".{key} WHERE {changed}) "d") '
         'SELECT count(*) FROM "audit_new"'
     )
     # The order of the placeholders: the rows' query, then SET, then the label (in RETURNING),
-    # then the entries.
-    params = [*rows_params, *set_params, *label_params, *changes_params, document, high, low]
+    # then the entries' columns, then their changes.
+    params = [*rows_params, *set_params, *label_params, *entry_params, *changes_params]
     return sql, params
 
 
@@ -158,20 +156,42 @@ def _changes(
     return "(" + " || ".join(parts) + ")", params
 
 
-def _document(model: type[models.Model]) -> tuple[str, str, int]:
-    """The columns every entry of the statement shares, as the JSON document the statement
-    completes per row; and the first entry's id, as its high half in hex and its low half as
-    a signed 64-bit number (the row number is added to it, so the ids increase like uuid7's)."""
+# The columns of an entry that differ from row to row, as the statement computes them.
+_PER_ROW = {
+    "id": "(%s || lpad(to_hex(%s::bigint + \"d\".\"number\"), 16, '0'))::uuid",
+    "target_id": '"d"."key"::text',
+    "target_repr": '"d"."audit_label"',
+    "changes": '"d"."changes"',
+}
+
+
+def _entry_columns(model: type[models.Model], connection: Any) -> tuple[str, str, list[Any]]:
+    """The INSERT's column list and, in the same order, the SELECT's values with their
+    parameters: what every entry of the statement shares (action, actor, request context,
+    metadata, sensitivity, time: ``services.entry_row``, built once) as typed parameters, and
+    the per-row columns of ``_PER_ROW``. The first entry's id is passed as its high half in hex
+    and its low half as a signed 64-bit number: the row number is added to the low half, so the
+    ids of the statement increase like uuid7's."""
     row, _ = services.entry_row(
         "update",
         metadata={"via": VIA},
         sensitivity=getattr(model, "audit_sensitivity", "normal"),
     )
     row.update(services.target_columns(model, "", ""))
-    row["created_at"] = str(row["created_at"])
-    del row["id"], row["changes"], row["target_id"], row["target_repr"]
     first = uuid7().int & ~_ROOM
     low = first & _LOW_BITS
     if low >= 1 << 63:
         low -= 1 << 64
-    return json.dumps(row, default=str), f"{first >> 64:016x}", low
+    names, values, params = [], [], []
+    for field in AuditLog._meta.concrete_fields:
+        names.append(connection.ops.quote_name(field.column))
+        if field.attname == "id":
+            values.append(_PER_ROW["id"])
+            params += [f"{first >> 64:016x}", low]
+        elif field.attname in _PER_ROW:
+            values.append(_PER_ROW[field.attname])
+        else:
+            value = row[field.attname]
+            values.append(f"%s::{field.db_type(connection)}")
+            params.append(json.dumps(value) if isinstance(value, dict) else value)
+    return ", ".join(names), ", ".join(values), params
