@@ -158,7 +158,7 @@ def _changes(
 
 # The columns of an entry that differ from row to row, as the statement computes them.
 _PER_ROW = {
-    "id": "(%s || lpad(to_hex(%s::bigint + \"d\".\"number\"), 16, '0'))::uuid",
+    "id": '(%s || lpad(to_hex(%s::bigint + "d"."number"), 16, \'0\'))::uuid',
     "target_id": '"d"."key"::text',
     "target_repr": '"d"."audit_label"',
     "changes": '"d"."changes"',
