@@ -202,6 +202,28 @@ def test_a_seal_key_keeps_the_python_path(settings, django_assert_num_queries):
     assert all(len(e.stamp) == 32 for e in updates())
 
 
+class Long:
+    def __str__(self):
+        return (
+            f"{self.number}: "
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+        )
+
+
+def test_a_label_longer_than_the_column_is_cut_as_in_python(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(Invoice, "__str__", Long.__str__)
+    make_invoices("X-", rows=1)
+    with django_assert_num_queries(1):  # the database assembles this label too
+        Invoice.objects.filter(number="X-0").update(paid=True)
+    (entry,) = updates()
+    label = str(Invoice.objects.get(number="X-0"))
+    assert len(label) > 255
+    assert entry.target_repr == label[:255]
+
+
 def _label(model):
     labels._cache.pop(model, None)
     return labels.label_sql(model)
@@ -215,6 +237,9 @@ class Shown:
 
     def as_str(self):
         """A docstring is fine."""
+        return str(self.number)
+
+    def unknown_attribute(self):
         return str(self.amount_id)
 
     def format_spec(self):
@@ -234,7 +259,8 @@ class Shown:
     ("method", "made_by_the_database"),
     [
         ("plain", True),
-        ("as_str", False),  # no such column
+        ("as_str", True),
+        ("unknown_attribute", False),  # no such column
         ("format_spec", False),
         ("branch", False),
         ("nullable", False),  # a date: Python's text is not the column's
