@@ -9,11 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Upper
 
-from django_audit_log import audit_context, labels, update_statement
+from django_audit_log import audit_context, labels, stamps, update_statement
 from django_audit_log.models import AuditLog
 from tests.testapp.models import Account, Folder, Invoice, Page, Sticker
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+
+KEY = "tests-only-seal-key-0123456789abcdef"
 
 # Compared between the two paths: everything but the entry's own id and time.
 COMPARED = (
@@ -29,13 +31,12 @@ COMPARED = (
     "request_id",
     "sensitivity",
     "is_system",
-    "stamp",
 )
 
 
 @pytest.fixture(autouse=True)
 def _unsealed_and_warm(settings):
-    # Stamps are keyed digests made in Python: the statement is used when no seal key is set.
+    # Without a seal key everything is one statement; tests that set one say so.
     settings.AUDIT_LOG_SEAL_KEY = None
     ContentType.objects.get_for_models(Invoice, Account, Page, Sticker, for_concrete_models=False)
     labels._cache.clear()  # tests below change __str__
@@ -126,8 +127,11 @@ OPERATIONS = {
 }
 
 
+@pytest.mark.parametrize("sealed", [False, True], ids=["unsealed", "sealed"])
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_entries_equal_those_of_the_python_path(operation, monkeypatch, user):
+def test_entries_equal_those_of_the_python_path(operation, sealed, monkeypatch, settings, user):
+    if sealed:
+        settings.AUDIT_LOG_SEAL_KEY = KEY
     run = OPERATIONS[operation]
     with audit_context(actor=user, request_id="r-1", ip_address="10.0.0.9", user_agent="UA"):
         database = entries_of(run, "D-", python_path=False, monkeypatch=monkeypatch)
@@ -194,12 +198,19 @@ def test_fields_whose_json_python_makes_keep_the_python_path(django_assert_num_q
     assert updates()[0].changes["notes"]["new"] == {"api_key": "[redacted]"}
 
 
-def test_a_seal_key_keeps_the_python_path(settings, django_assert_num_queries):
-    settings.AUDIT_LOG_SEAL_KEY = "tests-only-seal-key-0123456789abcdef"
-    make_invoices("S-")
-    with django_assert_num_queries(3):
-        Invoice.objects.filter(number__startswith="S-").update(paid=True)
-    assert all(len(e.stamp) == 32 for e in updates())
+@pytest.mark.parametrize("rows", [1, 100])
+def test_with_a_seal_key_the_stamps_are_made_in_python(rows, settings, django_assert_num_queries):
+    settings.AUDIT_LOG_SEAL_KEY = KEY
+    make_invoices("S-", rows)
+    with django_assert_num_queries(2) as captured:  # the diff returned, then the entries
+        assert Invoice.objects.filter(number__startswith="S-").update(paid=True) == rows
+    assert captured.captured_queries[1]["sql"].startswith("INSERT INTO")
+    entries = updates()
+    assert len(entries) == rows
+    keys = stamps.verifying_keys()
+    assert all(stamps.stamp_is_valid(e.stamp, e.id, e.created_at, keys) for e in entries)
+    with django_assert_num_queries(1):  # nothing changed: no INSERT
+        assert Invoice.objects.filter(number__startswith="S-").update(paid=True) == rows
 
 
 class Long:

@@ -4,10 +4,10 @@ Peers miss these paths because they bypass ``save()`` and its signals. Here ever
 tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
 
 - ``update()``: on PostgreSQL, one statement that locks the rows, updates them and inserts their
-  entries (``update_statement``, where it applies). Elsewhere one SELECT (row-locked where the
-  database can) reads the old values, the UPDATE is narrowed to exactly those rows, and one
-  INSERT writes the entries; a second SELECT reads the new values only when the update used
-  expressions (``F("n") + 1``).
+  entries (``update_statement``, where it applies; with a seal key the entries are a second
+  INSERT). Elsewhere one SELECT (row-locked where the database can) reads the old values, the
+  UPDATE is narrowed to exactly those rows, and one INSERT writes the entries; a second SELECT
+  reads the new values only when the update used expressions (``F("n") + 1``).
 - ``bulk_create()``: one INSERT of entries after the rows (and a SELECT of the stored values
   when objects held expressions).
 - ``bulk_update()``: old values come from what was loaded (a SELECT only for objects that were

@@ -20,10 +20,13 @@ same values: a field is in ``changes`` when its stored value changed, old and ne
 form ``values`` gives them (a value the update was given is that value, cleaned in Python, as
 on the other path), fields whose name is secret masked.
 
+With ``AUDIT_LOG_SEAL_KEY`` set, each entry's stamp is a keyed digest made in Python (the key
+never goes to the database): the statement then returns the changed rows' keys, labels and
+changes instead, and one INSERT writes their entries, in one transaction (``_sealed``).
+
 Used only when every value can be put into JSON by the database exactly as Python does
-(``columns``), the label is one the database can assemble (``labels``), no seal key is set
-(each entry's stamp is a keyed digest made in Python, never with the key in the database) and
-no batch of entries is being collected; anything else takes the Python path.
+(``columns``), the label is one the database can assemble (``labels``) and no batch of entries
+is being collected; anything else takes the Python path.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from django_audit_log.columns import old_json, supported
 from django_audit_log.diffing import is_expression
 from django_audit_log.labels import label_sql
 from django_audit_log.models import AuditLog
+from django_audit_log.stamps import stamp_of
+from django_audit_log.tracking import write_transaction
 from django_audit_log.values import clean_changes
 from django_basemodels.ids import uuid7
 
@@ -57,7 +62,6 @@ def applies(
     query = queryset.query
     return (
         connections[queryset.db].vendor == "postgresql"
-        and conf.get("AUDIT_LOG_SEAL_KEY") is None
         and not services.batching()
         and not meta.parents
         and not query.is_sliced
@@ -84,22 +88,90 @@ def update(queryset: models.QuerySet[Any], fields: tuple[Field[Any, Any], ...], 
         )
     except EmptyResultSet:
         return 0
-    sql, params = _statement(queryset.model, fields, kwargs, connection, rows_sql, rows_params)
+    model = queryset.model
+    head, changed_rows, params = _diffing(model, fields, kwargs, connection, rows_sql, rows_params)
+    head_params, changed_params = params
+    shared, _ = services.entry_row(
+        "update", metadata={"via": VIA}, sensitivity=getattr(model, "audit_sensitivity", "normal")
+    )
+    shared.update(services.target_columns(model, "", ""))
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (count,) = cursor.fetchone()
+        if conf.get("AUDIT_LOG_SEAL_KEY") is None:  # no stamps to make: all in one statement
+            columns, values, entry_params = _entry_columns(shared, connection, _first_id_params())
+            cursor.execute(
+                f'{head}, "audit_entries" AS (INSERT INTO {table} ({columns}) '
+                f'SELECT {values} FROM ({changed_rows}) "d") SELECT count(*) FROM "audit_new"',
+                [*head_params, *entry_params, *changed_params],
+            )
+            (count,) = cursor.fetchone()
+        else:
+            count = _sealed(
+                cursor,
+                connection,
+                head,
+                changed_rows,
+                [*head_params, *changed_params],
+                shared,
+                table,
+            )
     queryset._result_cache = None
     return int(count)
 
 
-def _statement(
+def _sealed(
+    cursor: Any,
+    connection: Any,
+    head: str,
+    changed_rows: str,
+    params: list[Any],
+    shared: dict[str, Any],
+    table: str,
+) -> int:
+    """With a seal key, each entry's stamp is a keyed digest made in Python (the key never goes
+    to the database): the statement returns the changed rows' keys, labels and changes, and a
+    second INSERT writes their entries, in one transaction."""
+    with write_transaction(connection.alias):
+        cursor.execute(
+            f'{head} SELECT "c"."count", "d"."key"::text, "d"."audit_label", "d"."changes"::text '
+            f'FROM (SELECT count(*) AS "count" FROM "audit_new") "c" '
+            f'LEFT JOIN ({changed_rows}) "d" ON true',
+            params,
+        )
+        rows = cursor.fetchall()
+        changed = [row[1:] for row in rows if row[1] is not None]
+        if changed:
+            ids = [uuid7() for _ in changed]
+            created_at = shared["created_at"]
+            columns, values, entry_params = _entry_columns(shared, connection, None)
+            keys, labels, changes = zip(*changed, strict=True)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM unnest("
+                "%s::uuid[], %s::text[], %s::text[], %s::jsonb[], %s::text[]) "
+                '"d"("id", "key", "audit_label", "changes", "stamp")',
+                [
+                    *entry_params,
+                    ids,
+                    list(keys),
+                    list(labels),
+                    list(changes),
+                    [stamp_of(entry_id, created_at) for entry_id in ids],
+                ],
+            )
+    return int(rows[0][0])
+
+
+def _diffing(
     model: type[models.Model],
     fields: tuple[Field[Any, Any], ...],
     kwargs: Any,
     connection: Any,
     rows_sql: str,
     rows_params: Any,
-) -> tuple[str, list[Any]]:
+) -> tuple[str, str, tuple[list[Any], list[Any]]]:
+    """The statement's ``WITH`` that locks, reads and updates the rows (``"audit_old"``,
+    ``"audit_new"``), the query of the changed rows (key, label, changes, row number), and
+    the parameters of each."""
     quote = connection.ops.quote_name
     table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = [quote(field.column) for field in fields]
@@ -112,23 +184,19 @@ def _statement(
 
     changed = " OR ".join(f'"o".{c} IS DISTINCT FROM "n".{c}' for c in columns)
     changes, changes_params = _changes(fields, kwargs, columns)
-    entry_columns, entry_values, entry_params = _entry_columns(model, connection)
-    sql = (
+    head = (
         f'WITH "audit_old" AS (SELECT {table}.{key}, {old_list} FROM {table} '
         f"WHERE {table}.{key} IN ({rows_sql}) FOR UPDATE), "
         f'"audit_new" AS ({set_sql} FROM "audit_old" WHERE {table}.{key} = "audit_old".{key} '
-        f'RETURNING {table}.{key}, {old_list}, {label} AS "audit_label"), '
-        f'"audit_entries" AS (INSERT INTO {quote(AuditLog._meta.db_table)} ({entry_columns}) '
-        f"SELECT {entry_values} FROM "
-        f'(SELECT "n".{key} AS "key", "n"."audit_label", {changes} AS "changes", '
-        f'row_number() OVER () AS "number" FROM "audit_new" "n" '
-        f'JOIN "audit_old" "o" ON "o".{key} = "n".{key} WHERE {changed}) "d") '
-        'SELECT count(*) FROM "audit_new"'
+        f'RETURNING {table}.{key}, {old_list}, {label} AS "audit_label")'
     )
-    # The order of the placeholders: the rows' query, then SET, then the label (in RETURNING),
-    # then the entries' columns, then their changes.
-    params = [*rows_params, *set_params, *label_params, *entry_params, *changes_params]
-    return sql, params
+    changed_rows = (
+        f'SELECT "n".{key} AS "key", "n"."audit_label", {changes} AS "changes", '
+        f'row_number() OVER () AS "number" FROM "audit_new" "n" '
+        f'JOIN "audit_old" "o" ON "o".{key} = "n".{key} WHERE {changed}'
+    )
+    # The order of the placeholders: the rows' query, SET, the label (in RETURNING).
+    return head, changed_rows, ([*rows_params, *set_params, *label_params], changes_params)
 
 
 def _changes(
@@ -156,42 +224,46 @@ def _changes(
     return "(" + " || ".join(parts) + ")", params
 
 
-# The columns of an entry that differ from row to row, as the statement computes them.
+# The columns of an entry that differ from row to row, as the statement computes them from
+# the changed rows ("d"); with a seal key the rows come from arrays that also hold ids and stamps.
 _PER_ROW = {
     "id": '(%s || lpad(to_hex(%s::bigint + "d"."number"), 16, \'0\'))::uuid',
     "target_id": '"d"."key"::text',
     "target_repr": '"d"."audit_label"',
     "changes": '"d"."changes"',
 }
+_PER_ROW_SEALED = {**_PER_ROW, "id": '"d"."id"', "stamp": '"d"."stamp"'}
 
 
-def _entry_columns(model: type[models.Model], connection: Any) -> tuple[str, str, list[Any]]:
-    """The INSERT's column list and, in the same order, the SELECT's values with their
-    parameters: what every entry of the statement shares (action, actor, request context,
-    metadata, sensitivity, time: ``services.entry_row``, built once) as typed parameters, and
-    the per-row columns of ``_PER_ROW``. The first entry's id is passed as its high half in hex
-    and its low half as a signed 64-bit number: the row number is added to the low half, so the
-    ids of the statement increase like uuid7's."""
-    row, _ = services.entry_row(
-        "update",
-        metadata={"via": VIA},
-        sensitivity=getattr(model, "audit_sensitivity", "normal"),
-    )
-    row.update(services.target_columns(model, "", ""))
+def _first_id_params() -> list[Any]:
+    """The first entry's id as its high half in hex and its low half as a signed 64-bit number:
+    the row number is added to the low half, so the ids of the statement increase like
+    uuid7's."""
     first = uuid7().int & ~_ROOM
     low = first & _LOW_BITS
     if low >= 1 << 63:
         low -= 1 << 64
+    return [f"{first >> 64:016x}", low]
+
+
+def _entry_columns(
+    shared: dict[str, Any], connection: Any, id_params: list[Any] | None
+) -> tuple[str, str, list[Any]]:
+    """The INSERT's column list and, in the same order, the SELECT's values with their
+    parameters: what every entry shares (action, actor, request context, metadata,
+    sensitivity, time: ``services.entry_row``, built once) as typed parameters, the per-row
+    columns from "d" (``id_params``: the ids are numbered in the statement; ``None``: "d" holds
+    ids and stamps made in Python)."""
+    per_row = _PER_ROW if id_params is not None else _PER_ROW_SEALED
     names, values, params = [], [], []
     for field in AuditLog._meta.concrete_fields:
         names.append(connection.ops.quote_name(field.column))
-        if field.attname == "id":
-            values.append(_PER_ROW["id"])
-            params += [f"{first >> 64:016x}", low]
-        elif field.attname in _PER_ROW:
-            values.append(_PER_ROW[field.attname])
+        if field.attname in per_row:
+            values.append(per_row[field.attname])
+            if field.attname == "id" and id_params is not None:
+                params += id_params
         else:
-            value = row[field.attname]
+            value = shared[field.attname]
             values.append(f"%s::{field.db_type(connection)}")
             params.append(json.dumps(value) if isinstance(value, dict) else value)
     return ", ".join(names), ", ".join(values), params
