@@ -7,7 +7,7 @@ class BaseModelsError(Exception):
     """Base class of every error raised by django-basemodels."""
 
 
-class ImproperlyConfiguredUUIDVersion(BaseModelsError):
+class ImproperlyConfiguredUUIDVersionError(BaseModelsError):
     """BASEMODELS_UUID_VERSION names a version this package cannot generate."""
 
     def __init__(self, version: object) -> None:
@@ -114,3 +114,8 @@ class RestoreConflictError(BaseModelsError, IntegrityError):
             f"deleted ({cause}); expected that value to be free: change or delete the live row "
             "first"
         )
+
+
+# The error's earlier name, kept for compatibility: the same class, so ``except
+# ImproperlyConfiguredUUIDVersion`` still catches it. New code uses the name ending in ``Error``.
+ImproperlyConfiguredUUIDVersion = ImproperlyConfiguredUUIDVersionError
