@@ -69,7 +69,10 @@ class ImmutableFieldsContract:
     # Managers to write through; None: every manager of the model and ``_base_manager``.
     managers: ClassVar[tuple[str, ...] | None] = None
 
-    pytestmark: ClassVar[list[pytest.MarkDecorator]] = [pytest.mark.django_db]
+    @pytest.fixture(autouse=True)
+    def _database_access(self, db: None) -> None:
+        """Every test uses the database. A subclass whose set-up must commit (DDL on MariaDB)
+        marks itself ``pytest.mark.django_db(transaction=True)``: that marker decides."""
 
     @pytest.fixture
     def row(self) -> models.Model:
@@ -139,7 +142,10 @@ class ImmutableFieldsContract:
         return connection.ops.quote_name(self.model._meta.db_table)
 
     def where_row(self, row: models.Model) -> tuple[str, Any]:
-        return f"{connection.ops.quote_name(self.model._meta.pk.column)} = %s", row.pk
+        """``<pk column> = %s`` and the row's key as the database takes it."""
+        pk = self.model._meta.pk
+        assert pk is not None
+        return f"{self.column(pk.name)} = %s", pk.get_db_prep_value(row.pk, connection)
 
     # --- the ORM paths ------------------------------------------------------------------------
 
@@ -147,7 +153,7 @@ class ImmutableFieldsContract:
         before = self.stored(row)
         changed = self.fresh(row)
         setattr(changed, field, self.changes[field])
-        with self.refused("save"):
+        with self.refused("save"), transaction.atomic():
             changed.save()
         assert self.stored(row) == before
 
@@ -161,7 +167,7 @@ class ImmutableFieldsContract:
             "Value()": Value(self.changes[field], output_field=self.model._meta.get_field(field)),
             "F()": F(field),
         }[kind]
-        with self.refused("update"):
+        with self.refused("update"), transaction.atomic():
             getattr(self.model, manager).filter(pk=row.pk).update(**{field: value})
         assert self.stored(row) == before
 
@@ -169,7 +175,7 @@ class ImmutableFieldsContract:
         before = self.stored(row)
         changed = self.fresh(row)
         setattr(changed, field, self.changes[field])
-        with self.refused("bulk_update"):
+        with self.refused("bulk_update"), transaction.atomic():
             getattr(self.model, manager).bulk_update([changed], [field])
         assert self.stored(row) == before
 
@@ -202,13 +208,13 @@ class AppendOnlyContract(ImmutableFieldsContract):
 
     def test_delete_of_the_row_is_refused(self, row: models.Model) -> None:
         before = self.stored(row)
-        with self.refused("delete"):
+        with self.refused("delete"), transaction.atomic():
             self.fresh(row).delete()
         assert self.stored(row) == before
 
     def test_queryset_delete_is_refused(self, row: models.Model, manager: str) -> None:
         before = self.stored(row)
-        with self.refused("delete"):
+        with self.refused("delete"), transaction.atomic():
             getattr(self.model, manager).filter(pk=row.pk).delete()
         assert self.stored(row) == before
 
