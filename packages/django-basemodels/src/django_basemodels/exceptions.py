@@ -7,7 +7,7 @@ class BaseModelsError(Exception):
     """Base class of every error raised by django-basemodels."""
 
 
-class ImproperlyConfiguredUUIDVersion(BaseModelsError):
+class ImproperlyConfiguredUUIDVersionError(BaseModelsError):
     """BASEMODELS_UUID_VERSION names a version this package cannot generate."""
 
     def __init__(self, version: object) -> None:
@@ -141,3 +141,8 @@ class ManagerRowsError(BaseModelsError, ValueError):
     def __init__(self, rows: object, expected: tuple[str, ...]) -> None:
         self.rows = rows
         super().__init__(f"rows={rows!r} is not valid; expected one of {', '.join(expected)}")
+
+
+# The error's earlier name, kept for compatibility: the same class, so ``except
+# ImproperlyConfiguredUUIDVersion`` still catches it. New code uses the name ending in ``Error``.
+ImproperlyConfiguredUUIDVersion = ImproperlyConfiguredUUIDVersionError
