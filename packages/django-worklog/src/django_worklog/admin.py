@@ -9,14 +9,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from django_worklog.models import WorkSession
+from django_worklog.models import ContextTotal, WorkSession
 from django_worklog.services import _stop_selected
 
 if TYPE_CHECKING:  # generic in the type stubs only
     _SessionAdmin = admin.ModelAdmin[WorkSession]
+    _TotalAdmin = admin.ModelAdmin[ContextTotal]
     _Paginator = Paginator[Any]
 else:
-    _SessionAdmin = admin.ModelAdmin
+    _SessionAdmin = _TotalAdmin = admin.ModelAdmin
     _Paginator = Paginator
 
 
@@ -98,3 +99,26 @@ class WorkSessionAdmin(_SessionAdmin):
         # One bulk stop (a constant number of queries); sessions stopped meanwhile are skipped.
         stopped = _stop_selected(list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{len(stopped)} session(s) stopped.", messages.SUCCESS)
+
+
+@admin.register(ContextTotal)
+class ContextTotalAdmin(_TotalAdmin):
+    """The all-time totals the database keeps: read-only (only its triggers write them)."""
+
+    list_display = ["user", "context_content_type", "context_id", "sessions", "seconds"]
+    list_select_related = ["user", "context_content_type"]
+    raw_id_fields = ["user"]  # no select of every user on the (read-only) page
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(sessions__gt=0)  # skip emptied rows
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -307,3 +307,21 @@ class WorkSession(BaseModel):
         others = type(self).objects.filter(user_id=self.user_id, stopped_at__isnull=True)
         if others.exists():
             raise SessionAlreadyActiveError(self.user_id)
+
+
+# Defined in its own module (read-only, kept by the database's triggers); imported here so that
+# Django registers it with the app's models.
+from django_worklog.totals import ContextTotal  # noqa: E402
+
+__all__ = [
+    "CONTEXT_ID_LENGTH",
+    "ONE_ACTIVE_CONSTRAINT",
+    "TIMING_FIELDS",
+    "ContextTotal",
+    "StopReason",
+    "WorkSession",
+    "WorkSessionQuerySet",
+    "context_key",
+    "is_one_active_violation",
+    "one_active_refused",
+]
