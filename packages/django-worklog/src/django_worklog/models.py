@@ -118,7 +118,7 @@ class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
                     "user_id", flat=True
                 )
             )
-            # The users' rows locked, in key order, as start_session() locks them: a racing
+            # The users' rows locked, in key order: a racing
             # restore of the same user's session waits here and then sees this one running
             # (without the lock, InnoDB picks one of two such restores as a deadlock's victim).
             locked = get_user_model()._base_manager.db_manager(self.db).select_for_update()

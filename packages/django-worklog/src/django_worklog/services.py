@@ -7,18 +7,24 @@ from ``server_now()``, the application server's clock, elsewhere. See ``django_w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
-from django.db.models import Case, Value, When
+from django.db import IntegrityError, OperationalError, connections, models, router, transaction
+from django.db.models import Case, FilteredRelation, Q, Value, When
+from django.utils import timezone
 
 from django_basemodels.query import SoftDeleteQuerySet
 from django_worklog.clock import DatabaseClock, database_keeps_time, server_now, stop_values
-from django_worklog.exceptions import InvalidArgumentError, NoActiveSession
-from django_worklog.models import StopReason, WorkSession
+from django_worklog.exceptions import (
+    InvalidArgumentError,
+    NoActiveSession,
+    SessionAlreadyActiveError,
+)
+from django_worklog.models import StopReason, WorkSession, is_one_active_violation
 from django_worklog.signals import session_started, session_stopped
 from django_worklog.validation import check_context, check_metadata, check_user
 
@@ -32,39 +38,85 @@ __all__ = [
 
 # The longest age stop_stale_sessions() takes: further back, datetimes run out.
 MAX_STALE_AGE = timedelta(days=36_500)
+# How often a service runs again after losing a race (see _retrying()).
+ATTEMPTS = 100
+T = TypeVar("T")
+INNODB_DEADLOCK = 1213  # MariaDB: the transaction was rolled back as a deadlock's victim
 
 
 def start_session(user: Any, context: Any, metadata: dict[str, Any] | None = None) -> WorkSession:
     """Start ``user`` working on ``context``; a running session is stopped first (switch policy).
 
-    Atomic, and serialized per user by a row lock on the user, so concurrent calls for one user
-    leave exactly one session running and never surface an IntegrityError.
+    Atomic. Concurrent calls for one user leave exactly one session running and never surface
+    an IntegrityError: the database's one-active-session index decides between them, and a call
+    that loses (another start got its session in first) runs again on what the winner left.
     """
     check_user(user)
     key = check_context(context)
     check_metadata(metadata)
     content_type = ContentType.objects.get_for_model(context)
     using = router.db_for_write(WorkSession)
+    return _retrying(using, lambda: _start(user, content_type, key, metadata or {}, using), user)
+
+
+def _retrying(using: str, attempt: Callable[[], T], starting: Any = None) -> T:
+    """Run ``attempt`` (it opens its transaction, or savepoint) and run it again when it lost a
+    race the database decided:
+
+    - ``starting`` (the user of start_session()): another start for that user got its session
+      past the one-active-session index first. The attempt's savepoint is rolled back; the
+      next one sees the winner's session and switches from it.
+    - MariaDB: InnoDB rolled the transaction back as a deadlock's victim (racing writes to the
+      sessions' and the totals' unique indexes take gap locks in no fixed order). Only when the
+      transaction was the attempt's own: inside a caller's, the caller's work is gone too.
+
+    Each lost race means another call got through, so the calls make progress.
+    """
+    owns_transaction = not connections[using].in_atomic_block
+    for number in range(1, ATTEMPTS + 1):
+        last = number == ATTEMPTS
+        try:
+            return attempt()
+        except IntegrityError as error:
+            if starting is None or not is_one_active_violation(error):
+                raise
+            if last:
+                raise SessionAlreadyActiveError(starting.pk) from error
+        except OperationalError as error:
+            if last or not owns_transaction or error.args[:1] != (INNODB_DEADLOCK,):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _start(
+    user: Any, content_type: ContentType, key: str, metadata: dict[str, Any], using: str
+) -> WorkSession:
+    """One attempt of start_session(): read the running session and the clock, stop the session
+    (if nobody stopped it meanwhile), insert the new one; three statements. The signals go once
+    the INSERT has passed the index, so a lost attempt (rolled back) has sent none."""
     with transaction.atomic(using=using):
-        now = _lock_user(user, using)
-        running = _active_for_update(user, using)[0]
+        running, now = _running_and_clock(user, using)
+        stopped = False
         if running is not None:
             # Clocks of application servers, and the start times of transactions, may be out
             # of order: never stop before the start, never start before the last stop.
             now = max(now, running.started_at)
-            _stop(running, now, str(StopReason.SWITCHED), user)
+            stopped = _stop_switched(running, now, using)
         session = WorkSession(
             user=user,
             context_content_type=content_type,
             context_id=key,
             started_at=now,  # on PostgreSQL the trigger sets it and the INSERT returns it
-            metadata=metadata or {},
+            metadata=metadata,
         )
-        session._server_write = True  # checked above, under the user's lock
+        session._server_write = True  # the unique index refuses a second running session
         try:
             session.save(force_insert=True, using=using)
         finally:
             session._server_write = False
+        if stopped:
+            reason = str(StopReason.SWITCHED)
+            session_stopped.send(sender=WorkSession, session=running, user=user, reason=reason)
         session_started.send(sender=WorkSession, session=session, user=user)
     return session
 
@@ -73,11 +125,15 @@ def stop_session(user: Any) -> WorkSession:
     """Stop the user's running session and return it; raises ``NoActiveSession`` if none."""
     check_user(user)
     using = router.db_for_write(WorkSession)
-    with transaction.atomic(using=using):
-        running, now = _active_for_update(user, using)
-        if running is None:
-            raise NoActiveSession(user)
-        return _stop(running, now, str(StopReason.USER), user)
+
+    def stop() -> WorkSession:
+        with transaction.atomic(using=using):
+            running, now = _active_for_update(user, using)
+            if running is None:
+                raise NoActiveSession(user)
+            return _stop(running, now, str(StopReason.USER), user)
+
+    return _retrying(using, stop)
 
 
 def get_active_session(user: Any) -> WorkSession | None:
@@ -190,14 +246,50 @@ def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
     return running
 
 
-def _lock_user(user: Any, using: str) -> datetime:
-    """Lock the user's row (serializing start_session() per user) and read the clock."""
+def _running_and_clock(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
+    """The user's running session (None if none) and the clock, in one query from the user's
+    row (an outer join), which also proves the user exists. Nothing is locked: the stop is
+    conditional on the session still running, and the INSERT meets the unique index."""
+    names = [field.attname for field in WorkSession._meta.concrete_fields]
+    running = FilteredRelation(
+        "work_sessions",
+        condition=Q(work_sessions__stopped_at__isnull=True, work_sessions__deleted_at__isnull=True),
+    )
     # The base manager: a custom default manager might hide the row (inactive users, say).
-    rows = get_user_model()._base_manager.using(using).select_for_update().filter(pk=user.pk)
-    found = list(rows.annotate(clock=_clock_column(using)).values_list("clock", flat=True))
+    users = get_user_model()._base_manager.using(using).filter(pk=user.pk)
+    rows = users.annotate(running=running, clock=_clock_column(using)).values_list(
+        "clock", *(f"running__{name}" for name in names)
+    )
+    found = list(rows)
     if not found:
         raise InvalidArgumentError("user", user, "a user that exists in the database")
-    return _after_locks(found[0])
+    clock, *values = found[0]
+    now = _after_locks(clock)
+    if values[names.index("id")] is None:
+        return None, now
+    return WorkSession.from_db(using, names, values), now
+
+
+def _stop_switched(session: WorkSession, now: datetime, using: str) -> bool:
+    """Stop ``session`` at ``now`` for a switch unless it was stopped (or soft-deleted) since it
+    was read: one UPDATE, conditional on the session still running. Whether it stopped it."""
+    stopped_at, duration = stop_values(session.started_at, now)
+    reason, updated_at = str(StopReason.SWITCHED), timezone.now()
+    # With _stop_running(), the one place that writes the times past the queryset's guard
+    # (the database trigger checks them on PostgreSQL).
+    updated = SoftDeleteQuerySet.update(
+        WorkSession.objects.using(using).filter(pk=session.pk, stopped_at__isnull=True),
+        stopped_at=stopped_at,
+        duration_seconds=duration,
+        stop_reason=reason,
+        updated_at=updated_at,
+    )
+    if not updated:
+        return False
+    session.stopped_at, session.duration_seconds = stopped_at, duration
+    session.stop_reason, session.updated_at = reason, updated_at
+    session._remember_times()
+    return True
 
 
 def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
