@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -53,6 +56,48 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RecentUserFilter(admin.SimpleListFilter):
+    """Filter by user, offering the users of the newest sessions, not every user.
+
+    A choice per user would list the whole user table on every page (a hundred thousand links).
+    The choices are the first ``shown`` distinct users among the ``window`` newest sessions (read
+    backwards along the index on ``started_at``), plus the user filtered by: two queries of
+    bounded size, whatever the number of users or sessions. Any user can still be chosen by
+    the URL parameter, ``?user__id__exact=<pk>`` (as with Django's own foreign key filter).
+    """
+
+    title = "user"
+    parameter_name = "user__id__exact"  # Django's own parameter for a foreign key filter
+    shown = 20
+    window = 500
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        newest = model_admin.model.objects.order_by("-started_at").values_list("user_id")
+        pks = list(dict.fromkeys(pk for (pk,) in newest[: self.window]))[: self.shown]
+        chosen = self._chosen_pk()
+        if chosen is not None and chosen not in pks:
+            pks.append(chosen)
+        users = get_user_model()._base_manager.in_bulk(pks)
+        return [(str(pk), str(users[pk])) for pk in pks if pk in users]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() is None:
+            return queryset
+        chosen = self._chosen_pk()
+        if chosen is None:  # the list says "incorrect lookup parameters", as Django's filters do
+            raise IncorrectLookupParameters(f"user key {self.value()!r}")
+        return queryset.filter(user_id=chosen)
+
+    def _chosen_pk(self) -> Any:
+        """The user key in the URL, as the user model's key type; None if absent or malformed."""
+        if self.value() is None:
+            return None
+        try:
+            return get_user_model()._meta.pk.to_python(self.value())  # type: ignore[union-attr]
+        except ValidationError:
+            return None
+
+
 @admin.register(WorkSession)
 class WorkSessionAdmin(_SessionAdmin):
     list_display = [
@@ -69,7 +114,7 @@ class WorkSessionAdmin(_SessionAdmin):
     list_filter = [
         ActiveFilter,
         ("started_at", admin.DateFieldListFilter),
-        "user",
+        RecentUserFilter,
         "stop_reason",
         "context_content_type",
     ]
