@@ -1,6 +1,7 @@
 """Scale check for django-encounters and django-worklog on PostgreSQL (not part of make test).
 
-    PRIMITIVES_TEST_DB_SUFFIX=_me .venv-dev/bin/python bench/scale.py [--sizes 100000,1000000]
+    bench/run --scale [--scale-huge | --sizes 100000,1000000]
+    (or, in an environment with the packages: python bench/scale.py [--sizes ...])
 
 For each size it loads that many transitions and that many work sessions into a scratch
 database (``scale_primitives<suffix>``, created and dropped here) with ``INSERT ... SELECT
@@ -13,7 +14,9 @@ time only; their lock SELECT is EXPLAINed.
 
 One encounter always has 10,000 transitions (the admin page's worst case); the rest are spread
 over other encounters, 100 each. Sessions are spread over 1,000 users and 5,000 contexts, one an
-hour going back.
+hour going back; the user table holds a tenth of the size in users (the admin's user filter must
+not list them). The sessions are loaded with the triggers off, so the all-time totals
+(``ContextTotal``) are filled afterwards with migration 0006's own ``FILL`` statement.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import statistics
 import sys
 import time
 from datetime import timedelta
+from importlib import import_module
 
 import django
 from django.conf import settings
@@ -149,6 +153,14 @@ def load(size: int) -> dict:
             "FROM generate_series(1, %s) n",
             [users[0].pk, group_type.pk, size],
         )
+        # More users without sessions, up to a tenth of the size (the user filter's case).
+        cursor.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
+            "email, is_staff, is_active, date_joined) SELECT '', false, 'extra' || n, '', '', "
+            "'', false, true, now() FROM generate_series(1, %s) n",
+            [max(size // 10 - len(users), 0)],
+        )
+        cursor.execute(import_module("django_worklog.migrations.0006_context_totals").FILL)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     admin = get_user_model().objects.create_superuser("admin", "a@example.com", "x")
@@ -227,13 +239,18 @@ def operations(fixtures: dict) -> dict:
         "worklog: admin list, this month": page(
             "/admin/django_worklog/worksession/?" + urlencode({"started_at__gte": month})
         ),
+        "worklog: admin list, one user (user filter)": page(
+            "/admin/django_worklog/worksession/?"
+            + urlencode({"user__id__exact": fixtures["user"].pk})
+        ),
+        "encounters: transition admin list": page("/admin/django_encounters/encountertransition/"),
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="100000,1000000")
-    sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
+    parser.add_argument("--sizes", default="100000,1000000", help="rows per table, smallest first")
+    sizes = [int(size) for size in parser.parse_args(argv).sizes.split(",")]
     configure()
     from django.contrib import admin
     from django.urls import path

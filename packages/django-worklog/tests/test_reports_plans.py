@@ -77,3 +77,17 @@ def test_totals_over_a_period_read_only_that_period_through_the_start_index():
     assert sum(totals.values()) == 20 * 400 * 2 * 60  # the sessions of the last two hours
     assert "Seq Scan" not in plan, plan
     assert "worksession_started_at" in plan, plan
+
+
+def test_one_users_newest_sessions_are_an_index_range():
+    """The admin's list filtered by one user: newest first, a page, without sorting the user's
+    whole history."""
+    load_sessions(users=20, contexts=400, per_pair=10)  # 4,000 sessions per user
+    user = get_user_model().objects.get(username="load0")
+    page = WorkSession.objects.filter(user=user).order_by("-started_at")[:100]
+    with connection.cursor() as cursor:
+        sql, params = page.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "worklog_session_user_started" in plan, plan
+    assert "Sort" not in plan, plan

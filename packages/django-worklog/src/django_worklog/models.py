@@ -163,7 +163,10 @@ class WorkSession(BaseModel):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="work_sessions",
+        db_index=False,  # worklog_session_user_started starts with it and serves its lookups
     )
     context_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+"
@@ -195,6 +198,9 @@ class WorkSession(BaseModel):
             models.Index(
                 fields=["context_content_type", "context_id"], name="worklog_session_context"
             ),
+            # One user's sessions newest first (the admin filtered by user), and the user's
+            # lookups of the foreign key: a bounded index range, however long the history.
+            models.Index(fields=["user", "started_at"], name="worklog_session_user_started"),
         ]
         constraints = [
             ConditionalUniqueConstraint(
