@@ -93,7 +93,7 @@ class RecentUserFilter(admin.SimpleListFilter):
         if self.value() is None:
             return None
         try:
-            return get_user_model()._meta.pk.to_python(self.value())  # type: ignore[union-attr]
+            return get_user_model()._meta.pk.to_python(self.value())
         except ValidationError:
             return None
 

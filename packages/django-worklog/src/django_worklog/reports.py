@@ -94,11 +94,12 @@ def _per_context(queryset: QuerySet[Any], seconds: str) -> QuerySet[Any, dict[st
     # Grouped by the rows' own two columns: one hash aggregate as small as the number of
     # contexts, where grouping by the joined content type's text columns sorted every session
     # (and spilled to disk past a million). The labels come from ContentType's cache.
-    return (
+    grouped: QuerySet[Any, dict[str, Any]] = (
         queryset.order_by()
         .values("context_content_type", "context_id")
         .annotate(total=Sum(seconds))
     )
+    return grouped
 
 
 def _totals_kept() -> bool:

@@ -258,7 +258,7 @@ def _running_and_clock(user: Any, using: str) -> tuple[WorkSession | None, datet
     conditional on the session still running, and the INSERT meets the unique index."""
     connection = connections[using]
     user_key = get_user_model()._meta.pk
-    key = user_key.get_db_prep_value(user.pk, connection)  # type: ignore[union-attr]
+    key = user_key.get_db_prep_value(user.pk, connection)
     # Raw SQL, built once per database: the ORM's outer join with a condition (FilteredRelation)
     # took as long to build in Python as the switch's three statements to run.
     rows = list(WorkSession.objects.db_manager(using).raw(_running_sql(using), [key]))
@@ -277,7 +277,7 @@ def _running_sql(using: str) -> str:
     cache_key = (using, connection.vendor, users.label)
     if cache_key not in _RUNNING_SQL:
         name = connection.ops.quote_name
-        user_pk = f"u.{name(users.pk.column)}"  # type: ignore[union-attr]
+        user_pk = f"u.{name(users.pk.column)}"
         clock = f"{CLOCK_FUNCTION}()" if database_keeps_time(using) else "NULL"
         columns = ", ".join(f"s.{name(field.column)}" for field in sessions.concrete_fields)
         column = {f.name: f"s.{name(f.column)}" for f in sessions.concrete_fields}
