@@ -91,3 +91,21 @@ def test_one_users_newest_sessions_are_an_index_range():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "worklog_session_user_started" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_new_session_finds_the_users_latest_stop_in_a_few_index_entries():
+    """Migration 0008: the INSERT trigger's look-up of the user's latest stop reads the end of
+    the (user, started_at) index, not the user's 4,000 sessions, and answers as max() did."""
+    load_sessions(users=20, contexts=400, per_pair=10)
+    user = get_user_model().objects.get(username="load0")
+    latest_stop = import_module(
+        "django_worklog.migrations.0008_session_start_reads_the_latest_stop"
+    ).LATEST_STOP.replace("NEW.user_id", "%s")
+    with connection.cursor() as cursor:
+        cursor.execute(latest_stop, [user.pk])
+        found = cursor.fetchone()[0]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + latest_stop, [user.pk])
+        plan = cursor.fetchone()[0][0]["Plan"]
+    assert found == WorkSession.objects.filter(user=user).latest("stopped_at").stopped_at
+    assert plan["Shared Hit Blocks"] + plan.get("Shared Read Blocks", 0) < 20, plan
+    assert "worklog_session_user_started" in str(plan), plan
