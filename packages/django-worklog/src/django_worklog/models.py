@@ -317,17 +317,4 @@ class WorkSession(BaseModel):
 
 # Defined in its own module (read-only, kept by the database's triggers); imported here so that
 # Django registers it with the app's models.
-from django_worklog.totals import ContextTotal  # noqa: E402
-
-__all__ = [
-    "CONTEXT_ID_LENGTH",
-    "ONE_ACTIVE_CONSTRAINT",
-    "TIMING_FIELDS",
-    "ContextTotal",
-    "StopReason",
-    "WorkSession",
-    "WorkSessionQuerySet",
-    "context_key",
-    "is_one_active_violation",
-    "one_active_refused",
-]
+from django_worklog.totals import ContextTotal as ContextTotal  # noqa: E402

@@ -7,13 +7,12 @@ from ``server_now()``, the application server's clock, elsewhere. See ``django_w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, OperationalError, connections, models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
@@ -25,12 +24,9 @@ from django_worklog.clock import (
     server_now,
     stop_values,
 )
-from django_worklog.exceptions import (
-    InvalidArgumentError,
-    NoActiveSession,
-    SessionAlreadyActiveError,
-)
-from django_worklog.models import StopReason, WorkSession, is_one_active_violation
+from django_worklog.exceptions import InvalidArgumentError, NoActiveSession
+from django_worklog.models import StopReason, WorkSession
+from django_worklog.retry import retrying
 from django_worklog.signals import session_started, session_stopped
 from django_worklog.validation import check_context, check_metadata, check_user
 
@@ -44,10 +40,6 @@ __all__ = [
 
 # The longest age stop_stale_sessions() takes: further back, datetimes run out.
 MAX_STALE_AGE = timedelta(days=36_500)
-# How often a service runs again after losing a race (see _retrying()).
-ATTEMPTS = 100
-T = TypeVar("T")
-INNODB_DEADLOCK = 1213  # MariaDB: the transaction was rolled back as a deadlock's victim
 
 
 def start_session(user: Any, context: Any, metadata: dict[str, Any] | None = None) -> WorkSession:
@@ -62,36 +54,7 @@ def start_session(user: Any, context: Any, metadata: dict[str, Any] | None = Non
     check_metadata(metadata)
     content_type = ContentType.objects.get_for_model(context)
     using = router.db_for_write(WorkSession)
-    return _retrying(using, lambda: _start(user, content_type, key, metadata or {}, using), user)
-
-
-def _retrying(using: str, attempt: Callable[[], T], starting: Any = None) -> T:
-    """Run ``attempt`` (it opens its transaction, or savepoint) and run it again when it lost a
-    race the database decided:
-
-    - ``starting`` (the user of start_session()): another start for that user got its session
-      past the one-active-session index first. The attempt's savepoint is rolled back; the
-      next one sees the winner's session and switches from it.
-    - MariaDB: InnoDB rolled the transaction back as a deadlock's victim (racing writes to the
-      sessions' and the totals' unique indexes take gap locks in no fixed order). Only when the
-      transaction was the attempt's own: inside a caller's, the caller's work is gone too.
-
-    Each lost race means another call got through, so the calls make progress.
-    """
-    owns_transaction = not connections[using].in_atomic_block
-    for number in range(1, ATTEMPTS + 1):
-        last = number == ATTEMPTS
-        try:
-            return attempt()
-        except IntegrityError as error:
-            if starting is None or not is_one_active_violation(error):
-                raise
-            if last:
-                raise SessionAlreadyActiveError(starting.pk) from error
-        except OperationalError as error:
-            if last or not owns_transaction or error.args[:1] != (INNODB_DEADLOCK,):
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    return retrying(using, lambda: _start(user, content_type, key, metadata or {}, using), user)
 
 
 def _start(
@@ -139,7 +102,7 @@ def stop_session(user: Any) -> WorkSession:
                 raise NoActiveSession(user)
             return _stop(running, now, str(StopReason.USER), user)
 
-    return _retrying(using, stop)
+    return retrying(using, stop)
 
 
 def get_active_session(user: Any) -> WorkSession | None:
