@@ -113,7 +113,7 @@ class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
                     "user_id", flat=True
                 )
             )
-            # The users' rows locked, in key order, as start_session() locks them: a racing
+            # The users' rows locked, in key order: a racing
             # restore of the same user's session waits here and then sees this one running
             # (without the lock, InnoDB picks one of two such restores as a deadlock's victim).
             locked = get_user_model()._base_manager.db_manager(self.db).select_for_update()
@@ -144,7 +144,10 @@ class WorkSession(BaseModel):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="work_sessions",
+        db_index=False,  # worklog_session_user_started starts with it and serves its lookups
     )
     context_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+"
@@ -177,6 +180,9 @@ class WorkSession(BaseModel):
             models.Index(
                 fields=["context_content_type", "context_id"], name="worklog_session_context"
             ),
+            # One user's sessions newest first (the admin filtered by user), and the user's
+            # lookups of the foreign key: a bounded index range, however long the history.
+            models.Index(fields=["user", "started_at"], name="worklog_session_user_started"),
         ]
         constraints = [
             ConditionalUniqueConstraint(
@@ -289,3 +295,8 @@ class WorkSession(BaseModel):
         others = type(self).objects.filter(user_id=self.user_id, stopped_at__isnull=True)
         if others.exists():
             raise SessionAlreadyActiveError(self.user_id)
+
+
+# Defined in its own module (read-only, kept by the database's triggers); imported here so that
+# Django registers it with the app's models.
+from django_worklog.totals import ContextTotal as ContextTotal  # noqa: E402
