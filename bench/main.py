@@ -1,12 +1,17 @@
 """Every package against the peers users would pick instead, on SQLite and PostgreSQL.
 
     bench/run [--quick] [--write-docs] [--only catalog,worklog] [--databases sqlite,postgresql]
+    bench/run --scale [--scale-huge | --sizes 100000,1000000]
 
 bench/run builds .venv-bench (bench/requirements.txt plus this repo's packages, installed
 non-editable) and calls this module, which starts one worker per database (Django is configured
 once per process), prints the table and, on a full run of every case, writes it to
 docs/benchmarks.md. --quick runs tiny sizes, never writes the docs unless --write-docs says so,
 and like every run exits non-zero when a case crashes.
+
+--scale runs bench/scale.py instead (PostgreSQL, not part of make test): the pages and queries
+of django-encounters and django-worklog at 10^5 and 10^6 rows (--scale-huge adds 10^7, --sizes
+picks others), with statements, shared buffers, median time and the growth verdict per row.
 """
 
 from __future__ import annotations
@@ -96,6 +101,13 @@ def run_worker(database: str, cases: list[str], args: argparse.Namespace) -> dic
         return json.loads(out.read_text(encoding="utf-8"))
 
 
+def run_scale(args: argparse.Namespace) -> int:
+    """bench/scale.py in this environment; its table goes to the terminal."""
+    sizes = args.sizes or ("100000,1000000,10000000" if args.scale_huge else "100000,1000000")
+    done = subprocess.run([sys.executable, str(HERE / "scale.py"), "--sizes", sizes], check=False)
+    return done.returncode
+
+
 def version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -147,7 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated cases among {', '.join(CASES)}")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, help="interleaved rounds per pair (default 5)")
+    parser.add_argument("--scale", action="store_true", help="run bench/scale.py instead")
+    parser.add_argument("--scale-huge", action="store_true", help="--scale up to 10^7 rows")
+    parser.add_argument("--sizes", help="--scale: rows per table, comma-separated")
     args = parser.parse_args(argv)
+    if args.scale or args.scale_huge or args.sizes:
+        return run_scale(args)
     cases = args.only.split(",") if args.only else CASES
     unknown = sorted(set(cases) - set(CASES))
     if unknown:

@@ -1,8 +1,10 @@
-"""Scale check for django-encounters and django-worklog on PostgreSQL (not part of make test).
+"""Scale check for django-audit-log, django-encounters and django-worklog on PostgreSQL (not
+part of make test).
 
-    PRIMITIVES_TEST_DB_SUFFIX=_me .venv-dev/bin/python bench/scale.py [--sizes 100000,1000000]
+    bench/run --scale [--scale-huge | --sizes 100000,1000000]
+    (or, in an environment with the packages: python bench/scale.py [--sizes ...])
 
-For each size it loads that many transitions and that many work sessions into a scratch
+For each size it loads that many audit entries, transitions and work sessions into a scratch
 database (``scale_primitives<suffix>``, created and dropped here) with ``INSERT ... SELECT
 generate_series`` (the packages' triggers off for the load), runs ``VACUUM ANALYZE``, then
 runs each operation five times and prints the statements it sends, the shared buffers its
@@ -13,7 +15,10 @@ time only; their lock SELECT is EXPLAINed.
 
 One encounter always has 10,000 transitions (the admin page's worst case); the rest are spread
 over other encounters, 100 each. Sessions are spread over 1,000 users and 5,000 contexts, one an
-hour going back.
+hour going back; the user table holds a tenth of the size in users (the admin's user filter must
+not list them). Audit entries are one a second going back, on 10,000 targets of one model,
+one in a thousand critical. The sessions are loaded with the triggers off, so the all-time totals
+(``ContextTotal``) are filled afterwards with migration 0006's own ``FILL`` statement.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import statistics
 import sys
 import time
 from datetime import timedelta
+from importlib import import_module
 
 import django
 from django.conf import settings
@@ -51,6 +57,7 @@ def configure() -> None:
             "django.contrib.messages",
             "django.contrib.sessions",
             "django_basemodels",
+            "django_audit_log",
             "django_encounters",
             "django_worklog",
         ],
@@ -149,6 +156,24 @@ def load(size: int) -> dict:
             "FROM generate_series(1, %s) n",
             [users[0].pk, group_type.pk, size],
         )
+        # More users without sessions, up to a tenth of the size (the user filter's case).
+        cursor.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
+            "email, is_staff, is_active, date_joined) SELECT '', false, 'extra' || n, '', '', "
+            "'', false, true, now() FROM generate_series(1, %s) n",
+            [max(size // 10 - len(users), 0)],
+        )
+        cursor.execute(import_module("django_worklog.migrations.0006_context_totals").FILL)
+        cursor.execute(
+            "INSERT INTO django_audit_log_auditlog (id, created_at, action, actor_display, "
+            "target_content_type_id, target_id, target_repr, changes, metadata, user_agent, "
+            "request_id, sensitivity, is_system, stamp) SELECT gen_random_uuid(), "
+            "now() - n * interval '1 second', (ARRAY['create', 'update', 'delete'])[n %% 3 + 1], "
+            "'', %s, (n %% 10000)::text, 'group', '{}', '{}', '', md5(n::text), "
+            "CASE WHEN n %% 1000 = 0 THEN 'critical' ELSE 'normal' END, false, '' "
+            "FROM generate_series(1, %s) n",
+            [group_type.pk, size],
+        )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     admin = get_user_model().objects.create_superuser("admin", "a@example.com", "x")
@@ -184,10 +209,13 @@ def measure(action) -> tuple[int, int, float]:
 
 
 def operations(fixtures: dict) -> dict:
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
     from django.test import Client
     from django.utils import timezone
     from django.utils.http import urlencode
 
+    from django_audit_log.models import AuditLog
     from django_encounters import get_encounter_history, get_state_at, transition
     from django_worklog.reports import total_seconds_per_context
     from django_worklog.services import get_active_session
@@ -199,6 +227,17 @@ def operations(fixtures: dict) -> dict:
     week_ago = timezone.now() - timedelta(days=7)
     month = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
+    group_type = ContentType.objects.get_for_model(Group)
+    hour_ago = timezone.now() - timedelta(hours=1)
+
+    def model_in_window():
+        # One model in the last hour (3,600 entries at every size), as docs/packages/audit-log.md
+        # shows the question.
+        window = (hour_ago, timezone.now())
+        return list(
+            AuditLog.objects.filter(target_content_type=group_type, created_at__range=window)
+        )
+
     def move():
         transition(hot, "b" if hot.state == "a" else "a")
 
@@ -209,7 +248,12 @@ def operations(fixtures: dict) -> dict:
 
         return get
 
+    audit = "/admin/django_audit_log/auditlog/"
     return {
+        "audit-log: admin changelist": page(audit),
+        "audit-log: admin, sensitivity=critical": page(audit + "?sensitivity__exact=critical"),
+        "audit-log: admin search, exact target id": page(audit + "?q=4242"),
+        "audit-log: one model in a 1-hour window": model_in_window,
         "encounters: transition()": move,
         "encounters: get_state_at()": lambda: get_state_at(hot, timezone.now()),
         "encounters: history page deep in 10^4 rows": lambda: get_encounter_history(
@@ -227,13 +271,18 @@ def operations(fixtures: dict) -> dict:
         "worklog: admin list, this month": page(
             "/admin/django_worklog/worksession/?" + urlencode({"started_at__gte": month})
         ),
+        "worklog: admin list, one user (user filter)": page(
+            "/admin/django_worklog/worksession/?"
+            + urlencode({"user__id__exact": fixtures["user"].pk})
+        ),
+        "encounters: transition admin list": page("/admin/django_encounters/encountertransition/"),
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="100000,1000000")
-    sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
+    parser.add_argument("--sizes", default="100000,1000000", help="rows per table, smallest first")
+    sizes = [int(size) for size in parser.parse_args(argv).sizes.split(",")]
     configure()
     from django.contrib import admin
     from django.urls import path

@@ -30,5 +30,10 @@ def usage(encounter: Any, user: Any, item: Any) -> None:
     assert_type(dispense(work_items[0], user), DispenseLog)
     assert_type(dispensed_quantity(work_items[0]), int)
     assert_type(cancel_basket(basket, user), Basket)
+    # The managers keep the model's type through the package's own queryset methods.
+    assert_type(Basket.objects.drafts().get(pk=basket.pk), Basket)
+    assert_type(Basket.all_objects.first(), Basket | None)
+    assert_type(BasketItem.deleted_objects.get(basket=basket), BasketItem)
+    assert_type(WorkItem.objects.open().on_board("lab").first(), WorkItem | None)
     error: Exception = CatalogError("x")
     assert_type(error, Exception)

@@ -30,5 +30,8 @@ def usage(encounter: Encounter, when: Any) -> None:
     )
     assert_type(iter_encounter_history(encounter, batch_size=500), Iterator[EncounterTransition])
     assert_type(get_state_at(encounter, when), str)
+    # The managers keep the model's type through the package's own queryset methods.
+    assert_type(Encounter.objects.for_subject(encounter).get(pk=encounter.pk), Encounter)
+    assert_type(Encounter.deleted_objects.first(), Encounter | None)
     error: EncounterError = InvalidTransitionError("a", "b")
     assert_type(error, EncounterError)

@@ -27,5 +27,8 @@ def usage(org: Any) -> None:
     assert_type(set_module_default("billing", True), Module)
     assert_type(enable_module(org, "billing"), OrgModuleState)
     assert_type(disable_module(org, "billing"), OrgModuleState)
+    # The managers keep the model's type.
+    assert_type(Module.objects.get(key="billing"), Module)
+    assert_type(OrgModuleState.all_objects.filter(org=org).first(), OrgModuleState | None)
     error: ModulesError = ModuleDisabled("billing", org)
     assert_type(error, ModulesError)

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from django_modules import (
     ModuleDisabled,
-    ModuleNotFound,
+    UnknownModuleError,
     disable_module,
     enable_module,
     is_module_enabled,
@@ -47,7 +47,7 @@ def run(ctx) -> None:
         ctx.say(f"require_module refuses (a 403 in a view): {error}")
     try:
         is_module_enabled(org, "pharmcy")
-    except ModuleNotFound as error:
+    except UnknownModuleError as error:
         ctx.say(f"A typo is an error, never a silent 'off': {error}")
     with module_cache(), CaptureQueriesContext(connection) as queries:
         for _ in range(20):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from django_audit_log import log_event
 from django_audit_log.models import AuditLog
+from django_audit_log.partitioning import is_partitioned, partitions
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,16 @@ def test_prune_works_with_the_trigger_and_leaves_it_armed():
     with connection.cursor() as cursor:  # the prune function left no pass open behind it
         cursor.execute("SELECT count(*) FROM django_audit_log_auditlog_retention_pass")
         assert cursor.fetchone()[0] == 0
+
+
+def test_audit_log_partition_is_postgresql_only():
+    if connection.vendor == "postgresql":
+        pytest.skip("on PostgreSQL it partitions: tests/test_partitioning.py")
+    old_entry(10)
+    with pytest.raises(CommandError, match=f"database 'default \\({connection.vendor}\\)'"):
+        call_command("audit_log_partition")
+    with pytest.raises(CommandError, match="expected PostgreSQL: elsewhere the table stays"):
+        call_command("audit_log_partition", "--ahead", "1")
+    assert AuditLog.objects.count() == 1  # the plain table, untouched
+    assert not is_partitioned()
+    assert partitions() == []

@@ -26,6 +26,8 @@ def test_diffing_and_the_mixin_stand_below_the_writers_and_the_receivers():
         "django_audit_log.receivers",
         "django_audit_log.soft_delete",
         "django_audit_log.tracked_query",
+        "django_audit_log.tracked_managers",
+        "django_audit_log.update_statement",
     }
     assert graph["django_audit_log.diffing"] == {"django_audit_log.services"}
     assert not graph["django_audit_log.tracking"] & above

@@ -9,10 +9,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
+from django.db.models.signals import pre_save
 
 from django_audit_log import audit_context, single_statement
 from django_audit_log.models import AuditLog
-from tests.testapp.models import Account, Invoice
+from tests.testapp.models import Account, Folder, Invoice, Page
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 def _warm_content_types():
     """The query budgets below are those of a warm process: the content type of a tracked
     model is read once, on its first entry, and cached (run alone, this file starts cold)."""
-    ContentType.objects.get_for_models(Invoice, Account, for_concrete_models=False)
+    ContentType.objects.get_for_models(Invoice, Account, Page, for_concrete_models=False)
 
 
 def entries(action=None):
@@ -70,13 +71,84 @@ def test_update_is_one_statement_too(django_assert_num_queries):
     assert entries("update")[0].changes == {"customer": {"old": "", "new": "ACME"}}
 
 
-def test_integer_key_updates_use_it_creates_do_not(django_assert_num_queries):
-    with django_assert_num_queries(2):  # key unknown before the INSERT: a second INSERT
-        account = Account.objects.create(name="ops")
+def test_integer_key_creates_and_updates_are_one_statement(django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:  # the entry takes the key the INSERT returns
+        account = Account.objects.create(name="ops", api_token="s3cret")
+    assert captured.captured_queries[0]["sql"].startswith('WITH "audit_row" AS (INSERT')
     account.name = "ops2"
     with django_assert_num_queries(1):
         account.save()
-    assert [e.action for e in entries()] == ["create", "update"]
+    created, updated = entries()
+    assert [created.action, updated.action] == ["create", "update"]
+    assert created.target_id == updated.target_id == str(account.pk)
+    assert (created.target_repr, updated.target_repr) == ("ops", "ops2")
+    assert created.target == account
+    assert created.changes == {
+        "name": {"old": None, "new": "ops"},
+        "api_token": {"old": None, "new": "[redacted]"},
+    }
+    assert created.sensitivity == "high"
+    assert len(created.stamp) == 32
+
+
+def test_a_label_that_shows_the_integer_key_gets_the_assigned_one(django_assert_num_queries):
+    folder = Folder.objects.create(name="f")
+    with django_assert_num_queries(2):  # one each; Page keeps Django's "Page object (<pk>)"
+        first = Page.objects.create(folder=folder, body="a")
+        second = Page.objects.create(folder=folder, body="b")
+    labels = [e.target_repr for e in entries("create")]
+    assert (
+        labels
+        == [str(first), str(second)]
+        == [
+            f"Page object ({first.pk})",
+            f"Page object ({second.pk})",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        lambda page: f"page #{page.pk:06d}",  # the key shown other than as str(pk)
+        lambda page: f"page {page.pk % 100}",
+        lambda page: "big" if page.pk > 10**9 else "small",
+    ],
+)
+def test_a_label_not_made_of_str_pk_writes_the_entry_after_the_row(
+    label, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(Page, "__str__", lambda page: str(label(page)) if page.pk else "new")
+    folder = Folder.objects.create(name="f")
+    with django_assert_num_queries(2):  # the row, then the entry (in its transaction)
+        page = Page.objects.create(folder=folder, body="a")
+    assert entries("create")[0].target_repr == str(page)
+
+
+def test_a_label_longer_than_the_column_is_cut_as_in_python(monkeypatch):
+    monkeypatch.setattr(Page, "__str__", lambda page: f"{'x' * 250}-{page.pk}-{'y' * 10}")
+    page = Page.objects.create(folder=Folder.objects.create(name="f"), body="a")
+    (entry,) = entries("create")
+    assert entry.target_repr == str(page)[:255]
+
+
+def test_only_the_instances_own_insert_is_rewritten(django_assert_num_queries):
+    """A pre_save handler that creates another row of the same table first: that INSERT is
+    not the one the entry may ride on (the key it returns is another row's)."""
+    folder = Folder.objects.create(name="f")
+
+    def add_sibling(sender, instance, **kwargs):
+        if instance.body == "outer":
+            Page.objects.bulk_create([Page(folder=folder, body="sibling")])
+
+    pre_save.connect(add_sibling, sender=Page)
+    try:
+        outer = Page.objects.create(folder=folder, body="outer")
+    finally:
+        pre_save.disconnect(add_sibling, sender=Page)
+    by_target = {e.target_id: e for e in entries("create")}
+    assert by_target[str(outer.pk)].changes["body"] == {"old": None, "new": "outer"}
+    assert len(by_target) == 2
 
 
 def test_the_carried_entry_holds_every_column_of_the_context(user):

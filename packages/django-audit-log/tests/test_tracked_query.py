@@ -38,11 +38,17 @@ def inserts(captured):
     return sum(q["sql"].startswith("INSERT") for q in captured.captured_queries)
 
 
+def on_postgresql(queries, elsewhere):
+    """PostgreSQL diffs in the UPDATE itself (update_statement): with the tests' seal key, that
+    statement and the INSERT of the entries with their stamps."""
+    return queries if connection.vendor == "postgresql" else elsewhere
+
+
 def test_queryset_update_logs_one_entry_per_row_with_old_and_new(
     invoices, django_assert_num_queries
 ):
     # SELECT old values (FOR UPDATE on PostgreSQL) + the UPDATE + one INSERT, for any row count.
-    with django_assert_num_queries(3) as captured:
+    with django_assert_num_queries(on_postgresql(2, 3)) as captured:
         count = Invoice.objects.filter(amount__lt=5).update(paid=True, customer="ACME")
     assert count == 5
     assert inserts(captured) == 1
@@ -63,13 +69,13 @@ def test_queryset_update_labels_rows_as_they_are_afterwards(django_assert_num_qu
     Invoice.objects.create(number="L-1")
     Invoice.objects.create(number="L-2")
     # As before: SELECT, UPDATE, SELECT of the computed values, one INSERT.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(on_postgresql(2, 4)):
         Invoice.objects.filter(number__startswith="L-").update(number=Concat("number", Value("x")))
     assert sorted(e.target_repr for e in updates()) == ["Invoice L-1x", "Invoice L-2x"]
 
 
 def test_queryset_update_with_an_expression_reads_new_values(invoices, django_assert_num_queries):
-    with django_assert_num_queries(4):  # + one SELECT of the computed values
+    with django_assert_num_queries(on_postgresql(2, 4)):  # + one SELECT of the computed values
         Invoice.objects.filter(amount__gte=10).update(amount=F("amount") + 1)
     assert sorted(e.changes["amount"]["new"] for e in updates()) == ["11.00", "12.00"]
 
@@ -84,7 +90,7 @@ def entry_inserts(rows):
 
 def test_queryset_update_query_count_does_not_grow_with_rows(django_assert_num_queries):
     Invoice.objects.bulk_create([Invoice(number=str(i)) for i in range(200)])
-    with django_assert_num_queries(2 + entry_inserts(200)):
+    with django_assert_num_queries(on_postgresql(2, 2 + entry_inserts(200))):
         assert Invoice.objects.update(customer="all") == 200
     assert len(updates()) == 200
 

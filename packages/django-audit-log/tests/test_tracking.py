@@ -287,8 +287,10 @@ def test_fixtures_loaded_with_loaddata_are_logged(tmp_path):
 
 
 def test_integer_key_create_writes_the_entry_in_the_same_transaction(django_assert_num_queries):
-    # The key is known only after the INSERT: the entry is a second INSERT, in one transaction.
-    with django_assert_num_queries(2):
+    # The key is known only after the INSERT: elsewhere than on PostgreSQL (where the INSERT
+    # hands it to the entry in the same statement) the entry is a second INSERT, in one
+    # transaction.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         account = Account.objects.create(name="ops")
     assert entries("create")[0].target_id == str(account.pk)
 

@@ -128,3 +128,15 @@ def test_default_manager_that_shows_deleted_rows_is_flagged(isolated):
     assert "default manager 'objects' is a Manager" in message.msg
     assert "SoftDeleteManager.from_queryset" in message.hint
     assert messages(isolated, Custom) == []
+
+
+def test_default_manager_of_every_row_is_flagged(isolated):
+    class AllFirst(SoftDeleteModel):
+        objects = SoftDeleteManager(rows="all")
+
+        class Meta:
+            app_label = "testapp"
+
+    (message,) = messages(isolated, AllFirst)
+    assert message.id == "basemodels.W002"
+    assert "without rows=" in message.hint

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from django_basemodels.exceptions import BaseModelsError, ImproperlyConfiguredUUIDVersion
+from django_basemodels import exceptions
+from django_basemodels.exceptions import BaseModelsError, ImproperlyConfiguredUUIDVersionError
 from django_basemodels.ids import new_uuid, uuid7
 from tests.testapp.models import Token
 
@@ -39,7 +40,17 @@ def test_uuid7_is_monotonic_within_a_process():
 
 def test_unknown_version_is_refused(settings):
     settings.BASEMODELS_UUID_VERSION = 1
-    with pytest.raises(ImproperlyConfiguredUUIDVersion, match="is 1; expected 7 or 4") as error:
+    with pytest.raises(
+        ImproperlyConfiguredUUIDVersionError, match="is 1; expected 7 or 4"
+    ) as error:
         new_uuid()
     assert isinstance(error.value, BaseModelsError)
     assert error.value.version == 1
+
+
+def test_the_earlier_name_of_the_version_error_is_the_same_class(settings):
+    """``ImproperlyConfiguredUUIDVersion`` is kept for compatibility: it catches the error."""
+    assert exceptions.ImproperlyConfiguredUUIDVersion is ImproperlyConfiguredUUIDVersionError
+    settings.BASEMODELS_UUID_VERSION = 1
+    with pytest.raises(exceptions.ImproperlyConfiguredUUIDVersion):
+        new_uuid()

@@ -1,17 +1,37 @@
-"""SoftDeleteQuerySet and the managers (django_basemodels.query)."""
+"""SoftDeleteQuerySet, GuardedQuerySet and the managers (django_basemodels.query)."""
 
 from __future__ import annotations
 
 import pytest
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 
-from django_basemodels.exceptions import BaseModelsError, SoftDeleteBypassError
+from django_basemodels.exceptions import (
+    BaseModelsError,
+    BulkWriteError,
+    ManagerRowsError,
+    RestoreConflictError,
+    SoftDeleteBypassError,
+)
 from django_basemodels.query import (
+    AllObjectsManager,
+    DeletedObjectsManager,
     SoftDeleteManager,
     SoftDeleteQuerySet,
     soft_delete_queryset_for,
 )
-from tests.testapp.models import Article, Book, BookQuerySet, Comment, Note, Reaction, Tag
+from tests.testapp.models import (
+    Article,
+    Book,
+    BookQuerySet,
+    Comment,
+    Note,
+    Reaction,
+    Shelf,
+    ShelfFullError,
+    ShelfQuerySet,
+    Tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +176,124 @@ def test_querysets_filtered_across_nullable_relations_delete_and_restore():
     assert set(Note.deleted_objects.all()) == set(notes)
     assert rows.restore() == 2
     assert Note.deleted_objects.count() == 0
+
+
+# One manager class over a package's QuerySet gives the three managers (rows=).
+
+
+def test_one_manager_class_gives_the_three_managers():
+    wide, gone = Shelf.objects.create(code="a", capacity=20), Shelf.objects.create(code="b")
+    gone.delete()
+    assert type(Shelf.objects) is type(Shelf.all_objects) is type(Shelf.deleted_objects)
+    assert list(Shelf.objects.all()) == [wide]
+    assert set(Shelf.all_objects.all()) == {wide, gone}
+    assert list(Shelf.deleted_objects.all()) == [gone]
+    # The package's own methods chain on every one of them, and delete() stays soft.
+    assert list(Shelf.all_objects.wide()) == [wide]
+    assert not Shelf.deleted_objects.wide().exists()
+    Shelf.objects.wide().delete()
+    assert Shelf.deleted_objects.count() == 2
+    assert Shelf._default_manager is Shelf.objects
+    assert Shelf._base_manager is Shelf.all_objects
+
+
+@pytest.mark.parametrize("rows", ["deleted", "", "Alive", 1])
+def test_rows_other_than_alive_all_dead_is_refused(rows):
+    with pytest.raises(ManagerRowsError, match=r"expected one of alive, all, dead") as error:
+        SoftDeleteManager(rows=rows)
+    assert error.value.rows == rows
+    assert isinstance(error.value, BaseModelsError)
+
+
+def test_the_named_managers_are_the_rows_presets():
+    assert SoftDeleteManager().rows == "alive"
+    assert AllObjectsManager().rows == "all"
+    assert DeletedObjectsManager().rows == "dead"
+    assert DeletedObjectsManager(rows="all").rows == "all"
+
+
+# GuardedQuerySet: what the database refuses becomes the package's error, nothing written.
+
+
+@pytest.fixture
+def shelves():
+    return [Shelf.objects.create(code="a", capacity=1), Shelf.objects.create(code="b")]
+
+
+def test_update_refused_by_a_check_constraint_is_a_bulk_write_error(shelves):
+    with pytest.raises(BulkWriteError, match=r"bulk write of Shelf \(capacity\) was refused"):
+        Shelf.objects.update(capacity=F("capacity") - 1)
+    assert sorted(Shelf.objects.values_list("capacity", flat=True)) == [0, 1]
+
+
+def test_bulk_write_error_says_what_refused_the_write():
+    by_rule = BulkWriteError(Shelf, ["code", "capacity"], "codes are fixed")
+    assert str(by_rule) == (
+        "bulk write of Shelf (capacity, code) was refused: codes are fixed; expected rows that "
+        "keep every constraint of Shelf"
+    )
+    assert by_rule.error == "codes are fixed"
+    by_database = BulkWriteError(Shelf, [], IntegrityError("duplicate"))
+    assert "(new rows) was refused by the database: duplicate;" in str(by_database)
+
+
+def test_bulk_create_refused_by_a_unique_constraint_writes_nothing(shelves):
+    with pytest.raises(BulkWriteError, match=r"\(new rows\)") as error:
+        Shelf.objects.bulk_create([Shelf(code="c"), Shelf(code="a")])
+    assert error.value.model is Shelf
+    assert error.value.fields == []
+    assert isinstance(error.value.error, IntegrityError)
+    assert Shelf.all_objects.count() == 2
+
+
+def test_bulk_update_refused_by_the_database_writes_nothing(shelves):
+    first, second = shelves
+    first.capacity, second.code = 5, "a"
+    with pytest.raises(BulkWriteError) as error:
+        Shelf.objects.bulk_update((shelf for shelf in shelves), ("capacity", "code"))
+    assert error.value.fields == ["capacity", "code"]
+    assert sorted(Shelf.objects.values_list("code", "capacity")) == [("a", 1), ("b", 0)]
+
+
+def test_restore_that_meets_a_live_value_is_a_bulk_write_error(shelves):
+    shelves[0].delete()
+    Shelf.objects.create(code="a")
+    with pytest.raises(BulkWriteError, match=r"\(deleted_at\)") as error:
+        Shelf.deleted_objects.restore()
+    assert isinstance(error.value.error, RestoreConflictError)
+    assert Shelf.deleted_objects.count() == 1
+
+
+def test_the_hooks_refuse_before_any_query(shelves, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        with pytest.raises(ShelfFullError, match=r"row refused-in-python None"):
+            Shelf.objects.bulk_create([Shelf(code="refused-in-python")])
+        shelves[0].code = "refused-in-python"
+        with pytest.raises(ShelfFullError, match=r"row refused-in-python \['code'\]"):
+            Shelf.objects.bulk_update(shelves, ["code"])
+        with pytest.raises(ShelfFullError, match=r"update \['code'\]"):
+            Shelf.objects.update(code="refused-in-python")
+
+
+def test_a_refused_write_leaves_the_callers_transaction_usable(shelves):
+    with transaction.atomic():
+        with pytest.raises(BulkWriteError):
+            Shelf.objects.update(capacity=-1)
+        # The savepoint was rolled back, not the transaction (PostgreSQL would refuse this).
+        assert Shelf.objects.filter(capacity__gte=0).update(capacity=3) == 2
+    assert set(Shelf.objects.values_list("capacity", flat=True)) == {3}
+
+
+def test_a_package_names_its_own_error():
+    class PackageError(Exception):
+        def __init__(self, model, fields, error):
+            super().__init__(model, fields, error)
+
+    class PackageShelfQuerySet(ShelfQuerySet):
+        write_error = PackageError
+
+    Shelf.objects.create(code="a")
+    queryset = PackageShelfQuerySet(model=Shelf).filter(code="a")
+    with pytest.raises(PackageError) as error:
+        queryset.update(capacity=-2)
+    assert error.value.args[:2] == (Shelf, ["capacity"])

@@ -1,5 +1,6 @@
-"""Attacks on the append-only dispense log, on PostgreSQL (elsewhere the Python guards of
-test_models_work.py stand alone)."""
+"""Attacks on the append-only dispense log on PostgreSQL that only this package has: a TRUNCATE
+reaching it through a cascade, and its migrations. Every write path on the log itself, on every
+database: tests/test_contracts.py (primitives_testkit.append_only)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from django_basemodels.flush_route import FLUSH_SWITCH
 from django_catalog.models import DispenseLog, WorkItem
 from django_catalog.services import commit_basket, dispense
 
@@ -33,48 +33,14 @@ def entry(filled_basket, user):
     return made
 
 
-@pytest.fixture
-def production_database():
-    """This test database without its test-database mark (rolled back with the test)."""
-    (name,) = sql("SELECT current_database()")[0]
-    sql(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS 'production'")
-
-
 def assert_untouched(entry):
     assert list(DispenseLog.objects.values_list("pk", "quantity")) == [(entry.pk, 1)]
 
 
-@pytest.mark.parametrize(
-    ("statement", "operation"),
-    [
-        (f"UPDATE {TABLE} SET quantity = 3", "UPDATE"),
-        (f"UPDATE {TABLE} SET quantity = (SELECT 3)", "UPDATE"),
-        (f"DELETE FROM {TABLE}", "DELETE"),
-        (f"TRUNCATE {TABLE}", "TRUNCATE"),
-        (f"TRUNCATE {TABLE} CASCADE", "TRUNCATE"),
-        (f"TRUNCATE {WorkItem._meta.db_table} CASCADE", "TRUNCATE"),  # reached by cascade
-    ],
-)
-def test_raw_sql_is_refused(entry, statement, operation):
-    with pytest.raises(IntegrityError, match=f"{operation} on {TABLE} {REFUSED}"):
-        sql(statement)
-    assert_untouched(entry)
-
-
-@pytest.mark.parametrize("statement", [f"DELETE FROM {TABLE}", f"TRUNCATE {TABLE}"])
-def test_the_flush_switch_opens_nothing_outside_a_test_database(
-    production_database, entry, statement
-):
-    sql("SELECT set_config(%s, 'on', false)", [FLUSH_SWITCH])
-    with pytest.raises(IntegrityError, match=REFUSED):
-        sql(statement)
-    assert_untouched(entry)
-
-
-def test_the_flush_switch_opens_no_delete_even_in_a_test_database(entry):
-    sql("SELECT set_config(%s, 'on', false)", [FLUSH_SWITCH])
-    with pytest.raises(IntegrityError, match=f"DELETE on {TABLE} {REFUSED}"):
-        sql(f"DELETE FROM {TABLE}")
+def test_truncate_of_the_work_items_cannot_cascade_to_the_log(entry):
+    """Every other write path on the log itself: tests/test_contracts.py."""
+    with pytest.raises(IntegrityError, match=f"TRUNCATE on {TABLE} {REFUSED}"):
+        sql(f"TRUNCATE {WorkItem._meta.db_table} CASCADE")
     assert_untouched(entry)
 
 

@@ -1,10 +1,13 @@
 """The encounter page stays the same size and cost however long the encounter's history is."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from django_encounters import EncounterDefinition, EncounterTransition, create_encounter, transition
 from django_encounters.admin.encounter import LatestTransitionsFormSet
+from django_encounters.admin.pagination import BoundedCountPaginator
 from tests.testapp.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +96,42 @@ def test_the_page_costs_the_same_however_many_users_exist(
         # created_by, assigned_to and the creation record's transitioned_by
         assert page.count(f'<a href="/admin/auth/user/{nurse.pk}/change/">nurse</a>') == 3
     assert counts[0] == counts[1]
+
+
+TRANSITIONS = "/admin/django_encounters/encountertransition/"
+
+
+@pytest.mark.parametrize("query", [{}, "encounter"], ids=["unfiltered", "one encounter"])
+def test_the_transition_list_costs_the_same_with_1_and_100_transitions(
+    admin_client, ping_pong, query, django_assert_num_queries
+):
+    short = with_history(ping_pong, 1)
+    params = {} if query == {} else {"encounter": str(short.pk)}
+    admin_client.get(TRANSITIONS, params)  # content types and the like, cached from now on
+    counts = []
+    for more in (0, 99):
+        encounter = with_history(ping_pong, more + 1) if more else short
+        if query != {}:
+            params = {"encounter": str(encounter.pk)}
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(TRANSITIONS, params)
+        listed = more + 1 if query != {} else 1 + more + (1 if more else 0)
+        assert response.context["cl"].result_count == listed
+        counts.append(len(captured))
+        counting = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+        # One count, bounded by a LIMIT and unordered; no second count of the whole table.
+        assert len(counting) == 1, counting
+        assert f"LIMIT {BoundedCountPaginator.count_limit + 1}" in counting[0], counting
+        assert "ORDER BY" not in counting[0], counting
+    # session, user, the bounded count, the page with encounters, definitions and users
+    assert counts[0] == counts[1] == 4
+
+
+def test_the_transition_list_says_more_than_n_past_the_limit(admin_client, ping_pong, monkeypatch):
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 3)
+    with_history(ping_pong, 5)
+    response = admin_client.get(TRANSITIONS)
+    assert response.context["cl"].paginator.count_text == "more than 3"
+    assert "more than 3 encounter transitions" in response.content.decode()
+    small = admin_client.get(TRANSITIONS, {"encounter": "00000000-0000-0000-0000-000000000000"})
+    assert small.context["cl"].paginator.count_text == "0"

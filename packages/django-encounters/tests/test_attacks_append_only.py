@@ -1,19 +1,18 @@
-"""Attacks on the append-only transition table, on PostgreSQL (elsewhere the Python guards of
-test_append_only.py stand alone)."""
+"""The append-only transition table on PostgreSQL: the one UPDATE its trigger lets through, and
+its migrations. Every refused write path: tests/test_contracts.py
+(primitives_testkit.append_only)."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from django_basemodels.flush_route import FLUSH_SWITCH
 from django_encounters import EncounterTransition, transition
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
 TABLE = EncounterTransition._meta.db_table
-REFUSED = "refused: encounter transitions are append-only"
 
 
 def sql(statement, params=()):
@@ -21,59 +20,6 @@ def sql(statement, params=()):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall() if cursor.description else None
-
-
-@pytest.fixture
-def record(encounter):
-    made = transition(encounter, "checked_in", reason="arrived")
-    sql("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE must meet the trigger, not pending FK checks
-    return made
-
-
-@pytest.fixture
-def production_database():
-    """This test database without its test-database mark (rolled back with the test)."""
-    (name,) = sql("SELECT current_database()")[0]
-    sql(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS 'production'")
-
-
-def assert_untouched(record):
-    assert EncounterTransition.objects.filter(encounter=record.encounter).count() == 2
-    assert EncounterTransition.objects.get(pk=record.pk).reason == "arrived"
-
-
-@pytest.mark.parametrize(
-    ("statement", "operation"),
-    [
-        (f"UPDATE {TABLE} SET reason = 'forged'", "UPDATE"),
-        (f"UPDATE {TABLE} SET to_state = (SELECT 'completed')", "UPDATE"),
-        (f"UPDATE {TABLE} SET transitioned_by_id = NULL, reason = 'forged'", "UPDATE"),
-        (f"DELETE FROM {TABLE}", "DELETE"),
-        (f"TRUNCATE {TABLE}", "TRUNCATE"),
-        (f"TRUNCATE {TABLE} CASCADE", "TRUNCATE"),
-    ],
-)
-def test_raw_sql_is_refused(record, statement, operation):
-    with pytest.raises(IntegrityError, match=f"{operation} on {TABLE} {REFUSED}"):
-        sql(statement)
-    assert_untouched(record)
-
-
-@pytest.mark.parametrize("statement", [f"DELETE FROM {TABLE}", f"TRUNCATE {TABLE}"])
-def test_the_flush_switch_opens_nothing_outside_a_test_database(
-    production_database, record, statement
-):
-    sql("SELECT set_config(%s, 'on', false)", [FLUSH_SWITCH])
-    with pytest.raises(IntegrityError, match=REFUSED):
-        sql(statement)
-    assert_untouched(record)
-
-
-def test_the_flush_switch_opens_no_delete_even_in_a_test_database(record):
-    sql("SELECT set_config(%s, 'on', false)", [FLUSH_SWITCH])
-    with pytest.raises(IntegrityError, match=f"DELETE on {TABLE} {REFUSED}"):
-        sql(f"DELETE FROM {TABLE}")
-    assert_untouched(record)
 
 
 def test_set_null_alone_still_passes(encounter, user):

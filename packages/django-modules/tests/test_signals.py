@@ -140,6 +140,31 @@ def test_soft_deleting_an_organization_removes_its_overrides(org, other_org, pha
     assert is_module_enabled(org, "pharmacy") is False
 
 
+def test_a_cascaded_restore_announces_the_rows_basemodels_names(
+    org, other_org, pharmacy, lab, signal_log, monkeypatch
+):
+    """The overrides that came back are the ones django-basemodels' post_restore names, even when
+    other overrides were written in the same microsecond (no guessing by timestamp)."""
+    from django.utils import timezone
+
+    from django_modules import is_module_enabled
+
+    disable_module(org, "pharmacy")
+    org.delete()
+    signal_log.clear()
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    enable_module(other_org, "pharmacy")
+    enable_module(other_org, "lab")  # two live overrides stamped with the restore's moment
+    org.restore()
+    assert signal_log == [
+        ("override", "Bolt Vets", "pharmacy", True, None),
+        ("override", "Bolt Vets", "lab", True, None),
+        ("override", "Acme Clinic", "pharmacy", False, None),
+    ]
+    assert is_module_enabled(org, "pharmacy") is False
+
+
 def test_soft_deleting_a_module_removes_its_overrides(org, pharmacy, signal_log):
     disable_module(org, "pharmacy")
     signal_log.clear()

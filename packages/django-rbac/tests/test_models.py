@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from django_basemodels import exceptions as basemodels_errors
 from django_rbac.exceptions import (
     BulkWriteError,
     InvalidAssignmentPeriodError,
@@ -148,6 +149,24 @@ def test_bulk_paths_refuse_with_the_package_error(manager_role, staff_role, make
         UserRole.objects.bulk_create([UserRole(user=user, role=staff_role)])
     assert UserRole.objects.filter(user=user).count() == 2
     assert UserRole.objects.filter(is_primary=True).count() == 0
+
+
+def test_bulk_write_error_is_basemodels_error_and_names_what_refused(staff_role):
+    with pytest.raises(BulkWriteError) as by_rule:
+        Role.objects.update(slug="same")
+    assert (
+        by_rule.value.reason
+        == by_rule.value.error
+        == ("change the slug with save(); the group never")
+    )
+    assert "was refused: change the slug with save()" in str(by_rule.value)
+    assert isinstance(by_rule.value, basemodels_errors.BulkWriteError)
+    with pytest.raises(BulkWriteError) as by_database:
+        Role.objects.filter(pk=staff_role.pk).bulk_create(
+            [Role(name="Twin", slug=staff_role.slug, hierarchy_level=5)]
+        )
+    assert isinstance(by_database.value.reason, IntegrityError)
+    assert "was refused by the database: " in str(by_database.value)
 
 
 def test_bulk_paths_that_keep_the_invariants_go_through(manager_role, staff_role, make_user):

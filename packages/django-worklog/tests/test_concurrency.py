@@ -4,7 +4,8 @@ import pytest
 from django.db.models import F
 
 from django_worklog.exceptions import NoActiveSession
-from django_worklog.models import WorkSession
+from django_worklog.models import ContextTotal, WorkSession
+from django_worklog.reports import total_seconds_per_context
 from django_worklog.services import start_session, stop_session
 from primitives_testkit import run_concurrently
 from tests.testapp.models import LabWork, RepairJob
@@ -52,3 +53,38 @@ def test_16_threads_stop_one_session(user, job):
     assert run.errors == []
     assert len([pk for pk in run.results if pk is not None]) == 1
     assert WorkSession.objects.get(user=user).duration_seconds is not None
+
+
+def test_16_users_stop_on_one_context_and_the_totals_are_exact(django_user_model, job):
+    users = [django_user_model.objects.create_user(f"worker{i}") for i in range(16)]
+    for person in users:
+        start_session(person, job)
+    # Half stop, half switch to another context: both write the totals at once.
+    lab = LabWork.objects.create(title="lab")
+    run = run_concurrently(
+        lambda i: stop_session(users[i]) if i % 2 else start_session(users[i], lab), threads=16
+    )
+
+    assert run.errors == []
+    stopped = WorkSession.objects.filter(context_id=str(job.pk))
+    assert all(session.duration_seconds is not None for session in stopped)
+    rows = ContextTotal.objects.filter(context_id=str(job.pk))
+    assert sorted(rows.values_list("user_id", "sessions", "seconds")) == sorted(
+        (session.user_id, 1, session.duration_seconds) for session in stopped
+    )
+    assert ContextTotal.objects.get(context_id=str(lab.pk), user=users[0]).sessions == 1
+    expected = sum(session.duration_seconds for session in stopped)
+    assert total_seconds_per_context()[("testapp.repairjob", str(job.pk))] == expected
+
+
+def test_16_threads_switch_one_user_and_the_totals_are_exact(user):
+    contexts = [RepairJob.objects.create(title=f"job {i}") for i in range(4)]
+    run = run_concurrently(lambda i: start_session(user, contexts[i % 4]).pk, threads=16)
+
+    assert run.errors == []
+    per_context = {}
+    for session in WorkSession.objects.filter(user=user):
+        count, seconds = per_context.get(session.context_id, (0, 0))
+        per_context[session.context_id] = (count + 1, seconds + (session.duration_seconds or 0))
+    kept = ContextTotal.objects.filter(user=user, sessions__gt=0)
+    assert {row.context_id: (row.sessions, row.seconds) for row in kept} == per_context

@@ -199,3 +199,18 @@ def test_bulk_update_of_other_fields_works(user, job):
     assert WorkSession.objects.bulk_update([session], ["metadata"]) == 1
     session.refresh_from_db()
     assert session.metadata == {"bulk": True}
+
+
+def test_one_index_on_user_serves_the_foreign_key_and_the_users_sessions(db):
+    if connection.vendor == "mysql":
+        pytest.skip("about PostgreSQL and SQLite: on MariaDB InnoDB keeps the key's own index")
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, WorkSession._meta.db_table)
+    on_user = sorted(
+        name
+        for name, constraint in constraints.items()
+        if constraint["index"]
+        and not constraint["unique"]
+        and constraint["columns"][0] == "user_id"
+    )
+    assert on_user == ["worklog_session_user_started"]

@@ -1,9 +1,16 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from django_worklog.exceptions import InvalidContextError, NoActiveSession
+from django_worklog.exceptions import InvalidArgumentError, InvalidContextError, NoActiveSession
 from django_worklog.models import WorkSession
-from django_worklog.services import get_active_session, start_session, stop_session
+from django_worklog.services import (
+    _running_and_clock,
+    _stop_switched,
+    get_active_session,
+    start_session,
+    stop_session,
+)
 from tests.testapp.models import LabWork, RepairJob
 
 pytestmark = pytest.mark.django_db
@@ -84,16 +91,16 @@ def test_context_must_be_a_saved_instance(user, context):
 
 def test_start_session_query_budget(user, job, django_assert_num_queries):
     ContentType.objects.get_for_model(RepairJob)  # content types are cached after first use
-    # SAVEPOINT, lock the user, look for a running session, INSERT, RELEASE.
-    with django_assert_num_queries(5):
+    # SAVEPOINT, the user's running session (none) and the clock, INSERT, RELEASE.
+    with django_assert_num_queries(4):
         start_session(user, job)
 
 
 def test_switch_query_budget(user, job, lab_work, django_assert_num_queries):
     ContentType.objects.get_for_model(LabWork)
     start_session(user, job)
-    # ... plus one UPDATE stopping the running session.
-    with django_assert_num_queries(6):
+    # ... plus one UPDATE stopping the running session: a plain model's switch, in statements.
+    with django_assert_num_queries(5):
         start_session(user, lab_work)
 
 
@@ -117,3 +124,20 @@ def test_switch_after_a_clock_step_backwards_keeps_the_chain(user, job, lab_work
     first.refresh_from_db()
     assert first.duration_seconds == 0
     assert first.stopped_at == second.started_at == first.started_at
+
+
+def test_a_switch_leaves_a_session_stopped_since_it_was_read_alone(user, job, clock):
+    start_session(user, job)
+    running, now = _running_and_clock(user, "default")
+    clock.advance(seconds=5)
+    stopped = stop_session(user)  # by someone else, between the read and the switch's UPDATE
+    assert _stop_switched(running, now, "default") is False
+    assert WorkSession.objects.get(pk=stopped.pk).duration_seconds == 5
+    assert running.stopped_at is None  # the instance was not touched either
+
+
+def test_start_session_for_a_user_deleted_meanwhile_is_refused(user, job):
+    get_user_model().objects.filter(pk=user.pk).delete()
+    with pytest.raises(InvalidArgumentError, match="a user that exists in the database"):
+        start_session(user, job)
+    assert not WorkSession.all_objects.exists()

@@ -101,6 +101,16 @@ class PruneBatchSizeError(AuditLogError, ValueError):
         )
 
 
+class PartitioningError(AuditLogError):
+    """Monthly partitioning cannot run as asked: not PostgreSQL, not the table's owner, a
+    foreign key to the entries, or a bad number of months ahead."""
+
+    def __init__(self, name: str, value: Any, expected: str) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(f"{name} {value!r} is not valid for partitioning; expected {expected}")
+
+
 class TrackingError(AuditLogError):
     """A write on a tracked model cannot be audited faithfully, so it is refused."""
 

@@ -2,7 +2,8 @@
 
 - ``post_save`` / ``post_delete`` of every concrete ``AuditTrackedModel``: an entry with the diff
   (unless the single statement already wrote it with the row);
-- its managers get the tracked queryset (``tracked_query``), so the bulk paths log too;
+- its managers get the tracked queryset (``tracked_query``, through ``tracked_managers``), so
+  the bulk paths log too;
 - django_basemodels' ``post_soft_delete`` / ``post_restore``: the rows of tracked models that a
   soft delete or restore wrote (``soft_delete``).
 
@@ -27,7 +28,7 @@ from django_audit_log.diffing import (
     tracked_fields,
 )
 from django_audit_log.services import write_entries
-from django_audit_log.tracked_query import install_tracked_managers
+from django_audit_log.tracked_managers import install_tracked_managers
 from django_audit_log.tracking import AuditTrackedModel
 from django_basemodels.signals import post_restore, post_soft_delete
 

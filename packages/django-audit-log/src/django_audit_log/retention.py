@@ -32,7 +32,9 @@ def prune(
     entries and recorded it: running it again carries on. A run with nothing to delete still
     records itself once. On PostgreSQL the entries are deleted by the database function
     ``django_audit_log_prune`` (migrations 0005 and 0010), on MariaDB by the procedure of that
-    name (0008, 0010): the one path the append-only trigger lets a DELETE through.
+    name (0008, 0010): the one path the append-only trigger lets a DELETE through. On a table
+    partitioned by month (``partitioning.py``) the same function first drops the months that
+    end before ``before``; their entries count in the batch that dropped them.
     """
     if not isinstance(before, datetime.datetime) or timezone.is_naive(before):
         raise RetentionError(before)

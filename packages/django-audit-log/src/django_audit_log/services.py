@@ -245,6 +245,11 @@ def batched_entries(using: str) -> Iterator[None]:
     write_entries(pending, using)
 
 
+def batching() -> bool:
+    """Whether a ``batched_entries`` block is collecting the entries written now."""
+    return _batch.get() is not None
+
+
 def write_entries(entries: list[AuditLog], using: str) -> None:
     """Write entries now (one INSERT) or add them to the batch being collected."""
     if not entries:

@@ -15,8 +15,11 @@ atomic on its own, so no transaction is needed. The statement returns what the o
 (its RETURNING rows; else as many rows, without columns, as it wrote), so Django sees no
 difference; the query log shows the statement as executed.
 
-Used when the target's primary key is known before the write (UUID keys, or any update) and the
-model has no multi-table parents; otherwise the entry is a second INSERT in the same transaction.
+When the database assigns the key (an integer ``AutoField``), the INSERT's own ``RETURNING`` gives
+it to the entry inside the statement: ``target_id`` is the returned key as text, and the label
+(``str(obj)``, which may show the key) is assembled around it from the parts ``key_label`` found.
+Models with multi-table parents, and saves whose values the database decides, write the entry
+as a second INSERT in the same transaction instead.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.db import connections, models
 
 from django_audit_log import services
 from django_audit_log.diffing import changes_on_save, is_expression
+from django_audit_log.exceptions import TrackingError
 
 # Key types whose value in the statement's parameters is recognised reliably (see _kind).
 _KEY_TYPES = (models.UUIDField, models.IntegerField, models.CharField)
@@ -37,13 +41,48 @@ _KEY_TYPES = (models.UUIDField, models.IntegerField, models.CharField)
 
 def applies(instance: Any, using: str) -> bool:
     meta = instance._meta
-    return (
-        connections[using].vendor == "postgresql"
-        and not meta.parents
-        and isinstance(meta.pk, _KEY_TYPES)
-        and instance.pk is not None
-        and not _database_fills_in(instance)
-    )
+    if (
+        connections[using].vendor != "postgresql"
+        or meta.parents
+        or not isinstance(meta.pk, _KEY_TYPES)
+        or _database_fills_in(instance)
+    ):
+        return False
+    if instance.pk is not None:
+        return True
+    # The database assigns the key: the label must be known but for the key.
+    return bool(getattr(meta.pk, "db_returning", False)) and key_label(instance) is not None
+
+
+# Keys tried in place of the one the database will assign: two long ones of different lengths
+# (no label holds them by chance) and a one-digit one (a key formatted other than as str(pk),
+# such as zero-padded, comes out differently and is caught).
+_TRIAL_KEYS = (918273645, 5647382910, 7)
+
+
+def key_label(instance: Any) -> list[str] | None:
+    """``str(instance)`` split where it shows the (not yet assigned) key: ``str(pk).join(parts)``
+    is its label once the key is ``pk``. ``None`` when the label is not made that way (it
+    depends on the key otherwise, or fails without one): such creates take two statements."""
+    meta = instance._meta
+    state = instance.__dict__
+    attname = meta.pk.attname
+    unset = state.get(attname)
+    labels = []
+    try:
+        for key in _TRIAL_KEYS:
+            state[attname] = key
+            labels.append(str(instance))
+    except Exception:  # a label that needs more than the key: the post_save path shows it
+        return None
+    finally:
+        state[attname] = unset
+    parts = labels[0].split(str(_TRIAL_KEYS[0]))
+    if labels[1].split(str(_TRIAL_KEYS[1])) != parts:
+        return None
+    if str(_TRIAL_KEYS[2]).join(parts) != labels[2]:
+        return None
+    return parts
 
 
 def _database_fills_in(instance: Any) -> bool:
@@ -77,27 +116,57 @@ class _Rewriter:
         if kind is None:
             return execute(sql, params, many, context)
         action, changes, saved = changes_on_save(
-            self.instance, kind == "insert", self.update_fields, self.connection.alias
+            self.instance, kind != "update", self.update_fields, self.connection.alias
         )
         if kind == "update" and not changes:
             return execute(sql, params, many, context)
+        write, extra = _WRITE, ()
+        if kind == "keyed insert":  # the key is the one the INSERT returns
+            parts = key_label(self.instance)
+            if parts is None:  # it was checked by applies(): a pre_save handler changed it
+                raise TrackingError(
+                    type(self.instance),
+                    "save()",
+                    "str() of the object stopped showing its key as str(pk) while it was saved; "
+                    "expected a label that does not change with the object's other values",
+                )
+            write, extra = self._with_returned_key(), (parts,)  # type: ignore[assignment]
         if " RETURNING " in sql:  # Django reads the rows: pass them on
-            combined = f'WITH "audit_row" AS ({sql}) SELECT * FROM "audit_row" WHERE {_WRITE}'
+            combined = f'WITH "audit_row" AS ({sql}) SELECT * FROM "audit_row" WHERE {write}'
         else:  # Django reads the row count only: rows without columns are cheapest
             combined = (
-                f'WITH "audit_row" AS ({sql} RETURNING 1) SELECT FROM "audit_row" WHERE {_WRITE}'
+                f'WITH "audit_row" AS ({sql} RETURNING 1) SELECT FROM "audit_row" WHERE {write}'
             )
         document = _entry_document(self.instance, action, changes)
-        result = execute(combined, (*params, document), many, context)
+        result = execute(combined, (*params, document, *extra), many, context)
         if context["cursor"].rowcount:
             self.done = True
             self.instance.__dict__["_audit_written"] = saved  # remembered by post_save
         return result
 
+    def _with_returned_key(self) -> str:
+        """The entry writer's call with ``target_id`` and ``target_repr`` taken from the key the
+        INSERT returned (its ``RETURNING`` names the key column)."""
+        key = f'"audit_row".{self.connection.ops.quote_name(self.instance._meta.pk.column)}::text'
+        return (
+            "django_audit_log_write_entry(%s::jsonb || jsonb_build_object("
+            f"'target_id', {key}, 'target_repr', left(array_to_string(%s::text[], {key}), 255)))"
+        )
+
     def _kind(self, sql: str, params: Any, many: bool) -> str | None:
-        """ "update"/"insert" when ``sql`` writes this instance's own row, else ``None``
-        (another save nested in a signal handler has its own rewriter)."""
-        if self.done or many or not params or self.instance.pk is None:
+        """ "update"/"insert"/"keyed insert" (the database assigns the key) when ``sql`` writes
+        this instance's own row, else ``None`` (another save nested in a signal handler has its
+        own rewriter)."""
+        if self.done or many:
+            return None
+        if self.instance.pk is None:
+            # Only the INSERT run by this instance's own _do_insert (AuditTrackedModel marks it).
+            if self.instance.__dict__.get("_audit_inserting") and sql.startswith(
+                f"INSERT INTO {self.table} "
+            ):
+                return "keyed insert"
+            return None
+        if not params:
             return None
         pk = self.instance._meta.pk.get_db_prep_value(self.instance.pk, self.connection)
         if sql.startswith(f"UPDATE {self.table} SET ") and params[-1] == pk:
@@ -119,7 +188,10 @@ def _entry_document(instance: Any, action: str, changes: dict[str, Any]) -> str:
     """
     model = type(instance)
     row, _ = services.entry_row(action, changes=changes, sensitivity=model.audit_sensitivity)
-    row.update(services.target_columns(model, instance.pk, instance))
+    if instance.pk is not None:  # else the statement fills them in from the returned key
+        row.update(services.target_columns(model, instance.pk, instance))
+    else:
+        row.update(services.target_columns(model, "", ""))
     # As text PostgreSQL reads back exactly (microseconds and offset kept); str() here is
     # cheaper than the encoder calling back for them.
     row["id"], row["created_at"] = str(row["id"]), str(row["created_at"])

@@ -3,9 +3,11 @@
 Peers miss these paths because they bypass ``save()`` and its signals. Here every manager of a
 tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
 
-- ``update()``: one SELECT (row-locked where the database can) reads the old values, the UPDATE
-  is narrowed to exactly those rows, and one INSERT writes the entries. A second SELECT reads the
-  new values only when the update used expressions (``F("n") + 1``).
+- ``update()``: on PostgreSQL, one statement that locks the rows, updates them and inserts their
+  entries (``update_statement``, where it applies; with a seal key the entries are a second
+  INSERT). Elsewhere one SELECT (row-locked where the database can) reads the old values, the
+  UPDATE is narrowed to exactly those rows, and one INSERT writes the entries; a second SELECT
+  reads the new values only when the update used expressions (``F("n") + 1``).
 - ``bulk_create()``: one INSERT of entries after the rows (and a SELECT of the stored values
   when objects held expressions).
 - ``bulk_update()``: old values come from what was loaded (a SELECT only for objects that were
@@ -13,20 +15,20 @@ tracked model hands out querysets that mix in ``TrackedQuerySetMixin``:
   read back after the update (one more SELECT, only then).
 - ``delete()``: Django's collector already fetches the rows because tracked models have
   ``post_delete`` receivers; their entries are batched into one INSERT.
+
+The managers that hand these querysets out are made in ``tracked_managers``.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
 from django.db.models.fields import Field
-from django.db.models.options import Options
-from django.utils.functional import cached_property
 
+from django_audit_log import update_statement
 from django_audit_log.diffing import (
     created_changes,
     current_values,
@@ -60,6 +62,8 @@ class TrackedQuerySetMixin(_QuerySet):
         fields = named(tracked_fields(self.model), kwargs)
         if not fields or _in_bulk_update.get():
             return super().update(**kwargs)
+        if update_statement.applies(self, fields, kwargs):
+            return update_statement.update(self, fields, kwargs)
         using = self.db
         features = connections[using].features
         attnames = [f.attname for f in fields]
@@ -226,89 +230,3 @@ class TrackedQuerySetMixin(_QuerySet):
         using = self.db
         with write_transaction(using), batched_entries(using):
             return super().delete()
-
-
-# Each class is derived once: the same tracked class for every model that uses the original.
-_derived: dict[tuple[str, type], type] = {}
-
-
-def _tracked_queryset_class(queryset_class: type) -> type:
-    # Same name and module as the original, so that migrations and pickles that name the class
-    # find the original (a tracked queryset is the original plus auditing, nothing to store).
-    key = ("queryset", queryset_class)
-    if key not in _derived:
-        _derived[key] = type(
-            queryset_class.__name__,
-            (TrackedQuerySetMixin, queryset_class),
-            {"__module__": queryset_class.__module__, "__qualname__": queryset_class.__qualname__},
-        )
-    return _derived[key]
-
-
-def _tracked_manager_class(manager_class: type[models.Manager[Any]]) -> type:
-    key = ("manager", manager_class)
-    if key not in _derived:
-        queryset_class = manager_class._queryset_class  # type: ignore[attr-defined]  # Django's
-        _derived[key] = type(
-            manager_class.__name__,
-            (manager_class,),
-            {
-                "_queryset_class": _tracked_queryset_class(queryset_class),
-                "_audit_tracked": True,
-                "__module__": manager_class.__module__,
-                "__qualname__": manager_class.__qualname__,
-            },
-        )
-    return _derived[key]
-
-
-def _tracked_options_class(options_class: type[Options[Any]]) -> type[Options[Any]]:
-    """``Options`` whose ``base_manager`` is tracked too.
-
-    Django builds a plain ``Manager()`` as the base manager of a model that names none, and
-    hands it out as ``Model._base_manager`` to its own internals and to anyone who asks:
-    ``_base_manager.update()`` / ``bulk_create()`` / ``bulk_update()`` would skip the log. The
-    base manager is a cached property that Django recomputes whenever the app registry's cache
-    is cleared, so the tracked one is made there, each time.
-    """
-
-    key = ("options", options_class)
-    if key in _derived:
-        return _derived[key]
-    plain_base_manager: Any = options_class.base_manager
-
-    class TrackedOptions(options_class):  # type: ignore[valid-type, misc]
-        @cached_property
-        def base_manager(self) -> models.Manager[Any]:
-            manager: models.Manager[Any] = plain_base_manager.func(self)
-            if getattr(manager, "_audit_tracked", False):  # a named, already tracked manager
-                return manager
-            tracked = copy.copy(manager)
-            tracked.__class__ = _tracked_manager_class(type(manager))
-            return tracked
-
-    TrackedOptions.__name__ = TrackedOptions.__qualname__ = options_class.__name__
-    _derived[key] = TrackedOptions
-    return TrackedOptions
-
-
-def install_tracked_managers(model: type[models.Model]) -> None:
-    """Give every manager of ``model`` (inherited ones too, and the base manager) the tracked
-    queryset.
-
-    The replacements go into ``_meta.local_managers``: Django rebuilds ``_meta.managers`` from
-    the local managers of the MRO whenever the app registry's cache is cleared.
-    """
-    opts = model._meta
-    opts.__class__ = _tracked_options_class(type(opts))
-    local_names = [manager.name for manager in opts.local_managers]
-    for manager in opts.managers:
-        if getattr(manager, "_audit_tracked", False) or not hasattr(manager, "_queryset_class"):
-            continue
-        tracked = copy.copy(manager)
-        tracked.__class__ = _tracked_manager_class(type(manager))
-        if manager.name in local_names:
-            opts.local_managers[local_names.index(manager.name)] = tracked
-        else:
-            opts.local_managers.append(tracked)
-    opts._expire_cache()  # type: ignore[attr-defined]  # Django's own, not in the stubs

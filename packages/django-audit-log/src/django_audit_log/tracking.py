@@ -56,6 +56,15 @@ class AuditTrackedModel(models.Model):
         with write_transaction(using), batched_entries(using):
             return super().delete(using=using, keep_parents=keep_parents)
 
+    def _do_insert(self, *args: Any, **kwargs: Any) -> Any:
+        # Marks the one statement single_statement may rewrite when the database assigns the
+        # key: not an INSERT of the same table run earlier by a pre_save handler.
+        self.__dict__["_audit_inserting"] = True
+        try:
+            return super()._do_insert(*args, **kwargs)  # type: ignore[misc]  # Django's own
+        finally:
+            del self.__dict__["_audit_inserting"]
+
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
         # **kwargs: Django 6.1 passes fetch_mode, earlier versions nothing.

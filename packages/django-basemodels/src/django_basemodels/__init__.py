@@ -35,10 +35,19 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
         DeletedObjectsManager as DeletedObjectsManager,
     )
     from django_basemodels.query import (
+        GuardedQuerySet as GuardedQuerySet,
+    )
+    from django_basemodels.query import (
         SoftDeleteManager as SoftDeleteManager,
     )
     from django_basemodels.query import (
         SoftDeleteQuerySet as SoftDeleteQuerySet,
+    )
+    from django_basemodels.swappable import (
+        ModelSetting as ModelSetting,
+    )
+    from django_basemodels.swappable import (
+        SettingCheck as SettingCheck,
     )
 
 __all__ = [
@@ -47,6 +56,9 @@ __all__ = [
     "BaseModelsError",
     "ConditionalUniqueConstraint",
     "DeletedObjectsManager",
+    "GuardedQuerySet",
+    "ModelSetting",
+    "SettingCheck",
     "SoftDeleteManager",
     "SoftDeleteModel",
     "SoftDeleteQuerySet",
@@ -65,6 +77,9 @@ _LAZY = {
     "SoftDeleteManager": "django_basemodels.query",
     "AllObjectsManager": "django_basemodels.query",
     "DeletedObjectsManager": "django_basemodels.query",
+    "GuardedQuerySet": "django_basemodels.query",
+    "ModelSetting": "django_basemodels.swappable",
+    "SettingCheck": "django_basemodels.swappable",
     "BaseModelsError": "django_basemodels.exceptions",
     "ConditionalUniqueConstraint": "django_basemodels.constraints",
     "new_uuid": "django_basemodels.ids",

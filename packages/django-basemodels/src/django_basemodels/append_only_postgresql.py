@@ -196,9 +196,12 @@ def _retention_sql(
     if retention.batched:
         arguments = "before timestamp with time zone, max_rows integer DEFAULT NULL"
         # The oldest rows first, so that an interrupted run has removed a prefix of the table.
+        # The cutoff is checked again outside: a ctid is unique only within one table, and on a
+        # partitioned table the same ctid in a newer partition would match too.
         delete = (
-            f"DELETE FROM {names.table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {names.table} "
-            f"WHERE {column} < before ORDER BY {column} LIMIT max_rows))"
+            f"DELETE FROM {names.table} WHERE {column} < before AND ctid = ANY(ARRAY("
+            f"SELECT ctid FROM {names.table} WHERE {column} < before ORDER BY {column} "
+            "LIMIT max_rows))"
         )
         refuse_limit = f"""
     IF max_rows < 1 THEN

@@ -47,9 +47,13 @@ def resolved_model(model: type[models.Model] | Literal["self"]) -> type[models.M
 
 
 def is_soft_deletable(model: type[models.Model]) -> bool:
-    from django_basemodels.models import SoftDeleteModel  # models import this module's users
+    """True for concrete models that inherit ``SoftDeleteModel``.
 
-    return issubclass(model, SoftDeleteModel) and not model._meta.abstract
+    ``SoftDeleteModel`` marks itself (``soft_deletable = True``) rather than being imported
+    here: its managers run the soft delete, which stands on this module, so the models module
+    stands above this one.
+    """
+    return getattr(model, "soft_deletable", False) is True and not model._meta.abstract
 
 
 def cascade_keys(parent: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:

@@ -8,8 +8,8 @@ same value is refused although the old one looks gone. Primary keys are not flag
 condition. MariaDB and MySQL do not create it (Django's models.W036), so the uniqueness would hold
 there in Python at best; ``ConditionalUniqueConstraint`` holds on every database.
 
-``basemodels.W002``: a soft-deletable model's default manager is not a ``SoftDeleteManager``, so
-``Model.objects`` and related managers would show soft-deleted rows.
+``basemodels.W002``: a soft-deletable model's default manager is not a ``SoftDeleteManager`` of
+alive rows, so ``Model.objects`` and related managers would show soft-deleted rows.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from typing import Any
 from django.apps import apps
 from django.core import checks
 from django.db import models
+
+from django_basemodels.cascade import is_soft_deletable
+from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.query import SoftDeleteManager
 
 UNIQUE_HINT = (
     "Declare the uniqueness as ConditionalUniqueConstraint(fields=[...], name=..., "
@@ -36,8 +40,6 @@ PORTABLE_HINT = (
 def check_soft_deletable_models(
     app_configs: Any = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    from django_basemodels.cascade import is_soft_deletable
-
     if app_configs is None:
         candidates = apps.get_models()
     else:
@@ -76,8 +78,6 @@ def _unconditional_uniqueness(model: type[models.Model]) -> list[checks.Warning]
 
 
 def _conditions_mariadb_skips(model: type[models.Model]) -> list[checks.Warning]:
-    from django_basemodels.constraints import ConditionalUniqueConstraint
-
     return [
         checks.Warning(
             f"{model._meta.label}'s UniqueConstraint '{constraint.name}' has a condition, "
@@ -94,10 +94,8 @@ def _conditions_mariadb_skips(model: type[models.Model]) -> list[checks.Warning]
 
 
 def _default_manager(model: type[models.Model]) -> list[checks.Warning]:
-    from django_basemodels.query import SoftDeleteManager
-
     manager = model._default_manager
-    if isinstance(manager, SoftDeleteManager):
+    if isinstance(manager, SoftDeleteManager) and manager.rows == "alive":
         return []
     return [
         checks.Warning(
@@ -105,7 +103,8 @@ def _default_manager(model: type[models.Model]) -> list[checks.Warning]:
             f"{type(manager).__name__}, which shows soft-deleted rows.",
             hint=(
                 "Declare it as SoftDeleteManager() or, with your own QuerySet class, "
-                "SoftDeleteManager.from_queryset(YourQuerySet)() (django_basemodels.query)."
+                "SoftDeleteManager.from_queryset(YourQuerySet)() (django_basemodels.query), "
+                "without rows=."
             ),
             obj=model,
             id="basemodels.W002",

@@ -7,7 +7,7 @@ class BaseModelsError(Exception):
     """Base class of every error raised by django-basemodels."""
 
 
-class ImproperlyConfiguredUUIDVersion(BaseModelsError):
+class ImproperlyConfiguredUUIDVersionError(BaseModelsError):
     """BASEMODELS_UUID_VERSION names a version this package cannot generate."""
 
     def __init__(self, version: object) -> None:
@@ -114,3 +114,35 @@ class RestoreConflictError(BaseModelsError, IntegrityError):
             f"deleted ({cause}); expected that value to be free: change or delete the live row "
             "first"
         )
+
+
+class BulkWriteError(BaseModelsError):
+    """A bulk write through a ``GuardedQuerySet`` was refused; nothing was written. ``error`` is
+    the database's exception, or the words of the package's rule that refused it.
+
+    Packages raise it under their own base class:
+    ``class BulkWriteError(FooError, django_basemodels.exceptions.BulkWriteError)``.
+    """
+
+    def __init__(self, model: type, fields: list[str], error: object) -> None:
+        self.model = model
+        self.fields = fields
+        self.error = error
+        by = " by the database" if isinstance(error, Exception) else ""
+        super().__init__(
+            f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
+            f"refused{by}: {error}; expected rows that keep every constraint of {model.__name__}"
+        )
+
+
+class ManagerRowsError(BaseModelsError, ValueError):
+    """A soft-delete manager was declared with ``rows`` other than alive, all or dead."""
+
+    def __init__(self, rows: object, expected: tuple[str, ...]) -> None:
+        self.rows = rows
+        super().__init__(f"rows={rows!r} is not valid; expected one of {', '.join(expected)}")
+
+
+# The error's earlier name, kept for compatibility: the same class, so ``except
+# ImproperlyConfiguredUUIDVersion`` still catches it. New code uses the name ending in ``Error``.
+ImproperlyConfiguredUUIDVersion = ImproperlyConfiguredUUIDVersionError

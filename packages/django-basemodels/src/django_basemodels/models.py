@@ -1,18 +1,23 @@
 """Abstract models: ``UUIDModel``, ``TimeStampedModel``, ``SoftDeleteModel`` and ``BaseModel``;
-and ``DeletionRecord``, the one concrete table, which remembers which operation took which row."""
+and ``DeletionRecord``, the one concrete table, which remembers which operation took which row
+(defined in ``records``, with the statements that use it)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
+from django_basemodels import records
 from django_basemodels.exceptions import SoftDeleteBypassError, UnsavedRowError
 from django_basemodels.ids import new_uuid
-from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
+from django_basemodels.query import SoftDeleteManager
+from django_basemodels.records import DeletionRecord
+
+__all__ = ["BaseModel", "DeletionRecord", "SoftDeleteModel", "TimeStampedModel", "UUIDModel"]
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -50,9 +55,12 @@ class SoftDeleteModel(models.Model):
 
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
+    # What the cascade (``cascade.is_soft_deletable``) recognises soft-deletable models by.
+    soft_deletable: ClassVar[bool] = True
+
     objects = SoftDeleteManager()
-    all_objects = AllObjectsManager()
-    deleted_objects = DeletedObjectsManager()
+    all_objects = SoftDeleteManager(rows="all")
+    deleted_objects = SoftDeleteManager(rows="dead")
 
     # The deleted_at the database holds for this instance's row, as far as this instance knows.
     _stored_deleted_at: datetime | None = None
@@ -124,8 +132,6 @@ class SoftDeleteModel(models.Model):
     ) -> tuple[int, dict[str, int]]:
         """Remove the row from the database for real (with the operation records of the
         soft-deleted rows that go with it)."""
-        from django_basemodels import records  # records imports this module
-
         db = using or self._state.db or DEFAULT_DB_ALIAS
         with transaction.atomic(using=db, savepoint=False):
             result = super().delete(using=using, keep_parents=keep_parents)
@@ -150,24 +156,3 @@ class BaseModel(UUIDModel, TimeStampedModel, SoftDeleteModel):
 
     class Meta:
         abstract = True
-
-
-class DeletionRecord(models.Model):
-    """One row taken by one soft delete operation: which operation, which model, which key.
-
-    ``soft_delete()`` writes these (one INSERT per operation) and ``restore()`` follows and then
-    removes them, so that two deletes stamped with the same moment are still told apart. A row
-    has a record only while it is deleted. Keys are stored as text so that one table serves
-    every model, whatever its primary key type.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    operation = models.UUIDField(db_index=True, editable=False)
-    model = models.CharField(max_length=255, editable=False)
-    object_id = models.CharField(max_length=255, editable=False)
-
-    class Meta:
-        indexes = [models.Index(fields=["model", "object_id"], name="basemodels_record_row")]
-
-    def __str__(self) -> str:
-        return f"{self.model} {self.object_id} deleted by {self.operation}"

@@ -1,26 +1,42 @@
-"""The queryset and managers behind soft delete.
+"""The querysets and managers behind soft delete.
 
 All three managers are built on ``SoftDeleteQuerySet`` and differ only in which rows they start
-from. A package that brings its own QuerySet class keeps soft delete by building its managers with
-``SoftDeleteManager.from_queryset(TheirQuerySet)``: the class is combined with
-``SoftDeleteQuerySet`` when it does not already extend it, so deleted rows stay hidden and
-``delete()`` stays soft.
+from. A package that brings its own QuerySet class gets all three from ONE manager class, built
+once at module level (where type checkers follow ``from_queryset``)::
+
+    PetManager = SoftDeleteManager.from_queryset(PetQuerySet)
+
+    class Pet(BaseModel):
+        objects = PetManager()  # alive rows
+        all_objects = PetManager(rows="all")
+        deleted_objects = PetManager(rows="dead")
+
+``from_queryset`` combines the class with ``SoftDeleteQuerySet`` when it does not already extend
+it, so deleted rows stay hidden and ``delete()`` stays soft.
+
+``GuardedQuerySet`` adds what packages with database constraints share: a bulk write that the
+database refuses is rolled back and raised as the package's own error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, get_args
 
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 
-from django_basemodels.exceptions import SoftDeleteBypassError
+from django_basemodels import records, services
+from django_basemodels.exceptions import BulkWriteError, ManagerRowsError, SoftDeleteBypassError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 _M = TypeVar("_M", bound=models.Model, covariant=True)
+_T = TypeVar("_T")
+
+Rows = Literal["alive", "all", "dead"]
+ROWS: tuple[Rows, ...] = get_args(Rows)
 
 
 class SoftDeleteQuerySet(models.QuerySet[_M]):
@@ -43,20 +59,16 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
 
         ``None`` means now. Returns Django's ``(total, {label: count})``.
         """
-        from django_basemodels.services import soft_delete
-
         self._refuse_unwritable("delete")
-        return soft_delete(self, moment)
+        return services.soft_delete(self, moment)
 
     soft_delete_at.alters_data = True  # type: ignore[attr-defined]
 
     def restore(self) -> int:
         """Bring soft-deleted rows back with what their delete took; returns how many rows of
         this queryset's model came back."""
-        from django_basemodels.services import restore
-
         self._refuse_unwritable("restore")
-        _total, counts = restore(self)
+        _total, counts = services.restore(self)
         return counts[self.model._meta.label]
 
     restore.alters_data = True  # type: ignore[attr-defined]
@@ -64,8 +76,6 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
     def hard_delete(self) -> tuple[int, dict[str, int]]:
         """Delete rows from the database, as Django's ``QuerySet.delete()`` does, and the
         operation records of the soft-deleted rows that went with them."""
-        from django_basemodels import records  # records imports the models, which import us
-
         with transaction.atomic(using=self.db, savepoint=False):
             result = super().delete()
             records.forget_missing(result[1], self.db)
@@ -115,6 +125,68 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
             raise TypeError(f"Cannot call {operation}() after .values() or .values_list()")
 
 
+class GuardedQuerySet(SoftDeleteQuerySet[_M]):
+    """Bulk writes (``update()``, ``bulk_create()``, ``bulk_update()``, ``restore()``) that the
+    database refuses are rolled back and raised as ``write_error(model, fields, error)``.
+
+    A package sets ``write_error`` to its own error class and refines two hooks that run before
+    anything is written, for a precise error where Python can tell: ``check_row(obj, fields)``
+    for each object of ``bulk_create()`` (``fields`` is ``None``) and ``bulk_update()``, and
+    ``check_update(values)`` for the values of ``update()``.
+    """
+
+    # Called as write_error(model, fields, error): the package's error for a refused write.
+    write_error: ClassVar[type[Exception]] = BulkWriteError
+    # DataError: an expression computed a value the column cannot hold (too long, out of range).
+    refused_errors: ClassVar[tuple[type[Exception], ...]] = (IntegrityError, DataError)
+
+    def check_row(self, obj: Any, fields: list[str] | None) -> None:
+        """Raise the package's error for a row that would break a rule (nothing by default)."""
+
+    def check_update(self, values: dict[str, Any]) -> None:
+        """Raise the package's error for ``update()`` values that break a rule (nothing here)."""
+
+    def update(self, **kwargs: Any) -> int:
+        self.check_update(kwargs)
+        return self.refusing(list(kwargs), super().update, **kwargs)
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
+        objs = list(objs)
+        for obj in objs:
+            self.check_row(obj, None)
+        return self.refusing([], super().bulk_create, objs, *args, **kwargs)
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs = list(objs)
+        fields = list(fields)  # read once: a generator would be empty by the time Django reads it
+        for obj in objs:
+            self.check_row(obj, fields)
+        return self.refusing(fields, super().bulk_update, objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
+
+    def restore(self) -> int:
+        # Bringing a row back can collide with the live row that took its unique value.
+        return self.refusing(["deleted_at"], super().restore)
+
+    restore.alters_data = True  # type: ignore[attr-defined]
+
+    def refusing(
+        self, fields: list[str], write: Callable[..., _T], *args: Any, **kwargs: Any
+    ) -> _T:
+        """Run ``write(*args, **kwargs)`` in a savepoint; what the database refuses (writing
+        ``fields``) is rolled back and raised as ``write_error``."""
+        try:
+            with transaction.atomic(using=self.db):
+                return write(*args, **kwargs)
+        except self.refused_errors as error:
+            raise self.write_error(self.model, fields, error) from error
+
+
 def soft_delete_queryset_for(
     base: type[models.QuerySet[Any, Any]],
 ) -> type[SoftDeleteQuerySet[Any]]:
@@ -125,9 +197,20 @@ def soft_delete_queryset_for(
 
 
 class _RowsManager(models.Manager[_M]):
-    """A manager over ``SoftDeleteQuerySet`` that starts from alive, all or dead rows."""
+    """A manager over ``SoftDeleteQuerySet`` that starts from alive, all or dead rows.
 
-    rows = "all"
+    Each class has its default (``rows``); an instance may choose another (``rows="all"``), so
+    that one manager class built over a package's QuerySet gives all three managers.
+    """
+
+    rows: Rows = "all"
+
+    def __init__(self, rows: Rows | None = None) -> None:
+        super().__init__()
+        if rows is not None:
+            if rows not in ROWS:
+                raise ManagerRowsError(rows, ROWS)
+            self.rows = rows
 
     def get_queryset(self) -> SoftDeleteQuerySet[_M]:
         queryset = super().get_queryset()
@@ -153,16 +236,19 @@ class _CombiningManager(_SoftDeleteManagerBase[_M]):
 
 
 class SoftDeleteManager(_CombiningManager[_M]):
-    """``objects``: rows that are not soft-deleted."""
+    """``objects``: rows that are not soft-deleted; ``rows="all"`` / ``rows="dead"`` make the
+    other two managers from the same class."""
 
-    rows = "alive"
-
-
-class AllObjectsManager(_CombiningManager[_M]):
-    """``all_objects``: every row, deleted or not."""
+    rows: Rows = "alive"
 
 
-class DeletedObjectsManager(_CombiningManager[_M]):
-    """``deleted_objects``: soft-deleted rows only."""
+class AllObjectsManager(SoftDeleteManager[_M]):
+    """``all_objects``: every row, deleted or not (``SoftDeleteManager(rows="all")``)."""
 
-    rows = "dead"
+    rows: Rows = "all"
+
+
+class DeletedObjectsManager(SoftDeleteManager[_M]):
+    """``deleted_objects``: soft-deleted rows only (``SoftDeleteManager(rows="dead")``)."""
+
+    rows: Rows = "dead"

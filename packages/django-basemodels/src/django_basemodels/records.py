@@ -1,4 +1,5 @@
-"""The operation records behind ``restore()``: which soft delete took which row.
+"""The operation records behind ``restore()``: which soft delete took which row, the table
+(``DeletionRecord``) and the statements that write and read it.
 
 Every soft delete gets an operation id (a UUIDv7). After its UPDATEs it writes one
 ``DeletionRecord`` per row it stamped, with ONE ``INSERT ... SELECT`` for all the models it
@@ -23,7 +24,29 @@ from django.db import connections, models
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
 
-from django_basemodels.models import DeletionRecord
+from django_basemodels.cascade import is_soft_deletable
+
+
+class DeletionRecord(models.Model):
+    """One row taken by one soft delete operation: which operation, which model, which key.
+
+    ``soft_delete()`` writes these (one INSERT per operation) and ``restore()`` follows and then
+    removes them, so that two deletes stamped with the same moment are still told apart. A row
+    has a record only while it is deleted. Keys are stored as text so that one table serves
+    every model, whatever its primary key type. (Importable from ``django_basemodels.models``.)
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    operation = models.UUIDField(db_index=True, editable=False)
+    model = models.CharField(max_length=255, editable=False)
+    object_id = models.CharField(max_length=255, editable=False)
+
+    class Meta:
+        app_label = "django_basemodels"
+        indexes = [models.Index(fields=["model", "object_id"], name="basemodels_record_row")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} deleted by {self.operation}"
 
 
 def key_text(reference: Any = "pk") -> Cast:
@@ -145,8 +168,6 @@ def take(
 def forget_missing(counts: dict[str, int], db: str) -> None:
     """After a hard delete (``counts`` as Django's delete returns them): remove the records of
     rows that no longer exist, one DELETE per soft-deletable model that lost rows."""
-    from django_basemodels.cascade import is_soft_deletable
-
     for label, count in counts.items():
         model = apps.get_model(label)
         if not count or not is_soft_deletable(model):

@@ -4,14 +4,15 @@ The cascade graph: Article -> Comment -> Reaction (three soft-deletable levels),
 through SET_NULL (not cascaded), Article -> Attachment (not soft-deletable: left alone), Category
 -> Category (a self-reference: a cycle), Warehouse -> Bin -> Parcel plus Warehouse -> Parcel (a
 diamond: Parcel is reached along two paths), Ping -> Pong -> Ping (two models forming one cycle),
-Book with its own QuerySet class.
+Book with its own QuerySet class; Shelf with a GuardedQuerySet and its three managers from one
+manager class.
 """
 
 from django.db import models
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel, SoftDeleteModel, UUIDModel
-from django_basemodels.query import SoftDeleteManager
+from django_basemodels.query import GuardedQuerySet, SoftDeleteManager
 
 
 class Article(BaseModel):
@@ -129,4 +130,48 @@ class Slug(SoftDeleteModel):
                 condition=models.Q(deleted_at__isnull=True),
                 name="testapp_slug_live_name",
             )
+        ]
+
+
+class ShelfFullError(Exception):
+    """What ShelfQuerySet's hooks raise, before anything is written."""
+
+
+class ShelfQuerySet(GuardedQuerySet["Shelf"]):
+    def check_row(self, obj, fields):
+        if obj.code == "refused-in-python":
+            raise ShelfFullError(f"row {obj.code} {fields}")
+
+    def check_update(self, values):
+        if values.get("code") == "refused-in-python":
+            raise ShelfFullError(f"update {sorted(values)}")
+
+    def wide(self):
+        return self.filter(capacity__gte=10)
+
+
+ShelfManager = SoftDeleteManager.from_queryset(ShelfQuerySet)
+
+
+class Shelf(SoftDeleteModel):
+    """A code unique among live shelves and a capacity the database keeps at zero or more."""
+
+    code = models.CharField(max_length=20)
+    capacity = models.IntegerField(default=0)
+
+    objects = ShelfManager()
+    all_objects = ShelfManager(rows="all")
+    deleted_objects = ShelfManager(rows="dead")
+
+    class Meta:
+        base_manager_name = "all_objects"
+        constraints = [
+            ConditionalUniqueConstraint(
+                fields=["code"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="testapp_shelf_live_code",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=0), name="testapp_shelf_capacity_not_negative"
+            ),
         ]

@@ -4,47 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
 from django.core import checks
 
 from django_catalog import conf
 
 KINDS = ("service", "stock_item")
-ENCOUNTER_HINT = (
-    "Set CATALOG_ENCOUNTER_MODEL = 'app_label.ModelName' to the model that baskets belong to "
-    "(for example 'django_encounters.Encounter'), before the first migrate."
-)
 
 
 @checks.register(checks.Tags.models)
 def check_encounter_model(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    label = getattr(settings, conf.ENCOUNTER_SETTING, None)
-    if not label:
-        return [
-            checks.Error(
-                "CATALOG_ENCOUNTER_MODEL is not set.", hint=ENCOUNTER_HINT, id="catalog.E001"
-            )
-        ]
-    if not isinstance(label, str) or label.count(".") != 1:
-        return [
-            checks.Error(
-                f"CATALOG_ENCOUNTER_MODEL is {label!r}; expected 'app_label.ModelName'.",
-                hint=ENCOUNTER_HINT,
-                id="catalog.E002",
-            )
-        ]
-    try:
-        apps.get_model(label)
-    except LookupError:
-        return [
-            checks.Error(
-                f"CATALOG_ENCOUNTER_MODEL is {label!r}, which is not an installed model.",
-                hint=ENCOUNTER_HINT + " Add its app to INSTALLED_APPS.",
-                id="catalog.E005",
-            )
-        ]
-    return []
+    """catalog.E001 (unset), E002 (malformed), E005 (not an installed model)."""
+    return conf.ENCOUNTER_MODEL.check()
 
 
 @checks.register()

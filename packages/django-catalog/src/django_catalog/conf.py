@@ -8,14 +8,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from django_basemodels.swappable import ModelSetting, SettingCheck
+
 ENCOUNTER_SETTING = "CATALOG_ENCOUNTER_MODEL"
-# Stands in for a missing CATALOG_ENCOUNTER_MODEL so that the models still import and the
-# system checks (catalog.E001) can explain what to set.
+# Stands in for a missing or malformed CATALOG_ENCOUNTER_MODEL so that the models still import
+# and the system checks (catalog.E001, E002) can explain what to set.
 UNSET_ENCOUNTER_MODEL = "django_catalog.EncounterModelNotConfigured"
+ENCOUNTER_HINT = (
+    "Set CATALOG_ENCOUNTER_MODEL = 'app_label.ModelName' to the model that baskets belong to "
+    "(for example 'django_encounters.Encounter'), before the first migrate."
+)
+ENCOUNTER_MODEL = ModelSetting(
+    ENCOUNTER_SETTING,
+    stand_in=UNSET_ENCOUNTER_MODEL,
+    unset=SettingCheck("catalog.E001", "{setting} is not set.", ENCOUNTER_HINT),
+    malformed=SettingCheck(
+        "catalog.E002", "{setting} is {value}; expected 'app_label.ModelName'.", ENCOUNTER_HINT
+    ),
+    not_installed=SettingCheck(
+        "catalog.E005",
+        "{setting} is {value}, which is not an installed model.",
+        ENCOUNTER_HINT + " Add its app to INSTALLED_APPS.",
+    ),
+)
 
 DEFAULTS: dict[str, Any] = {
     # Board for each kind, or for "kind:service_category"; the more specific key wins.
@@ -30,10 +48,12 @@ def get(name: str) -> Any:
 
 
 def encounter_model_label() -> str:
-    """The "app_label.ModelName" of the encounter model, or the placeholder when unset."""
-    return getattr(settings, ENCOUNTER_SETTING, None) or UNSET_ENCOUNTER_MODEL
+    """The "app_label.ModelName" of the encounter model, or the stand-in when it is unset or
+    malformed."""
+    return ENCOUNTER_MODEL.label()
 
 
 def get_encounter_model() -> type[models.Model]:
-    """The model class named by ``CATALOG_ENCOUNTER_MODEL``."""
-    return apps.get_model(encounter_model_label(), require_ready=False)
+    """The model class named by ``CATALOG_ENCOUNTER_MODEL``; ``ImproperlyConfigured`` (with the
+    system check's message and hint) when there is none."""
+    return ENCOUNTER_MODEL.get_model()

@@ -1,17 +1,19 @@
-"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``."""
+"""QuerySets that keep the invariants on the ORM paths that skip ``save()`` and ``delete()``,
+and the one manager class per soft-deletable model (django-basemodels' ``SoftDeleteManager``,
+which gives ``objects``, ``all_objects`` and ``deleted_objects``).
+
+This module stands below the models: it never imports them (not even for type checkers), so
+the model modules can import it. The querysets are generic in their model; a queryset reaches
+the model's own methods through ``self.model`` and the related models through its fields.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
-)
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_catalog.exceptions import (
     BasketNotDraftError,
     ImmutableRecordError,
@@ -21,7 +23,25 @@ from django_catalog.markers import alters_data, queryset_only
 from django_catalog.validators import check_quantity, is_expression
 
 if TYPE_CHECKING:
-    from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem  # noqa: F401
+    from typing_extensions import Self
+
+__all__ = [
+    "BasketItemManager",
+    "BasketItemQuerySet",
+    "BasketManager",
+    "BasketQuerySet",
+    "DispenseLogQuerySet",
+    "WorkItemQuerySet",
+]
+
+_Model = TypeVar("_Model", bound=models.Model, covariant=True)
+
+
+def _own_model(queryset: models.QuerySet[Any]) -> Any:
+    """``queryset.model`` with its own methods and constants (``prepare_new_items()``,
+    ``OPEN_STATUSES`` ...), which a queryset generic in its model cannot name."""
+    return queryset.model
+
 
 BASKET_KEYS = ("basket", "basket_id")
 # A work item belongs to the basket item it was spawned for, for good.
@@ -39,7 +59,7 @@ def refuse_basket_expressions(model: Any, operation: str, values: Any) -> None:
         )
 
 
-class BasketQuerySet(SoftDeleteQuerySet["Basket"]):
+class BasketQuerySet(SoftDeleteQuerySet[_Model]):
     """Basket status moves only through ``commit_basket()`` and ``cancel_basket()``."""
 
     @alters_data
@@ -75,19 +95,19 @@ class BasketQuerySet(SoftDeleteQuerySet["Basket"]):
                     )
             return super().soft_delete_at(moment)
 
-    def drafts(self) -> BasketQuerySet:
-        drafts: BasketQuerySet = self.filter(status="draft")
+    def drafts(self) -> Self:
+        drafts: Self = self.filter(status="draft")
         return drafts
 
 
-class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
+class BasketItemQuerySet(SoftDeleteQuerySet[_Model]):
     """Items change only while their basket is a draft, whichever ORM path is used."""
 
     @alters_data
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            self.model.prepare_new_items(objs, using=self.db)
+            _own_model(self).prepare_new_items(objs, using=self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     @alters_data
@@ -110,7 +130,7 @@ class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
                 if not is_expression(obj.quantity):
                     check_quantity(obj.quantity)
         with transaction.atomic(using=self.db):
-            self.model.all_objects.using(self.db).filter(
+            _own_model(self).all_objects.using(self.db).filter(
                 pk__in=[obj.pk for obj in objs]
             )._refuse_outside_drafts(also=[obj.basket_id for obj in objs])
             return super().bulk_update(objs, fields, *args, **kwargs)
@@ -135,9 +155,8 @@ class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
 
     def _refuse_outside_drafts(self, also: Any = ()) -> None:
         """Lock the baskets involved (and ``also`` these) and refuse any that is not a draft."""
-        from django_catalog.models import Basket
-
-        baskets = Basket.all_objects.using(self.db).select_for_update().only("pk", "status")
+        basket_model: Any = self.model._meta.get_field("basket").related_model
+        baskets = basket_model.all_objects.using(self.db).select_for_update().only("pk", "status")
         involved = models.Q(pk__in=self.values("basket_id"))
         if also:
             involved |= models.Q(pk__in=list(also))
@@ -148,19 +167,19 @@ class BasketItemQuerySet(SoftDeleteQuerySet["BasketItem"]):
                 raise BasketNotDraftError(basket)
 
 
-class WorkItemQuerySet(models.QuerySet["WorkItem"]):
+class WorkItemQuerySet(models.QuerySet[_Model]):
     """Work items are spawned by ``commit_basket()``; status moves go through
     ``update_work_item_status()``; work items are never deleted."""
 
     @alters_data
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[WorkItem]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         for obj in objs:
             obj.check_new_status()
-        self.model.refuse_outside_commit(objs, self.db)
+        _own_model(self).refuse_outside_commit(objs, self.db)
         return super().bulk_create(objs, *args, **kwargs)
 
-    def _spawn(self, objs: list[WorkItem]) -> list[WorkItem]:
+    def _spawn(self, objs: list[Any]) -> list[Any]:
         """``commit_basket()``'s own insert: it holds the committed basket's lock."""
         return super().bulk_create(objs)
 
@@ -189,12 +208,12 @@ class WorkItemQuerySet(models.QuerySet["WorkItem"]):
             self.model, "delete()", "work items are records; cancel them instead"
         )
 
-    def on_board(self, board: str) -> WorkItemQuerySet:
-        on_board: WorkItemQuerySet = self.filter(board=board)
+    def on_board(self, board: str) -> Self:
+        on_board: Self = self.filter(board=board)
         return on_board
 
-    def open(self) -> WorkItemQuerySet:
-        still_open: WorkItemQuerySet = self.filter(status__in=self.model.OPEN_STATUSES)
+    def open(self) -> Self:
+        still_open: Self = self.filter(status__in=_own_model(self).OPEN_STATUSES)
         return still_open
 
 
@@ -206,14 +225,14 @@ def _refuse_spawn_keys(model: Any, operation: str, names: Any) -> None:
         )
 
 
-class DispenseLogQuerySet(models.QuerySet["DispenseLog"]):
+class DispenseLogQuerySet(models.QuerySet[_Model]):
     """Append-only: rows can be inserted, never updated or deleted."""
 
     @alters_data
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[DispenseLog]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            self.model.check_new_entries(objs, self.db)
+            _own_model(self).check_new_entries(objs, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     @alters_data
@@ -230,35 +249,7 @@ class DispenseLogQuerySet(models.QuerySet["DispenseLog"]):
         raise ImmutableRecordError(self.model, "delete()")
 
 
-# The managers of the soft-deletable models: basemodels' choice of rows (alive, all or
-# soft-deleted) over the package's QuerySet (from_queryset, which the type checker understands).
-_SoftDeleteBaskets = SoftDeleteManager.from_queryset(BasketQuerySet)
-_AllObjectsBaskets = AllObjectsManager.from_queryset(BasketQuerySet)
-_DeletedObjectsBaskets = DeletedObjectsManager.from_queryset(BasketQuerySet)
-_SoftDeleteBasketItems = SoftDeleteManager.from_queryset(BasketItemQuerySet)
-_AllObjectsBasketItems = AllObjectsManager.from_queryset(BasketItemQuerySet)
-_DeletedObjectsBasketItems = DeletedObjectsManager.from_queryset(BasketItemQuerySet)
-
-
-class BasketManager(_SoftDeleteBaskets["Basket"]):
-    """``Basket.objects``: baskets that are not soft-deleted."""
-
-
-class AllBasketsManager(_AllObjectsBaskets["Basket"]):
-    """``Basket.all_objects`` (also the base manager)."""
-
-
-class DeletedBasketsManager(_DeletedObjectsBaskets["Basket"]):
-    """``Basket.deleted_objects``."""
-
-
-class BasketItemManager(_SoftDeleteBasketItems["BasketItem"]):
-    """``BasketItem.objects``: items that are not soft-deleted."""
-
-
-class AllBasketItemsManager(_AllObjectsBasketItems["BasketItem"]):
-    """``BasketItem.all_objects`` (also the base manager)."""
-
-
-class DeletedBasketItemsManager(_DeletedObjectsBasketItems["BasketItem"]):
-    """``BasketItem.deleted_objects``."""
+# One manager class per soft-deletable model: ``Manager()``, ``Manager(rows="all")`` and
+# ``Manager(rows="dead")`` are its ``objects``, ``all_objects`` and ``deleted_objects``.
+BasketManager = SoftDeleteManager.from_queryset(BasketQuerySet)
+BasketItemManager = SoftDeleteManager.from_queryset(BasketItemQuerySet)

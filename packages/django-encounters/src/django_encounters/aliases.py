@@ -6,21 +6,19 @@ for ``transitioned_by``. Both documents' examples must run as written, so the ro
 accepted wherever a user types them (model keyword arguments, ``objects.create()``, filters,
 ``update()``, service keyword arguments). The specification's names stay the stored fields and
 the documented spelling; giving both spellings of one thing raises ``AliasConflictError``.
+
+The renaming lives here; ``models.query.AliasQuerySet`` applies it to filters.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-from django.db import models
 from django.db.models import Q
 
 from django_encounters.exceptions import AliasConflictError
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
 
 DEFINITION_ALIASES = {
     "key": "code",
@@ -28,8 +26,6 @@ DEFINITION_ALIASES = {
     "validator_paths": "validators",
 }
 TRANSITION_ALIASES = {"by_user": "transitioned_by"}
-
-_M = TypeVar("_M", bound=models.Model)
 
 
 def canonical_kwargs(
@@ -70,24 +66,3 @@ def canonical_q(aliases: Mapping[str, str], q: Any) -> Any:
         for child in q.children
     ]
     return clone
-
-
-class AliasQuerySet(models.QuerySet[_M]):
-    """``filter()`` and ``exclude()`` (and so ``get()``, ``get_or_create()``) accept the aliases
-    in ``lookup_aliases``, in keyword arguments and in ``Q`` objects."""
-
-    lookup_aliases: Mapping[str, str] = {}
-
-    def canonical(self, method: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-        where = f"{self.model.__name__}.objects.{method}()"
-        return canonical_kwargs(where, self.lookup_aliases, kwargs)
-
-    def filter(self, *args: Any, **kwargs: Any) -> Self:
-        args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
-        filtered: Self = super().filter(*args, **self.canonical("filter", kwargs))
-        return filtered
-
-    def exclude(self, *args: Any, **kwargs: Any) -> Self:
-        args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
-        excluded: Self = super().exclude(*args, **self.canonical("exclude", kwargs))
-        return excluded

@@ -28,7 +28,7 @@ from django_encounters.history import iter_encounter_history as iter_encounter_h
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.models.transition import WARNINGS_KEY, package_record
 from django_encounters.moves import lock_for_move, write_move
-from django_encounters.signals import encounter_transitioned, send_after_commit
+from django_encounters.signals import encounter_transitioned
 from django_encounters.validators import as_warnings, load_validators
 
 if TYPE_CHECKING:
@@ -165,19 +165,25 @@ def transition(
         # The encounter first (in the same statement on PostgreSQL): the database accepts the
         # transition row only when its encounter names it as the latest.
         write_move(locked.pk, changes, record, using)
-        for target in (locked, encounter):
-            for name, value in changes.items():
-                setattr(target, name, value)
-            target._remember_loaded()
-        send_after_commit(
-            encounter_transitioned,
-            using,
+        _apply(locked, changes)
+        # Inside the transaction: a receiver that raises rolls the move back.
+        encounter_transitioned.send(
+            sender=Encounter,
             encounter=locked,
             transition=record,
             from_state=from_state,
             to_state=to_state,
         )
+    # The caller's instance moves only once the move stands (no receiver refused it).
+    _apply(encounter, changes)
     return record
+
+
+def _apply(encounter: Encounter, changes: dict[str, Any]) -> None:
+    """Set the written ``changes`` on an instance, which then counts them as loaded."""
+    for name, value in changes.items():
+        setattr(encounter, name, value)
+    encounter._remember_loaded()
 
 
 def _check_move(definition: EncounterDefinition, from_state: str, to_state: str) -> None:

@@ -19,7 +19,13 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
         DuplicateModuleKey as DuplicateModuleKey,
     )
     from django_modules.exceptions import (
+        DuplicateModuleKeyError as DuplicateModuleKeyError,
+    )
+    from django_modules.exceptions import (
         DuplicateOverride as DuplicateOverride,
+    )
+    from django_modules.exceptions import (
+        DuplicateOverrideError as DuplicateOverrideError,
     )
     from django_modules.exceptions import (
         InvalidArgumentError as InvalidArgumentError,
@@ -28,7 +34,13 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
         InvalidFlag as InvalidFlag,
     )
     from django_modules.exceptions import (
+        InvalidFlagError as InvalidFlagError,
+    )
+    from django_modules.exceptions import (
         InvalidOrganization as InvalidOrganization,
+    )
+    from django_modules.exceptions import (
+        InvalidOrganizationError as InvalidOrganizationError,
     )
     from django_modules.exceptions import (
         ManifestError as ManifestError,
@@ -43,7 +55,13 @@ if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
         ModulesError as ModulesError,
     )
     from django_modules.exceptions import (
+        UnknownModuleError as UnknownModuleError,
+    )
+    from django_modules.exceptions import (
         UnsupportedBulkOperation as UnsupportedBulkOperation,
+    )
+    from django_modules.exceptions import (
+        UnsupportedBulkOperationError as UnsupportedBulkOperationError,
     )
     from django_modules.middleware import ModuleCacheMiddleware as ModuleCacheMiddleware
     from django_modules.models import Module as Module
@@ -105,20 +123,30 @@ _SERVICES = (
 )
 _EXCEPTIONS = (
     "ModulesError",
-    "ModuleNotFound",
+    "UnknownModuleError",
     "ModuleDisabled",
-    "InvalidOrganization",
-    "InvalidFlag",
+    "InvalidOrganizationError",
+    "InvalidFlagError",
     "InvalidArgumentError",
     "BulkWriteError",
+    "DuplicateModuleKeyError",
+    "DuplicateOverrideError",
+    "UnsupportedBulkOperationError",
+    "ManifestError",
+)
+# The errors' earlier names, still importable (the same classes) but no longer in __all__.
+_KEPT_FOR_COMPATIBILITY = (
+    "ModuleNotFound",
+    "InvalidOrganization",
+    "InvalidFlag",
     "DuplicateModuleKey",
     "DuplicateOverride",
     "UnsupportedBulkOperation",
-    "ManifestError",
 )
 _LAZY = {
     **dict.fromkeys(_SERVICES, "django_modules.services"),
     **dict.fromkeys(_EXCEPTIONS, "django_modules.exceptions"),
+    **dict.fromkeys(_KEPT_FOR_COMPATIBILITY, "django_modules.exceptions"),
     "Module": "django_modules.models",
     "OrgModuleState": "django_modules.models",
     "module_cache": "django_modules.cache",
@@ -129,7 +157,7 @@ _LAZY = {
     "org_module_toggled": "django_modules.signals",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = sorted(set(_LAZY) - set(_KEPT_FOR_COMPATIBILITY))
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,8 @@
-"""Errors raised by django-modules. Every one is a ``ModulesError``."""
+"""Errors raised by django-modules. Every one is a ``ModulesError``.
+
+Names end in ``Error``, except ``ModuleDisabled``, the name the roadmap publishes. The names the
+package used before are kept at the end of this module for compatibility.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ class BulkWriteError(ModulesError):
         )
 
 
-class ModuleNotFound(ModulesError):
+class UnknownModuleError(ModulesError):
     """No live ``Module`` has this key: a typo must never silently mean "off"."""
 
     def __init__(self, key: object) -> None:
@@ -66,7 +70,7 @@ class ModuleDisabled(ModulesError, PermissionDenied):
         super().__init__(f"module {key!r} is disabled for organization {org!s} (pk={org.pk})")
 
 
-class InvalidOrganization(ModulesError):
+class InvalidOrganizationError(ModulesError):
     """The value given as the organization is not a saved instance of ``MODULES_ORG_MODEL``."""
 
     def __init__(self, value: object, expected: str, *, live: bool = False) -> None:
@@ -79,7 +83,7 @@ class InvalidOrganization(ModulesError):
         )
 
 
-class DuplicateModuleKey(ModulesError):
+class DuplicateModuleKeyError(ModulesError):
     """A live module with this key exists already."""
 
     def __init__(self, key: str) -> None:
@@ -89,7 +93,7 @@ class DuplicateModuleKey(ModulesError):
         )
 
 
-class DuplicateOverride(ModulesError):
+class DuplicateOverrideError(ModulesError):
     """A live override for this organization and module exists already."""
 
     def __init__(self, org: Any, module: Any) -> None:
@@ -101,7 +105,7 @@ class DuplicateOverride(ModulesError):
         )
 
 
-class UnsupportedBulkOperation(ModulesError):
+class UnsupportedBulkOperationError(ModulesError):
     """A bulk ORM path that could not keep the signals and the cache correct."""
 
     def __init__(self, operation: str, reason: str) -> None:
@@ -120,10 +124,22 @@ class ManifestError(ModulesError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in {source}:\n{listing}")
 
 
-class InvalidFlag(ModulesError):
+class InvalidFlagError(ModulesError):
     """An on/off value that is not a ``bool``."""
 
     def __init__(self, name: str, value: object) -> None:
         self.name = name
         self.value = value
         super().__init__(f"{name} is {value!r}; expected True or False")
+
+
+# The earlier names of these errors, kept for compatibility: each is the same class as its
+# new name (``except ModuleNotFound`` still catches an ``UnknownModuleError``). New code uses the
+# names ending in ``Error``. ``ModuleNotFound`` became ``UnknownModuleError`` rather than
+# ``ModuleNotFoundError``, which is the name of a Python built-in.
+ModuleNotFound = UnknownModuleError
+InvalidOrganization = InvalidOrganizationError
+DuplicateModuleKey = DuplicateModuleKeyError
+DuplicateOverride = DuplicateOverrideError
+UnsupportedBulkOperation = UnsupportedBulkOperationError
+InvalidFlag = InvalidFlagError

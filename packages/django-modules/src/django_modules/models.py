@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import DataError, IntegrityError, connections, models, router, transaction
 from django.db.models import Q
@@ -13,32 +13,27 @@ from django_basemodels.constraints import (
     conditional_uniqueness_enforced,
 )
 from django_basemodels.models import BaseModel
-from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_modules import conf, tracking
 from django_modules.exceptions import BulkWriteError, DuplicateModuleKey, DuplicateOverride
-from django_modules.query import TrackedQuerySet, alters_data
+from django_modules.query import (
+    ModuleManager,
+    ModuleQuerySet,
+    OrgModuleStateManager,
+    OrgModuleStateQuerySet,
+    TrackedQuerySet,
+    alters_data,
+)
 from django_modules.validation import check_instance
 
-
-class ModuleQuerySet(TrackedQuerySet):
-    pass
-
-
-class OrgModuleStateQuerySet(TrackedQuerySet):
-    pass
-
-
-def _managers(queryset_class: type[TrackedQuerySet]) -> tuple[Any, Any, Any]:
-    """``objects`` (live rows), ``all_objects`` and ``deleted_objects`` over ``queryset_class``.
-
-    django-basemodels builds these managers at run time (``from_queryset``), which type checkers
-    cannot follow: to them the three are ``Any`` until django-basemodels types its managers.
-    """
-    return (
-        SoftDeleteManager.from_queryset(queryset_class)(),
-        AllObjectsManager.from_queryset(queryset_class)(),
-        DeletedObjectsManager.from_queryset(queryset_class)(),
-    )
+# The querysets are defined in query.py; importable from here as before.
+__all__ = [
+    "Module",
+    "ModuleQuerySet",
+    "OrgModuleState",
+    "OrgModuleStateQuerySet",
+    "TrackedModel",
+    "TrackedQuerySet",
+]
 
 
 class TrackedModel(BaseModel):
@@ -115,8 +110,7 @@ class TrackedModel(BaseModel):
             tracking.emit(model, before, after, using, known={self.pk: self})
 
 
-# The managers come from _managers() (built at run time), hence the ignores on these classes.
-class Module(TrackedModel):  # type: ignore[django-manager-missing]
+class Module(TrackedModel):
     """A part of the application that can be switched on or off.
 
     ``active`` is the global default: it applies to every organization without an override.
@@ -127,7 +121,9 @@ class Module(TrackedModel):  # type: ignore[django-manager-missing]
     description = models.TextField(blank=True, default="")
     active = models.BooleanField(default=True, help_text="On for organizations without override.")
 
-    objects, all_objects, deleted_objects = _managers(ModuleQuerySet)  # type: ignore[misc]
+    objects: ClassVar[ModuleManager[Module]] = ModuleManager()
+    all_objects: ClassVar[ModuleManager[Module]] = ModuleManager(rows="all")
+    deleted_objects: ClassVar[ModuleManager[Module]] = ModuleManager(rows="dead")
 
     TOGGLE_FIELDS = ("key", "active")
     WATCHED_FIELDS = frozenset({"key", "active", "deleted_at"})
@@ -167,16 +163,20 @@ class Module(TrackedModel):  # type: ignore[django-manager-missing]
         return None if key is None else DuplicateModuleKey(key)
 
 
-class OrgModuleState(TrackedModel):  # type: ignore[django-manager-missing]
+class OrgModuleState(TrackedModel):
     """One organization's override of a module's default: ``enabled`` wins over ``active``."""
 
     org = models.ForeignKey(
-        conf.org_model_reference(), on_delete=models.CASCADE, related_name="module_states"
+        conf.ORG_MODEL.label(), on_delete=models.CASCADE, related_name="module_states"
     )
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="org_states")
     enabled = models.BooleanField()
 
-    objects, all_objects, deleted_objects = _managers(OrgModuleStateQuerySet)  # type: ignore[misc]
+    objects: ClassVar[OrgModuleStateManager[OrgModuleState]] = OrgModuleStateManager()
+    all_objects: ClassVar[OrgModuleStateManager[OrgModuleState]] = OrgModuleStateManager(rows="all")
+    deleted_objects: ClassVar[OrgModuleStateManager[OrgModuleState]] = OrgModuleStateManager(
+        rows="dead"
+    )
 
     TOGGLE_FIELDS = ("org_id", "module_id", "enabled")
     WATCHED_FIELDS = frozenset({"org", "org_id", "module", "module_id", "enabled", "deleted_at"})

@@ -5,30 +5,34 @@
 Hard deletes go through Django's collector, which sends ``post_delete`` for every row, and soft
 deletes started from another model (an organization) arrive through django-basemodels' signals
 (see ``apps.py`` and ``tracking``).
+
+This module stands below the models (which build their managers from these querysets): it never
+imports them. The querysets are generic in their model and reach the tracked model's own methods
+through ``tracked_model``. Each model's three managers come from one class built here
+(django-basemodels' ``SoftDeleteManager`` with ``rows=``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from django.db import DataError, IntegrityError, connections, transaction
+from django.db import DataError, IntegrityError, connections, models, transaction
 
 from django_basemodels.constraints import conditional_uniqueness_enforced
-from django_basemodels.query import SoftDeleteQuerySet
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_modules import tracking
 from django_modules.exceptions import (
     BulkWriteError,
     InvalidArgumentError,
     UnsupportedBulkOperation,
 )
+from django_modules.tracking import TrackedModel
 from django_modules.validation import check_instance, check_update_values
 
-if TYPE_CHECKING:
-    from django_modules.models import TrackedModel
-
 _T = TypeVar("_T")
+_Model = TypeVar("_Model", bound=models.Model, covariant=True)
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
@@ -38,12 +42,13 @@ def alters_data(method: _Method) -> _Method:
     return method
 
 
-# Shared by the querysets of every tracked model, so the row type stays open here.
-class TrackedQuerySet(SoftDeleteQuerySet[Any]):
+class TrackedQuerySet(SoftDeleteQuerySet[_Model]):
+    """Every write path of a tracked model (a ``TrackedModel`` subclass)."""
+
     @property
     def tracked_model(self) -> type[TrackedModel]:
-        """``self.model``, known to be one of the package's tracked models."""
-        return cast("type[TrackedModel]", self.model)
+        """``self.model``, with the methods of ``TrackedModel`` (``live_duplicate()`` ...)."""
+        return self.model
 
     @alters_data
     def update(self, **kwargs: Any) -> int:
@@ -160,6 +165,20 @@ class TrackedQuerySet(SoftDeleteQuerySet[Any]):
             if not isinstance(obj, self.model):
                 raise InvalidArgumentError("objs", obj, f"{self.model.__name__} instances")
             check_instance(obj, fields)
+
+
+class ModuleQuerySet(TrackedQuerySet[_Model]):
+    pass
+
+
+class OrgModuleStateQuerySet(TrackedQuerySet[_Model]):
+    pass
+
+
+# One manager class per model: ``Manager()``, ``Manager(rows="all")`` and
+# ``Manager(rows="dead")`` are its ``objects``, ``all_objects`` and ``deleted_objects``.
+ModuleManager = SoftDeleteManager.from_queryset(ModuleQuerySet)
+OrgModuleStateManager = SoftDeleteManager.from_queryset(OrgModuleStateQuerySet)
 
 
 def _write_or_explain(

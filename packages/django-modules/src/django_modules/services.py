@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import FilteredRelation, Q
 
@@ -20,19 +21,22 @@ from django_modules.exceptions import (
     ModuleDisabled,
     ModuleNotFound,
 )
-from django_modules.models import Module, ModuleQuerySet, OrgModuleState
+from django_modules.models import Module, OrgModuleState
+from django_modules.query import ModuleQuerySet
 
 
 def get_org_model() -> type[models.Model]:
-    """The organization model named by ``MODULES_ORG_MODEL``; ``ImproperlyConfigured`` if none."""
-    problem = conf.org_model_problem(conf.get(conf.ORG_MODEL_SETTING))
+    """The organization model named by ``MODULES_ORG_MODEL``; ``ImproperlyConfigured`` (with the
+    message of the system check that fails) if none."""
     model = OrgModuleState._meta.get_field("org").related_model
+    problem = conf.ORG_MODEL.problem()
     if problem is None and isinstance(model, type):
         return model
-    # An unresolved reference stays a string: the named model is not installed.
-    raise conf.improperly_configured(
-        problem or f"{conf.ORG_MODEL_SETTING} names {model!r}, which is not an installed model"
-    )
+    if problem is None:  # an unresolved reference stays a string: the setting changed since
+        message = f"{conf.ORG_MODEL_SETTING} names {model!r}, which is not an installed model."
+    else:
+        message = problem.error(conf.ORG_MODEL_SETTING, conf.ORG_MODEL.value()).msg
+    raise ImproperlyConfigured(f"{message} {conf.ORG_MODEL_ADVICE}")
 
 
 def _org_pk(org: Any) -> Any:
@@ -57,9 +61,13 @@ def _checked_key(key: Any) -> str:
     return key
 
 
-def _with_override(org_pk: Any) -> ModuleQuerySet:
-    """Modules LEFT JOINed to this organization's live override: one query, no N+1."""
-    joined: ModuleQuerySet = Module.objects.order_by().annotate(
+def _with_override(org_pk: Any) -> ModuleQuerySet[Any]:
+    """Modules LEFT JOINed to this organization's live override: one query, no N+1.
+
+    Typed as a queryset of any model: type checkers know Module's fields, not the ``override``
+    relation annotated here, and would refuse ``override__enabled``.
+    """
+    joined: ModuleQuerySet[Any] = Module.objects.order_by().annotate(
         override=FilteredRelation(
             "org_states",
             condition=Q(org_states__org=org_pk, org_states__deleted_at__isnull=True),

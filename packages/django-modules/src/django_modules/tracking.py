@@ -4,21 +4,26 @@ Every write path takes a snapshot of the rows it touches before and after writin
 ``emit()`` compares the two: a row that became live, stopped being live or changed its flag is a
 toggle. Comparing database snapshots (not in-memory instances) keeps ``previous`` truthful even
 when the caller's instance is stale.
+
+This module stands below the models and their querysets (they call ``emit()``): it never imports
+them, and finds ``Module`` and ``OrgModuleState`` in the app registry or through a relation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models.options import Options
 
 from django_modules import cache, signals
 
-if TYPE_CHECKING:
-    from django_modules.models import TrackedModel
+# A concrete subclass of ``django_modules.models.TrackedModel`` (which stands above this module,
+# so it is not imported here), or one of its instances.
+TrackedModel = Any
 
 # A snapshot maps pk -> the row's toggle-relevant values, for live rows only.
 Snapshot = dict[Any, tuple[Any, ...]]
@@ -56,9 +61,7 @@ def emit(
         cache.invalidate(using)
     if not changes:
         return
-    from django_modules.models import Module
-
-    if issubclass(model, Module):
+    if issubclass(model, apps.get_model("django_modules", "Module")):
         _emit_modules(model, changes, using, known or {})
     else:
         _emit_overrides(model, changes, using, known or {})
@@ -106,11 +109,10 @@ def _emit_overrides(
     using: str,
     known: Mapping[Any, Any],
 ) -> None:
-    from django_modules.models import Module
-
     # Every concrete tracked model has org and module keys; the abstract base declares neither.
     options: Options[Any] = model._meta
     org_model: Any = options.get_field("org").related_model
+    module_model: Any = options.get_field("module").related_model  # Module
     org_ids = {identity[0] for _, identity, *_ in changes}
     module_ids = {identity[1] for _, identity, *_ in changes}
     # Only relations already loaded on the instances are reused: never a query per row.
@@ -122,7 +124,7 @@ def _emit_overrides(
     if org_ids - orgs.keys():
         orgs.update(org_model._base_manager.using(using).in_bulk(list(org_ids - orgs.keys())))
     if module_ids - modules.keys():
-        fetched = Module.all_objects.using(using).in_bulk(list(module_ids - modules.keys()))
+        fetched = module_model.all_objects.using(using).in_bulk(list(module_ids - modules.keys()))
         modules.update(fetched)
     for _pk, (org_id, module_id), enabled, previous in changes:
         signals.org_module_toggled.send(
@@ -143,9 +145,10 @@ def on_hard_delete(
 
 
 def _own_models() -> tuple[type[TrackedModel], ...]:
-    from django_modules.models import Module, OrgModuleState
-
-    return (Module, OrgModuleState)
+    return (
+        apps.get_model("django_modules", "Module"),
+        apps.get_model("django_modules", "OrgModuleState"),
+    )
 
 
 def on_cascaded_soft_delete(
@@ -166,24 +169,16 @@ def on_cascaded_soft_delete(
 
 
 def on_cascaded_restore(
-    sender: type[models.Model], counts: Mapping[str, int], using: str, **kwargs: Any
+    sender: type[models.Model],
+    keys: Mapping[str, Sequence[Any]],
+    using: str,
+    **kwargs: Any,
 ) -> None:
-    """A restore that started elsewhere brought overrides back.
-
-    django-basemodels does not say which rows came back, only how many; they were all stamped
-    with one ``updated_at``, so they are the newest rows when exactly that many share it. When
-    that cannot be told (a concurrent write in the same microsecond) the cache is still
-    invalidated, but no signal is sent.
-    """
+    """A restore that started elsewhere (an organization) brought overrides back: django-basemodels
+    names them (``keys``, per model label), so each is announced."""
     if sender in _own_models():
-        return
+        return  # the package's own querysets tracked it already
     for model in _own_models():
-        count = counts.get(model._meta.label)
-        if not count:
-            continue
-        cache.invalidate(using)
-        newest = model.objects.using(using).order_by("-updated_at", "pk")[: count + 1]
-        rows = list(newest.values_list("pk", "updated_at", *model.TOGGLE_FIELDS))
-        restored = [row for row in rows if row[1] == rows[0][1]]
-        if len(restored) == count:
-            emit(model, {}, {row[0]: row[2:] for row in restored}, using)
+        restored = keys.get(model._meta.label)
+        if restored:
+            emit(model, {}, snapshot(model, restored, using), using)

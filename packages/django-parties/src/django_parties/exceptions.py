@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_basemodels import exceptions as basemodels_errors
+
 
 class PartiesError(Exception):
     """Base class of every error raised by django-parties."""
@@ -93,19 +95,10 @@ class NotAPartyError(PartiesError, TypeError):
         )
 
 
-class BulkWriteError(PartiesError):
+class BulkWriteError(PartiesError, basemodels_errors.BulkWriteError):
     """A bulk write (``bulk_create``, ``bulk_update``, ``QuerySet.update``) would break a rule
-    that the database enforces; nothing was written."""
-
-    def __init__(self, model: type, fields: list[str], error: Exception) -> None:
-        self.model = model
-        self.fields = fields
-        self.error = error
-        super().__init__(
-            f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
-            f"refused by the database: {error}; expected rows that keep every constraint of "
-            f"{model.__name__}"
-        )
+    that the database enforces; nothing was written. django-basemodels' ``BulkWriteError`` (the
+    error its ``GuardedQuerySet`` raises: ``model``, ``fields``, ``error``) as this package's."""
 
 
 class UserAlreadyLinkedError(PartiesError, ValueError):

@@ -31,7 +31,7 @@ from django_rbac.conf import MAX_LEVEL
 from django_rbac.exceptions import InvalidArgumentError, UnknownModulePermissionError
 
 if TYPE_CHECKING:
-    from django_rbac.models import RoleQuerySet
+    from django_rbac.models import Role, RoleQuerySet
 
 CACHE_ATTR = "_rbac_access_cache"
 APP_LABEL = "django_rbac"
@@ -242,13 +242,13 @@ def can_manage_role(actor: Any, role: Any) -> bool:
     return _active(actor) and hierarchy_level(actor) > role.hierarchy_level
 
 
-def manageable_roles(actor: Any) -> RoleQuerySet:
+def manageable_roles(actor: Any) -> RoleQuerySet[Role]:
     """Active roles strictly below ``actor``'s current level (every active role for an active
     superuser)."""
     from django_rbac.models import Role
 
     check_user(actor, "actor")
-    roles: RoleQuerySet = Role.objects.filter(is_active=True)
+    roles: RoleQuerySet[Role] = Role.objects.filter(is_active=True)
     if not is_superuser(actor):
         roles = roles.filter(hierarchy_level__lt=hierarchy_level(actor))
     return roles

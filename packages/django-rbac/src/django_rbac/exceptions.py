@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_basemodels import exceptions as basemodels_errors
+
 
 class RBACError(Exception):
     """Base class of every error raised by django-rbac."""
@@ -111,15 +113,12 @@ class UnknownModulePermissionError(RBACError, LookupError):
         )
 
 
-class BulkWriteError(RBACError):
+class BulkWriteError(RBACError, basemodels_errors.BulkWriteError):
     """A bulk write would break a rule the database enforces (or skip one it cannot); nothing
-    was written."""
+    was written. django-basemodels' ``BulkWriteError`` (``model``, ``fields``, ``error``) as this
+    package's."""
 
-    def __init__(self, model: type, fields: list[str], reason: object) -> None:
-        self.model = model
-        self.fields = fields
-        self.reason = reason
-        super().__init__(
-            f"bulk write of {model.__name__} ({', '.join(sorted(fields)) or 'new rows'}) was "
-            f"refused: {reason}; expected rows that keep every constraint of {model.__name__}"
-        )
+    @property
+    def reason(self) -> object:
+        """What refused the write: ``error``, under the name this package has always used."""
+        return self.error

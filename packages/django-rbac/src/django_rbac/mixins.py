@@ -38,7 +38,7 @@ class RBACUserMixin:
         """True if this user may assign and revoke ``role`` (its level is strictly below)."""
         return access.can_manage_role(self, role)
 
-    def get_manageable_roles(self) -> RoleQuerySet:
+    def get_manageable_roles(self) -> RoleQuerySet[Role]:
         """Active roles strictly below this user's current level, as a queryset."""
         return access.manageable_roles(self)
 
@@ -46,12 +46,12 @@ class RBACUserMixin:
         """True if a current role grants ``action`` on ``module`` (superusers: always)."""
         return access.has_module_permission(self, module, action)
 
-    def get_current_roles(self) -> RoleQuerySet:
+    def get_current_roles(self) -> RoleQuerySet[Role]:
         """The roles currently in force for this user, highest level first."""
         from django_rbac.models import Role, UserRole
 
         current = UserRole.objects.current().filter(user_id=cast(Any, self).pk)
-        roles: RoleQuerySet = Role.objects.filter(assignments__in=current).distinct()
+        roles: RoleQuerySet[Role] = Role.objects.filter(assignments__in=current).distinct()
         return roles
 
     def clear_rbac_cache(self) -> None:

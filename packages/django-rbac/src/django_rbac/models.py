@@ -16,16 +16,7 @@ from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
 from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
 from django_rbac.exceptions import InvalidArgumentError, InvalidAssignmentPeriodError
-from django_rbac.query import (
-    AllRolesManager,
-    AllUserRolesManager,
-    DeletedRolesManager,
-    DeletedUserRolesManager,
-    RoleManager,
-    RoleQuerySet,
-    UserRoleManager,
-    UserRoleQuerySet,
-)
+from django_rbac.query import RoleManager, RoleQuerySet, UserRoleManager, UserRoleQuerySet
 from django_rbac.validation import check_assignment_values, check_role_values
 
 __all__ = ["Role", "RoleQuerySet", "UserRole", "UserRoleQuerySet"]
@@ -56,9 +47,9 @@ class Role(BaseModel):
         Group, on_delete=models.PROTECT, related_name="rbac_roles", editable=False
     )
 
-    objects: ClassVar[RoleManager] = RoleManager()
-    all_objects: ClassVar[AllRolesManager] = AllRolesManager()
-    deleted_objects: ClassVar[DeletedRolesManager] = DeletedRolesManager()
+    objects: ClassVar[RoleManager[Role]] = RoleManager()
+    all_objects: ClassVar[RoleManager[Role]] = RoleManager(rows="all")
+    deleted_objects: ClassVar[RoleManager[Role]] = RoleManager(rows="dead")
 
     class Meta:
         ordering = ["-hierarchy_level", "name"]
@@ -146,9 +137,9 @@ class UserRole(BaseModel):
         editable=False,
     )
 
-    objects: ClassVar[UserRoleManager] = UserRoleManager()
-    all_objects: ClassVar[AllUserRolesManager] = AllUserRolesManager()
-    deleted_objects: ClassVar[DeletedUserRolesManager] = DeletedUserRolesManager()
+    objects: ClassVar[UserRoleManager[UserRole]] = UserRoleManager()
+    all_objects: ClassVar[UserRoleManager[UserRole]] = UserRoleManager(rows="all")
+    deleted_objects: ClassVar[UserRoleManager[UserRole]] = UserRoleManager(rows="dead")
 
     class Meta:
         ordering = ["-valid_from"]

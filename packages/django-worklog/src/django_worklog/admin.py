@@ -5,18 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from django_worklog.models import WorkSession
+from django_worklog.models import ContextTotal, WorkSession
 from django_worklog.services import _stop_selected
 
 if TYPE_CHECKING:  # generic in the type stubs only
     _SessionAdmin = admin.ModelAdmin[WorkSession]
+    _TotalAdmin = admin.ModelAdmin[ContextTotal]
     _Paginator = Paginator[Any]
 else:
-    _SessionAdmin = admin.ModelAdmin
+    _SessionAdmin = _TotalAdmin = admin.ModelAdmin
     _Paginator = Paginator
 
 
@@ -52,6 +56,48 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RecentUserFilter(admin.SimpleListFilter):
+    """Filter by user, offering the users of the newest sessions, not every user.
+
+    A choice per user would list the whole user table on every page (a hundred thousand links).
+    The choices are the first ``shown`` distinct users among the ``window`` newest sessions (read
+    backwards along the index on ``started_at``), plus the user filtered by: two queries of
+    bounded size, whatever the number of users or sessions. Any user can still be chosen by
+    the URL parameter, ``?user__id__exact=<pk>`` (as with Django's own foreign key filter).
+    """
+
+    title = "user"
+    parameter_name = "user__id__exact"  # Django's own parameter for a foreign key filter
+    shown = 20
+    window = 500
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        newest = model_admin.model.objects.order_by("-started_at").values_list("user_id")
+        pks = list(dict.fromkeys(pk for (pk,) in newest[: self.window]))[: self.shown]
+        chosen = self._chosen_pk()
+        if chosen is not None and chosen not in pks:
+            pks.append(chosen)
+        users = get_user_model()._base_manager.in_bulk(pks)
+        return [(str(pk), str(users[pk])) for pk in pks if pk in users]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() is None:
+            return queryset
+        chosen = self._chosen_pk()
+        if chosen is None:  # the list says "incorrect lookup parameters", as Django's filters do
+            raise IncorrectLookupParameters(f"user key {self.value()!r}")
+        return queryset.filter(user_id=chosen)
+
+    def _chosen_pk(self) -> Any:
+        """The user key in the URL, as the user model's key type; None if absent or malformed."""
+        if self.value() is None:
+            return None
+        try:
+            return get_user_model()._meta.pk.to_python(self.value())
+        except ValidationError:
+            return None
+
+
 @admin.register(WorkSession)
 class WorkSessionAdmin(_SessionAdmin):
     list_display = [
@@ -68,7 +114,7 @@ class WorkSessionAdmin(_SessionAdmin):
     list_filter = [
         ActiveFilter,
         ("started_at", admin.DateFieldListFilter),
-        "user",
+        RecentUserFilter,
         "stop_reason",
         "context_content_type",
     ]
@@ -98,3 +144,26 @@ class WorkSessionAdmin(_SessionAdmin):
         # One bulk stop (a constant number of queries); sessions stopped meanwhile are skipped.
         stopped = _stop_selected(list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{len(stopped)} session(s) stopped.", messages.SUCCESS)
+
+
+@admin.register(ContextTotal)
+class ContextTotalAdmin(_TotalAdmin):
+    """The all-time totals the database keeps: read-only (only its triggers write them)."""
+
+    list_display = ["user", "context_content_type", "context_id", "sessions", "seconds"]
+    list_select_related = ["user", "context_content_type"]
+    raw_id_fields = ["user"]  # no select of every user on the (read-only) page
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(sessions__gt=0)  # skip emptied rows
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -16,12 +16,7 @@ from django.db.models import F, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
-)
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_worklog.clock import server_now, stop_values
 from django_worklog.exceptions import (
     ImmutableSessionError,
@@ -118,7 +113,7 @@ class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
                     "user_id", flat=True
                 )
             )
-            # The users' rows locked, in key order, as start_session() locks them: a racing
+            # The users' rows locked, in key order: a racing
             # restore of the same user's session waits here and then sees this one running
             # (without the lock, InnoDB picks one of two such restores as a deadlock's victim).
             locked = get_user_model()._base_manager.db_manager(self.db).select_for_update()
@@ -135,23 +130,9 @@ class WorkSessionQuerySet(SoftDeleteQuerySet["WorkSession"]):
                 return super().restore()
 
 
-# The managers: basemodels' choice of rows (alive, all or soft-deleted) over WorkSessionQuerySet
-# (from_queryset, which the type checker understands).
-_LiveSessions = SoftDeleteManager.from_queryset(WorkSessionQuerySet)
-_AllSessions = AllObjectsManager.from_queryset(WorkSessionQuerySet)
-_DeletedSessions = DeletedObjectsManager.from_queryset(WorkSessionQuerySet)
-
-
-class WorkSessionManager(_LiveSessions["WorkSession"]):
-    """``objects``: sessions that are not soft-deleted."""
-
-
-class AllWorkSessionsManager(_AllSessions["WorkSession"]):
-    """``all_objects``: every session (also the base manager)."""
-
-
-class DeletedWorkSessionsManager(_DeletedSessions["WorkSession"]):
-    """``deleted_objects``: soft-deleted sessions only."""
+# One manager class over WorkSessionQuerySet gives the three managers (objects, all_objects,
+# deleted_objects: basemodels' rows=), built here where the type checker follows from_queryset.
+WorkSessionManager = SoftDeleteManager.from_queryset(WorkSessionQuerySet)
 
 
 class WorkSession(BaseModel):
@@ -163,7 +144,10 @@ class WorkSession(BaseModel):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="work_sessions",
+        db_index=False,  # worklog_session_user_started starts with it and serves its lookups
     )
     context_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+"
@@ -179,9 +163,10 @@ class WorkSession(BaseModel):
     )
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[WorkSessionManager] = WorkSessionManager()
-    all_objects: ClassVar[AllWorkSessionsManager] = AllWorkSessionsManager()
-    deleted_objects: ClassVar[DeletedWorkSessionsManager] = DeletedWorkSessionsManager()
+    objects: ClassVar[WorkSessionManager[WorkSession]] = WorkSessionManager()
+    # all_objects is also the base manager (Meta below).
+    all_objects: ClassVar[WorkSessionManager[WorkSession]] = WorkSessionManager(rows="all")
+    deleted_objects: ClassVar[WorkSessionManager[WorkSession]] = WorkSessionManager(rows="dead")
 
     # Service handshake: set by start_session()/stop_session() for the one save that writes the
     # times they computed under their locks. Every other save() refuses to write times.
@@ -195,6 +180,9 @@ class WorkSession(BaseModel):
             models.Index(
                 fields=["context_content_type", "context_id"], name="worklog_session_context"
             ),
+            # One user's sessions newest first (the admin filtered by user), and the user's
+            # lookups of the foreign key: a bounded index range, however long the history.
+            models.Index(fields=["user", "started_at"], name="worklog_session_user_started"),
         ]
         constraints = [
             ConditionalUniqueConstraint(
@@ -307,3 +295,8 @@ class WorkSession(BaseModel):
         others = type(self).objects.filter(user_id=self.user_id, stopped_at__isnull=True)
         if others.exists():
             raise SessionAlreadyActiveError(self.user_id)
+
+
+# Defined in its own module (read-only, kept by the database's triggers); imported here so that
+# Django registers it with the app's models.
+from django_worklog.totals import ContextTotal as ContextTotal  # noqa: E402

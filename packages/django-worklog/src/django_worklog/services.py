@@ -12,13 +12,21 @@ from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Case, Value, When
+from django.utils import timezone
 
 from django_basemodels.query import SoftDeleteQuerySet
-from django_worklog.clock import DatabaseClock, database_keeps_time, server_now, stop_values
+from django_worklog.clock import (
+    CLOCK_FUNCTION,
+    DatabaseClock,
+    database_keeps_time,
+    server_now,
+    stop_values,
+)
 from django_worklog.exceptions import InvalidArgumentError, NoActiveSession
 from django_worklog.models import StopReason, WorkSession
+from django_worklog.retry import retrying
 from django_worklog.signals import session_started, session_stopped
 from django_worklog.validation import check_context, check_metadata, check_user
 
@@ -37,34 +45,47 @@ MAX_STALE_AGE = timedelta(days=36_500)
 def start_session(user: Any, context: Any, metadata: dict[str, Any] | None = None) -> WorkSession:
     """Start ``user`` working on ``context``; a running session is stopped first (switch policy).
 
-    Atomic, and serialized per user by a row lock on the user, so concurrent calls for one user
-    leave exactly one session running and never surface an IntegrityError.
+    Atomic. Concurrent calls for one user leave exactly one session running and never surface
+    an IntegrityError: the database's one-active-session index decides between them, and a call
+    that loses (another start got its session in first) runs again on what the winner left.
     """
     check_user(user)
     key = check_context(context)
     check_metadata(metadata)
     content_type = ContentType.objects.get_for_model(context)
     using = router.db_for_write(WorkSession)
+    return retrying(using, lambda: _start(user, content_type, key, metadata or {}, using), user)
+
+
+def _start(
+    user: Any, content_type: ContentType, key: str, metadata: dict[str, Any], using: str
+) -> WorkSession:
+    """One attempt of start_session(): read the running session and the clock, stop the session
+    (if nobody stopped it meanwhile), insert the new one; three statements. The signals go once
+    the INSERT has passed the index, so a lost attempt (rolled back) has sent none."""
     with transaction.atomic(using=using):
-        now = _lock_user(user, using)
-        running = _active_for_update(user, using)[0]
+        running, now = _running_and_clock(user, using)
+        stopped = False
         if running is not None:
             # Clocks of application servers, and the start times of transactions, may be out
             # of order: never stop before the start, never start before the last stop.
             now = max(now, running.started_at)
-            _stop(running, now, str(StopReason.SWITCHED), user)
+            stopped = _stop_switched(running, now, using)
         session = WorkSession(
             user=user,
             context_content_type=content_type,
             context_id=key,
             started_at=now,  # on PostgreSQL the trigger sets it and the INSERT returns it
-            metadata=metadata or {},
+            metadata=metadata,
         )
-        session._server_write = True  # checked above, under the user's lock
+        session._server_write = True  # the unique index refuses a second running session
         try:
             session.save(force_insert=True, using=using)
         finally:
             session._server_write = False
+        if stopped:
+            reason = str(StopReason.SWITCHED)
+            session_stopped.send(sender=WorkSession, session=running, user=user, reason=reason)
         session_started.send(sender=WorkSession, session=session, user=user)
     return session
 
@@ -73,11 +94,15 @@ def stop_session(user: Any) -> WorkSession:
     """Stop the user's running session and return it; raises ``NoActiveSession`` if none."""
     check_user(user)
     using = router.db_for_write(WorkSession)
-    with transaction.atomic(using=using):
-        running, now = _active_for_update(user, using)
-        if running is None:
-            raise NoActiveSession(user)
-        return _stop(running, now, str(StopReason.USER), user)
+
+    def stop() -> WorkSession:
+        with transaction.atomic(using=using):
+            running, now = _active_for_update(user, using)
+            if running is None:
+                raise NoActiveSession(user)
+            return _stop(running, now, str(StopReason.USER), user)
+
+    return retrying(using, stop)
 
 
 def get_active_session(user: Any) -> WorkSession | None:
@@ -190,14 +215,67 @@ def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
     return running
 
 
-def _lock_user(user: Any, using: str) -> datetime:
-    """Lock the user's row (serializing start_session() per user) and read the clock."""
-    # The base manager: a custom default manager might hide the row (inactive users, say).
-    rows = get_user_model()._base_manager.using(using).select_for_update().filter(pk=user.pk)
-    found = list(rows.annotate(clock=_clock_column(using)).values_list("clock", flat=True))
-    if not found:
+def _running_and_clock(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
+    """The user's running session (None if none) and the clock, in one query from the user's
+    row (an outer join), which also proves the user exists. Nothing is locked: the stop is
+    conditional on the session still running, and the INSERT meets the unique index."""
+    connection = connections[using]
+    user_key = get_user_model()._meta.pk
+    key = user_key.get_db_prep_value(user.pk, connection)
+    # Raw SQL, built once per database: the ORM's outer join with a condition (FilteredRelation)
+    # took as long to build in Python as the switch's three statements to run.
+    rows = list(WorkSession.objects.db_manager(using).raw(_running_sql(using), [key]))
+    if not rows:
         raise InvalidArgumentError("user", user, "a user that exists in the database")
-    return _after_locks(found[0])
+    row = rows[0]
+    now = _after_locks(cast(Any, row).clock)
+    return (None if row.pk is None else row), now
+
+
+def _running_sql(using: str) -> str:
+    """SELECT the columns of the user's running session (NULLs when none), the clock, and the
+    user's key: ``FROM user LEFT JOIN session ON (running, not deleted) WHERE user = %s``."""
+    connection = connections[using]
+    users, sessions = get_user_model()._meta, WorkSession._meta
+    cache_key = (using, connection.vendor, users.label)
+    if cache_key not in _RUNNING_SQL:
+        name = connection.ops.quote_name
+        user_pk = f"u.{name(users.pk.column)}"
+        clock = f"{CLOCK_FUNCTION}()" if database_keeps_time(using) else "NULL"
+        columns = ", ".join(f"s.{name(field.column)}" for field in sessions.concrete_fields)
+        column = {f.name: f"s.{name(f.column)}" for f in sessions.concrete_fields}
+        _RUNNING_SQL[cache_key] = (
+            f"SELECT {columns}, {clock} AS {name('clock')}, {user_pk} AS {name('worklog_user')} "
+            f"FROM {name(users.db_table)} u LEFT OUTER JOIN {name(sessions.db_table)} s "
+            f"ON {column['user']} = {user_pk} AND {column['stopped_at']} IS NULL "
+            f"AND {column['deleted_at']} IS NULL WHERE {user_pk} = %s"
+        )
+    return _RUNNING_SQL[cache_key]
+
+
+_RUNNING_SQL: dict[tuple[str, str, str], str] = {}
+
+
+def _stop_switched(session: WorkSession, now: datetime, using: str) -> bool:
+    """Stop ``session`` at ``now`` for a switch unless it was stopped (or soft-deleted) since it
+    was read: one UPDATE, conditional on the session still running. Whether it stopped it."""
+    stopped_at, duration = stop_values(session.started_at, now)
+    reason, updated_at = str(StopReason.SWITCHED), timezone.now()
+    # With _stop_running(), the one place that writes the times past the queryset's guard
+    # (the database trigger checks them on PostgreSQL).
+    updated = SoftDeleteQuerySet.update(
+        WorkSession.objects.using(using).filter(pk=session.pk, stopped_at__isnull=True),
+        stopped_at=stopped_at,
+        duration_seconds=duration,
+        stop_reason=reason,
+        updated_at=updated_at,
+    )
+    if not updated:
+        return False
+    session.stopped_at, session.duration_seconds = stopped_at, duration
+    session.stop_reason, session.updated_at = reason, updated_at
+    session._remember_times()
+    return True
 
 
 def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datetime]:

@@ -18,11 +18,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "server_database: needs a database server (PostgreSQL, MariaDB): real threads and row "
         "locks, enforced column lengths; skipped, with the reason shown, on SQLite",
     )
-    config.addinivalue_line(
-        "markers",
-        "mariadb_pending(reason): an invariant issue 20 brings to MariaDB later; skipped there, "
-        "with the reason shown, until it lands",
-    )
     if os.environ.get("PRIMITIVES_REQUIRE_INSTALLED") == "1":
         config.pluginmanager.register(_InstalledPackageGuard(), "primitives-installed-guard")
 
@@ -34,7 +29,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     markers = {mark.name: mark for mark in item.iter_markers()}
-    if not {"postgresql", "server_database", "mariadb_pending"} & markers.keys():
+    if not {"postgresql", "server_database"} & markers.keys():
         return
     from django.db import connection
 
@@ -43,9 +38,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"needs PostgreSQL, this run uses {vendor} (set DATABASE_URL)")
     if "server_database" in markers and vendor == "sqlite":
         pytest.skip("needs a database server (PostgreSQL or MariaDB), this run uses SQLite")
-    pending = markers.get("mariadb_pending")
-    if pending is not None and vendor == "mysql":
-        pytest.skip(f"issue 20, not on MariaDB yet: {pending.args[0]}")
 
 
 class _InstalledPackageGuard:

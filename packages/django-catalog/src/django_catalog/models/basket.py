@@ -18,13 +18,9 @@ from django_catalog.exceptions import (
 from django_catalog.markers import alters_data
 from django_catalog.models.status import StatusChartModel
 from django_catalog.query import (
-    AllBasketItemsManager,
-    AllBasketsManager,
     BasketItemManager,
     BasketItemQuerySet,
     BasketManager,
-    DeletedBasketItemsManager,
-    DeletedBasketsManager,
     refuse_basket_expressions,
 )
 from django_catalog.routing import resolve_board
@@ -75,9 +71,9 @@ class Basket(StatusChartModel, BaseModel):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects: ClassVar[BasketManager] = BasketManager()
-    all_objects: ClassVar[AllBasketsManager] = AllBasketsManager()
-    deleted_objects: ClassVar[DeletedBasketsManager] = DeletedBasketsManager()
+    objects: ClassVar[BasketManager[Basket]] = BasketManager()
+    all_objects: ClassVar[BasketManager[Basket]] = BasketManager(rows="all")
+    deleted_objects: ClassVar[BasketManager[Basket]] = BasketManager(rows="dead")
 
     class Meta:
         base_manager_name = "all_objects"  # Django's internal paths get the guarded queryset too
@@ -127,9 +123,9 @@ class BasketItem(BaseModel):
     board = models.CharField(max_length=64, editable=False)
     routing_rule = models.CharField(max_length=100, editable=False)
 
-    objects: ClassVar[BasketItemManager] = BasketItemManager()
-    all_objects: ClassVar[AllBasketItemsManager] = AllBasketItemsManager()
-    deleted_objects: ClassVar[DeletedBasketItemsManager] = DeletedBasketItemsManager()
+    objects: ClassVar[BasketItemManager[BasketItem]] = BasketItemManager()
+    all_objects: ClassVar[BasketItemManager[BasketItem]] = BasketItemManager(rows="all")
+    deleted_objects: ClassVar[BasketItemManager[BasketItem]] = BasketItemManager(rows="dead")
 
     class Meta:
         base_manager_name = "all_objects"  # _base_manager.bulk_create() keeps the draft check
@@ -188,8 +184,8 @@ class BasketItem(BaseModel):
             self._stored_row(using)._refuse_outside_drafts()
             return super().hard_delete(using=using, keep_parents=keep_parents)
 
-    def _stored_row(self, using: str) -> BasketItemQuerySet:
-        row: BasketItemQuerySet = type(self).all_objects.using(using).filter(pk=self.pk)
+    def _stored_row(self, using: str) -> BasketItemQuerySet[BasketItem]:
+        row: BasketItemQuerySet[BasketItem] = type(self).all_objects.using(using).filter(pk=self.pk)
         return row
 
 

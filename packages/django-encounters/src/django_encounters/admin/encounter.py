@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from django_encounters.admin.pagination import BoundedCountPaginator
 from django_encounters.exceptions import EncounterError
 from django_encounters.models import Encounter, EncounterTransition
 from django_encounters.services import get_allowed_transitions, transition
@@ -252,7 +253,9 @@ class EncounterTransitionAdmin(TransitionAdminBase):
 
     list_display = ("encounter", "from_state", "to_state", "effective_at", "transitioned_by")
     list_select_related = ("encounter__definition", "transitioned_by")
-    # "12 of 3,000,000": the second, unfiltered count would read the whole table on every page.
+    # One count, of at most count_limit + 1 rows ("more than 10,000" past it), and no second,
+    # unfiltered count ("12 of 3,000,000") that would read the whole table on every page.
+    paginator = BoundedCountPaginator
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -21,11 +21,7 @@ from django_encounters.exceptions import (
     ValidatorConfigurationError,
 )
 from django_encounters.graph import graph_problems, mermaid
-from django_encounters.models.query import (
-    AllDefinitionsManager,
-    DefinitionManager,
-    DeletedDefinitionsManager,
-)
+from django_encounters.models.query import DefinitionManager
 from django_encounters.validators import load_validators
 
 # The shared row lock each server database has for reading a definition while edits wait.
@@ -52,9 +48,11 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
     )
     metadata = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[DefinitionManager] = DefinitionManager()
-    all_objects: ClassVar[AllDefinitionsManager] = AllDefinitionsManager()
-    deleted_objects: ClassVar[DeletedDefinitionsManager] = DeletedDefinitionsManager()
+    objects: ClassVar[DefinitionManager[EncounterDefinition]] = DefinitionManager()
+    all_objects: ClassVar[DefinitionManager[EncounterDefinition]] = DefinitionManager(rows="all")
+    deleted_objects: ClassVar[DefinitionManager[EncounterDefinition]] = DefinitionManager(
+        rows="dead"
+    )
 
     class Meta:
         app_label = "django_encounters"

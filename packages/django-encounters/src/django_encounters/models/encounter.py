@@ -22,15 +22,13 @@ from django_encounters.models.definition import EncounterDefinition
 from django_encounters.models.query import (
     GUARDED_ENCOUNTER_FIELDS,
     STATE_FIELDS,
-    AllEncountersManager,
-    DeletedEncountersManager,
     EncounterManager,
 )
+from django_encounters.models.transition import EncounterTransition, package_record
+from django_encounters.signals import encounter_created
 
 if TYPE_CHECKING:
     from typing_extensions import Self
-
-    from django_encounters.models.transition import EncounterTransition
 
 _MISSING = object()
 # Checked on every save: text fits its column, datetimes are aware, metadata is a dict.
@@ -100,9 +98,9 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         help_text="The transition that entered the current state (set by the package only)",
     )
 
-    objects: ClassVar[EncounterManager] = EncounterManager()
-    all_objects: ClassVar[AllEncountersManager] = AllEncountersManager()
-    deleted_objects: ClassVar[DeletedEncountersManager] = DeletedEncountersManager()
+    objects: ClassVar[EncounterManager[Encounter]] = EncounterManager()
+    all_objects: ClassVar[EncounterManager[Encounter]] = EncounterManager(rows="all")
+    deleted_objects: ClassVar[EncounterManager[Encounter]] = EncounterManager(rows="dead")
 
     class Meta:
         app_label = "django_encounters"
@@ -171,7 +169,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                 record = self.creation_record()
                 super().save(*args, **kwargs)
                 record.save(using=using, force_insert=True)
-            self.after_insert(using)
+                self.after_insert()
             return
         for name, loaded in getattr(self, "_loaded", {}).items():
             current = self.__dict__.get(name, _MISSING)
@@ -248,8 +246,6 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
 
         The encounter names it as its latest transition before either row is written.
         """
-        from django_encounters.models.transition import package_record
-
         record = package_record(
             encounter=self,
             from_state="",
@@ -260,11 +256,11 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         self.latest_transition_id = record.pk
         return record
 
-    def after_insert(self, using: str) -> None:
-        from django_encounters.signals import encounter_created, send_after_commit
-
+    def after_insert(self) -> None:
+        """Announce the new encounter, inside the transaction that inserted it (``save()`` and
+        ``bulk_create()``): a receiver that raises rolls the insert back."""
         self._remember_loaded()
-        send_after_commit(encounter_created, using, encounter=self)
+        encounter_created.send(sender=type(self), encounter=self)
 
     def hard_delete(
         self, using: str | None = None, keep_parents: bool = False

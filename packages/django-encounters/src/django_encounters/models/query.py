@@ -3,22 +3,27 @@
 ``QuerySet.update``, ``bulk_update``, ``bulk_create`` and ``delete`` never call a model's
 ``save()``/``delete()``, so each path either keeps the invariant here or refuses with the
 package's error.
+
+This module stands below the models: it never imports them (not even for type checkers), so the
+model modules can import it. The querysets are generic in their model and reach the model's own
+methods through ``self.model``. Each soft-deletable model's three managers come from one class
+built here (django-basemodels' ``SoftDeleteManager`` with ``rows=``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-    SoftDeleteQuerySet,
+from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
+from django_encounters.aliases import (
+    DEFINITION_ALIASES,
+    TRANSITION_ALIASES,
+    canonical_kwargs,
+    canonical_q,
 )
-from django_encounters.aliases import DEFINITION_ALIASES, TRANSITION_ALIASES, AliasQuerySet
 from django_encounters.exceptions import (
     DuplicateDefinitionError,
     ImmutableHistoryError,
@@ -27,7 +32,7 @@ from django_encounters.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
+    from typing_extensions import Self
 
 GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transitions", "validators"})
 # Written only by transition() (and at creation): save() leaves them out of an update, and the
@@ -35,10 +40,39 @@ GRAPH_FIELDS = frozenset({"states", "initial_state", "final_states", "transition
 STATE_FIELDS = ("state", "state_since", "definition", "latest_transition_id")
 GUARDED_ENCOUNTER_FIELDS = (*STATE_FIELDS, "definition_id")
 
+_Model = TypeVar("_Model", bound=models.Model, covariant=True)
+
+
+def _own_model(queryset: models.QuerySet[Any]) -> Any:
+    """``queryset.model`` with its own methods (``refuse_hand_made()`` ...), which a queryset
+    generic in its model cannot name."""
+    return queryset.model
+
+
+class AliasQuerySet(models.QuerySet[_Model]):
+    """``filter()`` and ``exclude()`` (and so ``get()``, ``get_or_create()``) accept the aliases
+    in ``lookup_aliases``, in keyword arguments and in ``Q`` objects."""
+
+    lookup_aliases: Mapping[str, str] = {}
+
+    def canonical(self, method: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        where = f"{self.model.__name__}.objects.{method}()"
+        return canonical_kwargs(where, self.lookup_aliases, kwargs)
+
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
+        args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
+        filtered: Self = super().filter(*args, **self.canonical("filter", kwargs))
+        return filtered
+
+    def exclude(self, *args: Any, **kwargs: Any) -> Self:
+        args = tuple(canonical_q(self.lookup_aliases, arg) for arg in args)
+        excluded: Self = super().exclude(*args, **self.canonical("exclude", kwargs))
+        return excluded
+
 
 # as_manager() of the two bases disagree; the managers are built below instead.
 class DefinitionQuerySet(  # type: ignore[override]
-    AliasQuerySet["EncounterDefinition"], SoftDeleteQuerySet["EncounterDefinition"]
+    AliasQuerySet[_Model], SoftDeleteQuerySet[_Model]
 ):
     """Graph fields change only through ``save()``, which validates them.
 
@@ -59,7 +93,7 @@ class DefinitionQuerySet(  # type: ignore[override]
 
     def bulk_update(
         self,
-        objs: Iterable[EncounterDefinition],
+        objs: Iterable[Any],
         fields: Iterable[str],
         batch_size: int | None = None,
     ) -> int:
@@ -71,9 +105,7 @@ class DefinitionQuerySet(  # type: ignore[override]
             )
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    def bulk_create(
-        self, objs: Iterable[EncounterDefinition], *args: Any, **kwargs: Any
-    ) -> list[EncounterDefinition]:
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         for definition in objs:
             problems = definition.problems()
@@ -81,7 +113,7 @@ class DefinitionQuerySet(  # type: ignore[override]
                 raise InvalidDefinitionError(definition, problems)
         try:
             with transaction.atomic(using=self.db):
-                created: list[EncounterDefinition] = super().bulk_create(objs, *args, **kwargs)
+                created: list[Any] = super().bulk_create(objs, *args, **kwargs)
         except IntegrityError as error:
             duplicate = self._duplicate_among(objs)
             if duplicate is None:
@@ -89,11 +121,11 @@ class DefinitionQuerySet(  # type: ignore[override]
             raise duplicate from error
         return created
 
-    def _duplicate_among(self, objs: list[EncounterDefinition]) -> DuplicateDefinitionError | None:
+    def _duplicate_among(self, objs: list[Any]) -> DuplicateDefinitionError | None:
         """After an IntegrityError: a name or code repeated in the batch or already live."""
         for field in ("code", "name"):
             values = [getattr(definition, field) for definition in objs]
-            live = self.model.objects.using(self.db).filter(**{f"{field}__in": values})
+            live = _own_model(self).objects.using(self.db).filter(**{f"{field}__in": values})
             clashes = set(live.values_list(field, flat=True))
             clashes |= {value for value in values if values.count(value) > 1}
             if clashes:
@@ -101,7 +133,7 @@ class DefinitionQuerySet(  # type: ignore[override]
         return None
 
 
-class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
+class EncounterQuerySet(SoftDeleteQuerySet[_Model]):
     """State and definition move only through ``transition()``; creations are always logged."""
 
     def update(self, **kwargs: Any) -> int:
@@ -111,7 +143,7 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
         return super().update(**kwargs)
 
     def bulk_update(
-        self, objs: Iterable[Encounter], fields: Iterable[str], batch_size: int | None = None
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
         fields = list(fields)
         for name in GUARDED_ENCOUNTER_FIELDS:
@@ -121,11 +153,11 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
 
     def bulk_create(  # type: ignore[override]
         self,
-        objs: Iterable[Encounter],
+        objs: Iterable[Any],
         batch_size: int | None = None,
         ignore_conflicts: bool = False,
         **kwargs: Any,
-    ) -> list[Encounter]:
+    ) -> list[Any]:
         """Create encounters and their creation records: two INSERTs whatever the count."""
         if ignore_conflicts or kwargs.get("update_conflicts"):
             raise ImmutableHistoryError(
@@ -142,18 +174,18 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
                 encounter.definition = fresh[encounter.definition_id]
                 encounter.prepare_for_insert()
             records = [encounter.creation_record() for encounter in objs]
-            created = super().bulk_create(objs, batch_size=batch_size, **kwargs)
+            created: list[Any] = super().bulk_create(objs, batch_size=batch_size, **kwargs)
             if records:
                 type(records[0]).objects.using(self.db).bulk_create(records)
             for encounter in created:
-                encounter.after_insert(using=self.db)
+                encounter.after_insert()
         return created
 
-    def for_subject(self, subject: models.Model) -> EncounterQuerySet:
+    def for_subject(self, subject: models.Model) -> Self:
         """Encounters about ``subject`` (any model, integer or UUID key)."""
         from django.contrib.contenttypes.models import ContentType
 
-        about: EncounterQuerySet = self.filter(
+        about: Self = self.filter(
             subject_content_type=ContentType.objects.get_for_model(subject),
             subject_id=str(subject.pk),
         )
@@ -181,7 +213,7 @@ class EncounterQuerySet(SoftDeleteQuerySet["Encounter"]):
         )
 
 
-class TransitionQuerySet(AliasQuerySet["EncounterTransition"]):
+class TransitionQuerySet(AliasQuerySet[_Model]):
     """Append-only: rows are added by the package's services, never changed or removed.
 
     Filters accept the roadmap's ``by_user`` for ``transitioned_by``.
@@ -189,11 +221,9 @@ class TransitionQuerySet(AliasQuerySet["EncounterTransition"]):
 
     lookup_aliases = TRANSITION_ALIASES
 
-    def bulk_create(self, objs: Iterable[EncounterTransition], *args: Any, **kwargs: Any) -> Any:
-        from django_encounters.models.transition import refuse_hand_made
-
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
-        refuse_hand_made(objs)
+        _own_model(self).refuse_hand_made(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
@@ -223,53 +253,7 @@ class _Unsaved:
     pk = "(queryset)"
 
 
-# The managers: the package's QuerySet methods (models.Manager.from_queryset, which type
-# checkers understand) over basemodels' choice of rows (alive, all or dead).
-
-
-_DefinitionManagerBase = models.Manager.from_queryset(DefinitionQuerySet)
-
-
-class DefinitionManager(
-    _DefinitionManagerBase["EncounterDefinition"],
-    SoftDeleteManager["EncounterDefinition"],
-):
-    """``objects``: live definitions."""
-
-
-class AllDefinitionsManager(
-    _DefinitionManagerBase["EncounterDefinition"],
-    AllObjectsManager["EncounterDefinition"],
-):
-    """``all_objects``: every definition, soft-deleted or not."""
-
-
-class DeletedDefinitionsManager(
-    _DefinitionManagerBase["EncounterDefinition"],
-    DeletedObjectsManager["EncounterDefinition"],
-):
-    """``deleted_objects``: soft-deleted definitions."""
-
-
-_EncounterManagerBase = models.Manager.from_queryset(EncounterQuerySet)
-
-
-class EncounterManager(
-    _EncounterManagerBase["Encounter"],
-    SoftDeleteManager["Encounter"],
-):
-    """``objects``: live encounters."""
-
-
-class AllEncountersManager(
-    _EncounterManagerBase["Encounter"],
-    AllObjectsManager["Encounter"],
-):
-    """``all_objects``: every encounter, soft-deleted or not."""
-
-
-class DeletedEncountersManager(
-    _EncounterManagerBase["Encounter"],
-    DeletedObjectsManager["Encounter"],
-):
-    """``deleted_objects``: soft-deleted encounters."""
+# One manager class per soft-deletable model: ``Manager()``, ``Manager(rows="all")`` and
+# ``Manager(rows="dead")`` are its ``objects``, ``all_objects`` and ``deleted_objects``.
+DefinitionManager = SoftDeleteManager.from_queryset(DefinitionQuerySet)
+EncounterManager = SoftDeleteManager.from_queryset(EncounterQuerySet)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import UUIDModel
 from django_encounters.exceptions import ImmutableHistoryError
-from django_encounters.models.encounter import Encounter
 from django_encounters.models.query import TransitionManager
 
 WARNINGS_KEY = "validator_warnings"
@@ -27,8 +26,13 @@ class EncounterTransition(UUIDModel):
 
     # No index of its own: both indexes below start with this column and serve its lookups
     # (and, on MariaDB, the foreign key constraint, which needs an index led by its column).
+    # Named by its label: the encounter's module stands above this one (it writes creation
+    # records with package_record()).
     encounter = models.ForeignKey(
-        Encounter, on_delete=models.PROTECT, related_name="transitions", db_index=False
+        "django_encounters.Encounter",
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        db_index=False,
     )
     from_state = models.CharField(max_length=50, blank=True)
     to_state = models.CharField(max_length=50)
@@ -89,7 +93,7 @@ class EncounterTransition(UUIDModel):
             raise ImmutableHistoryError(
                 f"Transitions are immutable: {self.pk} cannot be saved", self
             )
-        refuse_hand_made([self])
+        self.refuse_hand_made([self])
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
@@ -98,6 +102,19 @@ class EncounterTransition(UUIDModel):
         raise ImmutableHistoryError(f"Transitions are immutable: {self.pk} cannot be deleted", self)
 
     delete.alters_data = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def refuse_hand_made(cls, records: list[EncounterTransition]) -> None:
+        """Refuse any of ``records`` not built by ``package_record()`` (every write path calls
+        this: ``save()``, ``bulk_create()`` and ``transition()``'s own insert)."""
+        for record in records:
+            if not getattr(record, "_written_by_package", False):
+                raise ImmutableHistoryError(
+                    "EncounterTransition rows are written by transition() and create_encounter() "
+                    f"only; expected a call to django_encounters.transition(), not a row made by "
+                    f"hand ({record.from_state!r} -> {record.to_state!r})",
+                    record,
+                )
 
 
 def package_record(**fields: Any) -> EncounterTransition:
@@ -111,12 +128,5 @@ def package_record(**fields: Any) -> EncounterTransition:
     return record
 
 
-def refuse_hand_made(records: list[EncounterTransition]) -> None:
-    for record in records:
-        if not getattr(record, "_written_by_package", False):
-            raise ImmutableHistoryError(
-                "EncounterTransition rows are written by transition() and create_encounter() "
-                f"only; expected a call to django_encounters.transition(), not a row made by "
-                f"hand ({record.from_state!r} -> {record.to_state!r})",
-                record,
-            )
+# Its name before it became a class method (moves.py's insert calls it by this name).
+refuse_hand_made = EncounterTransition.refuse_hand_made

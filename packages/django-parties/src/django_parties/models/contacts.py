@@ -2,52 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import IntegrityError, models, router, transaction
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.models import BaseModel
-from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
 from django_parties.exceptions import (
     DuplicatePrimaryContactError,
     PartyEndpointError,
 )
 from django_parties.models.base import (
     PARTY_KINDS,
-    GuardedQuerySet,
     Party,
     exactly_one_set,
     set_party,
     set_party_fields,
 )
+from django_parties.models.query import ContactPointManager, ContactPointQuerySet
 from django_parties.validation import check_instance
 
-
-class ContactPointQuerySet(GuardedQuerySet):
-    def primary(self) -> ContactPointQuerySet:
-        primaries: ContactPointQuerySet = self.filter(is_primary=True)
-        return primaries
-
-    def check_row(self, obj: Any) -> None:
-        obj.check_owner()
-
-
-# django-basemodels builds its soft-delete managers at run time (from_queryset), which type
-# checkers cannot follow: the classes based on them, and the model attributes holding them,
-# carry ignores until django-basemodels gives its managers static types.
-class ContactPointManager(SoftDeleteManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
-    """Default manager: hides soft-deleted contact points."""
-
-
-class AllContactPointsManager(AllObjectsManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
-    """``all_objects``: deleted rows too, with the same guarded bulk paths."""
-
-
-class DeletedContactPointsManager(
-    DeletedObjectsManager.from_queryset(ContactPointQuerySet)  # type: ignore[misc]
-):
-    """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
+# The queryset and its manager class live in models.query; still importable from here.
+__all__ = [
+    "Address",
+    "ContactPoint",
+    "ContactPointManager",
+    "ContactPointQuerySet",
+    "Email",
+    "Phone",
+]
 
 
 def _owner_fk(model: str, related_name: str) -> models.ForeignKey[Any, Any]:
@@ -87,9 +70,9 @@ class ContactPoint(BaseModel):
     label = models.CharField(max_length=50, blank=True, help_text="home, work, billing...")
     is_primary = models.BooleanField(default=False)
 
-    objects = ContactPointManager()  # type: ignore[misc]
-    all_objects = AllContactPointsManager()  # type: ignore[misc]
-    deleted_objects = DeletedContactPointsManager()  # type: ignore[misc]
+    objects: ClassVar[ContactPointManager[Any]] = ContactPointManager()
+    all_objects: ClassVar[ContactPointManager[Any]] = ContactPointManager(rows="all")
+    deleted_objects: ClassVar[ContactPointManager[Any]] = ContactPointManager(rows="dead")
 
     class Meta:
         abstract = True

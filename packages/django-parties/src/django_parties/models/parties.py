@@ -3,65 +3,92 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import OuterRef, Subquery
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
-from django_basemodels.query import AllObjectsManager, DeletedObjectsManager, SoftDeleteManager
-from django_parties.exceptions import InvalidArgumentError, MissingNameError, UserAlreadyLinkedError
-from django_parties.models.base import GuardedQuerySet, Party
+from django_parties.exceptions import MissingNameError, UserAlreadyLinkedError
+from django_parties.models.base import Party
+from django_parties.models.contacts import Address, Email, Phone
+from django_parties.models.query import (
+    PartyManager,
+    PartyQuerySet,
+    PartyRelationshipQuerySet,
+    PersonManager,
+    PersonQuerySet,
+)
+from django_parties.models.relationships import PartyRelationship
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+# The querysets and their manager classes live in models.query; still importable from here.
+__all__ = [
+    "Group",
+    "LinkedParty",
+    "Organization",
+    "PartyManager",
+    "PartyQuerySet",
+    "Person",
+    "PersonManager",
+    "PersonQuerySet",
+]
 
 
-class PartyQuerySet(GuardedQuerySet):
-    """Query helpers shared by the three party models; each one is a single query."""
+class LinkedParty(Party):
+    """A party with what points at it: contact points through the ``emails``, ``phones`` and
+    ``addresses`` related managers (which hide soft-deleted rows), and relationships.
 
-    def check_row(self, obj: Any) -> None:
-        # bulk_create/bulk_update: the same name rules as save(), with the same error.
-        obj.check_name()
+    Declared here, above the contact point and relationship models, so that ``base.Party`` (which
+    those models name) imports none of them.
+    """
 
-    def with_primary_contacts(self) -> PartyQuerySet:
-        """Annotate ``primary_email`` and ``primary_phone`` (strings or ``None``).
+    if TYPE_CHECKING:  # reverse relations, declared by each contact point model's foreign key
+        emails: RelatedManager[Email]
+        phones: RelatedManager[Phone]
+        addresses: RelatedManager[Address]
 
-        Subqueries, not a join per row: listing a thousand parties with their primary email is
-        still one query.
-        """
-        from django_parties.models.contacts import Email, Phone
+    class Meta:
+        abstract = True
 
-        kind = self.model.party_kind
-        live_primary = {kind: OuterRef("pk"), "is_primary": True}
-        annotated: PartyQuerySet = self.annotate(
-            primary_email=Subquery(Email.objects.filter(**live_primary).values("email")[:1]),
-            primary_phone=Subquery(Phone.objects.filter(**live_primary).values("number")[:1]),
+    def primary_email(self) -> Email | None:
+        """The party's primary ``Email`` or ``None`` (one query)."""
+        self.require_saved()
+        primary: Email | None = self.emails.filter(is_primary=True).first()
+        return primary
+
+    def primary_phone(self) -> Phone | None:
+        """The party's primary ``Phone`` or ``None`` (one query)."""
+        self.require_saved()
+        primary: Phone | None = self.phones.filter(is_primary=True).first()
+        return primary
+
+    def primary_address(self) -> Address | None:
+        """The party's primary ``Address`` or ``None`` (one query)."""
+        self.require_saved()
+        primary: Address | None = self.addresses.filter(is_primary=True).first()
+        return primary
+
+    def relationships_from(self) -> PartyRelationshipQuerySet:
+        """Live relationships where this party is the "from" side (a queryset, not evaluated)."""
+        self.require_saved()
+        links: PartyRelationshipQuerySet = PartyRelationship.objects.filter(
+            **{f"from_{self.party_kind}": self}
         )
-        return annotated
+        return links
+
+    def relationships_to(self) -> PartyRelationshipQuerySet:
+        """Live relationships where this party is the "to" side (a queryset, not evaluated)."""
+        self.require_saved()
+        links: PartyRelationshipQuerySet = PartyRelationship.objects.filter(
+            **{f"to_{self.party_kind}": self}
+        )
+        return links
 
 
-class PersonQuerySet(PartyQuerySet):
-    def for_user(self, user: Any) -> PersonQuerySet:
-        """The live person linked to ``user`` (a saved user: ``None`` would match the unlinked)."""
-        user_model = get_user_model()
-        if not isinstance(user, user_model) or user.pk is None or user._state.adding:
-            raise InvalidArgumentError("user", user, f"a saved {user_model._meta.label}")
-        mine: PersonQuerySet = self.filter(user=user)
-        return mine
-
-
-# django-basemodels builds its soft-delete managers at run time (from_queryset), which type
-# checkers cannot follow: the classes based on them, and the model attributes holding them,
-# carry ignores until django-basemodels gives its managers static types.
-class PartyManager(SoftDeleteManager.from_queryset(PartyQuerySet)):  # type: ignore[misc]
-    """Default manager of the party models: hides soft-deleted rows."""
-
-
-class PersonManager(SoftDeleteManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
-    """Default manager of ``Person``: hides soft-deleted rows."""
-
-
-class Person(Party):
+class Person(LinkedParty):
     """A human being. Not a login: a person may be linked to at most one user, and back."""
 
     party_kind = "person"
@@ -83,9 +110,9 @@ class Person(Party):
         help_text="The login of this person, if they have one.",
     )
 
-    objects = PersonManager()  # type: ignore[misc]
-    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc]
-    deleted_objects = DeletedObjectsManager.from_queryset(PersonQuerySet)()  # type: ignore[misc]
+    objects: ClassVar[PersonManager[Person]] = PersonManager()
+    all_objects: ClassVar[PersonManager[Person]] = PersonManager(rows="all")
+    deleted_objects: ClassVar[PersonManager[Person]] = PersonManager(rows="dead")
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
@@ -132,8 +159,6 @@ class Person(Party):
 
         One query whatever the number of organizations.
         """
-        from django_parties.models.relationships import PartyRelationship
-
         self.require_saved()
         links = PartyRelationship.objects.as_of(as_of).filter(from_person=self)
         if relationship_type is not None:
@@ -142,8 +167,7 @@ class Person(Party):
         return found
 
 
-# With MODULES_ORG_MODEL naming this model, django-modules' run-time managers hang off it too.
-class Organization(Party):  # type: ignore[django-manager-missing]
+class Organization(LinkedParty):
     """A company, clinic, workshop, charity, government body..."""
 
     party_kind = "organization"
@@ -156,9 +180,9 @@ class Organization(Party):  # type: ignore[django-manager-missing]
     )
     tax_id = models.CharField("tax id", max_length=50, blank=True)
 
-    objects = PartyManager()  # type: ignore[misc]
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
-    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
+    objects: ClassVar[PartyManager[Organization]] = PartyManager()
+    all_objects: ClassVar[PartyManager[Organization]] = PartyManager(rows="all")
+    deleted_objects: ClassVar[PartyManager[Organization]] = PartyManager(rows="dead")
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
@@ -184,8 +208,6 @@ class Organization(Party):  # type: ignore[django-manager-missing]
 
         One query whatever the number of people.
         """
-        from django_parties.models.relationships import PartyRelationship
-
         self.require_saved()
         links = PartyRelationship.objects.as_of(as_of).filter(to_organization=self)
         if relationship_type is not None:
@@ -198,7 +220,7 @@ class Organization(Party):  # type: ignore[django-manager-missing]
         return self.people("employee", as_of=as_of)
 
 
-class Group(Party):
+class Group(LinkedParty):
     """A set of parties with a name: a household, a team, a department."""
 
     party_kind = "group"
@@ -209,9 +231,9 @@ class Group(Party):
         "type", max_length=50, blank=True, help_text="Free text: household, team..."
     )
 
-    objects = PartyManager()  # type: ignore[misc]
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
-    deleted_objects = DeletedObjectsManager.from_queryset(PartyQuerySet)()  # type: ignore[misc]
+    objects: ClassVar[PartyManager[Group]] = PartyManager()
+    all_objects: ClassVar[PartyManager[Group]] = PartyManager(rows="all")
+    deleted_objects: ClassVar[PartyManager[Group]] = PartyManager(rows="dead")
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
@@ -232,8 +254,6 @@ class Group(Party):
 
     def members(self, as_of: date | None = None) -> PersonQuerySet:
         """People who are members of this group now (or ``as_of``): one query."""
-        from django_parties.models.relationships import PartyRelationship
-
         self.require_saved()
         links = PartyRelationship.objects.as_of(as_of).filter(
             to_group=self, relationship_type="member"

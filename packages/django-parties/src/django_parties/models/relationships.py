@@ -2,161 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from django_basemodels.models import BaseModel
-from django_basemodels.query import (
-    AllObjectsManager,
-    DeletedObjectsManager,
-    SoftDeleteManager,
-)
-from django_parties import conf
 from django_parties.exceptions import (
-    InvalidArgumentError,
     InvalidValidityPeriodError,
     PartiesError,
     PartyEndpointError,
     UnknownRelationshipTypeError,
 )
-from django_parties.models.base import (
-    PARTY_KINDS,
-    GuardedQuerySet,
-    Party,
-    exactly_one_set,
-    set_party,
-    set_party_fields,
+from django_parties.models.base import Party, exactly_one_set, set_party, set_party_fields
+from django_parties.models.query import (
+    PartyRelationshipManager,
+    PartyRelationshipQuerySet,
+    day_or_today,
 )
-from django_parties.validation import (
-    check_date,
-    check_instance,
-    check_update_values,
-    is_expression,
+from django_parties.models.relationship_types import (
+    RelationshipType,
+    check_relationship_type,
+    known_relationship_types,
+    relationship_type_choices,
 )
+from django_parties.validation import check_instance
 
-# Set while bulk_update() writes rows it has checked one by one (see update() below).
-_checked_rows: ContextVar[bool] = ContextVar("django_parties_checked_rows", default=False)
-
-
-class RelationshipType(models.TextChoices):
-    """The built-in kinds; a host adds its own with ``PARTIES_EXTRA_RELATIONSHIP_TYPES``."""
-
-    EMPLOYEE = "employee", _("Employee")
-    CONTRACTOR = "contractor", _("Contractor")
-    OWNER = "owner", _("Owner")
-    GUARDIAN = "guardian", _("Guardian")
-    MEMBER = "member", _("Member")
-    CONTACT = "contact", _("Contact")
-    BILLING = "billing", _("Billing")
-    EMERGENCY_CONTACT = "emergency_contact", _("Emergency contact")
-    SPOUSE = "spouse", _("Spouse")
-    PARENT = "parent", _("Parent")
-    CUSTOMER = "customer", _("Customer")
-    SUPPLIER = "supplier", _("Supplier")
-
-
-def relationship_type_choices() -> list[tuple[str, str | Promise]]:
-    """Built-in kinds followed by the host's own, as (value, label) pairs."""
-    extra = conf.get("PARTIES_EXTRA_RELATIONSHIP_TYPES")
-    return list(RelationshipType.choices) + [(str(k), str(v)) for k, v in extra.items()]
-
-
-def known_relationship_types() -> list[str]:
-    return [value for value, _label in relationship_type_choices()]
-
-
-class PartyRelationshipQuerySet(GuardedQuerySet):
-    def as_of(self, moment: date | None = None) -> PartyRelationshipQuerySet:
-        """Relationships in force on ``moment`` (today when ``None``).
-
-        A relationship covers ``valid_from`` up to, not including, ``valid_to``.
-        """
-        moment = _moment(moment)
-        in_force: PartyRelationshipQuerySet = self.filter(valid_from__lte=moment).filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=moment)
-        )
-        return in_force
-
-    def current(self) -> PartyRelationshipQuerySet:
-        """Relationships in force today."""
-        return self.as_of(None)
-
-    def of_type(self, *relationship_types: str) -> PartyRelationshipQuerySet:
-        of_types: PartyRelationshipQuerySet = self.filter(relationship_type__in=relationship_types)
-        return of_types
-
-    def with_parties(self) -> PartyRelationshipQuerySet:
-        """Fetch both sides in the same query (no N+1 when listing)."""
-        joined: PartyRelationshipQuerySet = self.select_related(
-            *(f"{side}_{kind}" for side in ("from", "to") for kind in PARTY_KINDS)
-        )
-        return joined
-
-    def check_row(self, obj: Any) -> None:
-        obj.check_invariants()
-
-    def bulk_update(
-        self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
-    ) -> int:
-        # Django writes bulk_update() as update(field=Case(When(pk=..., then=value)...)): an
-        # expression, but one built from objects that check_row() has just checked.
-        token = _checked_rows.set(True)
-        try:
-            return super().bulk_update(objs, fields, *args, **kwargs)
-        finally:
-            _checked_rows.reset(token)
-
-    def update(self, **kwargs: Any) -> int:
-        value = kwargs.get("relationship_type")
-        if is_expression(value) and not _checked_rows.get():
-            # The known types live in settings, out of the database's reach: only a value
-            # checked here may be written.
-            raise InvalidArgumentError(
-                "relationship_type", value, "a plain string naming a known type, not an expression"
-            )
-        check_update_values(self.model, kwargs)  # None, a number...: the type check needs a str
-        if "relationship_type" in kwargs and not is_expression(value):
-            _check_type(kwargs["relationship_type"])
-        return super().update(**kwargs)
-
-
-# django-basemodels builds its soft-delete managers at run time (from_queryset), which type
-# checkers cannot follow: the classes based on them, and the model attributes holding them,
-# carry ignores until django-basemodels gives its managers static types.
-class PartyRelationshipManager(SoftDeleteManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
-    """Default manager: hides soft-deleted relationships."""
-
-
-class AllRelationshipsManager(AllObjectsManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
-    """``all_objects``: deleted rows too, with the same guarded bulk paths."""
-
-
-class DeletedRelationshipsManager(
-    DeletedObjectsManager.from_queryset(PartyRelationshipQuerySet)  # type: ignore[misc]
-):
-    """``deleted_objects``: soft-deleted rows only, with the same guarded bulk paths."""
-
-
-def _moment(moment: date | None) -> date:
-    """``moment``, today when ``None``; ``InvalidArgumentError`` for anything but a date."""
-    if moment is None:
-        return timezone.localdate()
-    check_date("as_of", moment)
-    return moment
-
-
-def _check_type(value: str) -> None:
-    known = known_relationship_types()
-    if value not in known:
-        raise UnknownRelationshipTypeError(value, known)
+# Importable from here as before: the querysets live in models.query, the kinds in
+# models.relationship_types.
+__all__ = [
+    "PartyRelationship",
+    "PartyRelationshipManager",
+    "PartyRelationshipQuerySet",
+    "RelationshipType",
+    "known_relationship_types",
+    "relationship_type_choices",
+]
 
 
 def _party_fk(side: str, model: str) -> models.ForeignKey[Any, Any]:
@@ -194,9 +78,13 @@ class PartyRelationship(BaseModel):
     )
     notes = models.TextField(blank=True)
 
-    objects = PartyRelationshipManager()  # type: ignore[misc]
-    all_objects = AllRelationshipsManager()  # type: ignore[misc]
-    deleted_objects = DeletedRelationshipsManager()  # type: ignore[misc]
+    objects: ClassVar[PartyRelationshipManager[PartyRelationship]] = PartyRelationshipManager()
+    all_objects: ClassVar[PartyRelationshipManager[PartyRelationship]] = PartyRelationshipManager(
+        rows="all"
+    )
+    deleted_objects: ClassVar[PartyRelationshipManager[PartyRelationship]] = (
+        PartyRelationshipManager(rows="dead")
+    )
 
     class Meta:
         # _base_manager (Django's own paths, and anyone reaching for it) is guarded too.
@@ -235,7 +123,7 @@ class PartyRelationship(BaseModel):
         return set_party(self, "to_")
 
     def is_current(self, moment: date | None = None) -> bool:
-        moment = _moment(moment)
+        moment = day_or_today(moment)
         return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
 
     def _invariant_errors(self) -> Iterator[tuple[str, PartiesError]]:
@@ -246,7 +134,7 @@ class PartyRelationship(BaseModel):
             if len(chosen) != 1:
                 yield f"{side}_person", PartyEndpointError(self, side, chosen)
         try:
-            _check_type(self.relationship_type)
+            check_relationship_type(self.relationship_type)
         except UnknownRelationshipTypeError as error:
             yield "relationship_type", error
         start, end = self.valid_from, self.valid_to

@@ -1,0 +1,289 @@
+"""PostgreSQL: a tracked QuerySet.update() diffs and logs its rows in one statement
+(update_statement), writing the same entries as the Python path does."""
+
+import datetime
+import decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Upper
+
+from django_audit_log import audit_context, labels, stamps, update_statement
+from django_audit_log.models import AuditLog
+from tests.testapp.models import Account, Folder, Invoice, Page, Sticker
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+
+KEY = "tests-only-seal-key-0123456789abcdef"
+
+# Compared between the two paths: everything but the entry's own id and time.
+COMPARED = (
+    "action",
+    "actor_id",
+    "actor_display",
+    "target_content_type_id",
+    "target_repr",
+    "changes",
+    "metadata",
+    "ip_address",
+    "user_agent",
+    "request_id",
+    "sensitivity",
+    "is_system",
+)
+
+
+@pytest.fixture(autouse=True)
+def _unsealed_and_warm(settings):
+    # Without a seal key everything is one statement; tests that set one say so.
+    settings.AUDIT_LOG_SEAL_KEY = None
+    ContentType.objects.get_for_models(Invoice, Account, Page, Sticker, for_concrete_models=False)
+    labels._cache.clear()  # tests below change __str__
+    yield
+    labels._cache.clear()
+
+
+def updates():
+    return list(AuditLog.objects.filter(action="update").order_by("created_at", "id"))
+
+
+def make_invoices(prefix, rows=4):
+    return Invoice.objects.bulk_create(
+        [
+            Invoice(
+                number=f"{prefix}{i}",
+                amount=decimal.Decimal(i),
+                customer=f"c{i % 2}",
+                issued_on=datetime.date(2025, 1, 1 + i % 28),
+            )
+            for i in range(rows)
+        ]
+    )
+
+
+@pytest.mark.parametrize("rows", [1, 100])
+def test_the_update_and_its_entries_are_one_statement(rows, django_assert_num_queries):
+    make_invoices("N-", rows)
+    with django_assert_num_queries(1) as captured:
+        assert Invoice.objects.filter(number__startswith="N-").update(paid=True) == rows
+    assert captured.captured_queries[0]["sql"].startswith('WITH "audit_old" AS (SELECT')
+    entries = updates()
+    assert len(entries) == rows
+    assert all(e.changes == {"paid": {"old": False, "new": True}} for e in entries)
+    assert all(e.metadata == {"via": "QuerySet.update"} for e in entries)
+    assert all(e.id.version == 7 for e in entries)
+    assert len({e.id for e in entries}) == rows
+
+
+def test_rows_that_did_not_change_and_updates_that_match_nothing_log_nothing(
+    django_assert_num_queries,
+):
+    make_invoices("U-")
+    with django_assert_num_queries(1):
+        assert Invoice.objects.filter(customer="c0").update(customer="c0") == 2
+    with django_assert_num_queries(1):
+        assert Invoice.objects.filter(number="none").update(paid=True) == 0
+    with django_assert_num_queries(0):
+        assert Invoice.objects.none().update(paid=True) == 0
+    assert updates() == []
+
+
+def entries_of(run, prefix, *, python_path, monkeypatch, make=make_invoices):
+    """The entries ``run(prefix)`` writes, on the statement or on the Python path, as
+    comparable dicts keyed by the row's label."""
+    make(prefix)
+    with monkeypatch.context() as patch:
+        if python_path:
+            patch.setattr(update_statement, "applies", lambda *args: False)
+        before = {e.pk for e in AuditLog.objects.all()}
+        run(prefix)
+    written = [e for e in AuditLog.objects.order_by("created_at", "id") if e.pk not in before]
+    return {
+        e.target_repr.replace(prefix, "*"): {
+            **{name: getattr(e, name) for name in COMPARED},
+            "target_repr": e.target_repr.replace(prefix, "*"),
+            "changes": _without_prefix(e.changes, prefix),
+        }
+        for e in written
+    }
+
+
+def _without_prefix(value, prefix):
+    if isinstance(value, dict):
+        return {k: _without_prefix(v, prefix) for k, v in value.items()}
+    return value.replace(prefix, "*") if isinstance(value, str) else value
+
+
+OPERATIONS = {
+    "values": lambda p: Invoice.objects.filter(number__startswith=p, amount__lt=3).update(
+        paid=True, customer="ACME", amount="2.5", issued_on=datetime.date(2025, 3, 1)
+    ),
+    "expressions": lambda p: Invoice.objects.filter(number__startswith=p).update(
+        amount=F("amount") + 1, number=Concat("number", Value("x")), customer=Upper("customer")
+    ),
+    "to null": lambda p: Invoice.objects.filter(number__startswith=p).update(issued_on=None),
+    "some unchanged": lambda p: Invoice.objects.filter(number__startswith=p).update(customer="c1"),
+}
+
+
+@pytest.mark.parametrize("sealed", [False, True], ids=["unsealed", "sealed"])
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_entries_equal_those_of_the_python_path(operation, sealed, monkeypatch, settings, user):
+    if sealed:
+        settings.AUDIT_LOG_SEAL_KEY = KEY
+    run = OPERATIONS[operation]
+    with audit_context(actor=user, request_id="r-1", ip_address="10.0.0.9", user_agent="UA"):
+        database = entries_of(run, "D-", python_path=False, monkeypatch=monkeypatch)
+        python = entries_of(run, "P-", python_path=True, monkeypatch=monkeypatch)
+    assert database == python
+    assert database  # the operations do change rows
+    first = next(iter(database.values()))
+    assert (first["actor_id"], first["request_id"], first["ip_address"]) == (
+        user.pk,
+        "r-1",
+        "10.0.0.9",
+    )
+
+
+def test_secret_fields_are_masked_and_labels_of_integer_keys_match(monkeypatch):
+    def make(prefix):
+        Account.objects.create(name=f"{prefix}a", api_token="old")
+        Account.objects.create(name=f"{prefix}b", api_token="")
+
+    def run(prefix):
+        Account.objects.filter(name__startswith=prefix).update(
+            api_token="new", name=Concat("name", Value("!"))
+        )
+
+    database = entries_of(run, "D-", python_path=False, monkeypatch=monkeypatch, make=make)
+    python = entries_of(run, "P-", python_path=True, monkeypatch=monkeypatch, make=make)
+    assert database == python
+    assert database["*a!"]["changes"]["api_token"] == {"old": "[redacted]", "new": "[redacted]"}
+    assert database["*a!"]["sensitivity"] == "high"
+
+
+def test_foreign_keys_and_django_default_labels(django_assert_num_queries):
+    folder, other = Folder.objects.create(name="f"), Folder.objects.create(name="g")
+    page = Page.objects.create(folder=folder, body="a")
+    sticker = Sticker.objects.create(folder=folder, label="s")
+    with django_assert_num_queries(1):
+        Page.objects.filter(pk=page.pk).update(folder=other)
+    with django_assert_num_queries(1):
+        Sticker.objects.filter(pk=sticker.pk).update(folder=None)
+    page_entry, sticker_entry = updates()
+    assert page_entry.target_repr == str(page) == f"Page object ({page.pk})"
+    assert page_entry.changes == {"folder": {"old": folder.pk, "new": other.pk}}
+    assert page_entry.target_id == str(page.pk)
+    assert sticker_entry.changes == {"folder": {"old": folder.pk, "new": None}}
+
+
+def test_a_label_the_database_cannot_make_keeps_the_python_path(
+    monkeypatch, django_assert_num_queries
+):
+    def described(invoice):
+        return invoice.number.title()
+
+    monkeypatch.setattr(Invoice, "__str__", described)
+    make_invoices("l-")
+    with django_assert_num_queries(3):  # SELECT ... FOR UPDATE, UPDATE, INSERT
+        Invoice.objects.filter(number__startswith="l-").update(paid=True)
+    assert sorted(e.target_repr for e in updates()) == ["L-0", "L-1", "L-2", "L-3"]
+
+
+def test_fields_whose_json_python_makes_keep_the_python_path(django_assert_num_queries):
+    make_invoices("J-")
+    with django_assert_num_queries(3):  # a JSON document is redacted key by key in Python
+        Invoice.objects.filter(number__startswith="J-").update(notes={"api_key": "k"})
+    assert updates()[0].changes["notes"]["new"] == {"api_key": "[redacted]"}
+
+
+@pytest.mark.parametrize("rows", [1, 100])
+def test_with_a_seal_key_the_stamps_are_made_in_python(rows, settings, django_assert_num_queries):
+    settings.AUDIT_LOG_SEAL_KEY = KEY
+    make_invoices("S-", rows)
+    with django_assert_num_queries(2) as captured:  # the diff returned, then the entries
+        assert Invoice.objects.filter(number__startswith="S-").update(paid=True) == rows
+    assert captured.captured_queries[1]["sql"].startswith("INSERT INTO")
+    entries = updates()
+    assert len(entries) == rows
+    keys = stamps.verifying_keys()
+    assert all(stamps.stamp_is_valid(e.stamp, e.id, e.created_at, keys) for e in entries)
+    with django_assert_num_queries(1):  # nothing changed: no INSERT
+        assert Invoice.objects.filter(number__startswith="S-").update(paid=True) == rows
+
+
+class Long:
+    def __str__(self):
+        return (
+            f"{self.number}: "
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+            "0123456789012345678901234567890123456789012345678901234567890123456789"
+        )
+
+
+def test_a_label_longer_than_the_column_is_cut_as_in_python(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(Invoice, "__str__", Long.__str__)
+    make_invoices("X-", rows=1)
+    with django_assert_num_queries(1):  # the database assembles this label too
+        Invoice.objects.filter(number="X-0").update(paid=True)
+    (entry,) = updates()
+    label = str(Invoice.objects.get(number="X-0"))
+    assert len(label) > 255
+    assert entry.target_repr == label[:255]
+
+
+def _label(model):
+    labels._cache.pop(model, None)
+    return labels.label_sql(model)
+
+
+class Shown:
+    """__str__ bodies the database can or cannot assemble, checked on Invoice's fields."""
+
+    def plain(self):
+        return f"{self.number} for {self.customer} (#{self.pk})"
+
+    def as_str(self):
+        """A docstring is fine."""
+        return str(self.number)
+
+    def unknown_attribute(self):
+        return str(self.amount_id)
+
+    def format_spec(self):
+        return f"{self.pk:>5}"
+
+    def branch(self):
+        return self.number or "unnumbered"
+
+    def nullable(self):
+        return f"{self.issued_on}"
+
+    def related(self):
+        return f"{self.other}"
+
+
+@pytest.mark.parametrize(
+    ("method", "made_by_the_database"),
+    [
+        ("plain", True),
+        ("as_str", True),
+        ("unknown_attribute", False),  # no such column
+        ("format_spec", False),
+        ("branch", False),
+        ("nullable", False),  # a date: Python's text is not the column's
+        ("related", False),
+    ],
+)
+def test_which_labels_the_database_assembles(method, made_by_the_database, monkeypatch):
+    monkeypatch.setattr(Invoice, "__str__", getattr(Shown, method))
+    assert (_label(Invoice) is not None) is made_by_the_database
+
+
+def test_a_property_shadowing_a_column_is_not_read_as_the_column(monkeypatch):
+    monkeypatch.setattr(Invoice, "__str__", Shown.plain)
+    monkeypatch.setattr(Invoice, "customer", property(lambda self: "shadowed"), raising=False)
+    assert _label(Invoice) is None
