@@ -230,3 +230,21 @@ def test_json_names_kinds_as_the_text_does(layered, cli):
     assert kinds[("src/basics/typing_only.py", 6)] == "type_only"
     assert set(kinds.values()) <= {"import", "type_only", "import_module", "model", "get_model",
                                    "migration"}  # fmt: skip
+
+
+def test_a_check_loads_no_module_it_does_not_use(layered):
+    """Start-up is a large part of a small tree's run: a cold check, then a warm one, must not
+    load the modules only other commands, a pool of processes or help output need."""
+    probe = (
+        "import sys\n"
+        "from django_layers.cli import main\n"
+        "main(['check'])\n"
+        "unused = ('multiprocessing', 'tempfile', 'tomllib', 'shutil', 'django_layers.starter',"
+        " 'django_layers.graph')\n"
+        "print(sorted(name for name in unused if name in sys.modules))\n"
+    )
+    for run in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=layered, capture_output=True, text=True, check=False
+        )
+        assert done.stdout.strip().splitlines()[-1] == "[]", (run, done.stdout, done.stderr)

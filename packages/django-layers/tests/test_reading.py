@@ -106,3 +106,42 @@ def test_a_whole_result_whose_recent_file_is_gone_is_not_used(tmp_path):
 
     results.save(tmp_path, "key", Result(), {str(tmp_path / "gone.py"): "0" * 32})
     assert results.load(tmp_path, "key") is None
+
+
+def test_each_new_file_is_read_once_and_a_fresh_checkout_of_it_found_by_content(
+    partly_judged, monkeypatch
+):
+    """A cold run reads each file once (hashing it and reading its records in one go); only the
+    files ruff does not vouch for are read again, by CPython. A fresh checkout with the cache
+    (new modification times) reads each file once more, to hash it, and parses only those in
+    error."""
+    from django_layers import batch, parallel, reader
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)  # the counts are kept here
+    reads: list[str] = []  # first readings
+    rereads: list[str] = []  # readings for CPython
+
+    def counted(into, original):
+        def read(path):
+            into.append(path)
+            return original(path)
+
+        return read
+
+    monkeypatch.setattr(batch, "read_bytes", counted(reads, batch.read_bytes))
+    monkeypatch.setattr(reader, "read_bytes", counted(rereads, reader.read_bytes))
+    config = load_config(partly_judged / "layers.yaml", snapshot=False)
+    cold = run_check(config, every_dependency=False)
+    assert len(reads) == len(set(reads)) == cold.files
+    assert 0 < len(rereads) <= len(cold.errors)  # only files in error are read again
+    (partly_judged / ".django-layers-cache" / "result.json").unlink()
+    for path in set(reads):
+        os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
+    reads.clear()
+    rereads.clear()
+    again = run_check(config, every_dependency=False)
+    assert len(reads) == len(set(reads)) == again.files
+    assert again.from_cache == again.files - len(again.errors)  # files in error are not kept
+    assert [(e.path, e.line, e.col) for e in again.errors] == [
+        (e.path, e.line, e.col) for e in cold.errors
+    ]

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -138,7 +137,10 @@ def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
         ignore = path.parent / ".gitignore"
         if ignore_folder and not ignore.exists():
             ignore.write_text("# created by django-layers\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+        # A name no other run picks (what ``tempfile.mkstemp`` does, without loading tempfile).
+        name = str(path.parent / f".{path.name}-{os.getpid()}-{os.urandom(6).hex()}")
+        handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temporary = name  # ours from here on: removed should writing fail
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         os.replace(temporary, path)

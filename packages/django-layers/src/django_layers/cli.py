@@ -6,17 +6,16 @@ Exit codes: 0 clean, 1 violations, 2 configuration, usage or file errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from django_layers import baseline
 from django_layers.config import ConfigError
 from django_layers.engine import run_check
-from django_layers.graph import mermaid
 from django_layers.loading import load_config
 from django_layers.model import Result
 from django_layers.report import FORMATS, config_annotations
-from django_layers.starter import StarterError, write_starting_config
 from django_layers.version import __version__
 
 EXIT_CODES = """exit status:
@@ -29,12 +28,42 @@ INIT_EXIT_CODES = """exit status:
   2  it exists already (without --force), no package was found, or it cannot be written"""
 
 
+def _columns() -> int:
+    """The terminal's width, as ``shutil.get_terminal_size`` reads it."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, without loading ``shutil`` (and with it the compression modules)
+    for the terminal's width: argparse makes a formatter for every argument it is given, so a
+    check that shows no help would pay for that import on every run."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = _columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="django-layers",
         description="Check a project's import boundaries (layers.yaml).",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report every dependency that crosses a boundary",
         description="Report every dependency that crosses a boundary of layers.yaml.",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     _add_common(check)
     check.add_argument(
@@ -63,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print the package dependency graph",
         description="Print the package dependency graph as it really is.",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     _add_common(graph)
     graph.add_argument(
@@ -79,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
             "while none imports another), and every key explained in a comment."
         ),
         epilog=INIT_EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     init.add_argument(
         "--config",
@@ -92,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _init(options: argparse.Namespace) -> int:
+    # Only `init` needs the starter: a check does not load it.
+    from django_layers.starter import StarterError, write_starting_config  # noqa: PLC0415
+
     try:
         write_starting_config(options.config, force=options.force)
     except StarterError as error:
@@ -137,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(config_annotations(error))
         return 2
     if options.command == "graph":
+        from django_layers.graph import mermaid  # noqa: PLC0415 - only `graph` draws one
+
         sys.stdout.write(mermaid(config, result))
         return 2 if result.errors else 0
     return _finish_check(options, result)

@@ -16,11 +16,6 @@ from django_layers.model import Dependency, Result, Violation
 from django_layers.paths import display_path
 from django_layers.sources import SourceTree
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -54,6 +49,11 @@ def _names(requirements: object) -> list[str]:
 
 def _read(path: Path) -> tuple[str, list[str], list[str]] | None:
     """``(distribution name, dependencies, optional dependencies)`` of a pyproject.toml."""
+    # The TOML parser loads only here: most checks read no pyproject.toml at all.
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
     try:
         project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
     except (OSError, ValueError):

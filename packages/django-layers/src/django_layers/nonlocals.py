@@ -20,7 +20,7 @@ import re
 import symtable
 import warnings
 
-from django_layers.scan import COMMENT_OR_STRING, PREFIXES, is_f_string, replacement_fields
+from django_layers.snippets import COMMENT_OR_STRING, PREFIXES, is_f_string, replacement_fields
 
 # Brackets are not tokens: they are counted, at C speed, in the code between two tokens. A line
 # at column 0 that goes on with a statement already started (``else:``, ``except``, ...) is no

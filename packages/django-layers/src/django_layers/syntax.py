@@ -11,9 +11,10 @@ once, and:
   version (this interpreter's), and the rules in :data:`RULES` report the errors CPython's symbol
   table adds to the grammar (``global`` misuse, ``import *`` in a function, ``yield`` in a
   comprehension, unbound ``nonlocal``);
-- a file ruff reports anything about, or cannot read, or one that ruff is not asked about (a
-  null byte, or an encoding other than UTF-8) is compiled by CPython, whose verdict, message,
-  line and column stand;
+- a file ruff reports anything about, or cannot read, or one whose verdict ruff's word cannot
+  settle (a null byte, or an encoding other than UTF-8: ruff may be asked about it when every
+  file is, its answer is not used) is compiled by CPython, whose verdict, message, line and
+  column stand;
 - a file that holds the word ``nonlocal``, whose remaining misuses have no ruff rule, has the
   top-level statements that hold it compiled by CPython as well
   (:mod:`django_layers.nonlocals`); should any of them not compile on its own, the whole file
