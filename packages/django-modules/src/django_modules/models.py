@@ -12,6 +12,7 @@ from django_basemodels.constraints import (
     ConditionalUniqueConstraint,
     conditional_uniqueness_enforced,
 )
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.models import BaseModel
 from django_modules import conf, tracking
 from django_modules.exceptions import BulkWriteError, DuplicateModuleKey, DuplicateOverride
@@ -85,6 +86,13 @@ class TrackedModel(BaseModel):
         model = type(self)
         check_instance(self, kwargs.get("update_fields"))
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
+        # Racing inserts of one key can deadlock on MariaDB (their duplicate checks lock the same
+        # gap of the unique index): the victim runs again and then meets the winner's row.
+        retrying_deadlocks(using, lambda: self._tracked_save(using, args, kwargs))
+
+    def _tracked_save(self, using: str, args: Any, kwargs: Any) -> None:
+        """One try of ``save()``, in its own transaction (or savepoint)."""
+        model = type(self)
         with transaction.atomic(using=using):
             before: tracking.Snapshot = {}
             if not self._state.adding:
