@@ -27,7 +27,7 @@ from django_modules import tracking
 from django_modules.exceptions import (
     BulkWriteError,
     InvalidArgumentError,
-    UnsupportedBulkOperation,
+    UnsupportedBulkOperationError,
 )
 from django_modules.tracking import TrackedModel
 from django_modules.validation import check_instance, check_update_values
@@ -110,7 +110,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[_Model]):
     @alters_data
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
-            raise UnsupportedBulkOperation(
+            raise UnsupportedBulkOperationError(
                 f"{self.model.__name__}.objects.bulk_create(ignore_conflicts/update_conflicts)",
                 "rows skipped by the database could not be told apart from rows written; "
                 "use the services (enable_module, disable_module, set_module_default)",
