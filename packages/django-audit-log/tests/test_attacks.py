@@ -56,21 +56,26 @@ def tamper(sql, params=()):
 
 @contextmanager
 def mariadb_triggers_dropped():
-    """The MariaDB triggers as installed last (migration 0010's declaration) removed, then
-    installed again."""
+    """The MariaDB triggers as installed last removed (the entries': migration 0010's
+    declaration; the seals': 0011's), then installed again."""
     executor = MigrationExecutor(connection)
-    state = executor.loader.project_state(("django_audit_log", "0010_batched_prune"))
+    state = executor.loader.project_state(("django_audit_log", "0011_seals_append_only"))
     (replacement,) = executor.loader.get_migration(
         "django_audit_log", "0010_batched_prune"
     ).operations
-    operation = replacement.current
+    (seals,) = executor.loader.get_migration(
+        "django_audit_log", "0011_seals_append_only"
+    ).operations
+    declarations = [replacement.current, seals]
     with connection.schema_editor() as editor:
-        operation.database_backwards("django_audit_log", editor, state, state)
+        for operation in declarations:
+            operation.database_backwards("django_audit_log", editor, state, state)
     try:
         yield
     finally:
         with connection.schema_editor() as editor:
-            operation.database_forwards("django_audit_log", editor, state, state)
+            for operation in declarations:
+                operation.database_forwards("django_audit_log", editor, state, state)
 
 
 def db_id(entry):

@@ -30,13 +30,13 @@ class TestEntriesAreAppendOnly(AppendOnlyContract):
 
 
 class TestSealsAreAppendOnly(AppendOnlyContract):
-    """Seals are guarded in Python only: no trigger covers their table yet, so the raw SQL
-    paths are reported as skipped on every database."""
+    """Seals are the tamper evidence: guarded in Python and, since migration 0011, by the
+    database's triggers (raw SQL included), with no retention route: nothing removes a seal."""
 
     model = AuditSeal
     error = AuditLogImmutableError
     changes = {"mac": "0" * 64, "entry_count": 7}
-    trigger_vendors = frozenset()
+    rows = "audit seals"
 
     @pytest.fixture
     def row(self):

@@ -1,11 +1,12 @@
-"""On MariaDB a soft delete or restore that InnoDB picks as a deadlock's victim runs again."""
+"""On MariaDB an operation (a soft delete, a restore, a racing insert) that InnoDB picks as a
+deadlock's victim runs again."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from django_basemodels.services import DEADLOCK_RETRIES, INNODB_DEADLOCK, _retrying_deadlocks
+from django_basemodels.deadlocks import DEADLOCK_RETRIES, INNODB_DEADLOCK, retrying_deadlocks
 
 # transaction=True: outside a test transaction, as an operation called on its own runs.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,14 +34,14 @@ def on_mariadb(monkeypatch):
 
 
 def test_a_deadlock_victim_runs_again_until_it_succeeds(on_mariadb):
-    assert _retrying_deadlocks("default", failing(DEADLOCK_RETRIES, DEADLOCK)) == (
+    assert retrying_deadlocks("default", failing(DEADLOCK_RETRIES, DEADLOCK)) == (
         DEADLOCK_RETRIES + 1
     )
 
 
 def test_the_last_try_s_deadlock_reaches_the_caller(on_mariadb):
     with pytest.raises(OperationalError) as error:
-        _retrying_deadlocks("default", failing(DEADLOCK_RETRIES + 1, DEADLOCK))
+        retrying_deadlocks("default", failing(DEADLOCK_RETRIES + 1, DEADLOCK))
     assert error.value is DEADLOCK
 
 
@@ -48,16 +49,16 @@ def test_other_errors_are_not_retried(on_mariadb):
     lost = OperationalError(2013, "Lost connection to server during query")
     operation = failing(1, lost)
     with pytest.raises(OperationalError) as error:
-        _retrying_deadlocks("default", operation)
+        retrying_deadlocks("default", operation)
     assert error.value is lost
 
 
 def test_inside_a_callers_transaction_the_deadlock_is_the_callers(on_mariadb):
     with pytest.raises(OperationalError), transaction.atomic():
-        _retrying_deadlocks("default", failing(1, DEADLOCK))
+        retrying_deadlocks("default", failing(1, DEADLOCK))
 
 
 def test_other_databases_never_retry(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "postgresql")
     with pytest.raises(OperationalError):
-        _retrying_deadlocks("default", failing(1, DEADLOCK))
+        retrying_deadlocks("default", failing(1, DEADLOCK))

@@ -13,9 +13,9 @@ from django.db.models import Subquery
 from django_modules.cache import module_cache
 from django_modules.exceptions import (
     BulkWriteError,
-    DuplicateModuleKey,
-    DuplicateOverride,
-    InvalidOrganization,
+    DuplicateModuleKeyError,
+    DuplicateOverrideError,
+    InvalidOrganizationError,
     ModulesError,
 )
 from django_modules.models import Module, OrgModuleState
@@ -33,7 +33,7 @@ def _live_overrides(org):
 
 def test_base_manager_bulk_create_of_a_second_override_is_the_package_error(org, pharmacy):
     enable_module(org, "pharmacy")
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         OrgModuleState._base_manager.bulk_create(
             [OrgModuleState(org=org, module=pharmacy, enabled=False)]
         )
@@ -52,7 +52,7 @@ def test_update_moving_overrides_onto_one_module_by_subquery_is_the_package_erro
 
 
 def test_base_manager_bulk_create_of_a_second_live_key_is_the_package_error(pharmacy):
-    with pytest.raises(DuplicateModuleKey):
+    with pytest.raises(DuplicateModuleKeyError):
         Module._base_manager.bulk_create([Module(key="pharmacy", name="Again")])
     assert Module.all_objects.filter(key="pharmacy").count() == 1
 
@@ -82,7 +82,7 @@ def test_base_manager_update_of_an_override_invalidates_the_cache(org, pharmacy,
 
 def test_no_override_is_written_for_a_soft_deleted_organization(org, pharmacy):
     org.delete()
-    with pytest.raises(InvalidOrganization, match="live"):
+    with pytest.raises(InvalidOrganizationError, match="live"):
         enable_module(org, "pharmacy")
     assert not OrgModuleState.all_objects.exists()
 

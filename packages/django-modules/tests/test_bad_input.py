@@ -18,10 +18,10 @@ from django.db.models.functions import Concat, Repeat
 from django_modules.exceptions import (
     BulkWriteError,
     InvalidArgumentError,
-    InvalidFlag,
-    InvalidOrganization,
-    ModuleNotFound,
+    InvalidFlagError,
+    InvalidOrganizationError,
     ModulesError,
+    UnknownModuleError,
 )
 from django_modules.manifest import read_manifest
 from django_modules.models import Module, OrgModuleState
@@ -44,8 +44,8 @@ pytestmark = pytest.mark.django_db
 NAIVE = datetime(2030, 1, 1, 12, 0)  # no time zone, on purpose
 HUGE = "x" * 10_000
 ARG = InvalidArgumentError
-ORG = InvalidOrganization
-NOT_FOUND = ModuleNotFound
+ORG = InvalidOrganizationError
+NOT_FOUND = UnknownModuleError
 
 
 @pytest.fixture
@@ -85,11 +85,16 @@ ROWS = [
     ("states: org str", lambda w: module_states("acme"), ORG, "acme"),
     ("enabled list: org int", lambda w: list_enabled_modules(1), ORG, "1"),
     # Writes
-    ("default: active None", lambda w: set_module_default("lab", None), InvalidFlag, "None"),
-    ("default: active 1", lambda w: set_module_default("lab", 1), InvalidFlag, "1"),
+    ("default: active None", lambda w: set_module_default("lab", None), InvalidFlagError, "None"),
+    ("default: active 1", lambda w: set_module_default("lab", 1), InvalidFlagError, "1"),
     ("default: key None", lambda w: set_module_default(None, True), NOT_FOUND, "None"),
     ("default: key NUL", lambda w: set_module_default("l\x00b", True), NOT_FOUND, "l"),
-    ("set: enabled str", lambda w: set_org_module(w["acme"], "lab", "on"), InvalidFlag, "'on'"),
+    (
+        "set: enabled str",
+        lambda w: set_org_module(w["acme"], "lab", "on"),
+        InvalidFlagError,
+        "'on'",
+    ),
     ("set: org unsaved", lambda w: enable_module(Organization(name="N"), "lab"), ORG, "N"),
     ("set: org soft-deleted", lambda w: enable_module(w["gone"], "lab"), ORG, "live"),
     ("set: org soft-deleted, off", lambda w: disable_module(w["gone"], "lab"), ORG, "live"),
@@ -236,7 +241,7 @@ def test_bad_input_is_refused_with_the_package_error_and_nothing_written(world, 
 
 
 def test_a_long_key_is_shortened_in_the_message(world):
-    with pytest.raises(ModuleNotFound) as caught:
+    with pytest.raises(UnknownModuleError) as caught:
         is_module_enabled(world["acme"], HUGE)
     assert len(str(caught.value)) < 300
 

@@ -22,11 +22,11 @@ def test_repeated_checks_in_a_scope_cost_one_query(org, pharmacy, lab, django_as
 def test_unknown_key_in_a_scope_still_raises_without_a_query(
     org, pharmacy, django_assert_num_queries
 ):
-    from django_modules import ModuleNotFound
+    from django_modules import UnknownModuleError
 
     with module_cache():
         is_module_enabled(org, "pharmacy")
-        with django_assert_num_queries(0), pytest.raises(ModuleNotFound):
+        with django_assert_num_queries(0), pytest.raises(UnknownModuleError):
             is_module_enabled(org, "pharmcy")
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError
 
-from django_modules import DuplicateOverride, is_module_enabled, module_cache, set_org_module
+from django_modules import DuplicateOverrideError, is_module_enabled, module_cache, set_org_module
 from django_modules.models import Module, OrgModuleState
 from primitives_testkit import run_concurrently
 from tests.testapp.models import Organization
@@ -32,7 +32,7 @@ def test_concurrent_raw_creates_are_refused_by_the_database(setup):
     )
     assert len(run.results) == 1
     assert len(run.errors) == 15
-    assert all(isinstance(error, (DuplicateOverride, IntegrityError)) for error in run.errors)
+    assert all(isinstance(error, (DuplicateOverrideError, IntegrityError)) for error in run.errors)
     assert OrgModuleState.objects.filter(org=org, module=module).count() == 1
 
 
@@ -94,5 +94,5 @@ def test_losers_of_a_create_race_get_the_package_error(setup):
         threads=16,
     )
     assert len(run.results) == 1
-    assert [type(error) for error in run.errors] == [DuplicateOverride] * 15
+    assert [type(error) for error in run.errors] == [DuplicateOverrideError] * 15
     assert {(error.org, error.module) for error in run.errors} == {(org, module)}

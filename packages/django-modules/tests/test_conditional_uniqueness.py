@@ -5,7 +5,7 @@ MariaDB."""
 import pytest
 
 from django_basemodels import ConditionalUniqueConstraint
-from django_modules import DuplicateModuleKey, DuplicateOverride, set_org_module
+from django_modules import DuplicateModuleKeyError, DuplicateOverrideError, set_org_module
 from django_modules.models import Module, OrgModuleState
 from primitives_testkit import (
     conditional_unique_constraints,
@@ -50,7 +50,7 @@ def test_thirty_two_racing_overrides_for_one_module_leave_one():
         threads=THREADS,
     )
     assert len(run.results) == 1
-    assert [type(error) for error in run.errors] == [DuplicateOverride] * (THREADS - 1)
+    assert [type(error) for error in run.errors] == [DuplicateOverrideError] * (THREADS - 1)
     assert OrgModuleState.all_objects.filter(org=org, module=module).count() == 1
 
 
@@ -71,5 +71,5 @@ def test_thirty_two_racing_modules_with_one_key_leave_one():
         lambda i: Module.objects.create(key="pharmacy", name=f"Pharmacy {i}").pk, threads=THREADS
     )
     assert len(run.results) == 1
-    assert [type(error) for error in run.errors] == [DuplicateModuleKey] * (THREADS - 1)
+    assert [type(error) for error in run.errors] == [DuplicateModuleKeyError] * (THREADS - 1)
     assert Module.all_objects.filter(key="pharmacy").count() == 1

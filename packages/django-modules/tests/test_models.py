@@ -2,9 +2,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from django_modules import (
-    DuplicateModuleKey,
-    DuplicateOverride,
-    UnsupportedBulkOperation,
+    DuplicateModuleKeyError,
+    DuplicateOverrideError,
+    UnsupportedBulkOperationError,
     is_module_enabled,
 )
 from django_modules.models import Module, OrgModuleState
@@ -20,7 +20,7 @@ def test_str(org, pharmacy):
 
 def test_one_live_override_per_org_and_module(org, pharmacy):
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
-    with pytest.raises(DuplicateOverride) as caught:
+    with pytest.raises(DuplicateOverrideError) as caught:
         OrgModuleState.objects.create(org=org, module=pharmacy, enabled=True)
     assert "Acme Clinic" in str(caught.value)
     assert "pharmacy" in str(caught.value)
@@ -57,19 +57,19 @@ def test_restoring_over_a_live_override_is_refused(org, pharmacy):
     old = OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
     old.delete()
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=True)
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         old.restore()
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         OrgModuleState.deleted_objects.all().restore()
     assert is_module_enabled(org, "pharmacy") is True
 
 
 def test_unique_live_module_key(pharmacy):
-    with pytest.raises(DuplicateModuleKey, match="'pharmacy'"):
+    with pytest.raises(DuplicateModuleKeyError, match="'pharmacy'"):
         Module.objects.create(key="pharmacy", name="Again")
     pharmacy.delete()
     assert Module.objects.create(key="pharmacy", name="Again").name == "Again"
-    with pytest.raises(DuplicateModuleKey):
+    with pytest.raises(DuplicateModuleKeyError):
         pharmacy.restore()
     assert Module.objects.get().name == "Again"
 
@@ -78,17 +78,17 @@ def test_moving_an_override_onto_a_taken_pair_is_refused(org, pharmacy, lab):
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
     other = OrgModuleState.objects.create(org=org, module=lab, enabled=True)
     other.module = pharmacy
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         other.save()
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         OrgModuleState.objects.filter(pk=other.pk).update(module=pharmacy)
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         OrgModuleState.objects.bulk_update([other], ["module"])
     assert OrgModuleState.objects.get(pk=other.pk).module == lab
 
 
 def test_bulk_create_refuses_duplicates_in_batch_and_against_the_database(org, pharmacy, lab):
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         OrgModuleState.objects.bulk_create(
             [
                 OrgModuleState(org=org, module=pharmacy, enabled=True),
@@ -96,7 +96,7 @@ def test_bulk_create_refuses_duplicates_in_batch_and_against_the_database(org, p
             ]
         )
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
-    with pytest.raises(DuplicateOverride):
+    with pytest.raises(DuplicateOverrideError):
         OrgModuleState.objects.bulk_create(
             [
                 OrgModuleState(org=org, module=lab, enabled=True),
@@ -104,13 +104,13 @@ def test_bulk_create_refuses_duplicates_in_batch_and_against_the_database(org, p
             ]
         )
     assert OrgModuleState.all_objects.count() == 1  # nothing half-written
-    with pytest.raises(DuplicateModuleKey):
+    with pytest.raises(DuplicateModuleKeyError):
         Module.objects.bulk_create([Module(key="x", name="X"), Module(key="x", name="X2")])
 
 
 @pytest.mark.parametrize("option", ["ignore_conflicts", "update_conflicts"])
 def test_bulk_create_with_conflict_options_is_refused(org, pharmacy, option):
-    with pytest.raises(UnsupportedBulkOperation, match=option.split("_")[0]):
+    with pytest.raises(UnsupportedBulkOperationError, match=option.split("_")[0]):
         OrgModuleState.objects.bulk_create(
             [OrgModuleState(org=org, module=pharmacy, enabled=True)], **{option: True}
         )
@@ -165,13 +165,13 @@ def test_where_the_database_does_not_enforce_it_python_refuses_before_writing(
     for module in ("django_modules.models", "django_modules.query"):
         monkeypatch.setattr(f"{module}.conditional_uniqueness_enforced", lambda connection: False)
     with CaptureQueriesContext(connection) as queries:
-        with pytest.raises(DuplicateOverride):
+        with pytest.raises(DuplicateOverrideError):
             OrgModuleState.objects.create(org=org, module=pharmacy, enabled=True)
-        with pytest.raises(DuplicateOverride):
+        with pytest.raises(DuplicateOverrideError):
             OrgModuleState.objects.bulk_create(
                 [OrgModuleState(org=org, module=pharmacy, enabled=True)]
             )
-        with pytest.raises(DuplicateModuleKey):
+        with pytest.raises(DuplicateModuleKeyError):
             Module.objects.create(key="pharmacy", name="Again")
     assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
 

@@ -2,10 +2,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from django_modules import (
-    InvalidFlag,
-    InvalidOrganization,
+    InvalidFlagError,
+    InvalidOrganizationError,
     ModuleDisabled,
-    ModuleNotFound,
+    UnknownModuleError,
     clear_org_module,
     disable_module,
     enable_module,
@@ -79,17 +79,17 @@ def test_set_module_default(org, pharmacy):
 @pytest.mark.parametrize("key", ["pharmcy", "", None, 42])
 def test_unknown_key_raises_module_not_found_everywhere(org, pharmacy, key):
     for call in (is_module_enabled, require_module, enable_module, disable_module):
-        with pytest.raises(ModuleNotFound) as caught:
+        with pytest.raises(UnknownModuleError) as caught:
             call(org, key)
         assert repr(key) in str(caught.value)
         assert caught.value.key == key
-    with pytest.raises(ModuleNotFound):
+    with pytest.raises(UnknownModuleError):
         set_module_default(key, True)
 
 
 def test_soft_deleted_module_is_unknown(org, pharmacy):
     pharmacy.delete()
-    with pytest.raises(ModuleNotFound):
+    with pytest.raises(UnknownModuleError):
         is_module_enabled(org, "pharmacy")
     assert list_enabled_modules(org) == set()
 
@@ -107,28 +107,28 @@ def test_module_disabled_names_module_and_org_and_is_permission_denied(org, phar
 
 @pytest.mark.parametrize("value", [None, "acme", 1])
 def test_invalid_organization(pharmacy, value):
-    with pytest.raises(InvalidOrganization) as caught:
+    with pytest.raises(InvalidOrganizationError) as caught:
         is_module_enabled(value, "pharmacy")
     assert "testapp.Organization" in str(caught.value)
     assert repr(value) in str(caught.value)
 
 
 def test_unsaved_organization_is_invalid(pharmacy):
-    with pytest.raises(InvalidOrganization):
+    with pytest.raises(InvalidOrganizationError):
         list_enabled_modules(Organization(name="not saved"))
 
 
 @pytest.mark.parametrize("call", [enable_module, disable_module, clear_org_module])
 def test_toggles_refuse_an_invalid_organization(pharmacy, call):
-    with pytest.raises(InvalidOrganization):
+    with pytest.raises(InvalidOrganizationError):
         call("acme", "pharmacy")
     assert OrgModuleState.all_objects.count() == 0
 
 
 def test_invalid_flag_writes_nothing(org, pharmacy):
-    with pytest.raises(InvalidFlag, match="expected True or False"):
+    with pytest.raises(InvalidFlagError, match="expected True or False"):
         set_org_module(org, "pharmacy", "no")
-    with pytest.raises(InvalidFlag, match="'yes'"):
+    with pytest.raises(InvalidFlagError, match="'yes'"):
         set_module_default("pharmacy", "yes")
     assert OrgModuleState.all_objects.count() == 0
     assert Module.objects.get(key="pharmacy").active is True

@@ -22,13 +22,12 @@ and ``latest()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 
@@ -40,6 +39,7 @@ from django_basemodels.cascade import (
     reached_models,
     resolved_model,
 )
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.exceptions import (
     DeletionMomentError,
     NotSoftDeletableError,
@@ -47,9 +47,6 @@ from django_basemodels.exceptions import (
 )
 from django_basemodels.ids import uuid7
 
-T = TypeVar("T")
-INNODB_DEADLOCK = 1213  # MariaDB's error for a transaction rolled back as a deadlock's victim
-DEADLOCK_RETRIES = 3  # then a fourth and last try, whose error reaches the caller
 MARK_SHIFT = timedelta(days=328_725)  # about 900 years: marks stay in the year 1000+ range
 _EARLIEST_UTC = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
 
@@ -93,7 +90,7 @@ def soft_delete(
             )
         return counts
 
-    counts = _retrying_deadlocks(db, run)
+    counts = retrying_deadlocks(db, run)
     return sum(counts.values()), counts
 
 
@@ -128,26 +125,8 @@ def restore(queryset: models.QuerySet[Any]) -> tuple[int, dict[str, int]]:
             )
         return counts
 
-    counts = _retrying_deadlocks(db, run)
+    counts = retrying_deadlocks(db, run)
     return sum(counts.values()), counts
-
-
-def _retrying_deadlocks(db: str, operation: Callable[[], T]) -> T:
-    """Run ``operation`` (it opens its transaction) and, on MariaDB, run it again when InnoDB
-    rolled it back as a deadlock's victim. InnoDB can deadlock two operations over ONE row, which
-    no lock order prevents: one reaches it through the ``deleted_at`` index, the other through
-    the primary key. Only an operation that owns its transaction is retried: inside a caller's
-    transaction the caller's work is gone too, and the error is the caller's to handle."""
-    connection = connections[db]
-    if connection.vendor != "mysql" or connection.in_atomic_block:
-        return operation()
-    for _ in range(DEADLOCK_RETRIES):
-        try:
-            return operation()
-        except OperationalError as error:
-            if error.args[0] != INNODB_DEADLOCK:
-                raise
-    return operation()
 
 
 def _clear(model: type[models.Model], marked: models.QuerySet[Any], now: datetime) -> None:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, router, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_catalog import conf
 from django_catalog.exceptions import (
     BasketCancelledError,
@@ -53,17 +54,20 @@ def get_or_create_draft_basket(encounter: Any, user: Any) -> Basket:
         if draft is not None:
             return draft
         try:
-            with transaction.atomic(using=using):
-                created: Basket = Basket.objects.using(using).create(
-                    encounter=checked_encounter, created_by=user
-                )
-                return created
+            # A deadlock's victim (MariaDB) runs again, unless it ran in the caller's transaction.
+            return retrying_deadlocks(using, lambda: _create_draft(using, checked_encounter, user))
         except IntegrityError:
             continue  # another caller created the draft first: read it on the next round
     raise CatalogError(
         f"no draft basket could be created or read for encounter {encounter.pk} after "
         f"{_DRAFT_ATTEMPTS} attempts; expected the contention to settle"
     )
+
+
+def _create_draft(using: str, encounter: Any, user: Any) -> Basket:
+    with transaction.atomic(using=using):
+        created: Basket = Basket.objects.using(using).create(encounter=encounter, created_by=user)
+        return created
 
 
 def add_item(

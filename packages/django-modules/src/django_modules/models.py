@@ -12,9 +12,14 @@ from django_basemodels.constraints import (
     ConditionalUniqueConstraint,
     conditional_uniqueness_enforced,
 )
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.models import BaseModel
 from django_modules import conf, tracking
-from django_modules.exceptions import BulkWriteError, DuplicateModuleKey, DuplicateOverride
+from django_modules.exceptions import (
+    BulkWriteError,
+    DuplicateModuleKeyError,
+    DuplicateOverrideError,
+)
 from django_modules.query import (
     ModuleManager,
     ModuleQuerySet,
@@ -85,6 +90,13 @@ class TrackedModel(BaseModel):
         model = type(self)
         check_instance(self, kwargs.get("update_fields"))
         using = kwargs.get("using") or router.db_for_write(model, instance=self)
+        # Racing inserts of one key can deadlock on MariaDB (their duplicate checks lock the same
+        # gap of the unique index): the victim runs again and then meets the winner's row.
+        retrying_deadlocks(using, lambda: self._tracked_save(using, args, kwargs))
+
+    def _tracked_save(self, using: str, args: Any, kwargs: Any) -> None:
+        """One try of ``save()``, in its own transaction (or savepoint)."""
+        model = type(self)
         with transaction.atomic(using=using):
             before: tracking.Snapshot = {}
             if not self._state.adding:
@@ -149,18 +161,18 @@ class Module(TrackedModel):
         states = OrgModuleState.all_objects.using(using).filter(module_id__in=pks)
         return [(OrgModuleState, states)]
 
-    def duplicate_error(self) -> DuplicateModuleKey:
-        return DuplicateModuleKey(self.key)
+    def duplicate_error(self) -> DuplicateModuleKeyError:
+        return DuplicateModuleKeyError(self.key)
 
     @classmethod
     def live_duplicate(
         cls, using: str, identities: Sequence[tuple[Any, ...]], exclude: Iterable[Any] = ()
-    ) -> DuplicateModuleKey | None:
+    ) -> DuplicateModuleKeyError | None:
         keys = [identity[0] for identity in identities]
         taken = cls.objects.using(using).filter(key__in=keys).exclude(pk__in=list(exclude))
         taken_keys = taken.values_list("key", flat=True)
         key = next(iter(taken_keys), None)
-        return None if key is None else DuplicateModuleKey(key)
+        return None if key is None else DuplicateModuleKeyError(key)
 
 
 class OrgModuleState(TrackedModel):
@@ -200,13 +212,13 @@ class OrgModuleState(TrackedModel):
     def cascaded_rows(cls, pks: Sequence[Any], using: str) -> list[tuple[type[TrackedModel], Any]]:
         return []
 
-    def duplicate_error(self) -> DuplicateOverride:
-        return DuplicateOverride(self.org, self.module)
+    def duplicate_error(self) -> DuplicateOverrideError:
+        return DuplicateOverrideError(self.org, self.module)
 
     @classmethod
     def live_duplicate(
         cls, using: str, identities: Sequence[tuple[Any, ...]], exclude: Iterable[Any] = ()
-    ) -> DuplicateOverride | None:
+    ) -> DuplicateOverrideError | None:
         # Normalized as the rows will come back (an id may arrive as a string).
         org_pk = cls._meta.get_field("org").target_field.to_python  # type: ignore[union-attr]
         module_pk = cls._meta.get_field("module").target_field.to_python  # type: ignore[union-attr]
@@ -222,5 +234,5 @@ class OrgModuleState(TrackedModel):
         found = {(state.org_id, state.module_id): state for state in taken}
         for identity in identities:
             if (state := found.get(identity)) is not None:
-                return DuplicateOverride(state.org, state.module)
+                return DuplicateOverrideError(state.org, state.module)
         return None

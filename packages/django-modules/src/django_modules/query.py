@@ -21,12 +21,13 @@ from typing import Any, TypeVar
 from django.db import DataError, IntegrityError, connections, models, transaction
 
 from django_basemodels.constraints import conditional_uniqueness_enforced
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_modules import tracking
 from django_modules.exceptions import (
     BulkWriteError,
     InvalidArgumentError,
-    UnsupportedBulkOperation,
+    UnsupportedBulkOperationError,
 )
 from django_modules.tracking import TrackedModel
 from django_modules.validation import check_instance, check_update_values
@@ -109,7 +110,7 @@ class TrackedQuerySet(SoftDeleteQuerySet[_Model]):
     @alters_data
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
-            raise UnsupportedBulkOperation(
+            raise UnsupportedBulkOperationError(
                 f"{self.model.__name__}.objects.bulk_create(ignore_conflicts/update_conflicts)",
                 "rows skipped by the database could not be told apart from rows written; "
                 "use the services (enable_module, disable_module, set_module_default)",
@@ -126,17 +127,22 @@ class TrackedQuerySet(SoftDeleteQuerySet[_Model]):
             error = model.live_duplicate(self.db, identities)
             if error is not None:
                 raise error
-        with transaction.atomic(using=self.db):
-            created: list[Any] = _write_or_explain(
-                model,
-                self.db,
-                identities,
-                (),
-                lambda: super(TrackedQuerySet, self).bulk_create(objs, *args, **kwargs),
-            )
-            after = {obj.pk: obj.toggle_values() for obj in live}
-            tracking.emit(model, {}, after, self.db, known={obj.pk: obj for obj in live})
-        return created
+
+        def write() -> list[Any]:
+            with transaction.atomic(using=self.db):
+                created: list[Any] = _write_or_explain(
+                    model,
+                    self.db,
+                    identities,
+                    (),
+                    lambda: super(TrackedQuerySet, self).bulk_create(objs, *args, **kwargs),
+                )
+                after = {obj.pk: obj.toggle_values() for obj in live}
+                tracking.emit(model, {}, after, self.db, known={obj.pk: obj for obj in live})
+            return created
+
+        # As in save(): a racing insert that InnoDB picks as a deadlock's victim runs again.
+        return retrying_deadlocks(self.db, write)
 
     @alters_data
     def bulk_update(

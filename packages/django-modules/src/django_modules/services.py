@@ -16,10 +16,10 @@ from django.db.models import FilteredRelation, Q
 
 from django_modules import cache, conf
 from django_modules.exceptions import (
-    InvalidFlag,
-    InvalidOrganization,
+    InvalidFlagError,
+    InvalidOrganizationError,
     ModuleDisabled,
-    ModuleNotFound,
+    UnknownModuleError,
 )
 from django_modules.models import Module, OrgModuleState
 from django_modules.query import ModuleQuerySet
@@ -42,7 +42,7 @@ def get_org_model() -> type[models.Model]:
 def _org_pk(org: Any) -> Any:
     model = get_org_model()
     if not isinstance(org, model) or org.pk is None or org._state.adding:
-        raise InvalidOrganization(org, model._meta.label)
+        raise InvalidOrganizationError(org, model._meta.label)
     return org.pk
 
 
@@ -50,14 +50,14 @@ def _live_org_pk(org: Any) -> Any:
     """``_org_pk`` for a write: an override of a soft-deleted organization would outlive it."""
     org_pk = _org_pk(org)
     if getattr(org, "deleted_at", None) is not None:
-        raise InvalidOrganization(org, get_org_model()._meta.label, live=True)
+        raise InvalidOrganizationError(org, get_org_model()._meta.label, live=True)
     return org_pk
 
 
 def _checked_key(key: Any) -> str:
     # NUL: no module key holds one, and PostgreSQL cannot even compare such a string.
     if not isinstance(key, str) or not key or "\x00" in key:
-        raise ModuleNotFound(key)
+        raise UnknownModuleError(key)
     return key
 
 
@@ -94,17 +94,17 @@ def module_states(org: Any) -> dict[str, bool]:
 
 
 def is_module_enabled(org: Any, key: str) -> bool:
-    """Whether module ``key`` is on for ``org``; ``ModuleNotFound`` for an unknown key."""
+    """Whether module ``key`` is on for ``org``; ``UnknownModuleError`` for an unknown key."""
     key = _checked_key(key)
     if cache.is_active():
         states = _resolved(org)
         if key not in states:
-            raise ModuleNotFound(key)
+            raise UnknownModuleError(key)
         return states[key]
     rows = _with_override(_org_pk(org)).filter(key=key).values_list("active", "override__enabled")
     row = next(iter(rows[:1]), None)
     if row is None:
-        raise ModuleNotFound(key)
+        raise UnknownModuleError(key)
     active, override = row
     enabled: bool = active if override is None else override
     return enabled
@@ -125,13 +125,13 @@ def _locked_module(key: Any) -> Module:
     """The live module ``key``, locked so that toggles of one module are serialized."""
     module: Module | None = Module.objects.select_for_update().filter(key=_checked_key(key)).first()
     if module is None:
-        raise ModuleNotFound(key)
+        raise UnknownModuleError(key)
     return module
 
 
 def _checked_flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidFlag(name, value)
+        raise InvalidFlagError(name, value)
     return value
 
 

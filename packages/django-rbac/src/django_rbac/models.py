@@ -9,10 +9,11 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.models import BaseModel
 from django_rbac.conf import MAX_LEVEL, MIN_LEVEL
 from django_rbac.exceptions import InvalidArgumentError, InvalidAssignmentPeriodError
@@ -82,13 +83,28 @@ class Role(BaseModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_invariants()
-        with transaction.atomic():
-            if not self.group_id:
-                # No group yet: it is created with the role, in the same transaction.
-                self.group = Group.objects.create(name=self._group_name())
-            elif self.group.name != self._group_name():
-                Group.objects.filter(pk=self.group_id).update(name=self._group_name())
-            super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Racing inserts of one slug can deadlock on MariaDB (their duplicate checks lock the
+        # same gap of the unique index): the victim runs again and then meets the winner's row.
+        retrying_deadlocks(using, lambda: self._save_with_group(using, args, kwargs))
+
+    def _save_with_group(self, using: str, args: Any, kwargs: Any) -> None:
+        """One try of ``save()``: the role and its group, in one transaction."""
+        new_group = not self.group_id
+        try:
+            with transaction.atomic(using=using):
+                if new_group:
+                    # No group yet: it is created with the role, in the same transaction.
+                    self.group = Group.objects.using(using).create(name=self._group_name())
+                elif self.group.name != self._group_name():
+                    Group.objects.using(using).filter(pk=self.group_id).update(
+                        name=self._group_name()
+                    )
+                super().save(*args, **kwargs)
+        except BaseException:
+            if new_group:  # rolled back with the role: the next try creates it again
+                self.group = None  # type: ignore[assignment]
+            raise
 
     def _group_name(self) -> str:
         # The key's random tail keeps names unique when a deleted role's slug is reused.

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.models import BaseModel
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_worklog.clock import server_now, stop_values
@@ -235,9 +236,16 @@ class WorkSession(BaseModel):
         else:
             self._prepare_new_row()
             kwargs["force_insert"] = True  # a new session never overwrites another row
-            with one_active_refused(self.user_id, using):
-                super().save(*args, **kwargs)
+            # Racing inserts for one user can deadlock on MariaDB (their duplicate checks lock
+            # the same gap of the unique index): the victim runs again and then meets the
+            # winner's session (SessionAlreadyActiveError).
+            retrying_deadlocks(using, lambda: self._insert_running(using, args, kwargs))
         self._remember_times()
+
+    def _insert_running(self, using: str, args: Any, kwargs: Any) -> None:
+        """One try of inserting a running session, in its own transaction (or savepoint)."""
+        with one_active_refused(self.user_id, using):
+            super().save(*args, **kwargs)
 
     def _prepare_new_row(self) -> None:
         """A session saved outside start_session(): it starts now, running, on a valid context."""

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models, router, transaction
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.models import BaseModel
 from django_catalog import conf
 from django_catalog.exceptions import (
@@ -100,6 +101,14 @@ class Basket(StatusChartModel, BaseModel):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @alters_data
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Racing inserts of a draft for one encounter can deadlock on MariaDB (their duplicate
+        # checks lock the same gap of the unique index): the victim runs again and then meets
+        # the winner's draft (IntegrityError) instead of raising OperationalError.
+        retrying_deadlocks(using, lambda: super(Basket, self).save(*args, **kwargs))
 
 
 class BasketItem(BaseModel):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.models import BaseModel
 from django_encounters import arguments
 from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
@@ -220,11 +221,9 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             raise InvalidDefinitionError(self, problems)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         try:
-            with transaction.atomic(using=using):
-                in_use = self.removed_states_in_use(using, lock=True)
-                if in_use:
-                    raise DefinitionInUseError(self, in_use)
-                super().save(*args, **kwargs)
+            # Racing inserts of one code can deadlock on MariaDB (their duplicate checks lock the
+            # same gap of a unique index): the victim runs again, then meets the winner's row.
+            retrying_deadlocks(using, lambda: self._save_unless_in_use(using, args, kwargs))
         except IntegrityError as error:
             duplicate = self.duplicate_error(using)
             if duplicate is None:
@@ -232,6 +231,14 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             raise duplicate from error
 
     save.alters_data = True  # type: ignore[attr-defined]
+
+    def _save_unless_in_use(self, using: str, args: Any, kwargs: Any) -> None:
+        """One try of ``save()``, in its own transaction (or savepoint)."""
+        with transaction.atomic(using=using):
+            in_use = self.removed_states_in_use(using, lock=True)
+            if in_use:
+                raise DefinitionInUseError(self, in_use)
+            super().save(*args, **kwargs)
 
     def duplicate_error(self, using: str) -> DuplicateDefinitionError | None:
         """After an IntegrityError: the live definition whose name or code this one repeats."""

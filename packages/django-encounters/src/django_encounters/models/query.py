@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
+from django_basemodels.deadlocks import retrying_deadlocks
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_encounters.aliases import (
     DEFINITION_ALIASES,
@@ -111,9 +112,17 @@ class DefinitionQuerySet(  # type: ignore[override]
             problems = definition.problems()
             if problems:
                 raise InvalidDefinitionError(definition, problems)
-        try:
+
+        def write() -> list[Any]:
             with transaction.atomic(using=self.db):
-                created: list[Any] = super().bulk_create(objs, *args, **kwargs)
+                written: list[Any] = super(DefinitionQuerySet, self).bulk_create(
+                    objs, *args, **kwargs
+                )
+                return written
+
+        try:
+            # As in save(): a racing insert that InnoDB picks as a deadlock's victim runs again.
+            created = retrying_deadlocks(self.db, write)
         except IntegrityError as error:
             duplicate = self._duplicate_among(objs)
             if duplicate is None:
