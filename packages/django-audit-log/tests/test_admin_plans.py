@@ -125,3 +125,33 @@ def test_the_list_and_its_filters_use_indexes(admin_user_client, many_entries):
     ):
         response = assert_served_by_indexes(admin_user_client, params)
         assert response.context["cl"].result_list, params
+
+
+SPREAD = f"""
+INSERT INTO {TABLE} (id, created_at, action, actor_display, target_content_type_id, target_id,
+    target_repr, changes, metadata, user_agent, request_id, sensitivity, is_system, stamp)
+SELECT gen_random_uuid(), now() - i * interval '{ROWS // 300} seconds', 'update', 'user', %s,
+    'spread', 'Invoice spread', '{{}}', '{{}}', 'agent', 'req-spread-' || i, 'normal', false, ''
+FROM generate_series(1, 300) AS i
+"""
+
+
+def test_an_exact_id_search_reads_the_matches_not_the_newest_entries(
+    admin_user_client, many_entries
+):
+    """300 entries of one target, spread evenly over the table's time: the page (50 of them,
+    newest first) is found through the target's index, not by walking the table newest first
+    and testing each entry (which reaches 50 matches only halfway back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SPREAD, [ContentType.objects.get_for_model(Invoice).pk])
+        cursor.execute(f"ANALYZE {TABLE}")
+    response = assert_served_by_indexes(admin_user_client, {"q": "spread"})
+    listed = response.context["cl"].result_list
+    newest = AuditLog.objects.filter(target_id="spread").order_by("-created_at", "-id")[:50]
+    assert list(listed) == list(newest)
+    _response, statements = statements_of_page(admin_user_client, {"q": "spread"})
+    for sql in statements:
+        explained = plan(sql)
+        assert "Index Scan Backward" not in explained, f"{sql}\n{explained}"
+        if "COUNT(" not in sql and "LIMIT 1 OFFSET" not in sql:
+            assert "audit_log_target_time" in explained, f"{sql}\n{explained}"

@@ -56,3 +56,29 @@ def test_change_view_costs_the_same_for_1_and_100_entries(
         response = admin_user_client.get(f"{URL}{entry.pk}/change/")
     assert response.status_code == 200
     assert f"/admin/testapp/invoice/{entry.target_id}/change/" in response.content.decode()
+
+
+@pytest.mark.parametrize("matching", [1, 100], ids=["1 match", "100 matches"])
+def test_an_exact_id_search_costs_the_same_for_1_and_100_matches(
+    matching, admin_user_client, django_assert_num_queries
+):
+    from django_audit_log.services import log
+
+    ContentType.objects.get_for_model(AuditLog)  # cached in a running process
+    invoice = Invoice.objects.create(number="1")  # its creation: the first match
+    for _ in range(matching - 1):
+        log("viewed", invoice)
+    Invoice.objects.create(number="2")  # another target: not a match
+    # + the content type ids (a UUID is matched as an id only: no free-text window)
+    with django_assert_num_queries(SIGNED_IN + 3):
+        response = admin_user_client.get(URL, {"q": str(invoice.pk)})
+    listed = response.context["cl"].result_list
+    assert len(listed) == min(matching, 50)  # a page of 50
+    assert response.context["cl"].result_count == matching
+    assert {entry.target_id for entry in listed} == {str(invoice.pk)}
+    assert [e.pk for e in listed] == [
+        e.pk
+        for e in AuditLog.objects.filter(target_id=str(invoice.pk)).order_by("-created_at", "-id")[
+            :50
+        ]
+    ]

@@ -135,3 +135,22 @@ def test_the_transition_list_says_more_than_n_past_the_limit(admin_client, ping_
     assert "more than 3 encounter transitions" in response.content.decode()
     small = admin_client.get(TRANSITIONS, {"encounter": "00000000-0000-0000-0000-000000000000"})
     assert small.context["cl"].paginator.count_text == "0"
+
+
+@pytest.mark.postgresql
+def test_the_transition_list_page_is_a_range_of_an_index_not_a_sort(admin_client, ping_pong):
+    """Newest first over every encounter: read along encounters_transitioned_idx, with enough
+    rows (20,000) that sorting them all would otherwise be the plan."""
+    from tests.test_history import load_history
+
+    load_history(40, 500)
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(TRANSITIONS)
+    assert len(response.context["cl"].result_list) == 100
+    [page] = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]
+    assert 'ORDER BY "django_encounters_encountertransition"."transitioned_at" DESC' in page
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + page)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "encounters_transitioned_idx" in plan, plan
+    assert "Sort" not in plan, plan  # the index gives the order: no row past the page is read

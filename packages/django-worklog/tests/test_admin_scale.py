@@ -49,6 +49,31 @@ def test_the_list_costs_the_same_with_1_and_100_sessions(
     assert counts == [7, 7]
 
 
+def test_the_list_of_one_user_costs_the_same_with_1_and_100_sessions(
+    admin_client, user, other_user, clock
+):
+    sessions(user, 1, clock)
+    sessions(other_user, 1, clock)  # not counted: another user's
+    query = {"user__id__exact": user.pk}
+    admin_client.get(URL, query)  # content types and the like, cached from now on
+    counts = []
+    for more in (0, 99):
+        if more:
+            sessions(user, more, clock)
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(URL, query)
+        assert response.context["cl"].result_count == 1 + more
+        counts.append(len(captured))
+        counting = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+        # One count, bounded and unordered (see BoundedCountPaginator).
+        assert len(counting) == 1, counting
+        assert f"LIMIT {BoundedCountPaginator.count_limit}" in counting[0], counting
+        assert "ORDER BY" not in counting[0], counting
+    # session, user, the bounded count, the page with users and content types, the user
+    # filter's choices (the newest sessions' users: 2 queries), the content type filter's choices
+    assert counts == [7, 7]
+
+
 def test_the_count_stops_at_the_limit(admin_client, user, clock, monkeypatch):
     monkeypatch.setattr(BoundedCountPaginator, "count_limit", 5)
     sessions(user, 8, clock)

@@ -213,4 +213,4 @@ def test_one_index_on_user_serves_the_foreign_key_and_the_users_sessions(db):
         and not constraint["unique"]
         and constraint["columns"][0] == "user_id"
     )
-    assert on_user == ["worklog_session_user_started"]
+    assert on_user == ["worklog_user_started_deleted"]

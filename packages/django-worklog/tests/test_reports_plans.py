@@ -89,7 +89,7 @@ def test_one_users_newest_sessions_are_an_index_range():
         sql, params = page.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "worklog_session_user_started" in plan, plan
+    assert "worklog_user_started_deleted" in plan, plan
     assert "Sort" not in plan, plan
 
 
@@ -108,4 +108,22 @@ def test_a_new_session_finds_the_users_latest_stop_in_a_few_index_entries():
         plan = cursor.fetchone()[0][0]["Plan"]
     assert found == WorkSession.objects.filter(user=user).latest("stopped_at").stopped_at
     assert plan["Shared Hit Blocks"] + plan.get("Shared Read Blocks", 0) < 20, plan
-    assert "worklog_session_user_started" in str(plan), plan
+    assert "worklog_user_started_deleted" in str(plan), plan
+
+
+def test_the_admin_counts_one_users_sessions_from_the_index_alone(admin_client):
+    """The session list filtered by one user (4,000 sessions here): the bounded count is an
+    index-only scan of (user, started_at, deleted_at), not a visit to each session's row."""
+    load_sessions(users=20, contexts=400, per_pair=10)
+    user = get_user_model().objects.get(username="load0")
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(
+            "/admin/django_worklog/worksession/", {"user__id__exact": user.pk}
+        )
+    assert response.context["cl"].result_count == 4000
+    [count] = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert "ORDER BY" not in count, count
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + count)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using worklog_user_started_deleted" in plan, plan

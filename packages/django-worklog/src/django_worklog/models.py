@@ -148,7 +148,7 @@ class WorkSession(BaseModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="work_sessions",
-        db_index=False,  # worklog_session_user_started starts with it and serves its lookups
+        db_index=False,  # worklog_user_started_deleted starts with it and serves its lookups
     )
     context_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+"
@@ -183,7 +183,11 @@ class WorkSession(BaseModel):
             ),
             # One user's sessions newest first (the admin filtered by user), and the user's
             # lookups of the foreign key: a bounded index range, however long the history.
-            models.Index(fields=["user", "started_at"], name="worklog_session_user_started"),
+            # deleted_at, last, lets the admin count one user's live sessions from the index
+            # alone (an index-only scan), without visiting each session's row.
+            models.Index(
+                fields=["user", "started_at", "deleted_at"], name="worklog_user_started_deleted"
+            ),
         ]
         constraints = [
             ConditionalUniqueConstraint(

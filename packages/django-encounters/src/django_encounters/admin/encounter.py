@@ -253,6 +253,9 @@ class EncounterTransitionAdmin(TransitionAdminBase):
 
     list_display = ("encounter", "from_state", "to_state", "effective_at", "transitioned_by")
     list_select_related = ("encounter__definition", "transitioned_by")
+    # Newest first, the key breaking ties (what Django would add itself): the order of
+    # encounters_transitioned_idx, so a page is a range of that index, not a sort of the table.
+    ordering = ("-transitioned_at", "-id")
     # One count, of at most count_limit + 1 rows ("more than 10,000" past it), and no second,
     # unfiltered count ("12 of 3,000,000") that would read the whole table on every page.
     paginator = BoundedCountPaginator

@@ -69,6 +69,9 @@ class EncounterTransition(UUIDModel):
                 fields=["encounter", "transitioned_at", "effective_at", "id"],
                 name="encounters_history_idx",
             ),
+            # Every encounter's transitions newest first (the admin's transition list, in the
+            # order above plus the key): a page is a range of it, not a sort of the whole table.
+            models.Index(fields=["transitioned_at", "id"], name="encounters_transitioned_idx"),
         ]
         constraints = [
             # One creation record per encounter: a second one could only be forged.
