@@ -156,6 +156,7 @@ class BasketItemAdmin(_BasketItemAdmin):
 class DispenseLogInline(ReadOnlyAdminMixin, _DispenseLogInline):
     model = DispenseLog
     extra = 0
+    can_delete = False
     fields = readonly_fields = ("quantity", "dispensed_by", "dispensed_at", "notes")
 
 

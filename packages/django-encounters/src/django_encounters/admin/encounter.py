@@ -70,6 +70,7 @@ class EncounterTransitionInline(ReadOnlyAdminMixin, TransitionInlineBase):
     readonly_fields = fields
     ordering = ("-transitioned_at", "-effective_at", "-id")  # the history's order, reversed
     extra = 0
+    can_delete = False
     verbose_name_plural = "latest transitions"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EncounterTransition]:
