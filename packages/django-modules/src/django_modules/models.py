@@ -12,6 +12,7 @@ from django_basemodels.constraints import (
     ConditionalUniqueConstraint,
     conditional_uniqueness_enforced,
 )
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_modules import conf, tracking
 from django_modules.exceptions import BulkWriteError, DuplicateModuleKey, DuplicateOverride
@@ -21,7 +22,6 @@ from django_modules.query import (
     OrgModuleStateManager,
     OrgModuleStateQuerySet,
     TrackedQuerySet,
-    alters_data,
 )
 from django_modules.validation import check_instance
 

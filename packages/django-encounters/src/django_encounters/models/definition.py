@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_encounters import arguments
 from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
@@ -206,6 +207,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         if messages:
             raise DjangoValidationError(messages)
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse an invalid graph, and an edit that drops states live encounters are in.
 
@@ -230,8 +232,6 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             if duplicate is None:
                 raise
             raise duplicate from error
-
-    save.alters_data = True  # type: ignore[attr-defined]
 
     def duplicate_error(self, using: str) -> DuplicateDefinitionError | None:
         """After an IntegrityError: the live definition whose name or code this one repeats."""
