@@ -22,6 +22,7 @@ from django_audit_log.exceptions import PartitioningError
 from django_audit_log.models import AuditLog
 from django_audit_log.partition_sql import next_month
 from django_audit_log.partitioning import is_partitioned, partition_by_month, partitions
+from django_basemodels.append_only_postgresql import flush_route_check
 from tests.test_attacks_append_only import REFUSED, acting_as, app_role, sql
 from tests.testapp.models import Invoice
 
@@ -226,6 +227,22 @@ def test_every_partition_refuses_update_delete_and_truncate(entries):
     assert sql(f"SELECT tableoid::regclass::text, count(*) FROM {TABLE} GROUP BY 1 ORDER BY 1") == (
         counts
     )
+
+
+def test_the_partitions_and_the_table_let_truncate_through_by_the_same_check(entries):
+    """One text for the test-flush route, written by django_basemodels: the table's append-only
+    function and the partitions' TRUNCATE function carry it the same, line for line."""
+    partition_by_month(ahead=0)
+    [(table_body,)] = sql("SELECT prosrc FROM pg_proc WHERE proname = %s", [f"{TABLE}_append_only"])
+    [(partition_body,)] = sql(
+        "SELECT prosrc FROM pg_proc WHERE proname = %s", [f"{TABLE}_partition_no_truncate"]
+    )
+    check = [line.strip() for line in flush_route_check().splitlines()]
+    assert "RETURN NULL;" in check
+    for body in (table_body, partition_body):
+        lines = [line.strip() for line in body.splitlines()]
+        start = lines.index(check[0])
+        assert lines[start : start + len(check)] == check
 
 
 def test_a_partition_made_by_hand_gets_its_truncate_trigger_on_the_next_run(entries):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from django_basemodels.admin import ReadOnlyAdminMixin
 from tests.testapp.models import Article, Comment, Reaction
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,39 @@ def test_actions_follow_permissions(client, django_user_model, articles):
     assert "restore_selected" in actions  # needs change
     assert "hard_delete_selected" not in actions  # needs delete
     assert "delete_selected" not in actions
+
+
+class ReadOnlyReactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyCommentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Comment
+
+
+def superuser_request(rf, django_user_model):
+    request = rf.get("/")
+    request.user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    return request
+
+
+def test_read_only_admin_refuses_every_write_even_to_a_superuser(rf, django_user_model):
+    model_admin = ReadOnlyReactionAdmin(Reaction, admin.AdminSite(name="read_only"))
+    request = superuser_request(rf, django_user_model)
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert not model_admin.has_delete_permission(request, Reaction())
+    # Without add, change or delete permission, Django offers no action either.
+    assert model_admin.get_actions(request) == {}
+
+
+def test_read_only_inline_refuses_every_write(rf, django_user_model, articles):
+    _alive, gone = articles
+    inline = ReadOnlyCommentInline(Article, admin.AdminSite(name="read_only"))
+    request = superuser_request(rf, django_user_model)
+    assert inline.has_view_permission(request, gone)
+    assert not inline.has_add_permission(request, gone)
+    assert not inline.has_change_permission(request, gone)
+    assert not inline.has_delete_permission(request, gone)

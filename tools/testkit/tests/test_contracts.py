@@ -193,6 +193,13 @@ def test_computed_ids_cannot_be_verified_and_foreign_ids_are_allowed(tmp_path):
     problems = misplaced_check_ids(package, "pkg", foreign=frozenset({"models.W036"}))
     assert problems == [f"{package / 'checks.py'}:5: <computed>"]
     assert misplaced_check_ids(package, "pk") != []  # a prefix is matched whole
+    # A module that relays its callers' ids: its computed ids are theirs, its literals still count.
+    relayed = frozenset({"checks.py"})
+    assert misplaced_check_ids(package, "pkg", frozenset({"models.W036"}), relayed) == []
+    assert misplaced_check_ids(package, "other", relayed=relayed) == [
+        f"{package / 'checks.py'}:5: pkg.C001",
+        f"{package / 'checks.py'}:3: models.W036",
+    ]
 
 
 @pytest.mark.parametrize(

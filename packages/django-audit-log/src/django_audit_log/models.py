@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from django_audit_log import arguments
 from django_audit_log.exceptions import AuditLogImmutableError
-from django_audit_log.markers import alters_data, queryset_only
 from django_audit_log.stamps import STAMP_LENGTH, stamp_of
 from django_basemodels.ids import uuid7
+from django_basemodels.markers import alters_data, queryset_only
 from django_basemodels.models import UUIDModel
 
 # Set only while the retention service deletes old entries: the one sanctioned way out.

@@ -11,10 +11,9 @@ import datetime
 
 from django.db.backends.utils import truncate_name
 
-from django_basemodels.append_only_postgresql import FLUSH_HINT, UNMARKED_HINT
-from django_basemodels.flush_route import FLUSH_SWITCH, TEST_DATABASE_MARKER
+# The dollar quote, the literals and the test-flush check of django_basemodels' own functions.
+from django_basemodels.append_only_postgresql import BODY, FLUSH_HINT, flush_route_check, literal
 
-BODY = "$append_only$"  # the dollar quote django_basemodels uses for the functions it writes
 NAME_LIMIT = 63
 
 
@@ -103,10 +102,6 @@ def partition_guards(names: Names, partition: str) -> list[str]:
     ]
 
 
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def truncate_function(names: Names, rows: str) -> str:
     """The partitions' TRUNCATE trigger function: the TRUNCATE branch of the table's
     append-only function (django_basemodels), with the same message and the same one way
@@ -121,14 +116,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS {BODY}
 DECLARE
     hint text := {literal(FLUSH_HINT)};
 BEGIN
-    IF coalesce(current_setting({literal(FLUSH_SWITCH)}, true), '') = 'on' THEN
-        IF coalesce(shobj_description(
-               (SELECT oid FROM pg_database WHERE datname = current_database()),
-               'pg_database'), '') = {literal(TEST_DATABASE_MARKER)} THEN
-            RETURN NULL;
-        END IF;
-        hint := {literal(UNMARKED_HINT)};
-    END IF;
+    {flush_route_check(indent=4)}
     RAISE EXCEPTION '% on % refused: % are append-only', TG_OP, TG_TABLE_NAME, {literal(rows)}
         USING ERRCODE = 'restrict_violation', HINT = hint;
 END;

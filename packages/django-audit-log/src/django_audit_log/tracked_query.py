@@ -42,9 +42,9 @@ from django_audit_log.diffing import (
     with_stored_values,
 )
 from django_audit_log.exceptions import TrackingError
-from django_audit_log.markers import alters_data, queryset_only
 from django_audit_log.services import batched_entries, write_entries
 from django_audit_log.tracking import write_transaction
+from django_basemodels.markers import alters_data, queryset_only
 
 # Django's bulk_update() runs QuerySet.update() per batch; bulk_update logs those rows itself.
 _in_bulk_update: ContextVar[bool] = ContextVar("django_audit_log_in_bulk_update", default=False)

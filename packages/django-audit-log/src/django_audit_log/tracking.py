@@ -18,8 +18,8 @@ from django.db import connections, models, router, transaction
 
 from django_audit_log import single_statement
 from django_audit_log.diffing import current_values, named, remember, snapshot, tracked_fields
-from django_audit_log.markers import alters_data
 from django_audit_log.services import batched_entries
+from django_basemodels.markers import alters_data
 
 
 class AuditTrackedModel(models.Model):

@@ -1,10 +1,11 @@
-"""Admin support for soft-deletable models.
+"""Admin support for soft-deletable models, and for tables nobody edits by hand.
 
 django-basemodels defines only abstract models, so it registers nothing itself. Any admin of a
 soft-deletable model already soft-deletes: "delete selected" and the delete view call
 ``QuerySet.delete()`` / ``Model.delete()``, which are soft. ``SoftDeleteAdmin`` adds a filter
 (alive, the default; deleted; all), lists deleted rows through ``all_objects``, and the actions
-"restore" and "delete permanently".
+"restore" and "delete permanently". ``ReadOnlyAdminMixin`` shows a model and offers no way to
+add, change or delete its rows (append-only records, totals the database keeps).
 """
 
 from __future__ import annotations
@@ -22,6 +23,24 @@ if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
 else:
     _ModelAdmin = admin.ModelAdmin
+
+
+class ReadOnlyAdminMixin:
+    """Mix in before ``ModelAdmin`` (or an inline): rows are listed and opened, never added,
+    changed or deleted here, whatever the user's permissions.
+
+    For tables only code writes, where a form would either bypass the rules of the service that
+    writes them or be refused by the database. Users with the view permission see the rows.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class DeletedFilter(admin.SimpleListFilter):

@@ -128,6 +128,29 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def flush_route_check(indent: int = 4) -> str:
+    """The PL/pgSQL that lets a TRUNCATE through on the test-flush route, and only there.
+
+    It returns NULL (the TRUNCATE goes ahead) when the session opened the route and the database
+    carries the test-database marker; with the route open on an unmarked database it sets
+    ``hint`` to ``UNMARKED_HINT``. The caller declares ``hint`` and raises after it. Every
+    TRUNCATE trigger function of the repository uses this text, so the one way through stays the
+    same everywhere. ``indent``: the spaces before each line after the first, so that the text
+    reads in place in the function it is written into.
+    """
+    lines = [
+        f"IF coalesce(current_setting({literal(FLUSH_SWITCH)}, true), '') = 'on' THEN",
+        "    IF coalesce(shobj_description(",
+        "           (SELECT oid FROM pg_database WHERE datname = current_database()),",
+        f"           'pg_database'), '') = {literal(TEST_DATABASE_MARKER)} THEN",
+        "        RETURN NULL;",
+        "    END IF;",
+        f"    hint := {literal(UNMARKED_HINT)};",
+        "END IF;",
+    ]
+    return ("\n" + " " * indent).join(lines)
+
+
 def _trigger_function_sql(
     schema_editor: BaseDatabaseSchemaEditor, spec: AppendOnlyTable, names: _Names
 ) -> str:
@@ -170,14 +193,7 @@ DECLARE
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         hint := {literal(FLUSH_HINT)};
-        IF coalesce(current_setting({literal(FLUSH_SWITCH)}, true), '') = 'on' THEN
-            IF coalesce(shobj_description(
-                   (SELECT oid FROM pg_database WHERE datname = current_database()),
-                   'pg_database'), '') = {literal(TEST_DATABASE_MARKER)} THEN
-                RETURN NULL;
-            END IF;
-            hint := {literal(UNMARKED_HINT)};
-        END IF;
+        {flush_route_check(indent=8)}
     END IF;{exceptions}
     RAISE EXCEPTION '% on % refused: % are append-only', TG_OP, TG_TABLE_NAME, {literal(spec.rows)}
         USING ERRCODE = 'restrict_violation', HINT = hint;

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_basemodels import records
 from django_basemodels.exceptions import SoftDeleteBypassError, UnsavedRowError
 from django_basemodels.ids import new_uuid
+from django_basemodels.markers import alters_data
 from django_basemodels.query import SoftDeleteManager
 from django_basemodels.records import DeletionRecord
 
@@ -68,6 +69,7 @@ class SoftDeleteModel(models.Model):
     class Meta:
         abstract = True
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
         # A deferred deleted_at (only()/defer()) is not written by Django's save either.
@@ -76,8 +78,6 @@ class SoftDeleteModel(models.Model):
         if writes_deleted_at and self.deleted_at != self._stored_deleted_at:
             raise SoftDeleteBypassError(type(self), "save()")
         super().save(*args, **kwargs)
-
-    save.alters_data = True  # type: ignore[attr-defined]
 
     @classmethod
     def from_db(
@@ -101,6 +101,7 @@ class SoftDeleteModel(models.Model):
         if fields is None or "deleted_at" in fields:
             self._stored_deleted_at = self.deleted_at
 
+    @alters_data
     def delete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
@@ -115,8 +116,7 @@ class SoftDeleteModel(models.Model):
             self._refuse_if_unsaved(using, "delete")
         return result
 
-    delete.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def restore(self, using: str | None = None) -> int:
         """Undo a soft delete, bringing back what it took; returns 1, or 0 if alive already."""
         restored: int = self._same_row(using).restore()
@@ -125,8 +125,7 @@ class SoftDeleteModel(models.Model):
         self.deleted_at = self._stored_deleted_at = None
         return restored
 
-    restore.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def hard_delete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
@@ -137,8 +136,6 @@ class SoftDeleteModel(models.Model):
             result = super().delete(using=using, keep_parents=keep_parents)
             records.forget_missing(result[1], db)
         return result
-
-    hard_delete.alters_data = True  # type: ignore[attr-defined]
 
     def _refuse_if_unsaved(self, using: str | None, operation: str) -> None:
         """Nothing was written: fine for a row that is already deleted (or alive, for restore),

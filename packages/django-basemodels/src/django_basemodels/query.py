@@ -28,6 +28,7 @@ from django.db import DataError, IntegrityError, models, transaction
 
 from django_basemodels import records, services
 from django_basemodels.exceptions import BulkWriteError, ManagerRowsError, SoftDeleteBypassError
+from django_basemodels.markers import alters_data, queryset_only
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -48,12 +49,12 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
     ``deleted_at``, which would skip the cascade.
     """
 
+    @alters_data
+    @queryset_only
     def delete(self) -> tuple[int, dict[str, int]]:
         return self.soft_delete_at(None)
 
-    delete.alters_data = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]
-
+    @alters_data
     def soft_delete_at(self, moment: datetime | None) -> tuple[int, dict[str, int]]:
         """Soft-delete the live rows of this queryset and their cascade, stamped with ``moment``.
 
@@ -62,8 +63,7 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
         self._refuse_unwritable("delete")
         return services.soft_delete(self, moment)
 
-    soft_delete_at.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def restore(self) -> int:
         """Bring soft-deleted rows back with what their delete took; returns how many rows of
         this queryset's model came back."""
@@ -71,8 +71,8 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
         _total, counts = services.restore(self)
         return counts[self.model._meta.label]
 
-    restore.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
+    @queryset_only
     def hard_delete(self) -> tuple[int, dict[str, int]]:
         """Delete rows from the database, as Django's ``QuerySet.delete()`` does, and the
         operation records of the soft-deleted rows that went with them."""
@@ -81,30 +81,24 @@ class SoftDeleteQuerySet(models.QuerySet[_M]):
             records.forget_missing(result[1], self.db)
         return result
 
-    hard_delete.alters_data = True  # type: ignore[attr-defined]
-    hard_delete.queryset_only = True  # type: ignore[attr-defined]
-
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         if "deleted_at" in kwargs:
             raise SoftDeleteBypassError(self.model, "update()")
         return super().update(**kwargs)
 
-    update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         objs = list(objs)
         if any(getattr(obj, "deleted_at", None) is not None for obj in objs):
             raise SoftDeleteBypassError(self.model, "bulk_create()")
         return super().bulk_create(objs, *args, **kwargs)
 
-    bulk_create.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         if "deleted_at" in fields:
             raise SoftDeleteBypassError(self.model, "bulk_update()")
         return super().bulk_update(objs, fields, batch_size=batch_size)
-
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
     def alive(self) -> Self:
         alive: Self = self.filter(deleted_at__isnull=True)
@@ -146,20 +140,19 @@ class GuardedQuerySet(SoftDeleteQuerySet[_M]):
     def check_update(self, values: dict[str, Any]) -> None:
         """Raise the package's error for ``update()`` values that break a rule (nothing here)."""
 
+    @alters_data
     def update(self, **kwargs: Any) -> int:
         self.check_update(kwargs)
         return self.refusing(list(kwargs), super().update, **kwargs)
 
-    update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         objs = list(objs)
         for obj in objs:
             self.check_row(obj, None)
         return self.refusing([], super().bulk_create, objs, *args, **kwargs)
 
-    bulk_create.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         objs = list(objs)
         fields = list(fields)  # read once: a generator would be empty by the time Django reads it
@@ -167,13 +160,10 @@ class GuardedQuerySet(SoftDeleteQuerySet[_M]):
             self.check_row(obj, fields)
         return self.refusing(fields, super().bulk_update, objs, fields, batch_size=batch_size)
 
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def restore(self) -> int:
         # Bringing a row back can collide with the live row that took its unique value.
         return self.refusing(["deleted_at"], super().restore)
-
-    restore.alters_data = True  # type: ignore[attr-defined]
 
     def refusing(
         self, fields: list[str], write: Callable[..., _T], *args: Any, **kwargs: Any

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from django_basemodels.admin import ReadOnlyAdminMixin
 from django_catalog import services
 from django_catalog.exceptions import CatalogError
 from django_catalog.models import (
@@ -152,17 +153,11 @@ class BasketItemAdmin(_BasketItemAdmin):
     search_fields = ["display_name"]
 
 
-class DispenseLogInline(_DispenseLogInline):
+class DispenseLogInline(ReadOnlyAdminMixin, _DispenseLogInline):
     model = DispenseLog
     extra = 0
     can_delete = False
     fields = readonly_fields = ("quantity", "dispensed_by", "dispensed_at", "notes")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WorkItem)
@@ -243,18 +238,9 @@ class WorkItemAdmin(_WorkItemAdmin):
 
 
 @admin.register(DispenseLog)
-class DispenseLogAdmin(_DispenseLogAdmin):
+class DispenseLogAdmin(ReadOnlyAdminMixin, _DispenseLogAdmin):
     """Append-only: visible, never added, changed or deleted here (use ``dispense()``)."""
 
     list_display = ["work_item", "quantity", "dispensed_by", "dispensed_at"]
     list_select_related = ["work_item", "dispensed_by"]
     date_hierarchy = "dispensed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

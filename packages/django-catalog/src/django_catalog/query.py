@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
+from django_basemodels.markers import alters_data, queryset_only
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_catalog.exceptions import (
     BasketNotDraftError,
     ImmutableRecordError,
     RefusedOperationError,
 )
-from django_catalog.markers import alters_data, queryset_only
 from django_catalog.validators import check_quantity, is_expression
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ from django_basemodels.constraints import (
     conditional_uniqueness_enforced,
 )
 from django_basemodels.deadlocks import retrying_deadlocks
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_modules import conf, tracking
 from django_modules.exceptions import (
@@ -26,7 +27,6 @@ from django_modules.query import (
     OrgModuleStateManager,
     OrgModuleStateQuerySet,
     TrackedQuerySet,
-    alters_data,
 )
 from django_modules.validation import check_instance
 

@@ -22,6 +22,7 @@ from django.db import DataError, IntegrityError, connections, models, transactio
 
 from django_basemodels.constraints import conditional_uniqueness_enforced
 from django_basemodels.deadlocks import retrying_deadlocks
+from django_basemodels.markers import alters_data
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_modules import tracking
 from django_modules.exceptions import (
@@ -34,13 +35,6 @@ from django_modules.validation import check_instance, check_update_values
 
 _T = TypeVar("_T")
 _Model = TypeVar("_Model", bound=models.Model, covariant=True)
-_Method = TypeVar("_Method", bound=Callable[..., Any])
-
-
-def alters_data(method: _Method) -> _Method:
-    """Mark a queryset method as a write, as Django marks its own (templates never call it)."""
-    method.alters_data = True  # type: ignore[attr-defined]
-    return method
 
 
 class TrackedQuerySet(SoftDeleteQuerySet[_Model]):

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from typing_extensions import Self
 
+from django_basemodels.markers import alters_data
 from django_basemodels.query import GuardedQuerySet, SoftDeleteManager
 from django_rbac.exceptions import BulkWriteError
 from django_rbac.validation import check_assignment_values, check_role_values
@@ -52,6 +53,7 @@ class RoleQuerySet(_RBACQuerySet[_Model]):
             # together, a bulk UPDATE cannot.
             raise BulkWriteError(self.model, fixed, "change the slug with save(); the group never")
 
+    @alters_data
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         """Creates each role's group too (one INSERT for all the groups)."""
         objs = list(objs)
@@ -65,8 +67,6 @@ class RoleQuerySet(_RBACQuerySet[_Model]):
             for obj, group in zip(missing, groups, strict=True):
                 obj.group = group
             return super().bulk_create(objs, *args, **kwargs)
-
-    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
 
 class UserRoleQuerySet(_RBACQuerySet[_Model]):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from django_basemodels.admin import ReadOnlyAdminMixin
 from django_worklog.models import ContextTotal, WorkSession
 from django_worklog.services import _stop_selected
 
@@ -152,7 +153,7 @@ class WorkSessionAdmin(_SessionAdmin):
 
 
 @admin.register(ContextTotal)
-class ContextTotalAdmin(_TotalAdmin):
+class ContextTotalAdmin(ReadOnlyAdminMixin, _TotalAdmin):
     """The all-time totals the database keeps: read-only (only its triggers write them)."""
 
     list_display = ["user", "context_content_type", "context_id", "sessions", "seconds"]
@@ -163,12 +164,3 @@ class ContextTotalAdmin(_TotalAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).filter(sessions__gt=0)  # skip emptied rows
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

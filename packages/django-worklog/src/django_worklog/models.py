@@ -16,6 +16,7 @@ from django.db.models import F, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.deadlocks import retrying_deadlocks
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_worklog.clock import server_now, stop_values
@@ -25,7 +26,6 @@ from django_worklog.exceptions import (
     SessionAlreadyActiveError,
 )
 from django_worklog.fields import ServerTimeField
-from django_worklog.markers import alters_data
 
 # Set by the server only: never through update()/bulk_update(), never changed once stopped.
 TIMING_FIELDS = ("started_at", "stopped_at", "duration_seconds")

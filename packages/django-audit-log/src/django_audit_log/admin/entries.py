@@ -20,6 +20,7 @@ from django_audit_log.admin.filters import ActionFilter
 from django_audit_log.admin.pagination import BoundedCountPaginator
 from django_audit_log.admin.search import NEWEST_MATCH_FIRST, help_text, search
 from django_audit_log.models import AuditLog
+from django_basemodels.admin import ReadOnlyAdminMixin
 
 if TYPE_CHECKING:  # generic in the type stubs only
     _EntryAdmin = admin.ModelAdmin[AuditLog]
@@ -43,7 +44,7 @@ def _detail_fields() -> tuple[str, ...]:
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(_EntryAdmin):
+class AuditLogAdmin(ReadOnlyAdminMixin, _EntryAdmin):
     list_display = (
         "created_at_seconds",
         "action",
@@ -119,12 +120,3 @@ class AuditLogAdmin(_EntryAdmin):
     @admin.display(description="metadata")
     def metadata_shown(self, entry: AuditLog) -> str:
         return display.metadata_block(entry)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 
 from django_audit_log.models import AuditSeal
+from django_basemodels.admin import ReadOnlyAdminMixin
 
 if TYPE_CHECKING:  # generic in the type stubs only
     _SealAdmin = admin.ModelAdmin[AuditSeal]
@@ -15,7 +16,7 @@ else:
 
 
 @admin.register(AuditSeal)
-class AuditSealAdmin(_SealAdmin):
+class AuditSealAdmin(ReadOnlyAdminMixin, _SealAdmin):
     """Seals, read-only (number, time, range, MACs; not the records)."""
 
     list_display = ("number", "sealed_at", "entry_count", "first_created_at", "last_created_at")
@@ -23,12 +24,3 @@ class AuditSealAdmin(_SealAdmin):
     actions = None
     readonly_fields = tuple(f.name for f in AuditSeal._meta.fields if f.name != "records")
     fields = readonly_fields
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

@@ -9,6 +9,7 @@ from django.db import models, router, transaction
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.deadlocks import retrying_deadlocks
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_catalog import conf
 from django_catalog.exceptions import (
@@ -16,7 +17,6 @@ from django_catalog.exceptions import (
     BasketNotDraftError,
     InactiveCatalogItemError,
 )
-from django_catalog.markers import alters_data
 from django_catalog.models.status import StatusChartModel
 from django_catalog.query import (
     BasketItemManager,

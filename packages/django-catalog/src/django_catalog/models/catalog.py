@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import models
 
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
-from django_catalog.markers import alters_data
 from django_catalog.validators import check_char_fields, check_choice
 
 

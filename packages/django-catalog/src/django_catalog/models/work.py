@@ -9,6 +9,7 @@ from django.db import models, router, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from django_basemodels.markers import alters_data
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_catalog.exceptions import (
     ImmutableRecordError,
@@ -16,7 +17,6 @@ from django_catalog.exceptions import (
     OverDispenseError,
     RefusedOperationError,
 )
-from django_catalog.markers import alters_data
 from django_catalog.models.status import StatusChartModel
 from django_catalog.query import DispenseLogQuerySet, WorkItemQuerySet
 from django_catalog.validators import check_quantity

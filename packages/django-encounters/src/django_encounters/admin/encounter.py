@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from django_basemodels.admin import ReadOnlyAdminMixin
 from django_encounters.admin.pagination import BoundedCountPaginator
 from django_encounters.exceptions import EncounterError
 from django_encounters.models import Encounter, EncounterTransition
@@ -55,7 +56,7 @@ class LatestTransitionsFormSet(TransitionFormSetBase):
         return self._queryset
 
 
-class EncounterTransitionInline(TransitionInlineBase):
+class EncounterTransitionInline(ReadOnlyAdminMixin, TransitionInlineBase):
     model = EncounterTransition
     formset = LatestTransitionsFormSet
     fields = (
@@ -75,12 +76,6 @@ class EncounterTransitionInline(TransitionInlineBase):
     def get_queryset(self, request: HttpRequest) -> QuerySet[EncounterTransition]:
         # The users who made the moves come with the rows, not one query per row.
         return super().get_queryset(request).select_related("transitioned_by")
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(Encounter)
@@ -248,7 +243,7 @@ class EncounterAdmin(EncounterAdminBase):
 
 
 @admin.register(EncounterTransition)
-class EncounterTransitionAdmin(TransitionAdminBase):
+class EncounterTransitionAdmin(ReadOnlyAdminMixin, TransitionAdminBase):
     """Append-only: visible, never added, changed or deleted here."""
 
     list_display = ("encounter", "from_state", "to_state", "effective_at", "transitioned_by")
@@ -260,16 +255,3 @@ class EncounterTransitionAdmin(TransitionAdminBase):
     # unfiltered count ("12 of 3,000,000") that would read the whole table on every page.
     paginator = BoundedCountPaginator
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: EncounterTransition | None = None
-    ) -> bool:
-        return False
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: EncounterTransition | None = None
-    ) -> bool:
-        return False

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
 from django_basemodels.deadlocks import retrying_deadlocks
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_encounters import arguments
 from django_encounters.aliases import DEFINITION_ALIASES, canonical_kwargs
@@ -207,6 +208,7 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
         if messages:
             raise DjangoValidationError(messages)
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse an invalid graph, and an edit that drops states live encounters are in.
 
@@ -229,8 +231,6 @@ class EncounterDefinition(BaseModel):  # BaseModel already includes UUIDModel
             if duplicate is None:
                 raise
             raise duplicate from error
-
-    save.alters_data = True  # type: ignore[attr-defined]
 
     def _save_unless_in_use(self, using: str, args: Any, kwargs: Any) -> None:
         """One try of ``save()``, in its own transaction (or savepoint)."""

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 
+from django_basemodels.markers import alters_data
 from django_basemodels.models import BaseModel
 from django_encounters import arguments
 from django_encounters.exceptions import (
@@ -159,6 +160,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             name: self.__dict__.get(name, _MISSING) for name in ("state", "definition_id")
         }
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert with a creation record, or update everything but the state fields."""
         if self._state.adding:
@@ -191,8 +193,6 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
                 if name in GUARDED_ENCOUNTER_FIELDS:
                     raise StateChangeError(self, name)
         super().save(*args, **kwargs)
-
-    save.alters_data = True  # type: ignore[attr-defined]
 
     def refresh_definition(self, using: str) -> None:
         """On PostgreSQL, re-read the definition under a key-share lock before checking states.
@@ -262,6 +262,7 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
         self._remember_loaded()
         encounter_created.send(sender=type(self), encounter=self)
 
+    @alters_data
     def hard_delete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
@@ -270,5 +271,3 @@ class Encounter(BaseModel):  # BaseModel already includes UUIDModel
             "use delete() (soft delete) instead",
             self,
         )
-
-    hard_delete.alters_data = True  # type: ignore[attr-defined]

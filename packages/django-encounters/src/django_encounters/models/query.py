@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import IntegrityError, models, transaction
 
 from django_basemodels.deadlocks import retrying_deadlocks
+from django_basemodels.markers import queryset_only
 from django_basemodels.query import SoftDeleteManager, SoftDeleteQuerySet
 from django_encounters.aliases import (
     DEFINITION_ALIASES,
@@ -247,10 +248,9 @@ class TransitionQuerySet(AliasQuerySet[_Model]):
             "EncounterTransition rows are append-only: bulk_update() refused"
         )
 
+    @queryset_only
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError("EncounterTransition rows are append-only: delete() refused")
-
-    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 TransitionManager = models.Manager.from_queryset(TransitionQuerySet)

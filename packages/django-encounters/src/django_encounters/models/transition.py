@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from django_basemodels.constraints import ConditionalUniqueConstraint
+from django_basemodels.markers import alters_data
 from django_basemodels.models import UUIDModel
 from django_encounters.exceptions import ImmutableHistoryError
 from django_encounters.models.query import TransitionManager
@@ -90,6 +91,7 @@ class EncounterTransition(UUIDModel):
         """Soft warnings the validators returned for this transition."""
         return [item["message"] for item in self.metadata.get(WARNINGS_KEY, [])]
 
+    @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Checked on _state.adding, not pk: a UUID pk is set before the first save.
         if not self._state.adding:
@@ -99,12 +101,9 @@ class EncounterTransition(UUIDModel):
         self.refuse_hand_made([self])
         super().save(*args, **kwargs)
 
-    save.alters_data = True  # type: ignore[attr-defined]
-
+    @alters_data
     def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         raise ImmutableHistoryError(f"Transitions are immutable: {self.pk} cannot be deleted", self)
-
-    delete.alters_data = True  # type: ignore[attr-defined]
 
     @classmethod
     def refuse_hand_made(cls, records: list[EncounterTransition]) -> None:

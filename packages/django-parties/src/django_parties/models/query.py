@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from django_basemodels.markers import alters_data
 from django_basemodels.query import GuardedQuerySet as BaseGuardedQuerySet
 from django_basemodels.query import SoftDeleteManager
 from django_parties.exceptions import BulkWriteError, InvalidArgumentError
@@ -153,6 +154,7 @@ class PartyRelationshipQuerySet(GuardedQuerySet):
         super().check_row(obj, fields)
         obj.check_invariants()
 
+    @alters_data
     def bulk_update(
         self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
     ) -> int:
@@ -163,8 +165,6 @@ class PartyRelationshipQuerySet(GuardedQuerySet):
             return super().bulk_update(objs, fields, *args, **kwargs)
         finally:
             _checked_rows.reset(token)
-
-    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
     def check_update(self, values: dict[str, Any]) -> None:
         value = values.get("relationship_type")
