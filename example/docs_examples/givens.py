@@ -256,7 +256,7 @@ GIVENS: dict[str, Given] = {
         after=audit_log_after,
     ),
     "packages/basemodels.md": Given(
-        blocks=10,
+        blocks=11,
         names=lambda: {"cutoff": timezone.now(), "my_action": lambda *args: None},
         labels={"shop": "docs_examples"},
         results={

@@ -6,6 +6,7 @@ soft-deletable model already soft-deletes: "delete selected" and the delete view
 (alive, the default; deleted; all), lists deleted rows through ``all_objects``, and the actions
 "restore" and "delete permanently". ``ReadOnlyAdminMixin`` shows a model and offers no way to
 add, change or delete its rows (append-only records, totals the database keeps).
+``BoundedCountPaginator`` is a changelist paginator whose count stops at a bound.
 """
 
 from __future__ import annotations
@@ -13,16 +14,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from django_basemodels.exceptions import CountLimitError
 
 # ModelAdmin is generic for the type checker only; at runtime it cannot be subscripted.
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
+    _Paginator = Paginator[Any]
 else:
     _ModelAdmin = admin.ModelAdmin
+    _Paginator = Paginator
 
 
 class ReadOnlyAdminMixin:
@@ -121,3 +128,58 @@ class SoftDeleteAdmin(_ModelAdmin):
     def get_list_display(self, request: HttpRequest) -> Any:
         display = list(super().get_list_display(request))
         return display if "deleted_at" in display else [*display, "deleted_at"]
+
+
+class BoundedCountPaginator(_Paginator):
+    """A changelist paginator (``ModelAdmin.paginator``) whose count costs the same on a table
+    of a thousand rows or of ten million: ``COUNT(*)`` over a ``LIMIT`` subquery, filtered or
+    not. Pages reach as far as the count; the list's filters reach the rows past it.
+
+    Subclass it for a list and set:
+
+    - ``count_limit``: the bound, a positive integer (10,000 by default); override
+      ``get_count_limit()`` to read it from a setting instead.
+    - ``count_ordering``: the ``ORDER BY`` of the counted rows. Empty by default: any rows tell
+      whether there are more, and without a sort the scan stops at the bound. Name an order when
+      the indexes that serve the list's filters end with it, so the count walks one of them.
+    - ``says_more_than``: ``True`` (the default) counts one row past the bound, so that a longer
+      list reads "more than N" (``more_than``, ``count_text``). ``False`` counts at most the
+      bound, which a longer list then shows as its size.
+
+    Pair it with ``show_full_result_count = False`` (or Django counts the whole table too), and
+    with the template ``admin/django_basemodels/bounded_count_pagination.html`` for the "more
+    than N" text: the list's own ``admin/<app>/<model>/pagination.html`` extends it.
+    """
+
+    count_limit: int = 10_000
+    count_ordering: tuple[str, ...] = ()
+    says_more_than: bool = True
+
+    def get_count_limit(self) -> int:
+        """The bound of this list's count (``count_limit`` unless overridden)."""
+        return self.count_limit
+
+    @cached_property
+    def limit(self) -> int:
+        """The bound in force for this paginator, read once."""
+        limit = self.get_count_limit()
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise CountLimitError(type(self), limit)
+        return limit
+
+    @cached_property
+    def count(self) -> int:
+        queryset: Any = self.object_list  # the admin paginates querysets
+        rows = self.limit + 1 if self.says_more_than else self.limit
+        return int(queryset.order_by(*self.count_ordering)[:rows].count())
+
+    @property
+    def more_than(self) -> int | None:
+        """The bound when the list holds more rows than it, else ``None`` (the count is exact)."""
+        return self.limit if self.count > self.limit else None
+
+    @property
+    def count_text(self) -> str:
+        """The count as the list shows it: ``"42"``, or ``"more than 10,000"`` past the bound."""
+        limit = self.more_than
+        return f"{self.count:,}" if limit is None else f"more than {limit:,}"

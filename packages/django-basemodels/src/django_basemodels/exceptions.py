@@ -143,6 +143,16 @@ class ManagerRowsError(BaseModelsError, ValueError):
         super().__init__(f"rows={rows!r} is not valid; expected one of {', '.join(expected)}")
 
 
+class CountLimitError(BaseModelsError, ValueError):
+    """A ``BoundedCountPaginator`` was given a bound that is not a positive integer."""
+
+    def __init__(self, paginator: type, limit: object) -> None:
+        self.limit = limit
+        super().__init__(
+            f"{paginator.__name__}'s count limit is {limit!r}; expected a positive integer"
+        )
+
+
 # The error's earlier name, kept for compatibility: the same class, so ``except
 # ImproperlyConfiguredUUIDVersion`` still catches it. New code uses the name ending in ``Error``.
 ImproperlyConfiguredUUIDVersion = ImproperlyConfiguredUUIDVersionError
