@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from django_encounters import EncounterDefinition, EncounterTransition, create_encounter, transition
-from django_encounters.admin.encounter import LatestTransitionsFormSet
-from django_encounters.admin.pagination import BoundedCountPaginator
+from django_encounters.admin.encounter import BoundedCountPaginator, LatestTransitionsFormSet
 from tests.testapp.models import Patient
 
 pytestmark = pytest.mark.django_db

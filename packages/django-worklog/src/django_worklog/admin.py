@@ -8,10 +8,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
-from django.utils.functional import cached_property
 
+from django_basemodels import admin as basemodels_admin
 from django_basemodels.admin import ReadOnlyAdminMixin
 from django_worklog.models import ContextTotal, WorkSession
 from django_worklog.services import _stop_selected
@@ -19,32 +18,23 @@ from django_worklog.services import _stop_selected
 if TYPE_CHECKING:  # generic in the type stubs only
     _SessionAdmin = admin.ModelAdmin[WorkSession]
     _TotalAdmin = admin.ModelAdmin[ContextTotal]
-    _Paginator = Paginator[Any]
 else:
     _SessionAdmin = _TotalAdmin = admin.ModelAdmin
-    _Paginator = Paginator
 
 
-class BoundedCountPaginator(_Paginator):
-    """Counts at most ``count_limit`` sessions: ``COUNT(*)`` over a ``LIMIT`` subquery, whose
-    cost stays bounded however many sessions the table (or the filtered list) holds.
+class BoundedCountPaginator(basemodels_admin.BoundedCountPaginator):
+    """django-basemodels' paginator, counting at most ``count_limit`` sessions: a longer list
+    shows ``count_limit`` as its size and that many rows' worth of pages; the filters (state,
+    user, start date) narrow it to the rest.
 
-    A longer list shows ``count_limit`` as its size and that many rows' worth of pages; the
-    filters (state, user, start date) narrow it to the rest.
-
-    The count is unordered: any ``count_limit`` rows tell the size, and without the list's
-    ``ORDER BY started_at, id`` the database need not read (or sort) the rows themselves. One
-    user's live sessions are then counted from the index on (user, started_at, deleted_at)
-    alone, an index-only scan on PostgreSQL, however many sessions that user has.
+    The count is unordered (the default): any ``count_limit`` rows tell the size, and without
+    the list's ``ORDER BY started_at, id`` the database need not read (or sort) the rows
+    themselves. One user's live sessions are then counted from the index on (user, started_at,
+    deleted_at) alone, an index-only scan on PostgreSQL, however many sessions that user has.
     """
 
     count_limit = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        queryset: Any = self.object_list  # the admin paginates querysets
-        bounded: int = queryset.order_by()[: self.count_limit].count()
-        return bounded
+    says_more_than = False
 
 
 class ActiveFilter(admin.SimpleListFilter):

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 
+from django_audit_log import conf
 from django_audit_log.admin import display
 from django_audit_log.admin.filters import ActionFilter
-from django_audit_log.admin.pagination import BoundedCountPaginator
 from django_audit_log.admin.search import NEWEST_MATCH_FIRST, help_text, search
 from django_audit_log.models import AuditLog
+from django_basemodels import admin as basemodels_admin
 from django_basemodels.admin import ReadOnlyAdminMixin
 
 if TYPE_CHECKING:  # generic in the type stubs only
@@ -41,6 +42,22 @@ _SHOWN_AS: dict[str, str | None] = {
 def _detail_fields() -> tuple[str, ...]:
     shown = (_SHOWN_AS.get(field.name, field.name) for field in AuditLog._meta.fields)
     return tuple(name for name in shown if name is not None)
+
+
+class BoundedCountPaginator(basemodels_admin.BoundedCountPaginator):
+    """django-basemodels' paginator, bounded by ``AUDIT_LOG_ADMIN_COUNT_LIMIT``: it counts at
+    most that many entries + 1 and past it the list says "more than N"; filters and the search
+    reach older entries.
+
+    Newest first by time alone: the order of the indexes that serve the filters (each ends with
+    ``created_at``), so the count walks limit + 1 index entries without a sort, and never the
+    table's oldest pages (which pruning leaves dead until vacuumed).
+    """
+
+    count_ordering = ("-created_at",)
+
+    def get_count_limit(self) -> int:
+        return int(conf.get("AUDIT_LOG_ADMIN_COUNT_LIMIT"))
 
 
 @admin.register(AuditLog)

@@ -21,8 +21,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from django_basemodels import admin as basemodels_admin
 from django_basemodels.admin import ReadOnlyAdminMixin
-from django_encounters.admin.pagination import BoundedCountPaginator
 from django_encounters.exceptions import EncounterError
 from django_encounters.models import Encounter, EncounterTransition
 from django_encounters.services import get_allowed_transitions, transition
@@ -240,6 +240,16 @@ class EncounterAdmin(EncounterAdminBase):
         objs = list(objs)
         perms_needed = set() if self.has_delete_permission(request) else {"encounter"}
         return [str(obj) for obj in objs], {"encounters": len(objs)}, perms_needed, []
+
+
+class BoundedCountPaginator(basemodels_admin.BoundedCountPaginator):
+    """django-basemodels' paginator, bounded at 10,000 transitions: past them the list says
+    "more than 10,000"; the encounter filter (``?encounter=<pk>``, the encounter page's link)
+    reaches the rest. The count is unordered (the default): any limit + 1 rows tell whether
+    there are more, and the scan stops there.
+    """
+
+    count_limit = 10_000
 
 
 @admin.register(EncounterTransition)
