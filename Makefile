@@ -118,7 +118,8 @@ suites-mariadb: install
 coverage: $(VENV)/.deps
 	scripts/coverage-report $(BIN)
 
-# The repository's boundaries, the example host's own, and the graph the architecture page shows.
+# The repository's boundaries, the example host's own, and the graph and the table of internal
+# layers that the architecture page shows.
 layers: install
 	$(BIN)/django-layers check --config layers.yaml $(if $(GITHUB_ACTIONS),--format github)
 	cd example && ../$(BIN)/django-layers check --config layers.yaml
