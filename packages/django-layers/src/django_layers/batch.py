@@ -104,8 +104,9 @@ def read_new(
     # what the reading costs): the reading takes the other half, not all of them (on two cores,
     # a worker would only take turns with ruff and add the cost of starting it).
     workers = None if upfront is None else max(1, usable_cores() // 2)
-    tasks = [(file, contents) for file in files]
-    readings: list[FirstReading] = run_all(first_reading, tasks, workers)
+    readings: list[FirstReading] = run_all(
+        first_reading, [(file, contents) for file in files], workers
+    )
     assumed = [
         file.path for file, (_, how, _) in zip(files, readings, strict=True) if how == ASSUMED
     ]
