@@ -145,3 +145,83 @@ def test_each_new_file_is_read_once_and_a_fresh_checkout_of_it_found_by_content(
     assert [(e.path, e.line, e.col) for e in again.errors] == [
         (e.path, e.line, e.col) for e in cold.errors
     ]
+
+
+def _recorded(monkeypatch):
+    """Every start of ruff (the paths asked about) and every ``stat`` of a source file, in
+    order, and the number of processes each reading of new files was given."""
+    from django_layers import batch, engine, syntax
+
+    events: list[tuple[str, object]] = []
+
+    def start_ruff(paths, binary=None):
+        events.append(("ruff", sorted(paths)))
+        return original_start(paths, binary)
+
+    def stat_sources(tree):
+        events.append(("stat", sorted(path for path, _, _ in tree.files)))
+        return original_stat(tree)
+
+    def run_all(function, tasks, workers=None):
+        events.append(("read", workers))
+        return original_run_all(function, tasks, workers)
+
+    original_start, original_stat = syntax.start_ruff, engine.stat_sources
+    original_run_all = batch.run_all
+    monkeypatch.setattr(syntax, "start_ruff", start_ruff)
+    monkeypatch.setattr(batch, "start_ruff", start_ruff)
+    monkeypatch.setattr(engine, "stat_sources", stat_sources)
+    monkeypatch.setattr(batch, "run_all", run_all)
+    return events
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_without_any_cache_ruff_starts_on_every_file_before_any_is_stated(
+    partly_judged, monkeypatch, use_cache
+):
+    """A fresh checkout without a CI cache (or ``--no-cache``): nothing can come from a cache,
+    so ruff is started on every file at once, and parses while the files are stated and read;
+    the reading then takes half the cores (ruff the others), and the findings are unchanged."""
+    from django_layers import batch
+
+    monkeypatch.setattr(batch, "usable_cores", lambda: 4)
+    events = _recorded(monkeypatch)
+    assert not (partly_judged / ".django-layers-cache").exists()
+    result = check(partly_judged, every_dependency=False, use_cache=use_cache)
+    assert [kind for kind, _ in events][:3] == ["ruff", "stat", "read"]
+    files = events[1][1]
+    assert events[0] == ("ruff", files)
+    assert [event for event in events if event[0] == "ruff"] == [events[0]]  # started once
+    assert events[2] == ("read", 2)
+    assert result.files == len(files)
+    assert [(e.path, e.line, e.col) for e in result.errors] == [
+        ("src/extra/broken.py", 3, 7),
+        ("src/extra/latin.py", 3, 7),
+        ("src/extra/nul.py", 1, 1),
+        ("src/extra/scopes.py", 4, 9),
+    ]
+
+
+def test_with_a_cache_ruff_is_asked_after_the_reading_about_new_content_only(
+    partly_judged, monkeypatch
+):
+    """With a cache folder, ruff waits for the files to be hashed: it is asked only about the
+    content the cache does not know, and the reading has every core."""
+    from django_layers import batch
+
+    check(partly_judged, every_dependency=False)
+    (partly_judged / ".django-layers-cache" / "result.json").unlink()
+    changed = partly_judged / "src" / "extra" / "__init__.py"
+    changed.write_text("import alpha\n")
+    os.utime(changed, ns=(0, 10**9))  # old enough to be remembered by path
+    monkeypatch.setattr(batch, "usable_cores", lambda: 4)
+    events = _recorded(monkeypatch)
+    check(partly_judged, every_dependency=False)
+    asked = [paths for kind, paths in events if kind == "ruff"]
+    assert [kind for kind, _ in events][:3] == ["stat", "read", "ruff"]
+    assert events[1] == ("read", None)
+    # The changed file, and the two in error that ruff may judge (files in error are not kept).
+    extra = partly_judged / "src" / "extra"
+    assert asked == [
+        sorted(str(path) for path in (changed, extra / "broken.py", extra / "scopes.py"))
+    ]

@@ -1,13 +1,15 @@
 """Reading every file of a run: from the cache where possible, otherwise all new files at once.
 
 The order of the work is the order of its cost. A file whose path, size and modification time
-are remembered costs one ``stat``. Every other file is read once, on every core
-(:mod:`django_layers.parallel`): the process that reads it hashes it, takes its result from the
-cache when its content is remembered (a fresh checkout of an unchanged file), and otherwise
-reads its records at once, as if it were valid Python. Meanwhile ruff decides which files are
-(:mod:`django_layers.syntax`); those it does not vouch for are compiled by CPython and read
-again. When the cache remembers nothing, ruff starts on every file before any is read, so that
-its work and the reading overlap from the start.
+are remembered costs one ``stat``. Every other file is read once, on every core (half of them
+while ruff parses every file alongside; :mod:`django_layers.parallel`): the process that reads
+it hashes it, takes its result from the cache when its content is remembered (a fresh checkout
+of an unchanged file), and otherwise reads its records at once, as if it were valid Python.
+Meanwhile ruff decides which files are (:mod:`django_layers.syntax`); those it does not vouch
+for are compiled by CPython and read again. When the cache remembers nothing, ruff starts on
+every file before any is read (with no cache folder at all, before the files are even stated:
+:func:`django_layers.engine.run_check`), so that its work and the reading overlap from the
+start.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, NamedTuple
 from django_layers.cache import FileCache, Stored, content_key
 from django_layers.extract import Record
 from django_layers.model import FileError, Result
-from django_layers.parallel import run_all
+from django_layers.parallel import run_all, usable_cores
 from django_layers.reader import Extracted, extract_source, read_bytes, read_source
 from django_layers.syntax import declares_nonlocal, needs_cpython, start_ruff
 
@@ -82,20 +84,29 @@ def read_new(
     cache: FileCache,
     result: Result,
     shown: Callable[[str], str],
+    upfront: Callable[[], set[str] | None] | None = None,
 ) -> dict[str, Read]:
     """Read ``files``, record their errors in ``result`` (paths as ``shown`` gives them).
+    ``upfront``, when given, is the answer of a ruff already started on at least these files.
 
     No content is kept: each file is read by the process that hashes and reads it, and the few
     that ruff does not vouch for are read again (from the operating system's cache), so memory
     does not grow with the size of the tree.
     """
+    if upfront is None and not cache.contents:
+        upfront = start_ruff([file.path for file in files])  # first, to overlap all the rest
     # Imported here (only when files must be read) and before any worker starts, so that
     # workers share the fast pass's compiled regular expressions instead of each compiling them.
     from django_layers import scan  # noqa: F401, PLC0415
 
-    upfront = None if cache.contents else start_ruff([file.path for file in files])
     contents = cache.contents
-    readings: list[FirstReading] = run_all(first_reading, [(file, contents) for file in files])
+    # While ruff parses every file it keeps about half the cores busy (its parse costs about
+    # what the reading costs): the reading takes the other half, not all of them (on two cores,
+    # a worker would only take turns with ruff and add the cost of starting it).
+    workers = None if upfront is None else max(1, usable_cores() // 2)
+    readings: list[FirstReading] = run_all(
+        first_reading, [(file, contents) for file in files], workers
+    )
     assumed = [
         file.path for file, (_, how, _) in zip(files, readings, strict=True) if how == ASSUMED
     ]

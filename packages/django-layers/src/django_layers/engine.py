@@ -39,9 +39,11 @@ def read_sources(
     cache: FileCache,
     result: Result,
     wanted: Callable[[str], bool] | None = None,
+    ruff: Callable[[], set[str] | None] | None = None,
 ) -> dict[str, Read]:
     """Every readable file by path; the others become ``result.errors``. ``wanted`` tells
-    which modules' records are needed (default: all); the others are only compiled."""
+    which modules' records are needed (default: all); the others are only compiled. ``ruff``
+    is ruff's answer on every file, when it was started already (see :func:`run_check`)."""
     # The reading machinery (worker processes, ruff, the fast pass) is loaded only here: a run
     # answered by the last run's whole result never needs it.
     from django_layers.batch import NewFile, Read, read_new  # noqa: PLC0415
@@ -61,7 +63,9 @@ def read_sources(
             result.from_cache += 1
             read[path] = Read(module, is_init, stored[0] or [], stored[1])
     if new:
-        read.update(read_new(new, cache, result, path_display()))
+        read.update(read_new(new, cache, result, path_display(), ruff))
+    elif ruff is not None:
+        ruff()  # not needed after all (no file could be stated): waited for, not left behind
     result.errors.sort(key=lambda error: (error.path, error.line, error.col))
     cache.forget_missing(set(read))
     return read
@@ -143,6 +147,14 @@ def run_check(
     directory = None
     if use_cache:
         directory = cache_dir or (config.root / config.cache_dir)
+    ruff = None
+    if directory is None or not directory.exists():
+        # Nothing can come from a cache (a fresh checkout without a CI cache, or --no-cache):
+        # every file goes to ruff, so it starts now and parses on the other cores while this
+        # process stats, loads the reading code and reads.
+        from django_layers.syntax import start_ruff  # noqa: PLC0415
+
+        ruff = start_ruff([path for path, _, _ in tree.files])
     started_ns = time.time_ns()
     files = stat_sources(tree)
     key, racy = "", []
@@ -160,7 +172,7 @@ def run_check(
     cache = FileCache(directory)
     result = Result()
     wanted = None if every_dependency or config.check_dependencies else judged_modules(config)
-    read = read_sources(files, cache, result, wanted)
+    read = read_sources(files, cache, result, wanted, ruff)
     cache.save()
     labels = app_label_map(config, tree, read)
     result.dependencies = resolve(tree, read, labels, config.count_type_checking_imports)
