@@ -16,8 +16,8 @@ from django.db.models.fields import Field
 from django_audit_log import conf
 from django_audit_log.values import is_sensitive
 
-# to_jsonb() of the column is the JSON Python writes for the value Django reads.
-_AS_IS = frozenset(
+# Internal types of the integer fields (and keys), shared with ``labels``.
+INTEGER_KINDS = frozenset(
     {
         "AutoField",
         "BigAutoField",
@@ -28,10 +28,15 @@ _AS_IS = frozenset(
         "PositiveIntegerField",
         "PositiveBigIntegerField",
         "PositiveSmallIntegerField",
+    }
+)
+TEXT_KINDS = frozenset({"CharField", "SlugField", "TextField"})
+# to_jsonb() of the column is the JSON Python writes for the value Django reads.
+_AS_IS = (
+    INTEGER_KINDS
+    | TEXT_KINDS
+    | {
         "BooleanField",
-        "CharField",
-        "SlugField",
-        "TextField",
         "DateField",  # "YYYY-MM-DD" both ways
         "UUIDField",  # lower-case, hyphenated text both ways
     }

@@ -25,22 +25,10 @@ from django.db import models
 from django.db.models.fields import Field
 from django.db.models.query_utils import DeferredAttribute
 
-from django_audit_log.columns import kind
+from django_audit_log.columns import INTEGER_KINDS, TEXT_KINDS, kind
 
 _DISPLAY_MAX = 255  # as services.target_columns cuts it
-_TEXT = frozenset({"CharField", "SlugField", "TextField"})
-_SHOWN_AS_TEXT = _TEXT | {
-    "AutoField",
-    "BigAutoField",
-    "SmallAutoField",
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveBigIntegerField",
-    "PositiveSmallIntegerField",
-    "UUIDField",
-}
+_SHOWN_AS_TEXT = TEXT_KINDS | INTEGER_KINDS | {"UUIDField"}
 _STR_CONVERSION = ord("s")
 
 # The SQL of a label, given the quoted table and the connection: (sql, params).
@@ -81,7 +69,7 @@ def _parts(model: type[models.Model]) -> list[str | tuple[Field[Any, Any], bool]
     returned, self_name = _returned_expression(method)
     if isinstance(returned, ast.Attribute):  # return self.<field>: must be a str already
         field = _field(model, returned, self_name)
-        if field is None or kind(field) not in _TEXT or field.null:
+        if field is None or kind(field) not in TEXT_KINDS or field.null:
             return None
         return [(field, False)]
     if (
