@@ -19,8 +19,9 @@ hour going back; the user table holds a tenth of the size in users (the admin's 
 not list them). Audit entries are one a second going back, ten per target (targets of one model):
 the table grows by more targets, so the exact-id search finds the same ten entries at every size
 and measures the table's growth, not the size of its answer (a search costs in proportion to
-the entries it finds, up to the admin's count limit). One entry in a thousand is critical. The sessions are loaded with the triggers off, so the all-time totals
-(``ContextTotal``) are filled afterwards with migration 0006's own ``FILL`` statement.
+the entries it finds, up to the admin's count limit). One entry in a thousand is critical.
+The sessions are loaded with the triggers off, so the all-time totals (``ContextTotal``) are
+filled afterwards with migration 0006's own ``FILL`` statement.
 """
 
 from __future__ import annotations
