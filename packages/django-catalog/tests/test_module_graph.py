@@ -3,11 +3,10 @@ the models, which stand below the services."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import django_catalog
-from primitives_testkit.imports import import_cycles, module_imports
+from primitives_testkit.imports import classes_named, import_cycles, module_imports
 
 PACKAGE = Path(django_catalog.__file__).parent
 MODELS = {
@@ -34,12 +33,7 @@ def test_the_querysets_stand_below_the_models_and_the_services():
 
 
 def test_every_queryset_of_the_package_is_defined_in_its_query_module():
-    defined_in = {
-        node.name: ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-        for path in PACKAGE.rglob("*.py")
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.ClassDef) and node.name.endswith("QuerySet")
-    }
+    defined_in = classes_named(PACKAGE, "QuerySet")
     assert set(defined_in) == {
         "BasketQuerySet",
         "BasketItemQuerySet",

@@ -3,11 +3,10 @@ the models, the transition log below the encounter that writes its creation reco
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import django_encounters
-from primitives_testkit.imports import import_cycles, module_imports
+from primitives_testkit.imports import classes_named, import_cycles, module_imports
 
 PACKAGE = Path(django_encounters.__file__).parent
 MODELS = {
@@ -32,12 +31,7 @@ def test_the_querysets_stand_below_the_models_and_the_log_below_the_encounter():
 
 
 def test_every_queryset_of_the_package_is_defined_in_its_query_module():
-    defined_in = {
-        node.name: ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-        for path in PACKAGE.rglob("*.py")
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.ClassDef) and node.name.endswith("QuerySet")
-    }
+    defined_in = classes_named(PACKAGE, "QuerySet")
     assert set(defined_in) == {
         "AliasQuerySet",
         "DefinitionQuerySet",

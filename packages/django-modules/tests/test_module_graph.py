@@ -3,11 +3,10 @@ stands below the querysets, which stand below the models."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import django_modules
-from primitives_testkit.imports import import_cycles, module_imports
+from primitives_testkit.imports import classes_named, import_cycles, module_imports
 
 PACKAGE = Path(django_modules.__file__).parent
 
@@ -28,11 +27,6 @@ def test_tracking_stands_below_the_querysets_and_they_below_the_models():
 
 
 def test_every_queryset_of_the_package_is_defined_in_its_query_module():
-    defined_in = {
-        node.name: ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-        for path in PACKAGE.rglob("*.py")
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.ClassDef) and node.name.endswith("QuerySet")
-    }
+    defined_in = classes_named(PACKAGE, "QuerySet")
     assert set(defined_in) == {"ModuleQuerySet", "OrgModuleStateQuerySet", "TrackedQuerySet"}
     assert set(defined_in.values()) == {"django_modules.query"}

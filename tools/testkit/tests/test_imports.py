@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from primitives_testkit.imports import import_cycles, module_imports
+from primitives_testkit.imports import classes_named, import_cycles, module_imports
 
 
 def make_package(root: Path, files: dict[str, str]) -> Path:
@@ -82,3 +82,19 @@ def test_a_longer_circle_is_reported_once_with_every_member(tmp_path):
         {"a.py": "import pkg.b\n", "b.py": "import pkg.c\n", "c.py": "import pkg.a\n"},
     )
     assert import_cycles(package) == [["pkg.a", "pkg.b", "pkg.c"]]
+
+
+def test_classes_named_maps_each_matching_class_to_its_module(tmp_path):
+    package = make_package(
+        tmp_path,
+        {
+            "query.py": "class ItemQuerySet:\n    pass\n\n\nclass Helper:\n    pass\n",
+            "models/__init__.py": "class StrayQuerySet:\n    pass\n",
+            "models/item.py": "def f():\n    class LocalQuerySet:\n        pass\n",
+        },
+    )
+    assert classes_named(package, "QuerySet") == {
+        "ItemQuerySet": "pkg.query",
+        "StrayQuerySet": "pkg.models",
+        "LocalQuerySet": "pkg.models.item",
+    }

@@ -33,6 +33,17 @@ def import_cycles(package_dir: Path) -> list[list[str]]:
     return sorted(sorted(group) for group in _strongly_connected(graph) if len(group) > 1)
 
 
+def classes_named(package_dir: Path, suffix: str) -> dict[str, str]:
+    """``{class name: module defining it}`` for every class of the package whose name ends in
+    ``suffix`` (``"QuerySet"``: where a package's querysets live), read from the source."""
+    return {
+        node.name: _module_name(package_dir, path)
+        for path in sorted(package_dir.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.ClassDef) and node.name.endswith(suffix)
+    }
+
+
 def _module_name(package_dir: Path, path: Path) -> str:
     parts = list(path.relative_to(package_dir.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
