@@ -1,16 +1,14 @@
+import uuid
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from django_worklog.exceptions import InvalidArgumentError, InvalidContextError, NoActiveSession
 from django_worklog.models import WorkSession
-from django_worklog.services import (
-    _running_and_clock,
-    _stop_switched,
-    get_active_session,
-    start_session,
-    stop_session,
-)
+from django_worklog.services import get_active_session, start_session, stop_session
+from django_worklog.signals import session_stopped
+from django_worklog.switch import running_and_clock, stop_switched
 from tests.testapp.models import LabWork, RepairJob
 
 pytestmark = pytest.mark.django_db
@@ -128,12 +126,42 @@ def test_switch_after_a_clock_step_backwards_keeps_the_chain(user, job, lab_work
 
 def test_a_switch_leaves_a_session_stopped_since_it_was_read_alone(user, job, clock):
     start_session(user, job)
-    running, now = _running_and_clock(user, "default")
+    running, reading = running_and_clock(user, "default")
+    now = reading or clock.now  # the database's clock where it keeps one, else the server's
     clock.advance(seconds=5)
     stopped = stop_session(user)  # by someone else, between the read and the switch's UPDATE
-    assert _stop_switched(running, now, "default") is False
+    assert stop_switched(running, now, "default") is False
     assert WorkSession.objects.get(pk=stopped.pk).duration_seconds == 5
     assert running.stopped_at is None  # the instance was not touched either
+
+
+def test_the_switch_hands_on_the_stopped_session_as_the_orm_reads_it(user, job, lab_work, clock):
+    """The switch reads the running session with its own SQL: every column comes back as the
+    ORM would load it (UUID key, aware datetimes, JSON as a dict), and the instance saves."""
+    first = start_session(user, lab_work, metadata={"bench": 3, "tags": ["a", "b"]})
+    clock.advance(seconds=3)
+    sent = []
+
+    def on_stopped(sender, session, **kwargs):
+        sent.append(session)
+
+    session_stopped.connect(on_stopped)
+    try:
+        start_session(user, job)
+    finally:
+        session_stopped.disconnect(on_stopped)
+    [stopped] = sent
+    stored = WorkSession.objects.get(pk=first.pk)
+    for field in WorkSession._meta.concrete_fields:
+        assert getattr(stopped, field.attname) == getattr(stored, field.attname), field.name
+    assert isinstance(stopped.pk, uuid.UUID)
+    assert stopped.metadata == {"bench": 3, "tags": ["a", "b"]}
+    assert stopped.started_at.tzinfo is not None
+    assert (stopped.duration_seconds, stopped.stop_reason) == (3, "switched")
+    assert (stopped._state.adding, stopped._state.db) == (False, "default")
+    stopped.metadata = {"reviewed": True}
+    stopped.save()  # a loaded, stopped session: its times are known and unchanged
+    assert WorkSession.objects.get(pk=first.pk).metadata == {"reviewed": True}
 
 
 def test_start_session_for_a_user_deleted_meanwhile_is_refused(user, job):

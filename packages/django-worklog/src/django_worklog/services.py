@@ -12,13 +12,11 @@ from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router, transaction
+from django.db import models, router, transaction
 from django.db.models import Case, Value, When
-from django.utils import timezone
 
 from django_basemodels.query import SoftDeleteQuerySet
 from django_worklog.clock import (
-    CLOCK_FUNCTION,
     DatabaseClock,
     database_keeps_time,
     server_now,
@@ -28,6 +26,7 @@ from django_worklog.exceptions import InvalidArgumentError, NoActiveSession
 from django_worklog.models import StopReason, WorkSession
 from django_worklog.retry import retrying
 from django_worklog.signals import session_started, session_stopped
+from django_worklog.switch import running_and_clock, stop_switched
 from django_worklog.validation import check_context, check_metadata, check_user
 
 __all__ = [
@@ -64,13 +63,14 @@ def _start(
     (if nobody stopped it meanwhile), insert the new one; three statements. The signals go once
     the INSERT has passed the index, so a lost attempt (rolled back) has sent none."""
     with transaction.atomic(using=using):
-        running, now = _running_and_clock(user, using)
+        running, reading = running_and_clock(user, using)
+        now = _after_locks(reading)
         stopped = False
         if running is not None:
             # Clocks of application servers, and the start times of transactions, may be out
             # of order: never stop before the start, never start before the last stop.
             now = max(now, running.started_at)
-            stopped = _stop_switched(running, now, using)
+            stopped = stop_switched(running, now, using)
         session = WorkSession(
             user=user,
             context_content_type=content_type,
@@ -213,69 +213,6 @@ def _stop_running(using: str, reason: str, **lookups: Any) -> list[WorkSession]:
             reason=reason,
         )
     return running
-
-
-def _running_and_clock(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
-    """The user's running session (None if none) and the clock, in one query from the user's
-    row (an outer join), which also proves the user exists. Nothing is locked: the stop is
-    conditional on the session still running, and the INSERT meets the unique index."""
-    connection = connections[using]
-    user_key = get_user_model()._meta.pk
-    key = user_key.get_db_prep_value(user.pk, connection)
-    # Raw SQL, built once per database: the ORM's outer join with a condition (FilteredRelation)
-    # took as long to build in Python as the switch's three statements to run.
-    rows = list(WorkSession.objects.db_manager(using).raw(_running_sql(using), [key]))
-    if not rows:
-        raise InvalidArgumentError("user", user, "a user that exists in the database")
-    row = rows[0]
-    now = _after_locks(cast(Any, row).clock)
-    return (None if row.pk is None else row), now
-
-
-def _running_sql(using: str) -> str:
-    """SELECT the columns of the user's running session (NULLs when none), the clock, and the
-    user's key: ``FROM user LEFT JOIN session ON (running, not deleted) WHERE user = %s``."""
-    connection = connections[using]
-    users, sessions = get_user_model()._meta, WorkSession._meta
-    cache_key = (using, connection.vendor, users.label)
-    if cache_key not in _RUNNING_SQL:
-        name = connection.ops.quote_name
-        user_pk = f"u.{name(users.pk.column)}"
-        clock = f"{CLOCK_FUNCTION}()" if database_keeps_time(using) else "NULL"
-        columns = ", ".join(f"s.{name(field.column)}" for field in sessions.concrete_fields)
-        column = {f.name: f"s.{name(f.column)}" for f in sessions.concrete_fields}
-        _RUNNING_SQL[cache_key] = (
-            f"SELECT {columns}, {clock} AS {name('clock')}, {user_pk} AS {name('worklog_user')} "
-            f"FROM {name(users.db_table)} u LEFT OUTER JOIN {name(sessions.db_table)} s "
-            f"ON {column['user']} = {user_pk} AND {column['stopped_at']} IS NULL "
-            f"AND {column['deleted_at']} IS NULL WHERE {user_pk} = %s"
-        )
-    return _RUNNING_SQL[cache_key]
-
-
-_RUNNING_SQL: dict[tuple[str, str, str], str] = {}
-
-
-def _stop_switched(session: WorkSession, now: datetime, using: str) -> bool:
-    """Stop ``session`` at ``now`` for a switch unless it was stopped (or soft-deleted) since it
-    was read: one UPDATE, conditional on the session still running. Whether it stopped it."""
-    stopped_at, duration = stop_values(session.started_at, now)
-    reason, updated_at = str(StopReason.SWITCHED), timezone.now()
-    # With _stop_running(), the one place that writes the times past the queryset's guard
-    # (the database trigger checks them on PostgreSQL).
-    updated = SoftDeleteQuerySet.update(
-        WorkSession.objects.using(using).filter(pk=session.pk, stopped_at__isnull=True),
-        stopped_at=stopped_at,
-        duration_seconds=duration,
-        stop_reason=reason,
-        updated_at=updated_at,
-    )
-    if not updated:
-        return False
-    session.stopped_at, session.duration_seconds = stopped_at, duration
-    session.stop_reason, session.updated_at = reason, updated_at
-    session._remember_times()
-    return True
 
 
 def _active_for_update(user: Any, using: str) -> tuple[WorkSession | None, datetime]:
