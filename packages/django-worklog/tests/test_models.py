@@ -214,3 +214,19 @@ def test_one_index_on_user_serves_the_foreign_key_and_the_users_sessions(db):
         and constraint["columns"][0] == "user_id"
     )
     assert on_user == ["worklog_user_started_deleted"]
+
+
+def test_one_index_on_the_context_type_serves_the_foreign_key_and_the_contexts(db):
+    """Migration 0010: the foreign key's own index went; the (type, id) index serves both."""
+    if connection.vendor == "mysql":
+        pytest.skip("about PostgreSQL and SQLite: on MariaDB InnoDB keeps the key's own index")
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, WorkSession._meta.db_table)
+    on_context_type = sorted(
+        name
+        for name, constraint in constraints.items()
+        if constraint["index"]
+        and not constraint["unique"]
+        and constraint["columns"][0] == "context_content_type_id"
+    )
+    assert on_context_type == ["worklog_session_context"]

@@ -151,7 +151,10 @@ class WorkSession(BaseModel):
         db_index=False,  # worklog_user_started_deleted starts with it and serves its lookups
     )
     context_content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # worklog_session_context starts with it and serves its lookups
     )
     context_id = models.CharField(max_length=CONTEXT_ID_LENGTH)
     context = GenericForeignKey("context_content_type", "context_id")
