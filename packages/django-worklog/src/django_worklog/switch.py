@@ -1,10 +1,10 @@
 """The first two statements of ``start_session()``: read the user's running session with the
 clock, and stop that session for the switch.
 
-Both are SQL written once per database and user model and sent as they are, with the values
-adapted by the fields themselves (as the ORM does). Built through the ORM on every call (a
-``RawQuerySet`` for the read, a filtered queryset for the stop), they cost more Python than the
-statements took to run on the server: a switch spent about a third of its time building them.
+Both are SQL written once per database and user model and sent as they are: the values go
+through the fields' own adaptation, and what is read through the converters, as in the ORM.
+Built through the ORM on every call instead (a ``RawQuerySet`` for the read, a filtered queryset
+for the stop), they took about a third of the switch's Python time.
 """
 
 from __future__ import annotations
