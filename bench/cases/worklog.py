@@ -3,9 +3,9 @@
 No peer package does server-side session timing, so the baselines are what an app writes by
 hand, measured in the same run:
 
-- switch: start_session() (user row lock, running session stopped, new one inserted, under the
-  one-active-session constraint) against a plain model: stop the running row, insert a new one,
-  in one transaction, without lock or constraint;
+- switch: start_session() (the running session read with the clock and stopped, the new one
+  inserted under the one-active-session constraint and the triggers) against a plain model:
+  stop the running row, insert a new one, in one transaction, without lock or constraint;
 - stale stop: stop_stale_sessions() (one UPDATE for every stale session) against
   stop_session() user by user;
 - report: total_seconds_per_user() (one GROUP BY query) against summing the sessions in Python.
