@@ -82,9 +82,8 @@ def running_and_clock(user: Any, using: str) -> tuple[WorkSession | None, dateti
         # What the ORM applies to what it reads: the backend's converters (SQLite's text
         # datetimes and UUIDs, for one), then the field's own (JSON).
         column = field.get_col(WorkSession._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        for convert in converters:
             values[position] = convert(values[position], column, connection)
     session = WorkSession.from_db(using, [field.attname for field in fields], values)
     return session, clock
@@ -100,9 +99,9 @@ def stop_switched(session: WorkSession, now: datetime, using: str) -> bool:
     stopped_at, duration = stop_values(session.started_at, now)
     reason, updated_at = str(StopReason.SWITCHED), timezone.now()
     values = (stopped_at, duration, reason, updated_at)  # in the order of STOP_COLUMNS
-    field = WorkSession._meta.get_field
+    field = {field.name: field for field in WorkSession._meta.concrete_fields}
     params = [
-        field(name).get_db_prep_save(value, connection)
+        field[name].get_db_prep_save(value, connection)
         for name, value in zip(STOP_COLUMNS, values, strict=True)
     ]
     params.append(WorkSession._meta.pk.get_db_prep_value(session.pk, connection))
