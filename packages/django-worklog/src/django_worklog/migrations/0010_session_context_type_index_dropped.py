@@ -9,8 +9,8 @@ One index fewer to write on every INSERT of a session and on every stop, soft de
 condition, writes a new entry in each index). The state changes as makemigrations wrote it
 (AlterField db_index=False); the database loses the index by DROP INDEX on PostgreSQL and
 SQLite, as in 0007 (on SQLite, AlterField would rebuild the table and drop its triggers). On
-MariaDB there is nothing to drop: Django creates no index of its own for a foreign key there.
-Reversible.
+MariaDB there is nothing to drop: Django creates no index of its own for a foreign key there,
+and InnoDB took ``worklog_session_context`` for the key. Reversible.
 """
 
 import django.db.models.deletion
