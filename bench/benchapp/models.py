@@ -133,13 +133,17 @@ class JobLog(models.Model):
 
 # ------------------------------------------------------------------------------ worklog
 class PlainSession(models.Model):
-    """A work session as a hand-written app keeps it: no lock, no constraint, no soft delete."""
+    """A work session as a hand-written app keeps it: no lock, no constraint, no soft delete;
+    an index on (user, stopped_at) finds the running session without reading the user's past."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     context_id = models.CharField(max_length=255)
     started_at = models.DateTimeField(db_index=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "stopped_at"], name="plain_session_running")]
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.context_id}"

@@ -231,6 +231,9 @@ class Migration(migrations.Migration):
                 ('duration_seconds', models.PositiveIntegerField(blank=True, null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
+            options={
+                'indexes': [models.Index(fields=['user', 'stopped_at'], name='plain_session_running')],
+            },
         ),
         migrations.CreateModel(
             name='SiteConfig',
