@@ -207,6 +207,16 @@ def test_the_configuration_is_compared_byte_for_byte(layered, run, capsys):
     assert answered() is not None
 
 
+def test_a_configuration_written_just_before_is_answered(layered, run, monkeypatch):
+    """A fresh checkout: its configuration is as new as its files. The check reads the bytes
+    the answer is stored under, so their modification time need not be old."""
+    monkeypatch.setattr(cache, "FINE_RACY_NS", 60 * 1_000_000_000)
+    config = layered / "layers.yaml"
+    config.write_text(config.read_text())
+    run()
+    assert answered() is not None
+
+
 def test_another_working_directory_version_or_python_is_checked_again(layered, run, monkeypatch):
     run()
     assert answered() is not None
@@ -244,6 +254,28 @@ def test_a_file_modified_just_before_is_answered_after_its_content_is_compared(
     os.utime(plain, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert os.stat(plain).st_size == stat.st_size
     assert answered() is None
+
+
+def test_files_are_judged_recent_from_when_they_were_stated(layered, run, monkeypatch):
+    """A fresh checkout: the files are written just before the folders are listed, and old
+    enough once they are stated (listing a large tree takes a while). Like the whole result,
+    the answer is stored without their content (a later edit changes their times)."""
+    from django_layers import engine
+
+    monkeypatch.setattr(cache, "FINE_RACY_NS", 60 * 1_000_000_000)
+    now = time.time_ns()
+    calls = []
+
+    def clock():  # the listing starts now, the stating a minute later
+        calls.append(None)
+        return now if len(calls) == 1 else now + 60 * 1_000_000_000
+
+    past = now - 30 * 1_000_000_000
+    for path in (layered / "src").rglob("*.py"):
+        os.utime(path, ns=(past, past))
+    monkeypatch.setattr(engine, "time", type("Clock", (), {"time_ns": staticmethod(clock)}))
+    run()
+    assert answered() is not None
 
 
 def test_nothing_is_stored_while_a_folder_is_too_new_to_trust(layered, run):

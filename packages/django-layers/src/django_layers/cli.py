@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         cache_dir = None if options.cache_dir is None else str(options.cache_dir)
         recording = Recording(str(options.config), cache_dir)
     try:
-        config = load_config(options.config)
+        config = load_config(options.config, data=None if recording is None else recording.text)
         result = run_check(
             config,
             cache_dir=options.cache_dir,

@@ -173,7 +173,7 @@ def run_check(
                 # Some have aged since: from now on they are trusted on their size and time.
                 results.save(directory, key, result, {path: recent[path] for path in racy})
             if watch is not None:
-                watch.record(config, tree, _stats(files), recent, listed_ns)
+                watch.record(config, tree, _stats(files), recent, listed_ns, started_ns)
             return result
     cache = FileCache(directory)
     result = Result()
@@ -187,7 +187,7 @@ def run_check(
     if directory is not None and len(contents) == len(racy):
         results.save(directory, key, result, contents)
         if watch is not None:
-            watch.record(config, tree, _stats(files), contents, listed_ns)
+            watch.record(config, tree, _stats(files), contents, listed_ns, started_ns)
     return result
 
 

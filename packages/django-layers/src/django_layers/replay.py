@@ -19,7 +19,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import time
 
 from django_layers.version import __version__
 
@@ -130,36 +129,25 @@ class Recording:
 
         self.config, self.file = location(config, cache_dir)
         self.cwd = os.getcwd()
-        self.started_ns = time.time_ns()
         self.watch = Watch()
-        try:
-            self.stat = os.stat(self.config)
+        try:  # what the check reads (load_config's data): the answer is that content's
             with open(self.config, "rb") as handle:
                 self.text: bytes | None = handle.read()
         except OSError:
             self.text = None
 
     def save(self, result: Result, cache_folder: str) -> None:
-        """Store the answer ``result`` gives in each format, when the configuration read is
-        still the file's content and ``cache_folder`` is where :func:`answer` looks."""
-        from django_layers.cache import recently_modified, write_atomic  # noqa: PLC0415
+        """Store the answer ``result`` gives in each format, when ``cache_folder`` is where
+        :func:`answer` looks."""
+        from django_layers.cache import write_atomic  # noqa: PLC0415
         from django_layers.report import FORMATS  # noqa: PLC0415
         from django_layers.results import replayed  # noqa: PLC0415
-        from django_layers.watch import fingerprint  # noqa: PLC0415
 
         guards = self.watch.guards
         if guards is None or self.text is None:
             return
         if os.path.join(os.path.abspath(cache_folder), FILE_NAME) != self.file:
             return
-        try:
-            now = os.stat(self.config)
-        except OSError:
-            return
-        if fingerprint(now) != fingerprint(self.stat) or recently_modified(
-            now.st_mtime_ns, self.started_ns
-        ):
-            return  # the file may have changed while it was read
         shown = replayed(result)
         outputs = {name: FORMATS[name](shown) for name in _FORMATS}
         key = (self.cwd, self.config, self.text)

@@ -54,16 +54,17 @@ class Watch:
         files: list[tuple[str, os.stat_result | OSError]],
         contents: dict[str, str],
         listed_ns: int,
+        stated_ns: int,
     ) -> None:
-        """``files``: each source with the ``stat`` its result was made from; ``contents``: the
-        content key of each recently modified one; ``listed_ns``: when the sources were listed.
-        """
+        """``files``: each source with the ``stat`` its result was made from (taken after
+        ``stated_ns``); ``contents``: the content key of each one modified recently before that;
+        ``listed_ns``: when the folders started to be listed."""
         guards: list[Guard] = []
         racy: list[tuple[str, str]] = []
         for path, stat in files:
             if isinstance(stat, OSError):
                 return
-            if recently_modified(stat.st_mtime_ns, listed_ns):
+            if recently_modified(stat.st_mtime_ns, stated_ns):
                 if path not in contents:
                     return
                 racy.append((path, contents[path]))
@@ -97,7 +98,7 @@ def listed_paths(config: Config, tree: SourceTree) -> set[str]:
 def _glob_paths(full: str) -> list[str]:
     """What ``glob.glob(full)`` looks at: each folder it lists and, for a name without
     wildcards, that path when it exists (its own times show it replaced), else its folder."""
-    parts = full.split(os.sep)
+    parts = (full.replace(os.altsep, os.sep) if os.altsep else full).split(os.sep)
     first = next((i for i, part in enumerate(parts) if _MAGIC.search(part)), len(parts))
     start = os.sep.join(parts[:first]) or os.sep
     if first == len(parts):
