@@ -346,3 +346,34 @@ def test_an_answered_check_loads_none_of_the_checker(layered, run):
     lines = done.stdout.splitlines()
     assert lines[-2] == "20 violation(s), 20 file(s) checked, 20 from cache", done.stderr
     assert lines[-1] == "1 []", done.stderr
+
+
+def test_a_stored_content_that_is_not_the_files_is_not_trusted(layered, run, monkeypatch):
+    import marshal
+
+    monkeypatch.setattr(cache, "FINE_RACY_NS", 60 * 1_000_000_000)
+    plain = layered / "src" / "basics" / "plain.py"
+    plain.write_text(plain.read_text())  # modified now: stored with its content's hash
+    run()
+    stored = layered / ".django-layers-cache" / replay.FILE_NAME
+    header, _, payload = stored.read_bytes().partition(b"\n")
+    key, guards, racy, outputs, code = marshal.loads(payload)
+    assert [path for path, _ in racy] == [str(plain)]
+    other = [(path, "0" * 32) for path, _ in racy]
+    stored.write_bytes(header + b"\n" + marshal.dumps((key, guards, other, outputs, code)))
+    assert answered() is None
+
+
+def test_an_unchanged_answer_is_not_written_again(layered, capsys):
+    full(capsys)
+    stored = layered / ".django-layers-cache" / replay.FILE_NAME
+    before = os.stat(stored)
+    full(capsys)  # the check runs (not answered), and finds the same answer stored
+    after = os.stat(stored)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_missing_configuration_stores_nothing(layered, run):
+    assert run("--config", "missing.yaml")[0] == 2
+    assert answered("--config", "missing.yaml") is None
+    assert not (layered / ".django-layers-cache" / replay.FILE_NAME).exists()
