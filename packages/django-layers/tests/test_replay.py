@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -377,3 +378,12 @@ def test_a_missing_configuration_stores_nothing(layered, run):
     assert run("--config", "missing.yaml")[0] == 2
     assert answered("--config", "missing.yaml") is None
     assert not (layered / ".django-layers-cache" / replay.FILE_NAME).exists()
+
+
+def test_the_console_script_and_python_dash_m_start_here():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="django-layers")
+    assert script.value == "django_layers.replay:main"
+    main_module = Path(replay.__file__).with_name("__main__.py").read_text()
+    assert "from django_layers.replay import main" in main_module
