@@ -1,5 +1,6 @@
 """layers.yaml: the schema, defaults, and every problem reported at once with its line."""
 
+import os
 import textwrap
 
 import pytest
@@ -186,14 +187,24 @@ def test_snapshot_is_used_while_the_file_is_unchanged_and_dropped_when_it_change
     assert [layer.name for layer in load_config(path).layers] == ["b"]
 
 
-def test_snapshot_of_a_freshly_written_file_is_not_kept(tmp_path, monkeypatch):
-    from django_layers import cache
-
-    # "Fresh" is 0.1 s on this file system: widened so that a slow test machine stays within it.
-    monkeypatch.setattr(cache, "FINE_RACY_NS", 60 * 1_000_000_000)
+def test_snapshot_follows_the_content_not_the_size_and_time(tmp_path):
     path = write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n")
-    load_config(path)
-    assert not (tmp_path / ".django-layers-cache" / "config.json").exists()
+    load_config(path)  # written just now: keyed on its content, the snapshot is safe to keep
+    assert (tmp_path / ".django-layers-cache" / "config.json").is_file()
+    stat = os.stat(path)
+    path.write_text("layers:\n  - name: b\n    packages: [b]\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same size and time
+    assert [layer.name for layer in load_config(path).layers] == ["b"]
+
+
+def test_a_configuration_given_as_bytes_is_that_content(tmp_path):
+    path = write(tmp_path, "layers:\n  - name: a\n    packages: [a]\n")
+    given = b"layers:\n  - name: c\n    packages: [c]\n"
+    for snapshot in (True, False):
+        assert [layer.name for layer in load_config(path, snapshot, data=given).layers] == ["c"]
+    assert [layer.name for layer in load_config(path).layers] == ["a"]
+    with pytest.raises(ConfigError, match="cannot read the configuration"):
+        load_config(path, data=b"\xff")
 
 
 def test_schema_and_source_problems_are_listed_together(layered):

@@ -5,9 +5,9 @@ Runs without Django: it reads sources, it never imports them.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
+# typing.TYPE_CHECKING without importing typing (nor importlib): the console script starts by
+# importing this package (django_layers.replay), where every millisecond shows.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # what __getattr__ below returns, named for type checkers
     from django_layers.config import ConfigError as ConfigError
     from django_layers.engine import run_check as run_check
@@ -28,8 +28,10 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'django_layers' has no attribute {name!r}")
+    from importlib import import_module  # noqa: PLC0415
+
     return getattr(import_module(module), name)

@@ -1,5 +1,5 @@
 """``python -m django_layers check|graph ...``."""
 
-from django_layers.cli import main
+from django_layers.replay import main
 
 raise SystemExit(main())

@@ -126,11 +126,14 @@ class FileCache:
         write_atomic(self.file, json.dumps(data, separators=(",", ":")))
 
 
-def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
-    """Replace ``path`` in one step; a read-only tree is still checked, just not cached.
+def write_atomic(path: Path | str, text: str | bytes, ignore_folder: bool = True) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) or bytes in one step; a read-only tree is still
+    checked, just not cached.
 
     ``ignore_folder`` drops a ``.gitignore`` into a new cache folder so it is never committed.
     """
+    path = Path(path)
+    data = text.encode() if isinstance(text, str) else text
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,8 +144,8 @@ def write_atomic(path: Path, text: str, ignore_folder: bool = True) -> None:
         name = str(path.parent / f".{path.name}-{os.getpid()}-{os.urandom(6).hex()}")
         handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         temporary = name  # ours from here on: removed should writing fail
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except OSError:
         if temporary is not None and os.path.exists(temporary):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from django_layers.cli import main as _cli_main
+from django_layers.replay import main as _replay_main
 
 
 def main(argv: list[str] | None = None) -> int:
-    return _cli_main(["check", *(sys.argv[1:] if argv is None else argv)])
+    return _replay_main(["check", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

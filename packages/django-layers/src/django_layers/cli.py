@@ -15,6 +15,7 @@ from django_layers.config import ConfigError
 from django_layers.engine import run_check
 from django_layers.loading import load_config
 from django_layers.model import Result
+from django_layers.replay import Recording
 from django_layers.report import FORMATS, config_annotations
 from django_layers.version import __version__
 
@@ -155,13 +156,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--update-baseline needs --baseline FILE")
     if options.command == "init":
         return _init(options)
+    # A check whose answer django_layers.replay can give next time, when nothing changed.
+    recording = None
+    if options.command == "check" and options.baseline is None and not options.no_cache:
+        cache_dir = None if options.cache_dir is None else str(options.cache_dir)
+        recording = Recording(str(options.config), cache_dir)
     try:
-        config = load_config(options.config)
+        config = load_config(options.config, data=None if recording is None else recording.text)
         result = run_check(
             config,
             cache_dir=options.cache_dir,
             use_cache=not options.no_cache,
             every_dependency=options.command == "graph",  # check needs only judged packages
+            watch=None if recording is None else recording.watch,
         )
     except ConfigError as error:
         print(f"django-layers: {error}", file=sys.stderr)
@@ -173,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(mermaid(config, result))
         return 2 if result.errors else 0
+    if recording is not None:
+        recording.save(result, str(options.cache_dir or config.root / config.cache_dir))
     return _finish_check(options, result)
 
 

@@ -19,6 +19,7 @@ from django_layers.sources import SourceTree, discover, placement_problems
 
 if TYPE_CHECKING:
     from django_layers.batch import Read
+    from django_layers.watch import Watch
 
 Stat = tuple[str, str, bool, "os.stat_result | OSError"]  # path, module, is_init, stat
 
@@ -132,14 +133,17 @@ def run_check(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     every_dependency: bool = True,
+    watch: Watch | None = None,
 ) -> Result:
     """Check the sources of ``config``; raises :class:`ConfigError` for placement problems.
 
     ``every_dependency=False`` reads only what the rules need: ``result.dependencies`` then
     holds the dependencies of judged packages only (and of every package when
     ``check_dependencies`` is on), the violations and file errors are the same. Every file is
-    still proven to compile.
+    still proven to compile. ``watch``, when given, records what the result depends on in the
+    file system (only when a cache is used: see :mod:`django_layers.replay`).
     """
+    listed_ns = time.time_ns()
     tree = discover(config)
     problems = placement_problems(config, tree)
     if problems:
@@ -168,6 +172,8 @@ def run_check(
             if len(racy) < len(recent) and set(racy) <= set(recent):
                 # Some have aged since: from now on they are trusted on their size and time.
                 results.save(directory, key, result, {path: recent[path] for path in racy})
+            if watch is not None:
+                watch.record(config, tree, _stats(files), recent, listed_ns, started_ns)
             return result
     cache = FileCache(directory)
     result = Result()
@@ -180,7 +186,13 @@ def run_check(
     contents = {path: cache.keys[path] for path in racy if path in cache.keys}
     if directory is not None and len(contents) == len(racy):
         results.save(directory, key, result, contents)
+        if watch is not None:
+            watch.record(config, tree, _stats(files), contents, listed_ns, started_ns)
     return result
+
+
+def _stats(files: list[Stat]) -> list[tuple[str, os.stat_result | OSError]]:
+    return [(path, stat) for path, _, _, stat in files]
 
 
 def _states(config: Config, tree: SourceTree, files: list[Stat]) -> list[results.FileState]:

@@ -103,14 +103,15 @@ def _kind(node: yaml.Node) -> str:
     return "nothing" if tag == "null" else f"{tag} {node.value!r}"
 
 
-def read(path: Path) -> tuple[Config, list[tuple[int, str]], bool]:
-    """The configuration in ``path``, the problems found in it, and whether its packages can
-    still be placed in the sources (it has a layers mapping, and its sources are not broken).
-    Raises :class:`ConfigError` when there is no configuration to read at all."""
+def read(path: Path, data: bytes | None = None) -> tuple[Config, list[tuple[int, str]], bool]:
+    """The configuration in ``path`` (whose content is ``data`` when given), the problems found
+    in it, and whether its packages can still be placed in the sources (it has a layers mapping,
+    and its sources are not broken). Raises :class:`ConfigError` when there is no configuration
+    to read at all."""
     # The C parser is several times faster; PyYAML without libyaml still works.
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, [(0, f"cannot read the configuration: {error}")]) from error
     try:
