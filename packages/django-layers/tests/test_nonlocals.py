@@ -39,6 +39,7 @@ def test_the_word_in_a_string_a_comment_or_a_longer_name_is_no_declaration():
 def test_what_cannot_be_cut_with_certainty_is_left_to_the_whole_file():
     assert statements_holding_nonlocal('s = f"{x["a"]}"\n' + OUTER) is None  # nested quotes
     assert statements_holding_nonlocal("s = 'open\n" + OUTER) is None
+    assert statements_holding_nonlocal("s = 1 \\ 2\n" + OUTER) is None  # a stray backslash
     assert not nonlocals_compile('s = f"{x["a"]}"\n' + OUTER)
 
 
