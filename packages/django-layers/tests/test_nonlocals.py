@@ -1,5 +1,7 @@
 """Cutting a file into the top-level statements that hold ``nonlocal``, and checking only those."""
 
+import symtable
+
 from django_layers.nonlocals import nonlocals_compile, statements_holding_nonlocal
 
 OUTER = "def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n"
@@ -10,12 +12,22 @@ def test_only_the_statements_holding_nonlocal_are_cut_out():
     assert statements_holding_nonlocal(source) == [f"{OUTER}\n"]
 
 
-def test_a_statement_runs_over_strings_brackets_and_continued_lines_that_reach_column_0():
+def test_a_statement_runs_over_strings_closing_brackets_and_continued_lines_at_column_0():
     body = (
-        'def f():\n    s = """\ndef fake():\n"""\n    t = [\n1]\n    u = 1 + \\\n2\n'
-        "    x = 1\n    def g():\n        nonlocal x\n"
+        'def f(\n    a,\n) -> None:\n    s = """\ndef fake():\n"""\n    t = [\n    1,\n]\n'
+        "    u = 1 + \\\n2\n    x = 1\n    def g():\n        nonlocal x\n"
     )
     assert statements_holding_nonlocal(body + "y = 2\n") == [body]
+    assert nonlocals_compile(body + "y = 2\n")
+
+
+def test_a_line_at_column_0_inside_brackets_leaves_the_decision_to_the_whole_file():
+    # Brackets are not counted: ``1]`` is taken for a statement's start, and what is cut from
+    # there does not compile on its own, so the caller compiles the whole (valid) file.
+    source = "def f():\n    t = [\n1]\n    x = 1\n    def g():\n        nonlocal x\n"
+    symtable.symtable(source, "valid.py", "exec")
+    assert statements_holding_nonlocal(source) == [source[source.index("1]") :]]
+    assert not nonlocals_compile(source)
 
 
 def test_the_word_in_a_string_a_comment_or_a_longer_name_is_no_declaration():
@@ -27,6 +39,7 @@ def test_the_word_in_a_string_a_comment_or_a_longer_name_is_no_declaration():
 def test_what_cannot_be_cut_with_certainty_is_left_to_the_whole_file():
     assert statements_holding_nonlocal('s = f"{x["a"]}"\n' + OUTER) is None  # nested quotes
     assert statements_holding_nonlocal("s = 'open\n" + OUTER) is None
+    assert statements_holding_nonlocal("s = 1 \\ 2\n" + OUTER) is None  # a stray backslash
     assert not nonlocals_compile('s = f"{x["a"]}"\n' + OUTER)
 
 

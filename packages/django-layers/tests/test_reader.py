@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from django_layers.reader import FileError, compiled_by_python, read_file
+from django_layers.reader import FileError, compiled_by_python, read_bytes, read_file
 
 
 def test_bytecode_written_by_python_proves_the_source(tmp_path):
@@ -101,6 +101,27 @@ def test_unreadable_file_is_an_error(tmp_path):
     missing.unlink()
     with pytest.raises(FileError, match="cannot be read"):
         read_file(str(missing), stat, False)
+
+
+@pytest.mark.parametrize("size", [None, 0, 5, 69_999, 70_000, 200_000])
+def test_the_whole_file_is_read_whatever_size_it_was_said_to_have(tmp_path, size):
+    # The size comes from a ``stat`` made before: the file may have grown or shrunk since.
+    source = tmp_path / "grown.py"
+    content = b"x = 1\n" * 10_000 + b"\xff"
+    source.write_bytes(content)
+    assert read_bytes(str(source), size) == content
+
+
+def test_an_empty_file_reads_as_empty(tmp_path):
+    source = tmp_path / "__init__.py"
+    source.write_bytes(b"")
+    assert read_bytes(str(source), 0) == b""
+    assert read_bytes(str(source)) == b""
+
+
+def test_a_folder_in_place_of_a_file_is_an_error(tmp_path):
+    with pytest.raises(FileError, match="cannot be read"):
+        read_bytes(str(tmp_path), 0)
 
 
 def test_warnings_about_the_checked_code_are_not_shown(tmp_path, recwarn):

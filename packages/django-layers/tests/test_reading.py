@@ -122,9 +122,9 @@ def test_each_new_file_is_read_once_and_a_fresh_checkout_of_it_found_by_content(
     rereads: list[str] = []  # readings for CPython
 
     def counted(into, original):
-        def read(path):
+        def read(path, *size):
             into.append(path)
-            return original(path)
+            return original(path, *size)
 
         return read
 

@@ -208,6 +208,28 @@ def test_a_missing_ruff_vouches_for_nothing(tmp_path):
     assert syntax.flagged_by_ruff([str(tmp_path / "a.py")], str(tmp_path / "no-ruff")) is None
 
 
+def test_ruff_is_found_where_ruff_itself_says_it_is():
+    from ruff import find_ruff_bin
+
+    found = syntax.ruff_binary()
+    assert found is not None
+    assert os.path.samefile(found, find_ruff_bin())
+
+
+def test_outside_a_virtual_environment_ruff_is_asked_where_it_is(monkeypatch):
+    asked = []
+    monkeypatch.setattr(sys, "base_prefix", sys.prefix)
+    monkeypatch.setattr("ruff.find_ruff_bin", lambda: asked.append(True) or "/opt/ruff/bin/ruff")
+    assert syntax.ruff_binary() == "/opt/ruff/bin/ruff"
+    assert asked
+
+
+def test_a_virtual_environment_without_ruff_beside_python_asks_ruff(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    monkeypatch.setattr("ruff.find_ruff_bin", lambda: "/opt/ruff/bin/ruff")
+    assert syntax.ruff_binary() == "/opt/ruff/bin/ruff"
+
+
 def test_long_file_lists_are_split_into_several_calls(tmp_path, monkeypatch):
     monkeypatch.setattr(syntax, "_ARGUMENT_CHARACTERS", 100)
     paths = []

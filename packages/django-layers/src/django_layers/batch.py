@@ -59,7 +59,7 @@ def first_reading(file: NewFile, contents: dict[str, Stored]) -> FirstReading:
     """Read ``file`` once: its key, and its result unless ``contents`` (the cache's results by
     content) already holds it. Runs in a worker: ``contents`` is only looked at, never changed."""
     try:
-        data = read_bytes(file.path)
+        data = read_bytes(file.path, file.stat.st_size)
     except FileError as error:
         return None, DECIDED, error
     is_apps = file.module.endswith(".apps")

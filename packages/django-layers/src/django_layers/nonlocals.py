@@ -7,11 +7,15 @@ can refer to lies inside the top-level statement that holds it (the module's own
 one). So a file that ruff vouches for is valid when each top-level statement holding a
 ``nonlocal`` compiles on its own, which costs a fraction of compiling the whole file.
 
-Top-level statements start on a line that begins at column 0, outside any string, comment or
-bracket and not continued by a backslash. Strings and comments are found by the fast pass's
-regular expression, which reads valid Python exactly except an f-string that nests quotes; such
-an f-string (its braces do not pair up), or anything else unexpected, answers ``False`` and the
-whole file is compiled, as is a file whose statements do not compile on their own.
+Top-level statements start on a line that begins at column 0, outside any string or comment,
+not continued by a backslash and not with a closing bracket (as ``) -> None:`` ends a signature
+split over lines). Strings and comments are skipped exactly by a regular expression that reads
+valid Python exactly except an f-string that nests quotes; such an f-string (its braces do not
+pair up), or anything else unexpected, answers ``None`` and the whole file is compiled.
+Brackets are not counted: a line at column 0 inside brackets that does not start with a closing
+one is taken for a start, and a statement cut there holds a bracket that is never closed, or
+closes one it never opened. Such a statement does not compile on its own, so the whole file is
+compiled, as it is whenever a statement does not compile on its own.
 """
 
 from __future__ import annotations
@@ -20,28 +24,27 @@ import re
 import symtable
 import warnings
 
-from django_layers.snippets import COMMENT_OR_STRING, PREFIXES, is_f_string, replacement_fields
+from django_layers.snippets import STRING, is_f_string, replacement_fields
 
-# Brackets are not tokens: they are counted, at C speed, in the code between two tokens. A line
-# at column 0 that goes on with a statement already started (``else:``, ``except``, ...) is no
-# start.
-_TOKENS = re.compile(
-    COMMENT_OR_STRING
-    + r"""
-    |'|"
-    |nonlocal\b
-    |\\\n
-    |\n(?=[^ \t\f\n\#\\])(?!(?:else|elif|except|finally)\b)
-    """,
+# Everything that cannot start a statement or declare ``nonlocal``, skipped in one match: code
+# without quotes, ``#``, backslashes, newlines or the letter n; comments; strings without an
+# ``f`` prefix (an f-string's fields are code: it stops the skip); continued lines; a newline
+# that starts no statement (the next line is indented, blank, a comment, a continuation, begins
+# with a closing bracket or goes on with a statement already started: ``else:``, ``except``...).
+_SKIP = re.compile(
+    r"""(?:
+        [^'"\#\\\nn]++
+        |n(?!onlocal\b)
+        |\#[^\n]*+
+        |(?<![fF])(?<![fF][rR])(?:"""
+    + STRING
+    + r""")
+        |\\\n
+        |\n(?=[ \t\f\n\#\\)\]}]|(?:else|elif|except|finally)\b|\Z)
+    )*+""",
     re.VERBOSE | re.DOTALL,
 )
-
-
-def _brackets(source: str, start: int, end: int) -> int:
-    """How many more brackets open than close in ``source[start:end]`` (code only)."""
-    count = source.count
-    opened = count("(", start, end) + count("[", start, end) + count("{", start, end)
-    return opened - count(")", start, end) - count("]", start, end) - count("}", start, end)
+_STRING = re.compile(STRING, re.VERBOSE | re.DOTALL)
 
 
 def statements_holding_nonlocal(source: str) -> list[str] | None:
@@ -49,33 +52,32 @@ def statements_holding_nonlocal(source: str) -> list[str] | None:
     declaration, or ``None`` when the file cannot be cut with certainty."""
     starts = [0]  # where each top-level statement (or run of blank lines and comments) starts
     holding: list[int] = []  # index in ``starts`` of each statement holding ``nonlocal``
-    depth, code_from = 0, 0
-    for match in _TOKENS.finditer(source):
-        pos = match.start()
-        depth += _brackets(source, code_from, pos)
-        code_from = match.end()
-        token = match.group()
-        first = token[0]
-        if first == "#":
-            continue
-        if first in "'\"":
-            if len(token) == 1:
-                return None  # an unterminated string: not what the expression expects
-            f_string = pos and source[pos - 1] in PREFIXES and is_f_string(source, pos)
-            if f_string and replacement_fields(token) is None:
-                return None  # cut short by nested quotes
-            continue
-        if first == "\n":
-            if depth == 0:
-                starts.append(pos + 1)
-        elif token == "nonlocal":
-            if pos and (source[pos - 1].isalnum() or source[pos - 1] == "_"):
-                continue  # the end of a longer name
-            if not holding or holding[-1] != len(starts) - 1:
+    skip, size, pos = _SKIP.match, len(source), 0
+    while True:
+        skipped = skip(source, pos)
+        assert skipped is not None  # the expression matches the empty text too
+        pos = skipped.end()
+        if pos == size:
+            break
+        char = source[pos]
+        if char == "\n":  # a statement starts on the next line
+            pos += 1
+            starts.append(pos)
+        elif char == "n":  # ``nonlocal``, unless it ends a longer name
+            longer_name = pos and (source[pos - 1].isalnum() or source[pos - 1] == "_")
+            if not longer_name and (not holding or holding[-1] != len(starts) - 1):
                 holding.append(len(starts) - 1)
-    if depth + _brackets(source, code_from, len(source)) != 0:
-        return None
-    starts.append(len(source))
+            pos += len("nonlocal")
+        elif char in "'\"":  # an f-string, or a quote that opens no complete string
+            string = _STRING.match(source, pos)
+            if string is None:
+                return None  # an unterminated string: not what the expression expects
+            if is_f_string(source, pos) and replacement_fields(string.group()) is None:
+                return None  # cut short by nested quotes
+            pos = string.end()
+        else:
+            return None  # a backslash that continues no line: not valid Python
+    starts.append(size)
     return [source[starts[index] : starts[index + 1]] for index in holding]
 
 

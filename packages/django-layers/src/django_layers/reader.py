@@ -69,12 +69,27 @@ def _syntax_error(path: str, error: SyntaxError) -> FileError:
     return FileError(path, line, error.offset or 1, f"cannot be parsed: {error.msg}")
 
 
-def read_bytes(path: str) -> bytes:
+_READING = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # no newline translation on Windows
+
+
+def read_bytes(path: str, size: int | None = None) -> bytes:
+    """The content of ``path``. ``size``, from a ``stat`` made just before, lets one unbuffered
+    read take the whole file: no file object, no buffer, no ``fstat`` (what ``open().read()``
+    costs on top, a third of the reading on a tree of small files)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        descriptor = os.open(path, _READING)
+        # Asking for one byte more than the size takes the whole file in one read (the next one
+        # finds the end); a file that grew since is read on until its end.
+        wanted = 1 << 16 if size is None else size + 1
+        try:
+            chunks = []
+            while chunk := os.read(descriptor, wanted):
+                chunks.append(chunk)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise FileError(path, 1, 1, f"cannot be read: {error.strerror}") from error
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_file(path: str, stat: os.stat_result, is_apps: bool) -> Extracted:
@@ -82,7 +97,7 @@ def read_file(path: str, stat: os.stat_result, is_apps: bool) -> Extracted:
 
     ``how`` says which way was taken: ``"fast"`` or ``"tree"``.
     """
-    data = read_bytes(path)
+    data = read_bytes(path, stat.st_size)
     outcome = extract_source(path, stat, data, is_apps, proven=False)
     if isinstance(outcome, FileError):
         raise outcome
@@ -97,7 +112,7 @@ def read_source(
     ``wanted=False``: only whether the file compiles matters (no rule reads its records), so
     it is compiled and ``([], [], "checked")`` returned."""
     try:
-        data = read_bytes(path)
+        data = read_bytes(path, stat.st_size)
     except FileError as error:
         return error
     return extract_source(path, stat, data, is_apps, proven, wanted)

@@ -13,14 +13,16 @@ import re
 
 from django_layers.extract import Record
 
-# Comments and complete strings (any prefix letters are read separately, see is_f_string).
-COMMENT_OR_STRING = r"""
-    \#[^\n]*
-    |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+# A complete string, as alternatives (any prefix letters are read separately, see is_f_string).
+STRING = r"""
+    '''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
     |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
     |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
     |"[^"\\\n]*(?:\\.[^"\\\n]*)*"
 """
+# Comments and complete strings. The alternatives stay at the top of the expression: a group
+# around them would hide their first characters from the engine's quick skip to the next match.
+COMMENT_OR_STRING = r"\#[^\n]*|" + STRING
 STRINGS_AND_COMMENTS = re.compile(COMMENT_OR_STRING, re.VERBOSE | re.DOTALL)
 PREFIXES = frozenset("rRbBuUfF")
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"

@@ -33,11 +33,6 @@ from collections.abc import Callable
 
 from django_layers.reader import decode
 
-try:
-    from ruff import find_ruff_bin  # type: ignore[import-untyped]  # ships no type hints
-except ImportError:  # pragma: no cover - ruff is a dependency
-    find_ruff_bin: Callable[[], str] | None = None  # type: ignore[no-redef]
-
 # pyflakes F406/F704 and pylint PLE0115/PLE0117/PLE0118: CPython's symbol-table errors.
 RULES = ("F406", "F704", "PLE0115", "PLE0117", "PLE0118")
 # Command lines stay far below every platform's limit (32,767 characters on Windows).
@@ -46,7 +41,18 @@ _ARGUMENT_CHARACTERS = 24_000 if sys.platform == "win32" else 200_000
 
 def ruff_binary() -> str | None:
     """The ruff executable installed with this package, or ``None`` when there is none."""
-    if find_ruff_bin is None:  # pragma: no cover - ruff is a dependency
+    if sys.prefix != sys.base_prefix:
+        # In a virtual environment ruff's installer puts it beside this interpreter's scripts,
+        # the first place ``find_ruff_bin`` looks: found there without loading ``sysconfig``
+        # and every other candidate location.
+        scripts = "Scripts" if sys.platform == "win32" else "bin"
+        suffix = ".exe" if sys.platform == "win32" else ""
+        beside = os.path.join(sys.prefix, scripts, f"ruff{suffix}")
+        if os.path.isfile(beside):
+            return beside
+    try:
+        from ruff import find_ruff_bin  # type: ignore[import-untyped]  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - ruff is a dependency
         return None
     try:
         return str(find_ruff_bin())
