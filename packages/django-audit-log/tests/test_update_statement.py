@@ -126,6 +126,12 @@ OPERATIONS = {
     ),
     "to null": lambda p: Invoice.objects.filter(number__startswith=p).update(issued_on=None),
     "some unchanged": lambda p: Invoice.objects.filter(number__startswith=p).update(customer="c1"),
+    # Quotes, backslashes, a line break and non-ASCII text in the changes and in the label,
+    # which travel back to the database as JSON text with a seal key.
+    "awkward text": lambda p: Invoice.objects.filter(number__startswith=p).update(
+        customer='say "hi" \\ back\nslash \u00fc \u20ac',
+        number=Concat("number", Value('"q\\')),
+    ),
 }
 
 

@@ -139,22 +139,19 @@ def _sealed(
         rows = cursor.fetchall()
         changed = [row[1:] for row in rows if row[1] is not None]
         if changed:
-            ids = [uuid7() for _ in changed]
             created_at = shared["created_at"]
             columns, values, entry_params = _entry_columns(shared, connection, None)
-            keys, labels, changes = zip(*changed, strict=True)
+            entries = []
+            for key, label, changes in changed:
+                entry_id = uuid7()
+                row = {"id": str(entry_id), "key": key, "audit_label": label, "changes": changes}
+                entries.append({**row, "stamp": stamp_of(entry_id, created_at)})
+            # One JSON document of the rows, not an array per column: quoting the changes'
+            # JSON text as elements of an array literal cost more than the rest of the call.
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {values} FROM unnest("
-                "%s::uuid[], %s::text[], %s::text[], %s::jsonb[], %s::text[]) "
-                '"d"("id", "key", "audit_label", "changes", "stamp")',
-                [
-                    *entry_params,
-                    ids,
-                    list(keys),
-                    list(labels),
-                    list(changes),
-                    [stamp_of(entry_id, created_at) for entry_id in ids],
-                ],
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_to_recordset(%s) "
+                '"d"("id" uuid, "key" text, "audit_label" text, "changes" text, "stamp" text)',
+                [*entry_params, json.dumps(entries)],
             )
     return int(rows[0][0])
 
@@ -247,14 +244,20 @@ def _changes(
 
 
 # The columns of an entry that differ from row to row, as the statement computes them from
-# the changed rows ("d"); with a seal key the rows come from arrays that also hold ids and stamps.
+# the changed rows ("d"); with a seal key the rows come from a JSON document that also holds ids
+# and stamps (the changes as JSON text).
 _PER_ROW = {
     "id": '(%s || lpad(to_hex(%s::bigint + "d"."number"), 16, \'0\'))::uuid',
     "target_id": '"d"."key"::text',
     "target_repr": '"d"."audit_label"',
     "changes": '"d"."changes"',
 }
-_PER_ROW_SEALED = {**_PER_ROW, "id": '"d"."id"', "stamp": '"d"."stamp"'}
+_PER_ROW_SEALED = {
+    **_PER_ROW,
+    "id": '"d"."id"',
+    "changes": '"d"."changes"::jsonb',
+    "stamp": '"d"."stamp"',
+}
 
 
 def _first_id_params() -> list[Any]:
