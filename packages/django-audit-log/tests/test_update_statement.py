@@ -362,3 +362,16 @@ def test_the_update_finds_its_rows_by_key_not_by_reading_the_table():
     update = _update_node(document[0]["Plan"])
     assert update is not None
     assert _scans_of(update, table) == []
+
+
+def test_rows_picked_with_an_extra_table_are_picked_by_their_keys(django_assert_num_queries):
+    folder, other = Folder.objects.create(name="f"), Folder.objects.create(name="g")
+    pages = [Page.objects.create(folder=f, body="a") for f in (folder, folder, other)]
+    picked = Page.objects.extra(  # another table in FROM, joined by hand
+        tables=[Folder._meta.db_table],
+        where=[f"{Folder._meta.db_table}.id = folder_id", f"{Folder._meta.db_table}.name = %s"],
+        params=["f"],
+    )
+    with django_assert_num_queries(1):  # one statement, the rows picked by a subquery of keys
+        assert picked.update(body="b") == 2
+    assert sorted(e.target_id for e in updates()) == sorted(str(p.pk) for p in pages[:2])
