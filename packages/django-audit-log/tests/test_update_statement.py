@@ -6,12 +6,14 @@ import decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Upper
+from django.test.utils import CaptureQueriesContext
 
 from django_audit_log import audit_context, labels, stamps, update_statement
 from django_audit_log.models import AuditLog
-from tests.testapp.models import Account, Folder, Invoice, Page, Sticker
+from tests.testapp.models import Account, Chapter, Document, Folder, Invoice, Page, Sticker
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -124,6 +126,12 @@ OPERATIONS = {
     ),
     "to null": lambda p: Invoice.objects.filter(number__startswith=p).update(issued_on=None),
     "some unchanged": lambda p: Invoice.objects.filter(number__startswith=p).update(customer="c1"),
+    # Quotes, backslashes, a line break and non-ASCII text in the changes and in the label,
+    # which travel back to the database as JSON text with a seal key.
+    "awkward text": lambda p: Invoice.objects.filter(number__startswith=p).update(
+        customer='say "hi" \\ back\nslash \u00fc \u20ac',
+        number=Concat("number", Value('"q\\')),
+    ),
 }
 
 
@@ -287,3 +295,83 @@ def test_a_property_shadowing_a_column_is_not_read_as_the_column(monkeypatch):
     monkeypatch.setattr(Invoice, "__str__", Shown.plain)
     monkeypatch.setattr(Invoice, "customer", property(lambda self: "shadowed"), raising=False)
     assert _label(Invoice) is None
+
+
+def test_rows_picked_through_a_join_are_updated_and_logged_once_each(monkeypatch):
+    """A filter across a relation may repeat a row in a join; as Django's own UPDATE does, the
+    rows are then picked by their keys, each once."""
+
+    def make(prefix):
+        for name in ("a", "b"):
+            document = Document.objects.create(title=f"{prefix}{name}")
+            for heading in ("h1", "h2", "other"):  # two chapters of each document match
+                Chapter.objects.create(document=document, heading=f"{prefix}{heading}")
+
+    def run(prefix):
+        picked = Document.objects.filter(chapters__heading__startswith=f"{prefix}h")
+        assert picked.count() == 4  # the join repeats each document
+        assert picked.update(title=Concat("title", Value("!"))) == 2
+
+    database = entries_of(run, "D-", python_path=False, monkeypatch=monkeypatch, make=make)
+    python = entries_of(run, "P-", python_path=True, monkeypatch=monkeypatch, make=make)
+    assert database == python
+    assert sorted(database) == ["*a!", "*b!"]
+
+
+def test_an_update_of_every_row_logs_every_row(django_assert_num_queries):
+    make_invoices("A-", rows=3)
+    with django_assert_num_queries(1):  # no filter at all: the statement has no WHERE
+        assert Invoice.objects.all().update(customer="everyone") == 3
+    assert sorted(e.target_repr for e in updates()) == ["Invoice A-0", "Invoice A-1", "Invoice A-2"]
+
+
+ACCOUNTS = f"""
+INSERT INTO {Account._meta.db_table} (name, api_token, updated_at)
+SELECT 'account ' || i, '', now() FROM generate_series(1, %s) AS i
+"""
+
+
+def _scans_of(node, table):
+    """The plan nodes under ``node`` (itself included) that read every row of ``table``."""
+    found = [node] if node["Node Type"] == "Seq Scan" and node.get("Relation Name") == table else []
+    for child in node.get("Plans", []):
+        found += _scans_of(child, table)
+    return found
+
+
+def _update_node(node):
+    if node["Node Type"] == "ModifyTable" and node.get("Operation") == "Update":
+        return node
+    return next(filter(None, (_update_node(child) for child in node.get("Plans", []))), None)
+
+
+def test_the_update_finds_its_rows_by_key_not_by_reading_the_table():
+    """The rows just locked are updated through the key index, however many rows the table
+    holds and whatever its statistics say (here: none yet, as after a bulk load), so the
+    statement's cost follows the rows updated, not the table's size."""
+    table = Account._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(ACCOUNTS, [20_000])
+    keys = list(Account.objects.order_by("pk").values_list("pk", flat=True)[5_000:6_000])
+    with CaptureQueriesContext(connection) as captured:
+        assert Account.objects.filter(pk__in=keys).update(api_token="t") == 1_000
+    (statement,) = (q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}")  # planned, not run again
+        ((document,),) = cursor.fetchall()
+    update = _update_node(document[0]["Plan"])
+    assert update is not None
+    assert _scans_of(update, table) == []
+
+
+def test_rows_picked_with_an_extra_table_are_picked_by_their_keys(django_assert_num_queries):
+    folder, other = Folder.objects.create(name="f"), Folder.objects.create(name="g")
+    pages = [Page.objects.create(folder=f, body="a") for f in (folder, folder, other)]
+    picked = Page.objects.extra(  # another table in FROM, joined by hand
+        tables=[Folder._meta.db_table],
+        where=[f"{Folder._meta.db_table}.id = folder_id", f"{Folder._meta.db_table}.name = %s"],
+        params=["f"],
+    )
+    with django_assert_num_queries(1):  # one statement, the rows picked by a subquery of keys
+        assert picked.update(body="b") == 2
+    assert sorted(e.target_id for e in updates()) == sorted(str(p.pk) for p in pages[:2])

@@ -4,9 +4,9 @@ statement.
 The Python path (``tracked_query``) reads every row, updates, and sends the entries back: three
 statements in a transaction and a model instance per row. Here the database does it all::
 
-    WITH "audit_old" AS (SELECT <key, tracked columns> FROM t WHERE key IN (<the queryset>)
+    WITH "audit_old" AS (SELECT <key, tracked columns> FROM t WHERE <the queryset's filter>
                          FOR UPDATE),
-         "audit_new" AS (UPDATE t SET ... FROM "audit_old" WHERE t.key = "audit_old".key
+         "audit_new" AS (UPDATE t SET ... WHERE t.key = ANY(ARRAY(SELECT key FROM "audit_old"))
                          RETURNING <key, tracked columns, the label>),
          "audit_entries" AS (INSERT INTO <the audit table> SELECT ... one row per changed row)
     SELECT count(*) FROM "audit_new"
@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models, transaction
 from django.db.models.fields import Field
 from django.db.models.sql import UpdateQuery
@@ -83,9 +83,7 @@ def update(queryset: models.QuerySet[Any], fields: tuple[Field[Any, Any], ...], 
     using = queryset.db
     connection = connections[using]
     try:
-        rows_sql, rows_params = (
-            queryset.order_by().values_list("pk", flat=True).query.get_compiler(using).as_sql()
-        )
+        rows_sql, rows_params = _rows_filter(queryset, using)
     except EmptyResultSet:
         return 0
     model = queryset.model
@@ -141,22 +139,19 @@ def _sealed(
         rows = cursor.fetchall()
         changed = [row[1:] for row in rows if row[1] is not None]
         if changed:
-            ids = [uuid7() for _ in changed]
             created_at = shared["created_at"]
             columns, values, entry_params = _entry_columns(shared, connection, None)
-            keys, labels, changes = zip(*changed, strict=True)
+            entries = []
+            for key, label, changes in changed:
+                entry_id = uuid7()
+                row = {"id": str(entry_id), "key": key, "audit_label": label, "changes": changes}
+                entries.append({**row, "stamp": stamp_of(entry_id, created_at)})
+            # One JSON document of the rows, not an array per column: quoting the changes'
+            # JSON text as elements of an array literal cost more than the rest of the call.
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {values} FROM unnest("
-                "%s::uuid[], %s::text[], %s::text[], %s::jsonb[], %s::text[]) "
-                '"d"("id", "key", "audit_label", "changes", "stamp")',
-                [
-                    *entry_params,
-                    ids,
-                    list(keys),
-                    list(labels),
-                    list(changes),
-                    [stamp_of(entry_id, created_at) for entry_id in ids],
-                ],
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_to_recordset(%s) "
+                '"d"("id" uuid, "key" text, "audit_label" text, "changes" text, "stamp" text)',
+                [*entry_params, json.dumps(entries)],
             )
     return int(rows[0][0])
 
@@ -170,8 +165,8 @@ def _diffing(
     rows_params: Any,
 ) -> tuple[str, str, tuple[list[Any], list[Any]]]:
     """The statement's ``WITH`` that locks, reads and updates the rows (``"audit_old"``,
-    ``"audit_new"``), the query of the changed rows (key, label, changes, row number), and
-    the parameters of each."""
+    ``"audit_new"``; ``rows_sql``: the filter of the rows, from ``_rows_filter``), the query of
+    the changed rows (key, label, changes, row number), and the parameters of each."""
     quote = connection.ops.quote_name
     table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = [quote(field.column) for field in fields]
@@ -184,11 +179,14 @@ def _diffing(
 
     changed = " OR ".join(f'"o".{c} IS DISTINCT FROM "n".{c}' for c in columns)
     changes, changes_params = _changes(fields, kwargs, columns)
+    # The UPDATE finds the locked rows by their keys, as an array: an index lookup per row,
+    # whatever the planner guesses of the table (a join with "audit_old" read the whole table
+    # when its statistics were stale, so the cost followed the table's size, not the update's).
     head = (
-        f'WITH "audit_old" AS (SELECT {table}.{key}, {old_list} FROM {table} '
-        f"WHERE {table}.{key} IN ({rows_sql}) FOR UPDATE), "
-        f'"audit_new" AS ({set_sql} FROM "audit_old" WHERE {table}.{key} = "audit_old".{key} '
-        f'RETURNING {table}.{key}, {old_list}, {label} AS "audit_label")'
+        f'WITH "audit_old" AS (SELECT {table}.{key}, {old_list} FROM {table}{rows_sql} '
+        f'FOR UPDATE), "audit_new" AS ({set_sql} WHERE {table}.{key} = ANY(ARRAY('
+        f'SELECT {key} FROM "audit_old")) RETURNING {table}.{key}, {old_list}, {label} AS '
+        '"audit_label")'
     )
     changed_rows = (
         f'SELECT "n".{key} AS "key", "n"."audit_label", {changes} AS "changes", '
@@ -197,6 +195,27 @@ def _diffing(
     )
     # The order of the placeholders: the rows' query, SET, the label (in RETURNING).
     return head, changed_rows, ([*rows_params, *set_params, *label_params], changes_params)
+
+
+def _rows_filter(queryset: models.QuerySet[Any], using: str) -> tuple[str, list[Any]]:
+    """The ``WHERE`` that picks the queryset's rows from its table (``""``: every row), as
+    Django's own UPDATE has it: the queryset's conditions as they are when they read no other
+    table, else its keys as a subquery (a join may repeat a row). Raises ``EmptyResultSet``
+    when no row can match."""
+    query = queryset.order_by().query
+    compiler = query.get_compiler(using)
+    query.get_initial_alias()
+    if query.count_active_tables() == 1 and not query.extra_tables:
+        try:
+            where_sql, where_params = compiler.compile(query.where)
+        except FullResultSet:
+            return "", []
+        return f" WHERE {where_sql}", list(where_params)
+    keys = queryset.order_by().values_list("pk", flat=True).query.get_compiler(using)
+    keys_sql, keys_params = keys.as_sql()
+    table = compiler.quote_name_unless_alias(query.get_meta().db_table)
+    key = compiler.quote_name_unless_alias(query.get_meta().pk.column)
+    return f" WHERE {table}.{key} IN ({keys_sql})", list(keys_params)
 
 
 def _changes(
@@ -225,14 +244,20 @@ def _changes(
 
 
 # The columns of an entry that differ from row to row, as the statement computes them from
-# the changed rows ("d"); with a seal key the rows come from arrays that also hold ids and stamps.
+# the changed rows ("d"); with a seal key the rows come from a JSON document that also holds ids
+# and stamps (the changes as JSON text).
 _PER_ROW = {
     "id": '(%s || lpad(to_hex(%s::bigint + "d"."number"), 16, \'0\'))::uuid',
     "target_id": '"d"."key"::text',
     "target_repr": '"d"."audit_label"',
     "changes": '"d"."changes"',
 }
-_PER_ROW_SEALED = {**_PER_ROW, "id": '"d"."id"', "stamp": '"d"."stamp"'}
+_PER_ROW_SEALED = {
+    **_PER_ROW,
+    "id": '"d"."id"',
+    "changes": '"d"."changes"::jsonb',
+    "stamp": '"d"."stamp"',
+}
 
 
 def _first_id_params() -> list[Any]:
