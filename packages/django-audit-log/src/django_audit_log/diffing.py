@@ -9,6 +9,9 @@ compared with what a save wrote, so an update's diff needs no SELECT. Used by th
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
+import uuid
 from typing import Any
 
 from django.db import models
@@ -18,6 +21,25 @@ from django_audit_log.services import build_entry, target_columns
 
 _fields_cache: dict[type, tuple[Field[Any, Any], ...]] = {}
 _MUTABLE = (dict, list)
+# What fields hold most of the time, none of it computed by the database: known by its exact
+# type before the attribute lookup, which costs a raised AttributeError per plain value.
+_PLAIN_VALUES = frozenset(
+    {
+        str,
+        int,
+        float,
+        bool,
+        type(None),
+        decimal.Decimal,
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        uuid.UUID,
+        dict,
+        list,
+    }
+)
 
 
 def tracked_fields(model: type[models.Model]) -> tuple[Field[Any, Any], ...]:
@@ -50,7 +72,7 @@ def named(fields: tuple[Field[Any, Any], ...], names: Any) -> tuple[Field[Any, A
 def is_expression(value: Any) -> bool:
     """Whether ``value`` is computed by the database (``F("n") + 1``, ``Now()``, a
     ``db_default`` placeholder) rather than a value Python knows."""
-    return hasattr(value, "resolve_expression")
+    return type(value) not in _PLAIN_VALUES and hasattr(value, "resolve_expression")
 
 
 def snapshot(values: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,14 @@ def label_sql(model: type[models.Model]) -> LabelSql | None:
     return _cache[model]
 
 
+def shown_fields(model: type[models.Model]) -> list[Field[Any, Any]] | None:
+    """The fields ``str(obj)`` shows when the label is a plain arrangement of ``model``'s
+    columns (as ``label_sql`` reads it), else ``None``. Read from the source on every call:
+    callers that ask per save keep the answer."""
+    parts = _parts(model)
+    return None if parts is None else [part[0] for part in parts if not isinstance(part, str)]
+
+
 def _sql_of(parts: list[str | tuple[Field[Any, Any], bool]]) -> LabelSql:
     def sql(table: str, connection: Any) -> tuple[str, list[Any]]:
         pieces, params = [], []
