@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.test.utils import isolate_apps
 
 from django_audit_log import single_statement
-from django_audit_log.diffing import is_expression
+from django_audit_log.diffing import is_expression, tracked_fields
 from django_audit_log.models import AuditLog
 from django_audit_log.tracking import AuditTrackedModel
 from tests.testapp.models import Account, Folder, Invoice, Page
@@ -44,11 +44,13 @@ def test_a_field_added_to_the_model_makes_a_new_plan():
             return self.name
 
     before = single_statement.plan_of(Ledger, connection)
+    assert [field.name for field in tracked_fields(Ledger)] == ["name"]
     models.IntegerField(default=0).contribute_to_class(Ledger, "balance")
     after = single_statement.plan_of(Ledger, connection)
     assert after is not before
     assert "balance" in after.attnames
     assert "balance" not in before.attnames
+    assert [field.name for field in tracked_fields(Ledger)] == ["name", "balance"]
     # An expression assigned to the new field is seen: the entry goes after the row.
     ledger = Ledger(name="l", balance=F("balance") + 1)
     assert single_statement._applies(ledger, after) is False
