@@ -10,7 +10,9 @@ row's own columns, which the source of ``__str__`` shows:
   spec, no conversion but ``!s``), the fields being text, integers or UUIDs.
 
 Anything else (a method call, a branch, a related object, a format spec...) returns ``None``,
-and the caller keeps its Python path, which calls ``str()`` on each object.
+and the caller keeps its Python path, which calls ``str()`` on each object. ``single_statement``
+reads the same analysis (``shown_fields``) to know, once per model, whether a label can show a
+key that the database has not assigned yet.
 """
 
 from __future__ import annotations
