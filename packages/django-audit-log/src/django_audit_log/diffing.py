@@ -9,6 +9,9 @@ compared with what a save wrote, so an update's diff needs no SELECT. Used by th
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
+import uuid
 from typing import Any
 
 from django.db import models
@@ -16,20 +19,42 @@ from django.db.models.fields import Field
 
 from django_audit_log.services import build_entry, target_columns
 
-_fields_cache: dict[type, tuple[Field[Any, Any], ...]] = {}
+# Per model: its concrete fields when computed (Django makes a new tuple when a field is added),
+# and the tracked ones among them.
+_fields_cache: dict[type, tuple[Any, tuple[Field[Any, Any], ...]]] = {}
 _MUTABLE = (dict, list)
+# What fields hold most of the time, none of it computed by the database: known by its exact
+# type before the attribute lookup, which costs a raised AttributeError per plain value.
+_PLAIN_VALUES = frozenset(
+    {
+        str,
+        int,
+        float,
+        bool,
+        type(None),
+        decimal.Decimal,
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        uuid.UUID,
+        dict,
+        list,
+    }
+)
 
 
 def tracked_fields(model: type[models.Model]) -> tuple[Field[Any, Any], ...]:
     """The fields of ``model`` (an ``AuditTrackedModel``) whose changes are logged, from its
-    ``audit_fields`` / ``audit_exclude`` (computed once per model)."""
+    ``audit_fields`` / ``audit_exclude`` (computed once per model and set of fields)."""
+    concrete = model._meta.concrete_fields
     cached = _fields_cache.get(model)
-    if cached is None:
+    if cached is None or cached[0] is not concrete:
         names: tuple[str, ...] | None = getattr(model, "audit_fields", None)
         excluded = set(getattr(model, "audit_exclude", ()))
-        cached = tuple(
+        tracked = tuple(
             field
-            for field in model._meta.concrete_fields
+            for field in concrete
             if not field.primary_key
             and (
                 field.name in names
@@ -37,8 +62,8 @@ def tracked_fields(model: type[models.Model]) -> tuple[Field[Any, Any], ...]:
                 else field.name not in excluded and not getattr(field, "auto_now", False)
             )
         )
-        _fields_cache[model] = cached
-    return cached
+        cached = _fields_cache[model] = (concrete, tracked)
+    return cached[1]
 
 
 def named(fields: tuple[Field[Any, Any], ...], names: Any) -> tuple[Field[Any, Any], ...]:
@@ -50,7 +75,7 @@ def named(fields: tuple[Field[Any, Any], ...], names: Any) -> tuple[Field[Any, A
 def is_expression(value: Any) -> bool:
     """Whether ``value`` is computed by the database (``F("n") + 1``, ``Now()``, a
     ``db_default`` placeholder) rather than a value Python knows."""
-    return hasattr(value, "resolve_expression")
+    return type(value) not in _PLAIN_VALUES and hasattr(value, "resolve_expression")
 
 
 def snapshot(values: dict[str, Any]) -> dict[str, Any]:

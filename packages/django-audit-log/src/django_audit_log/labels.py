@@ -10,7 +10,9 @@ row's own columns, which the source of ``__str__`` shows:
   spec, no conversion but ``!s``), the fields being text, integers or UUIDs.
 
 Anything else (a method call, a branch, a related object, a format spec...) returns ``None``,
-and the caller keeps its Python path, which calls ``str()`` on each object.
+and the caller keeps its Python path, which calls ``str()`` on each object. ``single_statement``
+reads the same analysis (``shown_fields``) to know, once per model, whether a label can show a
+key that the database has not assigned yet.
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ def label_sql(model: type[models.Model]) -> LabelSql | None:
         parts = _parts(model)
         _cache[model] = None if parts is None else _sql_of(parts)
     return _cache[model]
+
+
+def shown_fields(model: type[models.Model]) -> list[Field[Any, Any]] | None:
+    """The fields ``str(obj)`` shows when the label is a plain arrangement of ``model``'s
+    columns (as ``label_sql`` reads it), else ``None``. Read from the source on every call:
+    callers that ask per save keep the answer."""
+    parts = _parts(model)
+    return None if parts is None else [part[0] for part in parts if not isinstance(part, str)]
 
 
 def _sql_of(parts: list[str | tuple[Field[Any, Any], bool]]) -> LabelSql:

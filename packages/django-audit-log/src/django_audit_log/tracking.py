@@ -42,9 +42,10 @@ class AuditTrackedModel(models.Model):
     @alters_data
     def save(self, *args: Any, **kwargs: Any) -> None:
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        if single_statement.applies(self, using):
+        carrier = single_statement.carrier(self, using, kwargs.get("update_fields"))
+        if carrier is not None:
             # PostgreSQL: the row's INSERT/UPDATE carries the entry in the same statement.
-            with single_statement.carrying_entry(self, using, kwargs.get("update_fields")):
+            with carrier:
                 super().save(*args, **kwargs)
             return
         with write_transaction(using):

@@ -107,7 +107,7 @@ def clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
     cleaned = {}
     for name, change in changes.items():
         name = str(name)
-        if not isinstance(change, Mapping):
+        if not isinstance(change, (dict, Mapping)):  # a dict is told apart without the ABC
             change = {"new": change}
         if sensitive(name):
             cleaned[name] = {str(side): None if v is None else mask for side, v in change.items()}
