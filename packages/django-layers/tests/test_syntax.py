@@ -42,7 +42,8 @@ REFUSED = {
     "nonlocal_in_method_after_use": "class C(Base):  # a: b\n    x = 1\n\n    def f(self):\n"
     "        x = 1\n        def g():\n            print(x)\n            nonlocal x\n",
     "nonlocal_in_nested_class": "@d\nclass C:\n    class D:\n        def f(self):\n"
-    "            x = 1\n            def g():\n                nonlocal x\n                x: int = 2\n",
+    "            x = 1\n            def g():\n                nonlocal x\n"
+    "                x: int = 2\n",
     "nonlocal_in_class_after_brackets": "class C:\n    def f(self):\n        x = 1\n"
     "        def g():\n            y = [\n    1]\n            x = 2\n            nonlocal x\n",
     "nonlocal_mangled_in_method": "class C:\n    def f(self):\n        _C__x = 1\n"
