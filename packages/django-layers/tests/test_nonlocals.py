@@ -72,7 +72,7 @@ def test_a_class_is_narrowed_to_the_statements_of_its_body_holding_nonlocal():
 
 
 def test_a_string_in_a_class_is_dedented_where_its_lines_are_indented_like_the_body():
-    source = f"class C:\n    s = \"\"\"\n    kept\nshallow\n\"\"\"\n{indented(METHOD)}"
+    source = f'class C:\n    s = """\n    kept\nshallow\n"""\n{indented(METHOD)}'
     assert narrowed(source) == [METHOD]
 
 
