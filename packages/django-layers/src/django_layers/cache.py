@@ -27,9 +27,9 @@ from django_layers.version import __version__
 try:
     # CPython's own BLAKE2: ``hashlib`` would load OpenSSL as well, a few milliseconds of every
     # run that reads a file, for hashes no check uses.
-    from _blake2 import blake2b
+    from _blake2 import blake2b as blake2b  # also for django_layers.results
 except ImportError:  # pragma: no cover - an interpreter built without it
-    from hashlib import blake2b
+    from hashlib import blake2b as blake2b
 
 FORMAT = 2
 RACY_SECONDS = 2
