@@ -408,6 +408,8 @@ def test_a_check_that_must_run_takes_the_options_read_here_as_argparse_reads_the
                 stored.unlink()
     code, out = replay.main(["check", *options]), capsys.readouterr().out
     assert (code, out) == full(capsys, *options, "--no-cache")
+    assert replay.main(["check", "--no-cache", *options]) == code  # argparse's, through here
+    assert capsys.readouterr().out == out
     assert code == 1
     assert out
     assert (layered / "elsewhere" / "files.json").exists() == ("elsewhere" in options)
