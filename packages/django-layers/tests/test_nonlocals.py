@@ -2,7 +2,7 @@
 
 import symtable
 
-from django_layers.nonlocals import nonlocals_compile, statements_holding_nonlocal
+from django_layers.nonlocals import narrowed, nonlocals_compile, statements_holding_nonlocal
 
 OUTER = "def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n"
 
@@ -48,3 +48,73 @@ def test_each_statement_is_compiled_on_its_own():
     misused = "def h():\n    y = 1\n    def g():\n        y = 2\n        nonlocal y\n"
     assert not nonlocals_compile(OUTER + misused)
     assert not nonlocals_compile(OUTER.replace("\n", "\r\n") + misused.replace("\n", "\r"))
+
+
+METHOD = "def f(self):\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n"
+
+
+def indented(text, prefix="    "):
+    return "".join(prefix + line if line.strip() else line for line in text.splitlines(True))
+
+
+def test_a_class_is_narrowed_to_the_statements_of_its_body_holding_nonlocal():
+    source = (
+        "@decorated\nclass C(Base):  # a: b\n\n    # a comment\n    x = 1\n"
+        f"{indented(METHOD)}\n    def h(self):\n        pass\n"
+    )
+    assert narrowed(source) == [f"{METHOD}\n"]
+    nested = f"class C:\n    class D:\n{indented(indented(METHOD))}    y = 2\n"
+    assert narrowed(nested) == [METHOD]
+    assert narrowed(OUTER) == [OUTER]  # a function: the whole statement
+    assert nonlocals_compile(source + nested)
+    misused = METHOD.replace("x = 2\n", "x: int = 2\n")
+    assert not nonlocals_compile(f"class C:\n{indented(misused)}")
+
+
+def test_a_string_in_a_class_is_dedented_where_its_lines_are_indented_like_the_body():
+    source = f'class C:\n    s = """\n    kept\nshallow\n"""\n{indented(METHOD)}'
+    assert narrowed(source) == [METHOD]
+
+
+def test_a_class_that_cannot_be_narrowed_with_certainty_is_compiled_as_a_whole():
+    one_line = "class C: pass\n"
+    assert narrowed(one_line) == [one_line]
+    over_lines = f"class C(\n    Base,\n):\n{indented(METHOD)}"
+    assert narrowed(over_lines) == [over_lines]
+    only_comments = "class C:\n    # nonlocal x\n"
+    assert narrowed(only_comments) == [only_comments]
+    unterminated = f"class C:\n    s = 'open\n{indented(METHOD)}"
+    assert narrowed(unterminated) == [unterminated]
+
+
+def test_a_method_cut_inside_brackets_leaves_the_decision_to_the_whole_file():
+    # ``1]`` sits at the body's indentation: the method is cut there, and neither part
+    # compiles on its own.
+    source = (
+        "class C:\n    def f(self):\n        t = [\n    1]\n        x = 1\n        def g():\n"
+        "            nonlocal x\n            x = 2\n"
+    )
+    symtable.symtable(source, "valid.py", "exec")
+    assert not nonlocals_compile(source)
+
+
+def test_a_method_that_needs_its_class_leaves_the_decision_to_the_whole_file():
+    source = (
+        "class C:\n    def f(self):\n        super()\n        def g():\n"
+        "            nonlocal __class__\n        return g\n"
+    )
+    symtable.symtable(source, "valid.py", "exec")
+    assert not nonlocals_compile(source)
+
+
+def test_a_method_holding_a_name_its_class_mangles_stays_in_its_class():
+    # In the class, ``__x`` is ``_C__x``: used before its ``nonlocal`` declaration. Out of it,
+    # the method would compile.
+    source = (
+        "class C:\n    def f(self):\n        _C__x = 1\n        def g():\n"
+        "            print(__x)\n            nonlocal _C__x\n"
+    )
+    assert narrowed(source) == [source]
+    assert not nonlocals_compile(source)
+    dunder = "class C:\n" + indented(METHOD.replace("x = 2", "x = self.__init__"))
+    assert narrowed(dunder) == [METHOD.replace("x = 2", "x = self.__init__")]

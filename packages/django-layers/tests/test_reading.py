@@ -225,3 +225,25 @@ def test_with_a_cache_ruff_is_asked_after_the_reading_about_new_content_only(
     assert asked == [
         sorted(str(path) for path in (changed, extra / "broken.py", extra / "scopes.py"))
     ]
+
+
+def test_warnings_about_the_checked_code_make_no_file_an_error(partly_judged):
+    # Warnings are errors in this suite: an invalid escape that any compiling of a batch let
+    # through would turn into a syntax error (the tree, a ``nonlocal`` statement, a file in a
+    # foreign encoding, a file no rule reads that is compiled whole).
+    alpha = partly_judged / "src" / "alpha"
+    (alpha / "escapes.py").write_text('import os; x = "\\d"\n')
+    (alpha / "closure.py").write_text(
+        'def f():\n    x = "\\d"\n    def g():\n        nonlocal x\n        x = "\\w"\n'
+    )
+    (alpha / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nx = '\xe9\\d'\n")
+    (partly_judged / "src" / "extra" / "quoted.py").write_bytes(
+        b"# -*- coding: latin-1 -*-\nx = '\xe9\\d'\n"
+    )
+    for every_dependency in (True, False):
+        result = check(partly_judged, every_dependency=every_dependency, use_cache=False)
+        assert {e.path for e in result.errors} == {
+            "src/extra/broken.py", "src/extra/latin.py", "src/extra/nul.py",
+            "src/extra/scopes.py",
+        }  # fmt: skip
+        assert ("alpha.escapes", "os") in {(d.importer, d.imported) for d in result.dependencies}

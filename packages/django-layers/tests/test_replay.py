@@ -387,3 +387,45 @@ def test_the_console_script_and_python_dash_m_start_here():
     assert script.value == "django_layers.replay:main"
     main_module = Path(replay.__file__).with_name("__main__.py").read_text()
     assert "from django_layers.replay import main" in main_module
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        (),
+        ("--format", "json"),
+        ("--format=github", "--config=layers.yaml"),
+        ("--cache-dir", "elsewhere", "--format", "text", "--format", "json"),
+    ],
+)
+def test_a_check_that_must_run_takes_the_options_read_here_as_argparse_reads_them(
+    layered, capsys, options
+):
+    # No stored answer (--no-cache clears none, so each check starts from an empty folder).
+    for folder in (layered / ".django-layers-cache", layered / "elsewhere"):
+        if folder.exists():
+            for stored in folder.iterdir():
+                stored.unlink()
+    code, out = replay.main(["check", *options]), capsys.readouterr().out
+    assert (code, out) == full(capsys, *options, "--no-cache")
+    assert replay.main(["check", "--no-cache", *options]) == code  # argparse's, through here
+    assert capsys.readouterr().out == out
+    assert code == 1
+    assert out
+    assert (layered / "elsewhere" / "files.json").exists() == ("elsewhere" in options)
+
+
+def test_a_cold_check_loads_no_argument_parser_and_no_openssl(layered):
+    probe = (
+        "import sys\n"
+        "from django_layers.replay import main\n"
+        "code = main(['check', '--format', 'json'])\n"
+        "loaded = ('argparse', 'hashlib', '_hashlib', 'difflib', 'django_layers.cli')\n"
+        "print(code, sorted(name for name in loaded if name in sys.modules))\n"
+    )
+    bare = {name: value for name, value in os.environ.items() if not name.startswith("COVERAGE")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=layered, env=bare, capture_output=True, text=True
+    )
+    assert done.stdout.splitlines()[-1] == "1 ['django_layers.cli']", done.stderr
+    assert json.loads(done.stdout.rpartition("\n1 [")[0])["violations"]

@@ -39,6 +39,15 @@ REFUSED = {
     "        x = 1\n        def g():\n            x = 2\n            nonlocal x\n",
     "nonlocal_after_decorator": "@d\ndef f():\n    x = 1\n    @d\n    def g():\n"
     "        print(x)\n        nonlocal x\n",
+    "nonlocal_in_method_after_use": "class C(Base):  # a: b\n    x = 1\n\n    def f(self):\n"
+    "        x = 1\n        def g():\n            print(x)\n            nonlocal x\n",
+    "nonlocal_in_nested_class": "@d\nclass C:\n    class D:\n        def f(self):\n"
+    "            x = 1\n            def g():\n                nonlocal x\n"
+    "                x: int = 2\n",
+    "nonlocal_in_class_after_brackets": "class C:\n    def f(self):\n        x = 1\n"
+    "        def g():\n            y = [\n    1]\n            x = 2\n            nonlocal x\n",
+    "nonlocal_mangled_in_method": "class C:\n    def f(self):\n        _C__x = 1\n"
+    "        def g():\n            print(__x)\n            nonlocal _C__x\n",
     "parameter_nonlocal": "def f(a):\n    def g():\n        pass\n    nonlocal a\n",
     "parameter_global": "def f(a):\n    global a\n",
     "global_after_bind": "def f():\n    x = 1\n    global x\n",
@@ -64,13 +73,19 @@ ACCEPTED = {
     '        x = 2\n    return g\ns = """\ndef h():\n    nonlocal x\n"""\n',
     "nonlocal_in_class_method": "class C:\n    def f(self):\n        x = 1\n"
     "        def g():\n            nonlocal x\n            x += 1\n        return g\n",
+    "nonlocal_class_cell": "class C:\n    def f(self):\n        super()\n        def g():\n"
+    "            nonlocal __class__\n            return __class__\n        return g\n",
+    "nonlocal_in_class_with_strings": "class C(\n    Base,\n):\n    s = '''\n    def fake():\n"
+    "        nonlocal x\n'''\n    def f(self):\n        x = 1\n        def g():\n"
+    "            nonlocal x\n            x = 2\n        return g\n",
     "nonlocal_only_in_comment": "def f():\n    x = 1  # nonlocal x\n",
 }
 # What ruff vouches for although CPython refuses it: the misuses of ``nonlocal`` it misses.
 RUFF_MISSES = {
     "nonlocal_after_use", "nonlocal_after_bind", "nonlocal_annotated", "nonlocal_after_string",
     "nonlocal_after_brackets", "nonlocal_after_backslash", "nonlocal_in_else",
-    "nonlocal_after_decorator",
+    "nonlocal_after_decorator", "nonlocal_in_method_after_use", "nonlocal_in_nested_class",
+    "nonlocal_in_class_after_brackets", "nonlocal_mangled_in_method",
 }  # fmt: skip
 if sys.version_info < (3, 12):
     REFUSED["type_alias_before_312"] = "type X = int\n"

@@ -15,6 +15,7 @@ start.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -104,9 +105,13 @@ def read_new(
     # what the reading costs): the reading takes the other half, not all of them (on two cores,
     # a worker would only take turns with ruff and add the cost of starting it).
     workers = None if upfront is None else max(1, usable_cores() // 2)
-    readings: list[FirstReading] = run_all(
-        first_reading, [(file, contents) for file in files], workers
-    )
+    # Compiling someone's code may warn about it: not ours to say. One filter for the whole
+    # batch (forked workers inherit it) rather than one per file.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        readings: list[FirstReading] = run_all(
+            first_reading, [(file, contents) for file in files], workers
+        )
     assumed = [
         file.path for file, (_, how, _) in zip(files, readings, strict=True) if how == ASSUMED
     ]

@@ -15,7 +15,6 @@ otherwise go unnoticed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -24,6 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from django_layers.version import __version__
+
+try:
+    # CPython's own BLAKE2: ``hashlib`` would load OpenSSL as well, a few milliseconds of every
+    # run that reads a file, for hashes no check uses.
+    from _blake2 import blake2b as blake2b  # also for django_layers.results
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b as blake2b
 
 FORMAT = 2
 RACY_SECONDS = 2
@@ -48,7 +54,7 @@ Stored = list[Any]
 
 def content_key(data: bytes, is_apps: bool) -> str:
     """The key of a file's result: its content, and whether its app configs were read."""
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = blake2b(data, digest_size=16).hexdigest()
     return digest + "+apps" if is_apps else digest
 
 

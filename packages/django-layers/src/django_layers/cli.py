@@ -5,10 +5,10 @@ Exit codes: 0 clean, 1 violations, 2 configuration, usage or file errors.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from django_layers import baseline
 from django_layers.config import ConfigError
@@ -18,6 +18,10 @@ from django_layers.model import Result
 from django_layers.replay import Recording
 from django_layers.report import FORMATS, config_annotations
 from django_layers.version import __version__
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_CODES = """exit status:
   0  no violations
@@ -43,23 +47,25 @@ def _columns() -> int:
         return 80
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter, without loading ``shutil`` (and with it the compression modules)
-    for the terminal's width: argparse makes a formatter for every argument it is given, so a
-    check that shows no help would pay for that import on every run."""
-
-    def __init__(
-        self,
-        prog: str,
-        indent_increment: int = 2,
-        max_help_position: int = 24,
-        width: int | None = None,
-    ) -> None:
-        width = _columns() - 2 if width is None else width
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
 def _parser() -> argparse.ArgumentParser:
+    # Loaded only here: a check whose options django_layers.replay has read runs without it.
+    import argparse  # noqa: PLC0415
+
+    class _Formatter(argparse.RawDescriptionHelpFormatter):
+        """argparse's formatter, without loading ``shutil`` (and with it the compression
+        modules) for the terminal's width: argparse makes a formatter for every argument it is
+        given, so a check that shows no help would pay for that import on every run."""
+
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+        ) -> None:
+            width = _columns() - 2 if width is None else width
+            super().__init__(prog, indent_increment, max_help_position, width)
+
     parser = argparse.ArgumentParser(
         prog="django-layers",
         description="Check a project's import boundaries (layers.yaml).",
@@ -156,6 +162,25 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--update-baseline needs --baseline FILE")
     if options.command == "init":
         return _init(options)
+    return _run(options)
+
+
+def check(config: str, output_format: str, cache_dir: str | None) -> int:
+    """``django-layers check`` with the options :mod:`django_layers.replay` has read already
+    (``--config``, ``--format``, ``--cache-dir``), as :func:`main` would run it."""
+    options = SimpleNamespace(
+        command="check",
+        config=Path(config),
+        format=output_format,
+        cache_dir=None if cache_dir is None else Path(cache_dir),
+        no_cache=False,
+        baseline=None,
+        update_baseline=False,
+    )
+    return _run(options)
+
+
+def _run(options: argparse.Namespace | SimpleNamespace) -> int:
     # A check whose answer django_layers.replay can give next time, when nothing changed.
     recording = None
     if options.command == "check" and options.baseline is None and not options.no_cache:
@@ -185,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     return _finish_check(options, result)
 
 
-def _finish_check(options: argparse.Namespace, result: Result) -> int:
+def _finish_check(options: argparse.Namespace | SimpleNamespace, result: Result) -> int:
     if options.baseline is not None:
         if options.update_baseline:
             if result.errors:

@@ -5,7 +5,9 @@ used, or assigned, before its ``nonlocal`` declaration in the same function, and
 ``nonlocal`` name. All three concern the scopes of one function, and every scope a ``nonlocal``
 can refer to lies inside the top-level statement that holds it (the module's own scope is never
 one). So a file that ruff vouches for is valid when each top-level statement holding a
-``nonlocal`` compiles on its own, which costs a fraction of compiling the whole file.
+``nonlocal`` compiles on its own, which costs a fraction of compiling the whole file. A class is
+cut further, into the statements of its body (:func:`narrowed`): no ``nonlocal`` refers to a
+class's scope either, and a large class often holds one method that declares ``nonlocal``.
 
 Top-level statements start on a line that begins at column 0, outside any string or comment,
 not continued by a backslash and not with a closing bracket (as ``) -> None:`` ends a signature
@@ -45,6 +47,13 @@ _SKIP = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _STRING = re.compile(STRING, re.VERBOSE | re.DOTALL)
+# A class whose header holds its first line (after decorators, each on one line of its own).
+_CLASS_HEADER = re.compile(r"(?:@[^\n]*\n)*class\b[^\n]*:[ \t\f]*(?:\#[^\n]*)?\n")
+# The indentation of the first line of a block that is not blank or a comment.
+_BLOCK_INDENT = re.compile(r"(?:[ \t\f]*(?:\#[^\n]*)?\n)*([ \t\f]+)[^ \t\f\n\#]")
+# A name that a class mangles (``__x`` becomes ``_C__x``): two leading underscores, not two
+# trailing ones. Outside its class it would be another name.
+_PRIVATE_NAME = re.compile(r"(?<!\w)__\w*(?<!__)(?!\w)")
 
 
 def statements_holding_nonlocal(source: str) -> list[str] | None:
@@ -81,6 +90,32 @@ def statements_holding_nonlocal(source: str) -> list[str] | None:
     return [source[starts[index] : starts[index + 1]] for index in holding]
 
 
+def narrowed(statement: str) -> list[str]:
+    """The parts of a top-level ``statement`` holding ``nonlocal`` to compile on their own: the
+    statement itself, or, for a class, the statements of its body holding it, dedented (and so
+    on, for a class in a class). ``nonlocal`` never refers to a class's scope, so each function
+    of a class is checked by itself; a class's body is large, a method holding ``nonlocal`` is
+    not. The body is cut as a file is: a part cut where no statement starts does not compile on
+    its own, and the caller then compiles the whole file. Dedenting changes at most the text
+    of a string, never a name or a scope; a part that holds a name the class mangles (where
+    ``__x`` and ``_C__x`` are one name) is not taken out of its class."""
+    header = _CLASS_HEADER.match(statement)
+    if header is None:
+        return [statement]
+    body = statement[header.end() :]
+    indent = _BLOCK_INDENT.match(body)
+    if indent is None:
+        return [statement]
+    dedented = re.sub(f"(?m)^{re.escape(indent.group(1))}", "", body)
+    inner = statements_holding_nonlocal(dedented)
+    if not inner:
+        return [statement]  # cannot be cut with certainty
+    parts = [part for inner_statement in inner for part in narrowed(inner_statement)]
+    if any(_PRIVATE_NAME.search(part) for part in parts):
+        return [statement]
+    return parts
+
+
 def nonlocals_compile(source: str) -> bool:
     """Whether every top-level statement of ``source`` that holds a ``nonlocal`` compiles on its
     own; ``False`` also when that cannot be told (the caller then compiles the whole file)."""
@@ -92,7 +127,7 @@ def nonlocals_compile(source: str) -> bool:
     # Compiling someone's code may warn about it (invalid escape sequences, ...).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for statement in statements:
+        for statement in [part for whole in statements for part in narrowed(whole)]:
             try:
                 symtable.symtable(statement, "<statement>", "exec")
             except (SyntaxError, ValueError):

@@ -98,7 +98,9 @@ def read_file(path: str, stat: os.stat_result, is_apps: bool) -> Extracted:
     ``how`` says which way was taken: ``"fast"`` or ``"tree"``.
     """
     data = read_bytes(path, stat.st_size)
-    outcome = extract_source(path, stat, data, is_apps, proven=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = extract_source(path, stat, data, is_apps, proven=False)
     if isinstance(outcome, FileError):
         raise outcome
     return outcome
@@ -115,7 +117,9 @@ def read_source(
         data = read_bytes(path, stat.st_size)
     except FileError as error:
         return error
-    return extract_source(path, stat, data, is_apps, proven, wanted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract_source(path, stat, data, is_apps, proven, wanted)
 
 
 def extract_source(
@@ -124,18 +128,19 @@ def extract_source(
     """What :func:`read_file` returns, for content already read; the error is returned, not
     raised, so that worker processes can hand it back. ``proven``: ruff vouches (or is about
     to) for the source (see :mod:`django_layers.syntax`), so the compiler is asked only about
-    its ``nonlocal`` declarations, which ruff does not fully check."""
+    its ``nonlocal`` declarations, which ruff does not fully check.
+
+    Compiling someone's code may warn about it (invalid escape sequences, ...), which is not
+    ours to say: the caller ignores warnings around it, once for a whole batch of files
+    (:func:`read_file`, :func:`read_source`, :func:`django_layers.batch.read_new`)."""
     text = decode(data)
-    # Compiling someone's code may warn about it (invalid escape sequences, ...): not ours to say.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            if not wanted:
-                _compile(path, stat, data, text, proven)
-                return [], [], "checked"
-            return _extract(path, stat, data, text, is_apps, proven)
-        except FileError as error:
-            return error
+    try:
+        if not wanted:
+            _compile(path, stat, data, text, proven)
+            return [], [], "checked"
+        return _extract(path, stat, data, text, is_apps, proven)
+    except FileError as error:
+        return error
 
 
 def _compile(

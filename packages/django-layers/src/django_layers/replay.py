@@ -35,21 +35,30 @@ _OPTIONS = ("--config", "--format", "--cache-dir")
 
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
-    found = answer(arguments)
-    if found is None:
-        from django_layers.cli import main as run_command  # noqa: PLC0415 - only when needed
+    options = _parse(arguments)
+    found = None if options is None else _answer(options)
+    if found is not None:
+        output, code = found
+        sys.stdout.write(output)
+        return code
+    # Only now is the command line needed; when the options were read here, its argument
+    # parser is not.
+    if options is None:
+        from django_layers.cli import main as run_command  # noqa: PLC0415
 
         return run_command(arguments)
-    output, code = found
-    sys.stdout.write(output)
-    return code
+    from django_layers.cli import check  # noqa: PLC0415
+
+    return check(options["--config"], options["--format"], options["--cache-dir"] or None)
 
 
 def answer(argv: list[str]) -> tuple[str, int] | None:
     """The stored output and exit status of this check, or ``None`` when it must run."""
     options = _parse(argv)
-    if options is None:
-        return None
+    return None if options is None else _answer(options)
+
+
+def _answer(options: dict[str, str]) -> tuple[str, int] | None:
     config, file = location(options["--config"], options["--cache-dir"])
     try:
         with open(config, "rb") as handle:

@@ -21,14 +21,13 @@ replaced atomically, like the per-file cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from django_layers.cache import content_key, recently_modified, write_atomic
+from django_layers.cache import blake2b, content_key, recently_modified, write_atomic
 from django_layers.config import Config
 from django_layers.model import Dependency, FileError, Result, Violation
 from django_layers.version import __version__
@@ -41,7 +40,7 @@ FileState = tuple[str, int, int]
 
 
 def fingerprint(config: Config, states: list[FileState]) -> str:
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     head = [FORMAT, __version__, list(sys.version_info[:2]), os.getcwd(), config.to_dict()]
     digest.update(json.dumps(head, sort_keys=True, default=str).encode())
     for path, size, mtime_ns in states:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,6 +55,8 @@ class _Reader:
             elif key in found:
                 self.problem(key_node, f"duplicate key {key!r} in {what}")
             elif key not in allowed:
+                import difflib  # noqa: PLC0415 - only a misspelt key needs it
+
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 also = f" (did you mean {hint[0]!r}?)" if hint else ""
                 expected = ", ".join(sorted(allowed))

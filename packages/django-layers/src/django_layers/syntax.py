@@ -16,9 +16,9 @@ once, and:
   file is, its answer is not used) is compiled by CPython, whose verdict, message, line and
   column stand;
 - a file that holds the word ``nonlocal``, whose remaining misuses have no ruff rule, has the
-  top-level statements that hold it compiled by CPython as well
-  (:mod:`django_layers.nonlocals`); should any of them not compile on its own, the whole file
-  is compiled.
+  top-level statements that hold it (for a class, the statements of its body) compiled by
+  CPython as well (:mod:`django_layers.nonlocals`); should any of them not compile on its own,
+  the whole file is compiled.
 
 When ruff cannot be run, or answers anything unexpected, CPython checks every file.
 """
