@@ -199,6 +199,17 @@ def test_a_label_the_database_cannot_make_keeps_the_python_path(
     assert sorted(e.target_repr for e in updates()) == ["L-0", "L-1", "L-2", "L-3"]
 
 
+def test_a_replaced_str_is_noticed_once_the_label_was_worked_out(monkeypatch):
+    make_invoices("r-", rows=2)
+    Invoice.objects.filter(number="r-0").update(paid=True)  # works out Invoice's label SQL
+    monkeypatch.setattr(Invoice, "__str__", Shown.plain)  # no cache cleared: it must notice
+    Invoice.objects.filter(number="r-1").update(paid=True)
+    first, second = updates()
+    assert first.target_repr == "Invoice r-0"
+    assert second.target_repr == str(Invoice.objects.get(number="r-1"))
+    assert second.target_repr.startswith("r-1 for c1 (#")
+
+
 def test_fields_whose_json_python_makes_keep_the_python_path(django_assert_num_queries):
     make_invoices("J-")
     with django_assert_num_queries(3):  # a JSON document is redacted key by key in Python

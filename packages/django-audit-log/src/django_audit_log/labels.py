@@ -35,16 +35,20 @@ _STR_CONVERSION = ord("s")
 
 # The SQL of a label, given the quoted table and the connection: (sql, params).
 LabelSql = Callable[[str, Any], tuple[str, list[Any]]]
-_cache: dict[type, LabelSql | None] = {}
+# Per model: the __str__ and the fields the answer was read from, and the answer.
+_cache: dict[type, tuple[Any, Any, LabelSql | None]] = {}
 
 
 def label_sql(model: type[models.Model]) -> LabelSql | None:
     """How the database computes ``str(obj)[:255]`` of ``model``'s rows, or ``None`` when it
-    cannot (computed once per model)."""
-    if model not in _cache:
+    cannot (computed once per model, and again when its ``__str__`` or its fields are replaced,
+    as ``single_statement``'s plan is)."""
+    method, fields = model.__str__, model._meta.concrete_fields
+    cached = _cache.get(model)
+    if cached is None or cached[0] is not method or cached[1] is not fields:
         parts = _parts(model)
-        _cache[model] = None if parts is None else _sql_of(parts)
-    return _cache[model]
+        cached = _cache[model] = (method, fields, None if parts is None else _sql_of(parts))
+    return cached[2]
 
 
 def shown_fields(model: type[models.Model]) -> list[Field[Any, Any]] | None:
