@@ -51,3 +51,21 @@ def cli(capsys):
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture
+def count_opens(monkeypatch):
+    """Call it to start recording the paths ``open()`` is called with; returns that list."""
+
+    def start() -> list[str]:
+        opened: list[str] = []
+        real_open = open
+
+        def counting_open(path, *args, **kwargs):
+            opened.append(str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr("builtins.open", counting_open)
+        return opened
+
+    return start

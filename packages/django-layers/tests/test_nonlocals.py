@@ -2,6 +2,8 @@
 
 import symtable
 
+import pytest
+
 from django_layers.nonlocals import narrowed, nonlocals_compile, statements_holding_nonlocal
 
 OUTER = "def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n"
@@ -87,22 +89,20 @@ def test_a_class_that_cannot_be_narrowed_with_certainty_is_compiled_as_a_whole()
     assert narrowed(unterminated) == [unterminated]
 
 
-def test_a_method_cut_inside_brackets_leaves_the_decision_to_the_whole_file():
-    # ``1]`` sits at the body's indentation: the method is cut there, and neither part
-    # compiles on its own.
-    source = (
+@pytest.mark.parametrize(
+    "source",
+    [
+        # ``1]`` sits at the body's indentation: the method is cut there, and neither part
+        # compiles on its own.
         "class C:\n    def f(self):\n        t = [\n    1]\n        x = 1\n        def g():\n"
-        "            nonlocal x\n            x = 2\n"
-    )
-    symtable.symtable(source, "valid.py", "exec")
-    assert not nonlocals_compile(source)
-
-
-def test_a_method_that_needs_its_class_leaves_the_decision_to_the_whole_file():
-    source = (
+        "            nonlocal x\n            x = 2\n",
+        # The method needs its class (``__class__``).
         "class C:\n    def f(self):\n        super()\n        def g():\n"
-        "            nonlocal __class__\n        return g\n"
-    )
+        "            nonlocal __class__\n        return g\n",
+    ],
+    ids=["cut-inside-brackets", "needs-its-class"],
+)
+def test_a_part_that_does_not_compile_alone_leaves_the_decision_to_the_whole_file(source):
     symtable.symtable(source, "valid.py", "exec")
     assert not nonlocals_compile(source)
 

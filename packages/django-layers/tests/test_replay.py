@@ -234,20 +234,13 @@ def test_another_working_directory_version_or_python_is_checked_again(layered, r
 
 
 def test_a_file_modified_just_before_is_answered_after_its_content_is_compared(
-    layered, run, monkeypatch
+    layered, run, monkeypatch, count_opens
 ):
     monkeypatch.setattr(cache, "FINE_RACY_NS", 60 * 1_000_000_000)
     plain = layered / "src" / "basics" / "plain.py"
     plain.write_text(plain.read_text())  # modified now; its folder is not
     run()
-    opened = []
-    real_open = open
-
-    def counting_open(path, *args, **kwargs):
-        opened.append(str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", counting_open)
+    opened = count_opens()
     assert answered() is not None
     assert str(plain) in opened
     stat = os.stat(plain)
@@ -330,19 +323,38 @@ def test_a_corrupt_answer_is_ignored(layered, run):
         assert run() == first
 
 
-def test_an_answered_check_loads_none_of_the_checker(layered, run):
-    run()
+def loaded_by(cwd, argv, modules):
+    """Run ``replay.main(argv)`` in a fresh interpreter (without coverage's imports); its last
+    line of output is the exit code and which of ``modules`` it loaded."""
     probe = (
         "import sys\n"
         "from django_layers.replay import main\n"
-        "code = main(['check'])\n"
-        "loaded = ('argparse', 'yaml', 'json', 'typing', 'pathlib', 'hashlib', 're',"
-        " 'django_layers.cli', 'django_layers.engine', 'django_layers.config')\n"
-        "print(code, sorted(name for name in loaded if name in sys.modules))\n"
+        f"code = main({argv!r})\n"
+        f"print(code, sorted(name for name in {modules!r} if name in sys.modules))\n"
     )
     bare = {name: value for name, value in os.environ.items() if not name.startswith("COVERAGE")}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=layered, env=bare, capture_output=True, text=True
+    return subprocess.run(
+        [sys.executable, "-c", probe], cwd=cwd, env=bare, capture_output=True, text=True
+    )
+
+
+def test_an_answered_check_loads_none_of_the_checker(layered, run):
+    run()
+    done = loaded_by(
+        layered,
+        ["check"],
+        (
+            "argparse",
+            "yaml",
+            "json",
+            "typing",
+            "pathlib",
+            "hashlib",
+            "re",
+            "django_layers.cli",
+            "django_layers.engine",
+            "django_layers.config",
+        ),
     )
     lines = done.stdout.splitlines()
     assert lines[-2] == "20 violation(s), 20 file(s) checked, 20 from cache", done.stderr
@@ -416,16 +428,10 @@ def test_a_check_that_must_run_takes_the_options_read_here_as_argparse_reads_the
 
 
 def test_a_cold_check_loads_no_argument_parser_and_no_openssl(layered):
-    probe = (
-        "import sys\n"
-        "from django_layers.replay import main\n"
-        "code = main(['check', '--format', 'json'])\n"
-        "loaded = ('argparse', 'hashlib', '_hashlib', 'difflib', 'django_layers.cli')\n"
-        "print(code, sorted(name for name in loaded if name in sys.modules))\n"
-    )
-    bare = {name: value for name, value in os.environ.items() if not name.startswith("COVERAGE")}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=layered, env=bare, capture_output=True, text=True
+    done = loaded_by(
+        layered,
+        ["check", "--format", "json"],
+        ("argparse", "hashlib", "_hashlib", "difflib", "django_layers.cli"),
     )
     assert done.stdout.splitlines()[-1] == "1 ['django_layers.cli']", done.stderr
     assert json.loads(done.stdout.rpartition("\n1 [")[0])["violations"]

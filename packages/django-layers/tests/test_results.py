@@ -123,18 +123,11 @@ def test_a_second_edit_that_keeps_size_and_time_is_seen(layered, slow_clock):
     assert "src/basics/plain.py" not in {v.path for v in check(layered).violations}
 
 
-def test_recently_modified_files_are_hashed_until_they_age(layered, monkeypatch, slow_clock):
+def test_recently_modified_files_are_hashed_until_they_age(layered, slow_clock, count_opens):
     plain = layered / "src" / "basics" / "plain.py"
     plain.write_text(plain.read_text())  # modified now
     first = check(layered)
-    opened = []
-    real_open = open
-
-    def counting_open(path, *args, **kwargs):
-        opened.append(str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", counting_open)
+    opened = count_opens()
     assert outcome(check(layered)) == outcome(first)
     assert str(plain) in opened  # its content was compared before the result was trusted
     past = time.time() - 600

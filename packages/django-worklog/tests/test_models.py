@@ -204,28 +204,21 @@ def test_bulk_update_of_other_fields_works(user, job):
 def test_one_index_on_user_serves_the_foreign_key_and_the_users_sessions(db):
     if connection.vendor == "mysql":
         pytest.skip("about PostgreSQL and SQLite: on MariaDB InnoDB keeps the key's own index")
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, WorkSession._meta.db_table)
-    on_user = sorted(
-        name
-        for name, constraint in constraints.items()
-        if constraint["index"]
-        and not constraint["unique"]
-        and constraint["columns"][0] == "user_id"
-    )
-    assert on_user == ["worklog_user_started_deleted"]
+    assert plain_indexes_starting_with("user_id") == ["worklog_user_started_deleted"]
 
 
 def test_one_index_on_the_context_type_serves_the_foreign_key_and_the_contexts(db):
     """Migration 0010 dropped the foreign key's own index on PostgreSQL and SQLite; on MariaDB
     InnoDB took the (type, id) index for the key from the start."""
+    assert plain_indexes_starting_with("context_content_type_id") == ["worklog_session_context"]
+
+
+def plain_indexes_starting_with(column):
+    """Names of the non-unique indexes of the sessions table whose first column is ``column``."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, WorkSession._meta.db_table)
-    on_context_type = sorted(
+    return sorted(
         name
         for name, constraint in constraints.items()
-        if constraint["index"]
-        and not constraint["unique"]
-        and constraint["columns"][0] == "context_content_type_id"
+        if constraint["index"] and not constraint["unique"] and constraint["columns"][0] == column
     )
-    assert on_context_type == ["worklog_session_context"]

@@ -17,28 +17,36 @@ from django.db import migrations, models
 INDEX = models.Index(fields=["user", "started_at"], name="worklog_session_user_started")
 
 
-def _user_id_indexes(schema_editor, model):
-    """Names of the plain (non-unique) indexes on user_id alone."""
-    return schema_editor._constraint_names(
-        model, ["user_id"], index=True, unique=False, type_=models.Index.suffix
-    )
+def own_index_dropping(field_name):
+    """The RunPython pair that drops the plain (non-unique) index on ``field_name``'s column
+    alone, the one Django made for the foreign key, on PostgreSQL and SQLite, and makes it again
+    backwards. Migration 0010 uses it too."""
+
+    def own_indexes(schema_editor, model):
+        column = model._meta.get_field(field_name).column
+        return schema_editor._constraint_names(
+            model, [column], index=True, unique=False, type_=models.Index.suffix
+        )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
+            return
+        model = apps.get_model("django_worklog", "WorkSession")
+        for name in own_indexes(schema_editor, model):
+            schema_editor.execute(schema_editor._delete_index_sql(model, name))
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
+            return
+        model = apps.get_model("django_worklog", "WorkSession")
+        if not own_indexes(schema_editor, model):
+            field = model._meta.get_field(field_name)
+            schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+
+    return drop, create
 
 
-def drop_foreign_key_index(apps, schema_editor):
-    if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
-        return
-    model = apps.get_model("django_worklog", "WorkSession")
-    for name in _user_id_indexes(schema_editor, model):
-        schema_editor.execute(schema_editor._delete_index_sql(model, name))
-
-
-def create_foreign_key_index(apps, schema_editor):
-    if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
-        return
-    model = apps.get_model("django_worklog", "WorkSession")
-    if not _user_id_indexes(schema_editor, model):
-        field = model._meta.get_field("user")
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+drop_foreign_key_index, create_foreign_key_index = own_index_dropping("user")
 
 
 class Migration(migrations.Migration):

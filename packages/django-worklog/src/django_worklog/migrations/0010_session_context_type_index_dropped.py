@@ -13,34 +13,15 @@ MariaDB there is nothing to drop: Django creates no index of its own for a forei
 and InnoDB took ``worklog_session_context`` for the key. Reversible.
 """
 
+from importlib import import_module
+
 import django.db.models.deletion
 from django.db import migrations, models
 
-COLUMN = "context_content_type_id"
-
-
-def _own_indexes(schema_editor, model):
-    """Names of the plain (non-unique) indexes on context_content_type_id alone."""
-    return schema_editor._constraint_names(
-        model, [COLUMN], index=True, unique=False, type_=models.Index.suffix
-    )
-
-
-def drop_foreign_key_index(apps, schema_editor):
-    if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
-        return
-    model = apps.get_model("django_worklog", "WorkSession")
-    for name in _own_indexes(schema_editor, model):
-        schema_editor.execute(schema_editor._delete_index_sql(model, name))
-
-
-def create_foreign_key_index(apps, schema_editor):
-    if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
-        return
-    model = apps.get_model("django_worklog", "WorkSession")
-    if not _own_indexes(schema_editor, model):
-        field = model._meta.get_field("context_content_type")
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+# The same pair as 0007's for the user's index, here for the context type's.
+drop_foreign_key_index, create_foreign_key_index = import_module(
+    "django_worklog.migrations.0007_session_user_started_index"
+).own_index_dropping("context_content_type")
 
 
 class Migration(migrations.Migration):
