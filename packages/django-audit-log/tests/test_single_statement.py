@@ -229,7 +229,9 @@ def test_rows_the_row_statement_returns_are_passed_on():
     invoice.customer = "ACME"
     table = connection.ops.quote_name(Invoice._meta.db_table)
     update = f'UPDATE {table} SET "customer" = %s WHERE {table}."id" = %s RETURNING "number"'
-    with single_statement.carrying_entry(invoice, "default", None), connection.cursor() as cursor:
+    carrier = single_statement.carrier(invoice, "default", None)
+    assert carrier is not None
+    with carrier, connection.cursor() as cursor:
         cursor.execute(update, ["ACME", invoice.pk])
         assert cursor.fetchall() == [("R-1",)]
     assert entries("update")[0].changes == {"customer": {"old": "", "new": "ACME"}}

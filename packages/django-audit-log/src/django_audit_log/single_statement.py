@@ -107,8 +107,9 @@ def _make_plan(model: type[models.Model], quote: Any) -> _Plan:
 
 
 def carrier(instance: Any, using: str, update_fields: Any) -> AbstractContextManager[None] | None:
-    """``carrying_entry(...)`` when saving ``instance`` can carry its entry, else ``None`` (the
-    entry is then written after the row, in its transaction)."""
+    """When saving ``instance`` can carry its entry: the context in which its own INSERT/UPDATE
+    is rewritten to also insert the entry. Else ``None`` (the entry is then written after the
+    row, in its transaction)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return None
@@ -187,13 +188,6 @@ def _keyed_write(plan: _Plan, pieces: int) -> str:
             f"django_audit_log_write_entry(%s::jsonb || jsonb_build_object({target}))"
         )
     return write
-
-
-def carrying_entry(instance: Any, using: str, update_fields: Any) -> AbstractContextManager[None]:
-    """While ``instance`` is saved, rewrite its own INSERT/UPDATE to also insert the entry."""
-    connection = connections[using]
-    plan = plan_of(type(instance), connection)
-    return connection.execute_wrapper(_Rewriter(instance, connection, update_fields, plan))
 
 
 class _Rewriter:
