@@ -120,7 +120,7 @@ def _header() -> bytes:
 
 def _same_contents(racy: list[tuple[str, str]]) -> bool:
     """Whether each file modified just before the answer was made still holds that content."""
-    from django_layers.cache import content_key  # noqa: PLC0415 - hashlib, only for these
+    from django_layers.cache import content_key  # noqa: PLC0415 - the hashing, only for these
 
     for path, content in racy:
         with open(path, "rb") as handle:
