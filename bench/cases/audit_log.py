@@ -94,6 +94,28 @@ def sealing(prepare, *, on):
     return prepared
 
 
+def preparing(prepare):
+    """``prepare`` with prepared statements allowed on the connection while it runs: psycopg's
+    own default ``prepare_threshold`` (5), which Django replaces with ``None`` unless the
+    database's OPTIONS name one. Django binds its own statements on the client and so never
+    prepares them; a tracked save's statement is then prepared (django_audit_log.prepared)."""
+    from django.db import connection
+
+    def allowed(step):
+        connection.ensure_connection()
+        connection.connection.prepare_threshold = 5
+        try:
+            return step()
+        finally:
+            connection.connection.prepare_threshold = None
+
+    def prepared():
+        action = allowed(prepare)
+        return lambda: allowed(action)
+
+    return prepared
+
+
 def peers():
     found = {
         "plain save": PlainItem,
@@ -145,6 +167,32 @@ def run(bench) -> None:
             updating(model, saves),
             ops=saves,
             note=note,
+        )
+
+    if settings.POSTGRESQL:
+        from benchpg.models import PghistoryItem
+
+        allowed = ", prepared statements allowed"
+        for case, ours, peer, theirs in (
+            ("tracked create()", TrackedItem, "plain save", PlainItem),
+            ("tracked create()", TrackedItem, "django-pghistory", PghistoryItem),
+            ("tracked create(), UUID key", TrackedUuidItem, "plain save", PlainUuidItem),
+            ("tracked create(), UUID key", TrackedUuidItem, "django-pghistory", uuid_pghistory()),
+        ):
+            bench.pair(
+                case + allowed,
+                f"{peer}, same setting",
+                preparing(creating(ours, saves)),
+                preparing(creating(theirs, saves)),
+                ops=saves,
+                note=pg_only if peer == "django-pghistory" else "",
+            )
+        bench.pair(
+            "tracked save() (update)" + allowed,
+            "plain save, same setting",
+            preparing(updating(TrackedItem, saves)),
+            preparing(updating(PlainItem, saves)),
+            ops=saves,
         )
 
     # Tamper evidence: with AUDIT_LOG_SEAL_KEY set every entry is stamped (an HMAC of its key

@@ -13,9 +13,18 @@ from django.db.models.signals import pre_save
 
 from django_audit_log import audit_context, single_statement
 from django_audit_log.models import AuditLog
+from tests.prepared_statements import prepare_threshold
 from tests.testapp.models import Account, Folder, Invoice, Page
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True, params=["bound by the client", "prepared"])
+def _binding(request):
+    """Every test runs twice: as Django connects by default (psycopg prepares nothing, each
+    statement is planned afresh) and with prepared statements allowed from the first execution
+    (prepare_threshold 0), which sends the rewritten statement with server-side binding."""
+    yield from prepare_threshold(None if request.param == "bound by the client" else 0)
 
 
 @pytest.fixture(autouse=True)

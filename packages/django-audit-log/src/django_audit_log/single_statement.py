@@ -39,6 +39,7 @@ from django.db import connections, models
 from django_audit_log import labels, services
 from django_audit_log.diffing import changes_on_save, is_expression
 from django_audit_log.exceptions import TrackingError
+from django_audit_log.prepared import prepare_next_statement
 
 # Key types whose value in the statement's parameters is recognised reliably (see _kind).
 _KEY_TYPES = (models.UUIDField, models.IntegerField, models.CharField)
@@ -231,6 +232,7 @@ class _Rewriter:
                 f'WITH "audit_row" AS ({sql} RETURNING 1) SELECT FROM "audit_row" WHERE {write}'
             )
         document = _entry_document(self.instance, action, changes, label)
+        prepare_next_statement(context["cursor"])
         result = execute(combined, (*params, document, *extra), many, context)
         if context["cursor"].rowcount:
             self.done = True
