@@ -3,7 +3,8 @@
 The same six-field model (benchapp.models.Fields) five times: plain, AuditTrackedModel,
 registered with django-auditlog, with django-simple-history's HistoricalRecords and (PostgreSQL
 only) tracked by django-pghistory's triggers; plain, tracked and pghistory once more with a UUID
-key. Saves run in autocommit, as a view would.
+key. Saves run in autocommit, as a view would. On PostgreSQL the creates and an update run once
+more with prepared statements allowed on the connection (``preparing``).
 """
 
 from __future__ import annotations
