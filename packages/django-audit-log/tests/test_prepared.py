@@ -1,5 +1,7 @@
 """PostgreSQL: a tracked save's statement is prepared when the connection allows it."""
 
+import sys
+
 import psycopg
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -115,8 +117,17 @@ def test_while_django_logs_queries_the_statement_stays_bound_by_the_client(
     assert prepared_statements(WRITER) == []
 
 
-def test_without_psycopg_3_nothing_changes(monkeypatch, allowed):
-    monkeypatch.setattr(prepared, "_cursor_classes", lambda: (None, None))
+@pytest.fixture
+def without_psycopg_3(monkeypatch):
+    """``import psycopg`` fails, as where only psycopg 2 is installed."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    prepared._cursor_classes.cache_clear()
+    yield
+    prepared._cursor_classes.cache_clear()
+
+
+def test_without_psycopg_3_nothing_changes(without_psycopg_3, allowed):
+    assert prepared._cursor_classes() == (None, None)
     with connection.cursor() as django_cursor:
         wrapper = _Wrapper(django_cursor.cursor)
         prepared.prepare_next_statement(wrapper)
