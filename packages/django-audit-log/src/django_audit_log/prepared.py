@@ -2,13 +2,13 @@
 
 Django binds parameters on the client unless ``server_side_binding`` is set, so PostgreSQL
 parses and plans every statement afresh. A tracked save's statement (single_statement.py), a
-data-modifying CTE around the row's INSERT or UPDATE that calls the entry writer, costs more to
-plan than to run: about 130 µs of a 580 µs create on the benchmark machine, where the whole
-plain INSERT takes 300 µs. Its text is the same on every save of one model (only the parameters
-differ), so it is sent with server-side binding instead, and psycopg prepares it once the same
-text has run ``prepare_threshold`` times on the connection (5 by default), as it does for every
-query of a host that turned server-side binding on. Django reads the result from that cursor
-and closes it as it would have closed its own.
+data-modifying CTE around the row's INSERT or UPDATE that calls the entry writer, took about
+90 µs of server CPU per save to parse, analyse and plan in profiles on the benchmark machine (a
+plain INSERT: 30). Its text is the same on every save of a model with the same fields (only the
+parameters differ), so it is sent with server-side binding instead, and psycopg prepares it
+once the same text has run ``prepare_threshold`` times on the connection (5 by default), as it
+does for every query of a host that turned server-side binding on. Django reads the result
+from that cursor and closes it as it would have closed its own.
 
 A connection whose ``prepare_threshold`` is ``None`` (psycopg's setting for a pooler that cannot
 keep prepared statements, such as PgBouncer in transaction mode without
