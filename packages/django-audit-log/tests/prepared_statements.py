@@ -5,8 +5,8 @@ from django.db import connection
 
 def prepare_threshold(threshold):
     """A generator for a fixture: sets ``threshold`` on the open connection, then restores it.
-    Statements psycopg prepared meanwhile stay in the session; with the threshold back at
-    ``None`` psycopg no longer uses them."""
+    The statements psycopg prepared meanwhile do not outlive the test: psycopg deallocates them
+    all when the test's transaction rolls back."""
     connection.ensure_connection()
     before = connection.connection.prepare_threshold
     connection.connection.prepare_threshold = threshold
